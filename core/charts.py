@@ -1,0 +1,131 @@
+"""Small server-side SVG charts: readable in the browser and in WeasyPrint PDFs, no JavaScript.
+
+Each chart comes with the data it shows, so pages put an accessible table beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+# GOV.UK palette: distinguishable and high contrast on white.
+PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#5694ca", "#85994b", "#b58840", "#912b88"]
+TEXT = "#0b0c0c"
+GRID = "#b1b4b6"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[Decimal]
+
+
+def _fmt(value: Decimal) -> str:
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:.1f}m"
+    if abs(value) >= 1_000:
+        return f"£{value / 1_000:.0f}k"
+    return f"£{value:.0f}"
+
+
+def stacked_bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series], width: int = 640) -> SafeString:
+    """Vertical stacked bars, one per category (for example financial years), one colour per series."""
+    height, left, bottom, top = 300, 70, 40, 30
+    legend_rows = (len(series) + 2) // 3
+    total_height = height + legend_rows * 22 + 10
+    plot_w, plot_h = width - left - 20, height - bottom - top
+    totals = [sum((s.values[i] for s in series), Decimal("0")) for i in range(len(categories))]
+    peak = max(totals, default=Decimal("0")) or Decimal("1")
+    band = plot_w / max(len(categories), 1)
+    bar_w = min(band * 0.6, 80)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" '
+        f'viewBox="0 0 {width} {total_height}" width="100%" style="max-width:{width}px" class="jointly-chart">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
+    for step in range(5):
+        value = peak * step / 4
+        y = top + plot_h - float(value / peak) * plot_h
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">{_fmt(value)}</text>'
+        )
+    for i, category in enumerate(categories):
+        x = left + band * i + (band - bar_w) / 2
+        y = float(top + plot_h)
+        for s_index, s in enumerate(series):
+            h = float(s.values[i] / peak) * plot_h
+            y -= h
+            colour = PALETTE[s_index % len(PALETTE)]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
+                f"<title>{escape(s.label)}, {escape(category)}: £{s.values[i]:,.2f}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" '
+            f'fill="{TEXT}">{escape(category)}</text>'
+        )
+    for s_index, s in enumerate(series):
+        row, col = divmod(s_index, 3)
+        lx, ly = left + col * (plot_w / 3), height + row * 22
+        parts.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="{PALETTE[s_index % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{lx + 20:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    label: str
+    start: dt.date
+    end: dt.date
+    done: bool = False
+    overdue: bool = False
+
+
+def gantt_chart(*, title: str, rows: Sequence[GanttRow], today: dt.date, width: int = 900) -> SafeString:
+    """Horizontal bars on a date axis, one row per stage, with a line for today."""
+    if not rows:
+        return mark_safe("")
+    label_w, row_h, top = 260, 28, 36
+    height = top + row_h * len(rows) + 10
+    first = min(r.start for r in rows)
+    last = max(r.end for r in rows)
+    span = max((last - first).days, 1)
+    plot_w = width - label_w - 20
+
+    def x_of(day: dt.date) -> float:
+        return label_w + (day - first).days / span * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" '
+        f'viewBox="0 0 {width} {height}" width="100%" class="jointly-chart">',
+        f'<title id="gantt-title">{escape(title)}</title>',
+    ]
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            x = x_of(month)
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height}" stroke="{GRID}"/>')
+            parts.append(f'<text x="{x + 2:.1f}" y="{top - 10}" font-size="11" fill="{TEXT}">{month:%b %y}</text>')
+        month = dt.date(month.year + (month.month // 12), month.month % 12 + 1, 1)
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        colour = "#00703c" if r.done else ("#d4351c" if r.overdue else "#1d70b8")
+        x1, x2 = x_of(r.start), x_of(r.end)
+        parts.append(f'<text x="4" y="{y + 18}" font-size="12" fill="{TEXT}">{escape(r.label[:40])}</text>')
+        parts.append(
+            f'<rect x="{x1:.1f}" y="{y + 6}" width="{max(x2 - x1, 3):.1f}" height="{row_h - 12}" fill="{colour}">'
+            f"<title>{escape(r.label)}: {r.start:%d %b %Y} to {r.end:%d %b %Y}</title></rect>"
+        )
+    if first <= today <= last:
+        x = x_of(today)
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{height}" stroke="{TEXT}" stroke-width="2"/>')
+        parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" font-size="11" fill="{TEXT}">Today</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above

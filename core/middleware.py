@@ -1,0 +1,25 @@
+"""Turns a domain refusal that escaped a view into a clear page, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.errors import DomainError
+from core.errors import PermissionDenied as DomainPermissionDenied
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError):
+            status = 403 if isinstance(exception, DomainPermissionDenied) else 400
+            return render(request, "refused.html", {"error": exception}, status=status)
+        return None

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from partners.models import PROVIDER_KINDS, OrganisationKind, Role
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter the email address and password for your Jointly account. Both are case-sensitive.",
+        "inactive": "This account is not active.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+
+
+class ProviderRegistrationForm(forms.Form):
+    organisation_name = forms.CharField(label="Organisation name", max_length=200)
+    kind = forms.ChoiceField(
+        label="What kind of organisation is it?",
+        choices=[(v, label) for v, label in OrganisationKind.choices if v in PROVIDER_KINDS],
+        widget=forms.RadioSelect,
+    )
+    area = forms.CharField(label="Area you work in", max_length=200, required=False, help_text="For example, Lichfield District")
+    charity_number = forms.CharField(label="Charity number (if you have one)", max_length=20, required=False)
+    company_number = forms.CharField(label="Company number (if you have one)", max_length=20, required=False)
+    full_name = forms.CharField(label="Your full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 12 characters. Avoid common words and your own name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    password2 = forms.CharField(
+        label="Confirm your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The passwords do not match")
+        return data
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 12 characters. Avoid common words and your own name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    password2 = forms.CharField(
+        label="Confirm your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The passwords do not match")
+        return data
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        help_text="The 6-digit code, for example 123456",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={"min_length": "Enter the 6-digit code", "max_length": "Enter the 6-digit code", "required": "Enter the 6-digit code"},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit():
+            raise forms.ValidationError("The code is 6 digits, numbers only")
+        return code
+
+
+def role_field(choices: list[tuple[str, str]], initial: list[str] | None = None) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Roles", choices=choices, widget=forms.CheckboxSelectMultiple, initial=initial, error_messages={"required": "Choose at least one role"}
+    )
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address")
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"] = role_field(role_choices)
+
+
+class MembershipForm(forms.Form):
+    job_title = forms.CharField(label="Job title", max_length=150, required=False)
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"] = role_field(role_choices)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    area = forms.CharField(label="Area", max_length=200, required=False)
+    charity_number = forms.CharField(label="Charity number", max_length=20, required=False)
+    company_number = forms.CharField(label="Company number", max_length=20, required=False)
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    description = forms.CharField(label="About the organisation", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(label="Partnership name", max_length=200)
+    description = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    invitees = forms.ModelMultipleChoiceField(
+        label="Invite partners", queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Public-sector organisations. Each organisation's admin accepts or declines.",
+    )
+    accountable_body = forms.ModelChoiceField(
+        label="Accountable body", queryset=None, help_text="Holds partners' money separately from its own budget",
+        empty_label="Choose the accountable body",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].queryset = organisations
+        self.fields["accountable_body"].queryset = organisations
+
+
+class PartnerInviteForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label="Choose an organisation")
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class SwitchOrganisationForm(forms.Form):
+    organisation = forms.CharField()
+
+
+ROLE_LABELS = dict(Role.choices)

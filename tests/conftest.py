@@ -1,0 +1,104 @@
+"""Personas and the shared world: a lead commissioner, a partner's finance officer, a board member, a bidder,
+and an outsider in another organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.tenancy import tenancy_disabled
+from partners.acting import SESSION_KEY
+from partners.models import Invitation, Organisation, OrganisationKind, Partnership, Role, User
+from tests.factories.partners import OrganisationFactory, PartnershipFactory, ProviderFactory, person
+
+
+@pytest.fixture(autouse=True)
+def _system_scope_for_setup():
+    """Test set-up runs as the system (tenancy off); requests still get their own scope from the middleware."""
+    with tenancy_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+def sign_in(client: Client, user: User, organisation: Organisation | None = None) -> Client:
+    """Sign in as ``user`` acting for ``organisation``, with two-factor already confirmed."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if organisation is not None:
+        session[SESSION_KEY] = organisation.pk
+    session.save()
+    return client
+
+
+@dataclass
+class World:
+    county: Organisation
+    district: Organisation
+    provider: Organisation
+    other_council: Organisation
+    partnership: Partnership
+    lead_commissioner: User
+    county_admin: User
+    finance_officer: User
+    board_member: User
+    bidder: User
+    outsider: User
+    invitation: Invitation
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def member(self, organisation: Organisation, *roles: str) -> User:
+        """A (cached) person at ``organisation`` holding exactly ``roles``."""
+        key = f"{organisation.pk}:{','.join(sorted(roles))}"
+        if key not in self.extras:
+            self.extras[key] = person(organisation, *roles)
+        return self.extras[key]
+
+
+@pytest.fixture
+def world(db) -> World:
+    county = OrganisationFactory(name="Staffordshire County Council", kind=OrganisationKind.COUNTY_COUNCIL)
+    district = OrganisationFactory(name="Lichfield District Council", kind=OrganisationKind.DISTRICT_COUNCIL)
+    provider = ProviderFactory(name="Citizens Advice Lichfield District")
+    other_council = OrganisationFactory(name="Northshire County Council", kind=OrganisationKind.COUNTY_COUNCIL)
+    partnership = PartnershipFactory(name="Lichfield Locality Commissioning Partnership", accountable_body=district, partners=[county])
+    all_public_roles = [Role.ORG_ADMIN, Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.BOARD_MEMBER, Role.EVALUATOR, Role.VIEWER]
+    county_admin = person(county, Role.ORG_ADMIN, name="Priya Shah")
+    invitation = Invitation.objects.create(organisation=county, email="new.starter@example.org", roles=[Role.VIEWER], invited_by=county_admin)
+    return World(
+        county=county,
+        district=district,
+        provider=provider,
+        other_council=other_council,
+        partnership=partnership,
+        lead_commissioner=person(county, Role.COMMISSIONER, name="Alex Morgan"),
+        county_admin=county_admin,
+        finance_officer=person(district, Role.FINANCE_OFFICER, name="Jo Evans"),
+        board_member=person(district, Role.BOARD_MEMBER, name="Chris Walker"),
+        bidder=person(provider, Role.ORG_ADMIN, Role.BIDDER, name="Mo Hussain"),
+        outsider=person(other_council, *all_public_roles, name="Oscar Outsider"),
+        invitation=invitation,
+    )
+
+
+@pytest.fixture
+def as_user(client):
+    def _as(user: User, organisation: Organisation | None = None) -> Client:
+        return sign_in(client, user, organisation)
+
+    return _as
