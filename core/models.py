@@ -71,6 +71,13 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("Audit events cannot be deleted")
 
     @property
+    def summary(self) -> str:
+        """``tender.method_approved`` reads as "Tender: method approved"."""
+        subject, _, verb = self.action.partition(".")
+        words = (verb or subject).replace("_", " ")
+        return f"{subject.replace('_', ' ').capitalize()}: {words}" if verb else words.capitalize()
+
+    @property
     def is_state_change(self) -> bool:
         return bool(self.from_state or self.to_state)
 

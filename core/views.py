@@ -65,6 +65,11 @@ class PublicTemplateView(PublicView, TemplateView):
 
 def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal next to the field it concerns (or at the top), keeping what was typed."""
+    if error.field_errors:
+        for name, messages in error.field_errors.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        return
     field = error.field if error.field in form.fields else None
     if error.problems:
         for problem in error.problems:

@@ -27,11 +27,17 @@ class ProviderRegistrationForm(forms.Form):
         choices=[(v, label) for v, label in OrganisationKind.choices if v in PROVIDER_KINDS],
         widget=forms.RadioSelect,
     )
-    area = forms.CharField(label="Area you work in", max_length=200, required=False, help_text="For example, Lichfield District")
+    area = forms.CharField(
+        label="Area you work in", max_length=200, required=False, help_text="For example, Lichfield District"
+    )
     charity_number = forms.CharField(label="Charity number (if you have one)", max_length=20, required=False)
     company_number = forms.CharField(label="Company number (if you have one)", max_length=20, required=False)
-    full_name = forms.CharField(label="Your full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+    )
     password1 = forms.CharField(
         label="Create a password",
         strip=False,
@@ -39,7 +45,9 @@ class ProviderRegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     password2 = forms.CharField(
-        label="Confirm your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -58,7 +66,9 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     password2 = forms.CharField(
-        label="Confirm your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -74,8 +84,14 @@ class OtpForm(forms.Form):
         min_length=6,
         max_length=6,
         help_text="The 6-digit code, for example 123456",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
-        error_messages={"min_length": "Enter the 6-digit code", "max_length": "Enter the 6-digit code", "required": "Enter the 6-digit code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
+        error_messages={
+            "min_length": "Enter the 6-digit code",
+            "max_length": "Enter the 6-digit code",
+            "required": "Enter the 6-digit code",
+        },
     )
 
     def clean_code(self) -> str:
@@ -87,7 +103,11 @@ class OtpForm(forms.Form):
 
 def role_field(choices: list[tuple[str, str]], initial: list[str] | None = None) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label="Roles", choices=choices, widget=forms.CheckboxSelectMultiple, initial=initial, error_messages={"required": "Choose at least one role"}
+        label="Roles",
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=initial,
+        error_messages={"required": "Choose at least one role"},
     )
 
 
@@ -114,25 +134,32 @@ class OrganisationForm(forms.Form):
     charity_number = forms.CharField(label="Charity number", max_length=20, required=False)
     company_number = forms.CharField(label="Company number", max_length=20, required=False)
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
-    description = forms.CharField(label="About the organisation", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label="About the organisation", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class PartnershipForm(forms.Form):
     name = forms.CharField(label="Partnership name", max_length=200)
     description = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     invitees = forms.ModelMultipleChoiceField(
-        label="Invite partners", queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
+        label="Invite partners",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text="Public-sector organisations. Each organisation's admin accepts or declines.",
     )
     accountable_body = forms.ModelChoiceField(
-        label="Accountable body", queryset=None, help_text="Holds partners' money separately from its own budget",
+        label="Accountable body",
+        queryset=None,
+        help_text="Holds partners' money separately from its own budget",
         empty_label="Choose the accountable body",
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitees"].queryset = organisations
-        self.fields["accountable_body"].queryset = organisations
+        self.fields["invitees"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["accountable_body"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class PartnerInviteForm(forms.Form):
@@ -140,7 +167,7 @@ class PartnerInviteForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class SwitchOrganisationForm(forms.Form):

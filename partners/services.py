@@ -82,18 +82,22 @@ def provider_register(
     password: str,
 ) -> tuple[Organisation, User]:
     """A provider registers its organisation and first user (its admin and bidder) from the public site."""
+    problems: dict[str, list[str]] = {}
     if kind not in PROVIDER_KINDS:
-        raise DomainError("Choose the kind of provider organisation you are", field="kind")
-    clashes = _organisation_clashes(name=organisation_name, charity_number=charity_number, company_number=company_number)
-    if clashes:
-        field, message = clashes[0]
-        raise DomainError(
-            f"{message}. If you work there, ask its admin to invite you", field=field, problems=[]
-        )
+        problems["kind"] = ["Choose the kind of provider organisation you are"]
+    for field, message in _organisation_clashes(
+        name=organisation_name, charity_number=charity_number, company_number=company_number
+    ):
+        problems.setdefault(field, []).append(f"{message}. If you work there, ask its admin to invite you")
     if _email_taken(email):
-        raise DomainError("An account with this email address already exists. Sign in instead", field="email")
+        problems["email"] = ["An account with this email address already exists. Sign in instead"]
     user = User(email=email.strip().lower(), full_name=full_name.strip())
-    _check_password(password, user)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        problems["password1"] = list(exc.messages)
+    if problems:
+        raise DomainError("The registration could not be completed", field_errors=problems)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -118,7 +122,9 @@ def provider_register(
 
 
 @transaction.atomic
-def organisation_create(*, name: str, kind: str, area: str = "", charity_number: str = "", company_number: str = "") -> Organisation:
+def organisation_create(
+    *, name: str, kind: str, area: str = "", charity_number: str = "", company_number: str = ""
+) -> Organisation:
     """Set up an organisation (platform operators and the demo loader)."""
     clashes = _organisation_clashes(name=name, charity_number=charity_number, company_number=company_number)
     if clashes:
@@ -165,7 +171,9 @@ def _require_admin(by: Actor, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, full_name: str, roles: Iterable[str], by: Actor) -> Invitation:
+def invitation_create(
+    *, organisation: Organisation, email: str, full_name: str, roles: Iterable[str], by: Actor
+) -> Invitation:
     """An organisation admin invites a colleague by email, with the roles they will hold."""
     _require_admin(by, organisation)
     roles = _clean_roles(organisation, roles)
@@ -173,9 +181,9 @@ def invitation_create(*, organisation: Organisation, email: str, full_name: str,
     with tenancy_disabled():
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
             raise DomainError(f"{email} is already a member of {organisation}", field="email")
-        Invitation.objects.filter(organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        Invitation.objects.filter(
+            organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, full_name=full_name.strip(), roles=roles, invited_by=by.user
     )
@@ -239,7 +247,9 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at"])
     by = _actor(user, invitation.organisation, membership)
     audit.record(obj=invitation, action="invitation.accepted", by=by, from_state="waiting", to_state="accepted")
-    audit.record(obj=membership, action="membership.created", by=by, to_state="active", data={"roles": membership.roles})
+    audit.record(
+        obj=membership, action="membership.created", by=by, to_state="active", data={"roles": membership.roles}
+    )
     return user, membership
 
 
@@ -260,7 +270,9 @@ def membership_update(*, membership: Membership, roles: Iterable[str], job_title
 
 def _other_admins(membership: Membership) -> bool:
     return (
-        Membership._base_manager.filter(organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN])
+        Membership._base_manager.filter(
+            organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN]
+        )
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -273,7 +285,9 @@ def membership_deactivate(*, membership: Membership, by: Actor, reason: str = ""
         raise DomainError("An organisation needs at least one admin")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    audit.record(obj=membership, action="membership.deactivated", by=by, from_state="active", to_state="inactive", reason=reason)
+    audit.record(
+        obj=membership, action="membership.deactivated", by=by, from_state="active", to_state="inactive", reason=reason
+    )
     return membership
 
 
@@ -284,7 +298,11 @@ def acting_switch(*, user: User, organisation_id: Any) -> Membership:
     except (TypeError, ValueError) as exc:
         raise DomainError("Choose one of your organisations", field="organisation") from exc
     with tenancy_disabled():
-        membership = Membership.objects.filter(user=user, organisation_id=pk, is_active=True).select_related("organisation").first()
+        membership = (
+            Membership.objects.filter(user=user, organisation_id=pk, is_active=True)
+            .select_related("organisation")
+            .first()
+        )
     if membership is None:
         raise DomainError("You are not a member of that organisation. Choose one of yours", field="organisation")
     user.last_acting_organisation = membership.organisation
@@ -297,12 +315,18 @@ def partnership_create(
     *, name: str, description: str, accountable_body: Organisation, invitees: Iterable[Organisation], by: Actor
 ) -> Partnership:
     """A public-sector admin or commissioner sets up a partnership; invited organisations accept or decline."""
-    if by.organisation is None or not by.organisation.is_public_sector or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER):
+    if (
+        by.organisation is None
+        or not by.organisation.is_public_sector
+        or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER)
+    ):
         raise PermissionDenied("Only a public-sector admin or commissioner can set up a partnership")
     invitees = [o for o in invitees if o.pk != by.organisation.pk]
     not_public = [str(o) for o in invitees if not o.is_public_sector]
     if not_public:
-        raise DomainError(f"Only public-sector organisations can be partners: {', '.join(not_public)}", field="invitees")
+        raise DomainError(
+            f"Only public-sector organisations can be partners: {', '.join(not_public)}", field="invitees"
+        )
     member_ids = {by.organisation.pk, *(o.pk for o in invitees)}
     if accountable_body.pk not in member_ids:
         raise DomainError("The accountable body must be one of the partners", field="accountable_body")
@@ -310,7 +334,10 @@ def partnership_create(
         name=name.strip(), description=description.strip(), accountable_body=accountable_body, created_by=by.user
     )
     PartnershipMember.objects.create(
-        partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE, joined_at=timezone.now()
+        partnership=partnership,
+        organisation=by.organisation,
+        status=PartnershipMember.Status.ACTIVE,
+        joined_at=timezone.now(),
     )
     for organisation in invitees:
         PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
@@ -348,13 +375,23 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) ->
     """An invited organisation's admin accepts or declines. A decline is recorded, not an error."""
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN):
         raise PermissionDenied("Only an admin of your organisation can answer for it")
-    member = PartnershipMember._base_manager.select_for_update().filter(partnership=partnership, organisation=by.organisation).first()
+    member = (
+        PartnershipMember._base_manager.select_for_update()
+        .filter(partnership=partnership, organisation=by.organisation)
+        .first()
+    )
     if member is None or member.status != PartnershipMember.Status.INVITED:
         raise DomainError("There is no open invitation for your organisation")
     member.status = PartnershipMember.Status.ACTIVE if accept else PartnershipMember.Status.DECLINED
     member.joined_at = timezone.now() if accept else None
     member.save(update_fields=["status", "joined_at"])
-    audit.record(obj=member, action="partnership.accepted" if accept else "partnership.declined", by=by, from_state="invited", to_state=member.status)
+    audit.record(
+        obj=member,
+        action="partnership.accepted" if accept else "partnership.declined",
+        by=by,
+        from_state="invited",
+        to_state=member.status,
+    )
     return member
 
 

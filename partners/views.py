@@ -22,7 +22,14 @@ from core import dashboard
 from core.errors import DomainError
 from core.models import Notification
 from core.tenancy import tenancy_disabled
-from core.views import MemberTemplateView, MemberView, PublicTemplateView, PublicView, apply_domain_error, form_invalid_response
+from core.views import (
+    MemberTemplateView,
+    MemberView,
+    PublicTemplateView,
+    PublicView,
+    apply_domain_error,
+    form_invalid_response,
+)
 from partners import selectors, services
 from partners.acting import SESSION_KEY, acting_roles_choices
 from partners.forms import (
@@ -139,7 +146,9 @@ class InvitationAcceptView(PublicView, FormView):
     def form_valid(self, form: InvitationAcceptForm) -> HttpResponse:
         try:
             user, membership = services.invitation_accept(
-                invitation=self.invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+                invitation=self.invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -155,7 +164,9 @@ class InvitationAcceptView(PublicView, FormView):
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -176,6 +187,14 @@ class TwoFactorVerifyView(MemberView, FormView):
 
     def form_valid(self, form: OtpForm) -> HttpResponse:
         for device in TOTPDevice.objects.filter(user=self.request.user, confirmed=True):
+            allowed, detail = device.verify_is_allowed()
+            if not allowed:
+                wait = ""
+                if detail and detail.get("locked_until"):
+                    seconds = max(1, int((detail["locked_until"] - timezone.now()).total_seconds()))
+                    wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again"
+                form.add_error("code", f"Too many wrong codes in a row.{wait}")
+                return form_invalid_response(self, form)
             if device.verify_token(form.cleaned_data["code"]):
                 otp_login(self.request, device)
                 return redirect(_safe_next(self.request, reverse("dashboard")))
@@ -336,7 +355,9 @@ class MembershipEditView(MemberView, FormView):
     required_roles = (Role.ORG_ADMIN,)
 
     def load(self, **kwargs: Any) -> None:
-        self.membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=kwargs["membership_id"])
+        self.membership = get_object_or_404(
+            Membership.objects.select_related("user", "organisation"), pk=kwargs["membership_id"]
+        )
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "role_choices": acting_roles_choices(self.membership.organisation)}
@@ -350,7 +371,10 @@ class MembershipEditView(MemberView, FormView):
     def form_valid(self, form: MembershipForm) -> HttpResponse:
         try:
             services.membership_update(
-                membership=self.membership, roles=form.cleaned_data["roles"], job_title=form.cleaned_data["job_title"], by=self.acting
+                membership=self.membership,
+                roles=form.cleaned_data["roles"],
+                job_title=form.cleaned_data["job_title"],
+                by=self.acting,
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -396,7 +420,9 @@ class PartnershipListView(MemberTemplateView):
     template_name = "partners/partnership_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(partnerships=selectors.partnerships_for(organisation=self.acting.organisation), **kwargs)
+        return super().get_context_data(
+            partnerships=selectors.partnerships_for(organisation=self.acting.organisation), **kwargs
+        )
 
 
 class PartnershipCreateView(MemberView, FormView):
@@ -440,7 +466,9 @@ class PartnershipDetailView(MemberTemplateView):
         return super().get_context_data(
             partnership=partnership,
             own_membership=own,
-            invite_form=PartnerInviteForm(organisations=selectors.organisations_available_to_invite(partnership=partnership)),
+            invite_form=PartnerInviteForm(
+                organisations=selectors.organisations_available_to_invite(partnership=partnership)
+            ),
             **kwargs,
         )
 
@@ -451,12 +479,16 @@ class PartnershipInviteView(MemberView):
 
     def post(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
         partnership = get_object_or_404(Partnership.objects.all(), pk=partnership_id)
-        form = PartnerInviteForm(request.POST, organisations=selectors.organisations_available_to_invite(partnership=partnership))
+        form = PartnerInviteForm(
+            request.POST, organisations=selectors.organisations_available_to_invite(partnership=partnership)
+        )
         if not form.is_valid():
             messages.error(request, "Choose an organisation to invite")
             return redirect("partnership-detail", partnership_id=partnership.pk)
         try:
-            services.partnership_invite(partnership=partnership, organisation=form.cleaned_data["organisation"], by=self.acting)
+            services.partnership_invite(
+                partnership=partnership, organisation=form.cleaned_data["organisation"], by=self.acting
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -76,10 +76,21 @@ def world(db) -> World:
     district = OrganisationFactory(name="Lichfield District Council", kind=OrganisationKind.DISTRICT_COUNCIL)
     provider = ProviderFactory(name="Citizens Advice Lichfield District")
     other_council = OrganisationFactory(name="Northshire County Council", kind=OrganisationKind.COUNTY_COUNCIL)
-    partnership = PartnershipFactory(name="Lichfield Locality Commissioning Partnership", accountable_body=district, partners=[county])
-    all_public_roles = [Role.ORG_ADMIN, Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.BOARD_MEMBER, Role.EVALUATOR, Role.VIEWER]
+    partnership = PartnershipFactory(
+        name="Lichfield Locality Commissioning Partnership", accountable_body=district, partners=[county]
+    )
+    all_public_roles = [
+        Role.ORG_ADMIN,
+        Role.COMMISSIONER,
+        Role.FINANCE_OFFICER,
+        Role.BOARD_MEMBER,
+        Role.EVALUATOR,
+        Role.VIEWER,
+    ]
     county_admin = person(county, Role.ORG_ADMIN, name="Priya Shah")
-    invitation = Invitation.objects.create(organisation=county, email="new.starter@example.org", roles=[Role.VIEWER], invited_by=county_admin)
+    invitation = Invitation.objects.create(
+        organisation=county, email="new.starter@example.org", roles=[Role.VIEWER], invited_by=county_admin
+    )
     return World(
         county=county,
         district=district,

@@ -59,7 +59,6 @@ from tests.route_targets import API_OBJECTS, KWARGS, Target  # noqa: E402
 ADMIN_PREFIX = "admin:"
 
 
-
 def view_class(route: Route) -> Any:
     callback = route.callback
     return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
@@ -72,7 +71,9 @@ def is_api(route: Route) -> bool:
 def declared(route: Route) -> tuple[bool, tuple[str, ...], tuple[str, ...] | None]:
     cls = view_class(route)
     if cls is None or not (issubclass(cls, AccessDeclared) or hasattr(cls, "required_roles")):
-        raise AssertionError(f"{route.name} ({route.pattern}) does not declare who may use it: derive from PublicView/MemberView/TenantAPIMixin")
+        raise AssertionError(
+            f"{route.name} ({route.pattern}) does not declare who may use it: derive from PublicView/MemberView/TenantAPIMixin"
+        )
     return bool(getattr(cls, "public", False)), tuple(cls.required_roles), getattr(cls, "write_roles", None)
 
 
@@ -83,7 +84,9 @@ def method_for(route: Route) -> str:
         if actions:
             return "get" if "get" in actions else next(iter(actions))
         return "get" if hasattr(cls, "get") else "post"
-    allowed = [m for m in getattr(cls, "http_method_names", ["get"]) if hasattr(cls, m) and m not in ("options", "head")]
+    allowed = [
+        m for m in getattr(cls, "http_method_names", ["get"]) if hasattr(cls, m) and m not in ("options", "head")
+    ]
     return "get" if "get" in allowed else allowed[0]
 
 
@@ -101,7 +104,9 @@ def resolve_kwargs(route: Route, world: World) -> tuple[dict[str, Any], Target |
         elif name in KWARGS:
             target = KWARGS[name](world)
         else:
-            raise AssertionError(f"{route.name} ({route.pattern}) names <{name}>: add a builder to KWARGS in {__name__}")
+            raise AssertionError(
+                f"{route.name} ({route.pattern}) names <{name}>: add a builder to KWARGS in {__name__}"
+            )
         kwargs[name] = target.value
         if target.organisation is not None or target.user is not None:
             owner = target
@@ -170,7 +175,9 @@ def test_route_access(route: Route, world: World, client, django_user_model):
     response = _call(client, route, url)
     assert response.status_code != 500
     if is_tenant_object(route, owner):
-        assert response.status_code == 404, f"{route.name}: another organisation got {response.status_code}, expected 404"
+        assert response.status_code == 404, (
+            f"{route.name}: another organisation got {response.status_code}, expected 404"
+        )
 
     # Wrong role in the owning organisation: 403
     if effective_roles:
@@ -196,7 +203,13 @@ def test_admin_is_for_platform_staff_only(world: World, client):
     admin_routes = [r for r in walk() if r.name.startswith(ADMIN_PREFIX)]
     assert admin_routes
     ct = ContentType.objects.get_for_model(Organisation)
-    fill = {"app_label": "partners", "object_id": str(world.county.pk), "content_type_id": ct.pk, "id": str(world.county.pk), "url": "x"}
+    fill = {
+        "app_label": "partners",
+        "object_id": str(world.county.pk),
+        "content_type_id": ct.pk,
+        "id": str(world.county.pk),
+        "url": "x",
+    }
     checked = 0
     for route in admin_routes:
         try:

@@ -16,7 +16,9 @@ _tmp: list[Path] = []
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> Generator[None, None, None]:
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
         _start_services()
     return (yield)
@@ -45,7 +47,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     while _stops:
         try:
             _stops.pop()()
-        except Exception:  # noqa: BLE001 - best effort at shutdown
+        except Exception:  # noqa: BLE001, S110 - best effort at shutdown
             pass
     for path in _tmp:
         shutil.rmtree(path, ignore_errors=True)
