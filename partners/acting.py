@@ -98,7 +98,9 @@ class ActingOrganisationMiddleware:
 
 
 def acting_roles_choices(organisation: Organisation) -> list[tuple[str, str]]:
-    allowed = PUBLIC_SECTOR_ROLES if organisation.is_public_sector else frozenset(
-        {Role.ORG_ADMIN, Role.BIDDER, Role.EVALUATOR, Role.VIEWER}
+    allowed = (
+        PUBLIC_SECTOR_ROLES
+        if organisation.is_public_sector
+        else frozenset({Role.ORG_ADMIN, Role.BIDDER, Role.EVALUATOR, Role.VIEWER})
     )
     return [(value, label) for value, label in Role.choices if value in allowed]

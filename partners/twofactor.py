@@ -52,6 +52,6 @@ class TwoFactorRequiredMiddleware:
                 match = resolve(request.path_info)
             except Resolver404:
                 return True
-        return match.url_name in EXEMPT_URL_NAMES or getattr(match.func, "view_class", None) is not None and getattr(
-            match.func.view_class, "public", False
+        return match.url_name in EXEMPT_URL_NAMES or (
+            getattr(match.func, "view_class", None) is not None and getattr(match.func.view_class, "public", False)
         )

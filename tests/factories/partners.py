@@ -18,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+    def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -56,14 +56,16 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     accountable_body = factory.SubFactory(OrganisationFactory)
 
     @factory.post_generation
-    def partners(obj, create, extracted, **kwargs):  # noqa: N805
+    def partners(obj, create, extracted, **kwargs):
         if not create:
             return
         members = list(extracted or [])
         if obj.accountable_body not in members:
             members.insert(0, obj.accountable_body)
         for organisation in members:
-            PartnershipMember.objects.create(partnership=obj, organisation=organisation, status=PartnershipMember.Status.ACTIVE)
+            PartnershipMember.objects.create(
+                partnership=obj, organisation=organisation, status=PartnershipMember.Status.ACTIVE
+            )
 
 
 def person(organisation: Organisation, *roles: str, email: str | None = None, name: str | None = None) -> User:
