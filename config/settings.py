@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "core.middleware.DomainErrorMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = os.environ.get("JOINTLY_ROOT_URLCONF", "config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
