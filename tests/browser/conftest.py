@@ -108,6 +108,12 @@ def current_code(user) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def click_and_wait(page, name: str, role: str = "button") -> None:
+    """Click a button or link that loads a new page, and wait for that page (a plain click does not wait)."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).click()
+
+
 @pytest.fixture
 def login() -> Callable[..., None]:
     """Sign in through the real pages: email and password, then the two-factor code if asked,
@@ -118,17 +124,14 @@ def login() -> Callable[..., None]:
         page.goto("/accounts/login/")
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        click_and_wait(page, "Sign in")
         if "/accounts/two-factor/" in page.url:
             page.get_by_label("Code from your authenticator app").fill(current_code(user))
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
+            click_and_wait(page, "Continue")
         if organisation is not None:
             switcher = page.locator("#acting-organisation")
             if switcher.count():
                 switcher.select_option(str(organisation.pk))
-                page.get_by_role("button", name="Switch").click()
-                page.wait_for_load_state()
+                click_and_wait(page, "Switch")
 
     return sign_in

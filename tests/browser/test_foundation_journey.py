@@ -9,6 +9,7 @@ from django.core.management import call_command
 from core.tenancy import tenancy_disabled
 from partners.demo import DEMO_PASSWORD, PERSONAS
 from partners.models import Organisation, User
+from tests.browser.conftest import click_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +58,7 @@ def test_commissioner_switches_organisation(demo, browser_page, login, axe_check
     login(page, sam, password=DEMO_PASSWORD)
     assert "Lichfield District Council" in page.locator(".govuk-caption-l").inner_text()
     page.locator("#acting-organisation").select_option(str(tamworth.pk))
-    page.get_by_role("button", name="Switch").click()
+    click_and_wait(page, "Switch")
     assert "You are now acting for Tamworth Borough Council" in page.content()
     assert "Tamworth Borough Council" in page.locator(".govuk-caption-l").inner_text()
     axe_check(page)
@@ -73,10 +74,10 @@ def test_two_factor_refuses_a_wrong_code_and_keeps_the_page(demo, browser_page, 
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill("alex@staffordshire.demo")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    click_and_wait(page, "Sign in")
     assert "/accounts/two-factor/" in page.url
     page.get_by_label("Code from your authenticator app").fill("000000")
-    page.get_by_role("button", name="Continue").click()
+    click_and_wait(page, "Continue")
     assert page.get_by_role("alert").is_visible()
     assert "The code is not right" in page.content()
     assert page.get_by_label("Code from your authenticator app").input_value() == "000000"
@@ -95,7 +96,7 @@ def test_provider_registers_and_a_duplicate_is_refused_without_losing_input(demo
     page.get_by_label("Your email address").fill("nadia@example.org")
     page.get_by_label("Create a password").fill("password")
     page.get_by_label("Confirm your password").fill("password")
-    page.get_by_role("button", name="Register").click()
+    click_and_wait(page, "Register")
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert "already registered" in page.content()
     assert page.get_by_label("Your email address").input_value() == "nadia@example.org"
@@ -105,12 +106,12 @@ def test_provider_registers_and_a_duplicate_is_refused_without_losing_input(demo
     page.get_by_label("Organisation name").fill("Lichfield Food Bank")
     page.get_by_label("Create a password").fill("short")
     page.get_by_label("Confirm your password").fill("short")
-    page.get_by_role("button", name="Register").click()
+    click_and_wait(page, "Register")
     assert "This password is too short" in page.content()
     assert page.get_by_label("Organisation name").input_value() == "Lichfield Food Bank"
     page.get_by_label("Create a password").fill("Lichfield-food-bank-2026")
     page.get_by_label("Confirm your password").fill("Lichfield-food-bank-2026")
-    page.get_by_role("button", name="Register").click()
+    click_and_wait(page, "Register")
     assert page.url.endswith("/dashboard/")
     assert "Lichfield Food Bank is registered" in page.content()
     axe_check(page)
