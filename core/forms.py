@@ -26,7 +26,8 @@ class GovukBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget_type = self.widget_type
         base = _INPUT_CLASS.get(widget_type, "govuk-input")
-        classes = [base, attrs.get("class", "")]
+        widget = widget or self.field.widget
+        classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
         if self.errors and widget_type not in ("checkbox", "radioselect", "checkboxselectmultiple"):
             classes.append(f"{base}--error")
         if widget_type == "number" and "inputmode" not in attrs:
