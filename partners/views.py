@@ -85,6 +85,43 @@ class SignOutView(PublicView, auth_views.LogoutView):
     pass
 
 
+class PasswordResetView(PublicView, auth_views.PasswordResetView):
+    template_name = "registration/password_reset.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["email"].label = "Email address"
+        form.fields["email"].help_text = "The address you sign in with"
+        return form
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        form.cleaned_data["email"] = form.cleaned_data["email"].strip().lower()
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(PublicView, auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(PublicView, auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    post_reset_login = False
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        if "new_password1" in form.fields:
+            form.fields["new_password1"].label = "New password"
+            form.fields["new_password1"].help_text = "At least 12 characters. Avoid common words and your own name."
+            form.fields["new_password2"].label = "Confirm the new password"
+        return form
+
+
+class PasswordResetCompleteView(PublicView, auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
 class RegisterView(PublicView, FormView):
     template_name = "registration/register.html"
     form_class = ProviderRegistrationForm

@@ -186,3 +186,25 @@ def test_api_refuses_an_organisation_header_you_do_not_belong_to(client, world):
     assert client.get("/api/v1/me/", **auth).json()["acting_organisation"]["id"] == world.county.pk
     response = client.get("/api/v1/memberships/", HTTP_X_JOINTLY_ORGANISATION=str(world.other_council.pk), **auth)
     assert response.status_code == 403
+
+
+def test_a_forgotten_password_is_reset_by_email_link(client, world):
+    response = client.post(reverse("password_reset"), {"email": world.bidder.email.upper()})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password-reset/" in line).split(
+        "testserver"
+    )[1]
+    page = client.get(link, follow=True)
+    assert "Choose a new password" in page.content.decode()
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else link
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert response.status_code == 200 and "too short" in response.content.decode()
+    response = client.post(
+        form_url, {"new_password1": "A-much-better-password-2026", "new_password2": "A-much-better-password-2026"}
+    )
+    assert response.status_code == 302
+    world.bidder.refresh_from_db()
+    assert world.bidder.check_password("A-much-better-password-2026")
+    # Unknown addresses get the same answer (no account enumeration).
+    assert client.post(reverse("password_reset"), {"email": "nobody@example.org"}).status_code == 302
