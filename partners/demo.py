@@ -55,18 +55,63 @@ class Persona:
 
 
 PERSONAS = [
-    Persona("priya@staffordshire.demo", "Priya Shah", (("Staffordshire County Council", (Role.ORG_ADMIN,), "Digital services manager"),), "organisation admin at the county council"),
-    Persona("alex@staffordshire.demo", "Alex Morgan", (("Staffordshire County Council", (Role.COMMISSIONER,), "Lead commissioner, communities"),), "lead commissioner at the county council"),
-    Persona("dee@staffordshire.demo", "Dee Okafor", (("Staffordshire County Council", (Role.EVALUATOR,), "Commissioning officer"),), "evaluator at the county council"),
-    Persona("sam@lichfield.demo", "Sam Taylor", (
-        ("Lichfield District Council", (Role.COMMISSIONER, Role.ORG_ADMIN), "Community services commissioner"),
-        ("Tamworth Borough Council", (Role.COMMISSIONER,), "Shared-service commissioner"),
-    ), "commissioner at Lichfield and (shared service) Tamworth: switches organisation"),
-    Persona("jo@lichfield.demo", "Jo Evans", (("Lichfield District Council", (Role.FINANCE_OFFICER,), "Finance officer"),), "finance officer at the district council"),
-    Persona("chris@lichfield.demo", "Cllr Chris Walker", (("Lichfield District Council", (Role.BOARD_MEMBER,), "Cabinet member for communities"),), "board member (Lichfield locality board)"),
-    Persona("val@lichfield.demo", "Val Singh", (("Lichfield District Council", (Role.VIEWER,), "Policy officer"),), "read-only viewer at the district council"),
-    Persona("mo@lichfieldcab.demo", "Mo Hussain", (("Citizens Advice Lichfield District", (Role.ORG_ADMIN, Role.BIDDER), "Chief officer"),), "bid writer at a charity"),
-    Persona("ruth@ageuk.demo", "Ruth Green", (("Age UK South Staffordshire", (Role.ORG_ADMIN, Role.BIDDER), "Bid manager"),), "bid writer at a second charity"),
+    Persona(
+        "priya@staffordshire.demo",
+        "Priya Shah",
+        (("Staffordshire County Council", (Role.ORG_ADMIN,), "Digital services manager"),),
+        "organisation admin at the county council",
+    ),
+    Persona(
+        "alex@staffordshire.demo",
+        "Alex Morgan",
+        (("Staffordshire County Council", (Role.COMMISSIONER,), "Lead commissioner, communities"),),
+        "lead commissioner at the county council",
+    ),
+    Persona(
+        "dee@staffordshire.demo",
+        "Dee Okafor",
+        (("Staffordshire County Council", (Role.EVALUATOR,), "Commissioning officer"),),
+        "evaluator at the county council",
+    ),
+    Persona(
+        "sam@lichfield.demo",
+        "Sam Taylor",
+        (
+            ("Lichfield District Council", (Role.COMMISSIONER, Role.ORG_ADMIN), "Community services commissioner"),
+            ("Tamworth Borough Council", (Role.COMMISSIONER,), "Shared-service commissioner"),
+        ),
+        "commissioner at Lichfield and (shared service) Tamworth: switches organisation",
+    ),
+    Persona(
+        "jo@lichfield.demo",
+        "Jo Evans",
+        (("Lichfield District Council", (Role.FINANCE_OFFICER,), "Finance officer"),),
+        "finance officer at the district council",
+    ),
+    Persona(
+        "chris@lichfield.demo",
+        "Cllr Chris Walker",
+        (("Lichfield District Council", (Role.BOARD_MEMBER,), "Cabinet member for communities"),),
+        "board member (Lichfield locality board)",
+    ),
+    Persona(
+        "val@lichfield.demo",
+        "Val Singh",
+        (("Lichfield District Council", (Role.VIEWER,), "Policy officer"),),
+        "read-only viewer at the district council",
+    ),
+    Persona(
+        "mo@lichfieldcab.demo",
+        "Mo Hussain",
+        (("Citizens Advice Lichfield District", (Role.ORG_ADMIN, Role.BIDDER), "Chief officer"),),
+        "bid writer at a charity",
+    ),
+    Persona(
+        "ruth@ageuk.demo",
+        "Ruth Green",
+        (("Age UK South Staffordshire", (Role.ORG_ADMIN, Role.BIDDER), "Bid manager"),),
+        "bid writer at a second charity",
+    ),
 ]
 
 
@@ -82,7 +127,13 @@ def _partnership(name: str, description: str, accountable: Organisation, members
     partnership = Partnership.objects.filter(name=name).first()
     if partnership is None:
         partnership = Partnership.objects.create(name=name, description=description, accountable_body=accountable)
-        audit.record(obj=partnership, action="partnership.created", by=SYSTEM, to_state="active", visible_to=[m.pk for m in members])
+        audit.record(
+            obj=partnership,
+            action="partnership.created",
+            by=SYSTEM,
+            to_state="active",
+            visible_to=[m.pk for m in members],
+        )
     for organisation in members:
         PartnershipMember.objects.get_or_create(
             partnership=partnership,
@@ -127,5 +178,8 @@ def load() -> None:
         if user.last_acting_organisation_id is None:
             user.last_acting_organisation = orgs[persona.organisations[0][0]]
             user.save(update_fields=["last_acting_organisation"])
-        if any(orgs[o].is_public_sector for o, _, _ in persona.organisations) and not TOTPDevice.objects.filter(user=user).exists():
+        if (
+            any(orgs[o].is_public_sector for o, _, _ in persona.organisations)
+            and not TOTPDevice.objects.filter(user=user).exists()
+        ):
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.dashboard import Panel, register_panel
-from partners import selectors
+from core.dashboard import NavItem, Panel, register_nav, register_panel
+from partners import board_selectors, permissions, selectors
 from partners.models import Role
 
 
@@ -25,9 +25,31 @@ def _activity(acting: Any) -> dict[str, Any]:
     return {"events": list(selectors.recent_activity(organisation=acting.organisation, limit=8))}
 
 
+def _board(acting: Any) -> dict[str, Any]:
+    return {"meetings": board_selectors.next_meetings_for(acting.user)}
+
+
 def register() -> None:
-    register_panel(Panel("organisation", "Your organisation", "partners/panels/organisation.html", frozenset(), _organisation, order=10))
-    register_panel(Panel("people-admin", "People and invitations", "partners/panels/admin.html", frozenset({Role.ORG_ADMIN}), _admin, order=20))
+    register_panel(
+        Panel(
+            "organisation",
+            "Your organisation",
+            "partners/panels/organisation.html",
+            frozenset(),
+            _organisation,
+            order=10,
+        )
+    )
+    register_panel(
+        Panel(
+            "people-admin",
+            "People and invitations",
+            "partners/panels/admin.html",
+            frozenset({Role.ORG_ADMIN}),
+            _admin,
+            order=20,
+        )
+    )
     register_panel(
         Panel(
             "partnerships",
@@ -38,4 +60,10 @@ def register() -> None:
             order=30,
         )
     )
-    register_panel(Panel("activity", "Recent activity", "partners/panels/activity.html", frozenset(), _activity, order=900))
+    register_panel(
+        Panel("activity", "Recent activity", "partners/panels/activity.html", frozenset(), _activity, order=900)
+    )
+    register_panel(
+        Panel("board", "Board meetings", "partners/panels/board.html", frozenset({Role.BOARD_MEMBER}), _board, order=25)
+    )
+    register_nav(NavItem("Boards", "board-list", roles=frozenset(permissions.READ_ROLES), order=40))

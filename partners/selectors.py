@@ -11,20 +11,28 @@ from partners.models import Invitation, Membership, Organisation, Partnership, P
 
 
 def people_of(*, organisation: Organisation) -> QuerySet[Membership]:
-    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("-is_active", "user__full_name")
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name")
+    )
 
 
 def open_invitations_of(*, organisation: Organisation) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True).select_related(
-        "invited_by"
-    )
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
 
 
 def partnerships_for(*, organisation: Organisation) -> QuerySet[Partnership]:
     return (
         Partnership.objects.all()
         .select_related("accountable_body")
-        .annotate(active_members=Count("memberships", filter=Q(memberships__status=PartnershipMember.Status.ACTIVE), distinct=True))
+        .annotate(
+            active_members=Count(
+                "memberships", filter=Q(memberships__status=PartnershipMember.Status.ACTIVE), distinct=True
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "memberships",
@@ -37,9 +45,16 @@ def partnerships_for(*, organisation: Organisation) -> QuerySet[Partnership]:
 
 
 def partnership_detail(*, partnership_id: int) -> Partnership:
-    return Partnership.objects.select_related("accountable_body").prefetch_related(
-        Prefetch("memberships", queryset=PartnershipMember.objects.select_related("organisation").order_by("organisation__name"))
-    ).get(pk=partnership_id)
+    return (
+        Partnership.objects.select_related("accountable_body")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=PartnershipMember.objects.select_related("organisation").order_by("organisation__name"),
+            )
+        )
+        .get(pk=partnership_id)
+    )
 
 
 def recent_activity(*, organisation: Organisation, limit: int = 20) -> QuerySet[AuditEvent]:
@@ -58,7 +73,9 @@ def public_sector_organisations() -> QuerySet[Organisation]:
 
 
 def members_with_role(*, organisation: Organisation, role: str) -> QuerySet[Membership]:
-    return Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[role]).select_related("user")
+    return Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[role]).select_related(
+        "user"
+    )
 
 
 def role_summary(acting: Any) -> list[str]:

@@ -44,6 +44,7 @@ API_OBJECTS = {
 def _board_world(w):
     if "board" in w.extras:
         return w.extras["board"]
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from partners.models import (
@@ -55,21 +56,36 @@ def _board_world(w):
     )
     from tests.factories.board import AgendaItemFactory, MeetingFactory, simple_board
 
-    board = simple_board(w.partnership, w.board_member, w.district, name="Lichfield Locality Commissioning Board", is_public=True)
+    board = simple_board(
+        w.partnership, w.board_member, w.district, name="Lichfield Locality Commissioning Board", is_public=True
+    )
     chair = board.chair
     meeting = MeetingFactory(board=board, starts_at=timezone.now())
-    item = AgendaItemFactory(meeting=meeting, title="Community transport: monitoring report")
+    item = AgendaItemFactory(meeting=meeting, title="Community transport: monitoring report", paper_name="report.pdf")
+    item.paper.save("report.pdf", ContentFile(b"%PDF-1.4 monitoring report"), save=True)
     Attendance.objects.create(meeting=meeting, member=chair, status=Attendance.Status.PRESENT)
-    declaration = Declaration.objects.create(item=item, member=chair, has_interest=True, interest="Trustee of a provider")
+    declaration = Declaration.objects.create(
+        item=item, member=chair, has_interest=True, interest="Trustee of a provider"
+    )
     exclusion = Exclusion.objects.create(item=item, member=chair, chair=chair, reason="Conflict")
     decided = AgendaItemFactory(meeting=meeting, title="Other business", status="noted")
     decision = Decision.objects.create(
-        item=decided, outcome="note", recorded_by=w.board_member, recorded_by_name=str(w.board_member), quorum={"summary": "Quorate"}
+        item=decided,
+        outcome="note",
+        recorded_by=w.board_member,
+        recorded_by_name=str(w.board_member),
+        quorum={"summary": "Quorate"},
     )
     pack = BoardPack.objects.create(meeting=meeting, content_hash="0" * 64)
     w.extras["board"] = {
-        "board": board, "chair": chair, "meeting": meeting, "item": item, "declaration": declaration,
-        "exclusion": exclusion, "decision": decision, "pack": pack,
+        "board": board,
+        "chair": chair,
+        "meeting": meeting,
+        "item": item,
+        "declaration": declaration,
+        "exclusion": exclusion,
+        "decision": decision,
+        "pack": pack,
         "attendance": Attendance.objects.get(meeting=meeting, member=chair),
     }
     return w.extras["board"]

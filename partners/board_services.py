@@ -1,0 +1,892 @@
+"""Every write for the commissioning board: keyword-only, atomic, validating, audited.
+
+Boards, seats (full, substitute, advisory), chairs and clerks; meetings and their agenda; attendance; declarations
+of interest; exclusions by the chair; decisions (quorum checked at the moment of decision; immutable; corrected by
+a new record; the subject's own state machine moved through ``core.handlers``); minutes; reminders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit, handlers
+from core.actors import Actor
+from core.errors import DomainError, PermissionDenied
+from core.notifications import notify
+from core.tenancy import tenancy_disabled
+from core.workflow import transition
+from partners import permissions, quorum
+from partners.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMember,
+    ChairAbsenceRule,
+    Decision,
+    Declaration,
+    Exclusion,
+    Meeting,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+    User,
+)
+from partners.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
+
+# Agenda item kinds decided on a higher app's object, and the subject kind the higher app registers for it.
+SUBJECT_KINDS: dict[str, str] = {
+    AgendaItem.Kind.EVALUATION_METHOD: "procurement.evaluation_method",
+    AgendaItem.Kind.AWARD: "procurement.award_recommendation",
+}
+OUTCOME_TRANSITION = {
+    Decision.Outcome.APPROVE: "approve",
+    Decision.Outcome.REJECT: "reject",
+    Decision.Outcome.DEFER: "defer",
+    Decision.Outcome.NOTE: "note",
+}
+REMIND_DAYS_BEFORE = 7
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+
+
+def _user(by: Actor) -> User:
+    if by.user is None:
+        raise PermissionDenied("Only a person can do this")
+    return by.user  # type: ignore[no-any-return]
+
+
+def _require_manager(board: Board, by: Actor) -> None:
+    if by.user is None or not permissions.may_manage(board, by.user):
+        raise PermissionDenied("Only the board's clerk or chair can do this")
+
+
+def _active_partner_ids(partnership: Partnership) -> set[int]:
+    return set(
+        PartnershipMember._base_manager.filter(
+            partnership=partnership, status=PartnershipMember.Status.ACTIVE
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def present_attendance(meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance._base_manager.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
+            "member__person", "member__organisation", "substituting_for__person"
+        )
+    )
+
+
+def meeting_chair(meeting: Meeting, present: Sequence[Attendance] | None = None) -> BoardMember | None:
+    """Who chairs this meeting: the board's chair if present; else (by the board's rule) the deputy if present;
+    else the chair appointed from those present; else nobody yet."""
+    present = present_attendance(meeting) if present is None else present
+    by_id = {a.member_id: a.member for a in present}
+    board = meeting.board
+    if board.chair_id in by_id:
+        return by_id[board.chair_id]
+    if board.chair_absence_rule == ChairAbsenceRule.DEPUTY and board.deputy_chair_id in by_id:
+        return by_id[board.deputy_chair_id]
+    if meeting.acting_chair_id in by_id:
+        return by_id[meeting.acting_chair_id]
+    return None
+
+
+def seat_of(board: Board, user: Any) -> BoardMember | None:
+    if user is None:
+        return None
+    return BoardMember._base_manager.filter(board=board, person=user, active=True).first()
+
+
+# --- boards and seats ---------------------------------------------------------------------------------------
+
+
+def _clean_share(value: Any) -> Decimal:
+    try:
+        share = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError("Enter the share as a percentage, like 51", field="min_share") from exc
+    if share < 0 or share > 100:
+        raise DomainError("The share must be between 0 and 100 per cent", field="min_share")
+    return share.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def board_create(
+    *,
+    partnership: Partnership,
+    name: str,
+    by: Actor,
+    purpose: str = "",
+    parent_board_name: str = "",
+    min_members: int = 1,
+    min_share: Decimal | str | int = 0,
+    required_organisations: Iterable[Organisation] = (),
+    chair_absence_rule: str = ChairAbsenceRule.ELECT,
+    is_public: bool = True,
+) -> Board:
+    """A partner's admin or commissioner sets up the partnership's board and becomes its first clerk."""
+    user = _user(by)
+    if by.organisation is None or not by.has_role(*permissions.CREATE_ROLES):
+        raise PermissionDenied("Only a partner's admin or commissioner can set up a board")
+    partners = _active_partner_ids(partnership)
+    if by.organisation.pk not in partners:
+        raise PermissionDenied("Only a member of this partnership can set up its board")
+    if not name.strip():
+        raise DomainError("Enter the board's name", field="name")
+    if min_members < 1:
+        raise DomainError("A quorum needs at least 1 member", field="min_members")
+    required = list(required_organisations)
+    outside = [str(o) for o in required if o.pk not in partners]
+    if outside:
+        raise DomainError(
+            f"Required organisations must be partners: {', '.join(outside)}", field="required_organisations"
+        )
+    board = Board.objects.create(
+        partnership=partnership,
+        name=name.strip(),
+        purpose=purpose.strip(),
+        parent_board_name=parent_board_name.strip(),
+        min_members=min_members,
+        min_share=_clean_share(min_share),
+        chair_absence_rule=chair_absence_rule,
+        is_public=is_public,
+        created_by=user,
+    )
+    board.required_organisations.set(required)
+    board.clerks.add(user)
+    permissions.sync_board_permissions(board)
+    audit.record(obj=board, action="board.created", by=by, to_state="active", data=_rule_data(board))
+    return board
+
+
+def _rule_data(board: Board) -> dict[str, Any]:
+    return {
+        "min_members": board.min_members,
+        "min_share": str(board.min_share),
+        "required_organisations": sorted(o.name for o in board.required_organisations.all()),
+        "chair_absence_rule": board.chair_absence_rule,
+    }
+
+
+@transaction.atomic
+def board_update(
+    *,
+    board: Board,
+    by: Actor,
+    name: str,
+    purpose: str,
+    parent_board_name: str,
+    min_members: int,
+    min_share: Decimal | str | int,
+    required_organisations: Iterable[Organisation],
+    chair_absence_rule: str,
+    is_public: bool,
+) -> Board:
+    """Change the board's details and quorum rule (the change is recorded; past decisions keep their snapshot)."""
+    _require_manager(board, by)
+    board = Board._base_manager.select_for_update().get(pk=board.pk)
+    if min_members < 1:
+        raise DomainError("A quorum needs at least 1 member", field="min_members")
+    required = list(required_organisations)
+    partners = _active_partner_ids(board.partnership)
+    outside = [str(o) for o in required if o.pk not in partners]
+    if outside:
+        raise DomainError(
+            f"Required organisations must be partners: {', '.join(outside)}", field="required_organisations"
+        )
+    before = _rule_data(board)
+    board.name = name.strip() or board.name
+    board.purpose = purpose.strip()
+    board.parent_board_name = parent_board_name.strip()
+    board.min_members = min_members
+    board.min_share = _clean_share(min_share)
+    board.chair_absence_rule = chair_absence_rule
+    board.is_public = is_public
+    board.save()
+    board.required_organisations.set(required)
+    after = _rule_data(board)
+    audit.record(obj=board, action="board.updated", by=by, data={"before": before, "after": after})
+    return board
+
+
+@transaction.atomic
+def board_member_add(
+    *,
+    board: Board,
+    person: User,
+    organisation: Organisation,
+    kind: str,
+    by: Actor,
+    role_title: str = "",
+    substitute_for: BoardMember | None = None,
+) -> BoardMember:
+    """Give someone a seat. Full members hold a role for a partner organisation; a named substitute stands in for
+    one full member of the same organisation; advisory members may come from anywhere."""
+    _require_manager(board, by)
+    if kind not in BoardMember.Kind.values:
+        raise DomainError("Choose the kind of member", field="kind")
+    with tenancy_disabled():
+        if not Membership.objects.filter(user=person, organisation=organisation, is_active=True).exists():
+            raise DomainError(f"{person} does not act for {organisation}", field="person")
+    if kind == BoardMember.Kind.FULL and organisation.pk not in _active_partner_ids(board.partnership):
+        raise DomainError(
+            f"Full members hold a role for a partner organisation; {organisation} is not a partner",
+            field="organisation",
+        )
+    if kind == BoardMember.Kind.SUBSTITUTE:
+        if (
+            substitute_for is None
+            or substitute_for.board_id != board.pk
+            or not substitute_for.active
+            or not substitute_for.is_full
+        ):
+            raise DomainError("Choose the full member this person substitutes for", field="substitute_for")
+        if substitute_for.organisation_id != organisation.pk:
+            raise DomainError(
+                f"A substitute for {substitute_for.person} must also act for {substitute_for.organisation}",
+                field="organisation",
+            )
+    else:
+        substitute_for = None
+    if BoardMember._base_manager.filter(board=board, person=person, active=True).exists():
+        raise DomainError(f"{person} already has a seat on this board", field="person")
+    member = BoardMember.objects.create(
+        board=board,
+        person=person,
+        organisation=organisation,
+        kind=kind,
+        role_title=role_title.strip(),
+        substitute_for=substitute_for,
+    )
+    permissions.sync_board_permissions(board)
+    audit.record(
+        obj=member,
+        action="board.member_added",
+        by=by,
+        to_state="active",
+        data={"kind": kind, "organisation": organisation.name, "substitute_for": str(substitute_for or "")},
+    )
+    return member
+
+
+@transaction.atomic
+def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> BoardMember:
+    board = member.board
+    _require_manager(board, by)
+    member = BoardMember._base_manager.select_for_update().get(pk=member.pk)
+    if not member.active:
+        raise DomainError(f"{member.person} no longer has a seat")
+    member.active = False
+    member.left_at = timezone.now()
+    member.save(update_fields=["active", "left_at"])
+    for sub in BoardMember._base_manager.filter(substitute_for=member, active=True):
+        sub.active = False
+        sub.left_at = member.left_at
+        sub.save(update_fields=["active", "left_at"])
+        audit.record(
+            obj=sub,
+            action="board.member_removed",
+            by=by,
+            from_state="active",
+            to_state="left",
+            reason="Their member left",
+        )
+    changed = []
+    if board.chair_id == member.pk:
+        board.chair = None
+        changed.append("chair")
+    if board.deputy_chair_id == member.pk:
+        board.deputy_chair = None
+        changed.append("deputy_chair")
+    if changed:
+        board.save(update_fields=changed)
+    permissions.sync_board_permissions(board)
+    audit.record(obj=member, action="board.member_removed", by=by, from_state="active", to_state="left", reason=reason)
+    return member
+
+
+@transaction.atomic
+def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: bool = False) -> Board:
+    _require_manager(board, by)
+    if member.board_id != board.pk or not member.active or not member.is_full:
+        raise DomainError("The chair must be a full member of the board", field="member")
+    field = "deputy_chair" if deputy else "chair"
+    before = getattr(board, f"{field}_id")
+    setattr(board, field, member)
+    board.save(update_fields=[field])
+    permissions.sync_board_permissions(board)
+    audit.record(
+        obj=board,
+        action=f"board.{field}_appointed",
+        by=by,
+        data={"from": before, "to": member.pk, "name": str(member.person)},
+    )
+    return board
+
+
+@transaction.atomic
+def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
+    _require_manager(board, by)
+    with tenancy_disabled():
+        organisations = set(
+            Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True)
+        )
+    if not organisations & _active_partner_ids(board.partnership):
+        raise DomainError(f"{user} does not act for a partner organisation", field="user")
+    board.clerks.add(user)
+    permissions.sync_board_permissions(board)
+    audit.record(obj=board, action="board.clerk_added", by=by, data={"clerk": str(user)})
+    return board
+
+
+# --- meetings and agenda --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: Actor) -> Meeting:
+    _require_manager(board, by)
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    meeting = Meeting.objects.create(board=board, starts_at=starts_at, location=location.strip(), created_by=_user(by))
+    audit.record(obj=meeting, action="board.meeting_scheduled", by=by, to_state=meeting.status)
+    return meeting
+
+
+def meeting_transition(*, meeting: Meeting, name: str, by: Actor, reason: str = "") -> Meeting:
+    return transition(obj=meeting, workflow=MEETING_WORKFLOW, name=name, by=by, reason=reason)
+
+
+def _require_open_meeting(meeting: Meeting) -> None:
+    if meeting.status not in OPEN_MEETING:
+        raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: its business can no longer change")
+
+
+@transaction.atomic
+def item_add(
+    *,
+    meeting: Meeting,
+    kind: str,
+    by: Actor,
+    title: str = "",
+    summary: str = "",
+    subject_id: int | None = None,
+    presented_by: User | None = None,
+    paper: UploadedFile | None = None,
+) -> AgendaItem:
+    """Put an item on the agenda. Approving an evaluation method or an award names its subject (from the
+    tendering app, through ``core.handlers``); a monitoring report or other business has none."""
+    _require_manager(meeting.board, by)
+    if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED):
+        raise DomainError("Items can only be added before the meeting is held")
+    if kind not in AgendaItem.Kind.values:
+        raise DomainError("Choose the kind of item", field="kind")
+    subject_kind = SUBJECT_KINDS.get(kind, "")
+    if subject_kind:
+        if not handlers.has(subject_kind):
+            raise DomainError("Tendering is not set up yet, so there is nothing of this kind to decide", field="kind")
+        if subject_id is None:
+            raise DomainError("Choose what the board is asked to approve", field="subject_id")
+        check = handlers.find(subject_kind, "check")
+        with tenancy_disabled():
+            if check is not None:
+                check(subject_id=int(subject_id), board=meeting.board)
+            title = title.strip() or str(handlers.get(subject_kind, "title")(subject_id=int(subject_id)))
+    else:
+        subject_id = None
+    if not title.strip():
+        raise DomainError("Enter the item's title", field="title")
+    last = AgendaItem._base_manager.filter(meeting=meeting).order_by("-order").values_list("order", flat=True).first()
+    item = AgendaItem(
+        meeting=meeting,
+        order=(last or 0) + 1,
+        kind=kind,
+        title=title.strip()[:300],
+        summary=summary.strip(),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        presented_by=presented_by,
+    )
+    if paper is not None:
+        item.paper_name = (paper.name or "paper").rsplit("/", 1)[-1][:255]
+        item.paper.save(item.paper_name, paper, save=False)
+    item.save()
+    audit.record(
+        obj=item,
+        action="board.item_added",
+        by=by,
+        to_state=item.status,
+        data={"kind": kind, "subject": f"{subject_kind}:{subject_id}" if subject_kind else ""},
+    )
+    return item
+
+
+def item_withdraw(*, item: AgendaItem, by: Actor, reason: str = "") -> AgendaItem:
+    return transition(obj=item, workflow=ITEM_WORKFLOW, name="withdraw", by=by, reason=reason)
+
+
+# --- attendance and the chair ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    member: BoardMember
+    status: str  # Attendance.Status value, or "" for "not recorded"
+    substituting_for: BoardMember | None = None
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], by: Actor) -> list[Attendance]:
+    """Record who is present, who sent apologies and who is absent. Attendance may change during the meeting
+    (someone arrives late or leaves); each decision keeps the attendance it was taken with."""
+    board = meeting.board
+    _require_manager(board, by)
+    meeting = Meeting._base_manager.select_for_update().get(pk=meeting.pk)
+    _require_open_meeting(meeting)
+    problems: list[str] = []
+    present_full: set[int] = set()
+    standing_in: dict[int, BoardMember] = {}
+    for e in entries:
+        if e.member.board_id != board.pk:
+            problems.append(f"{e.member.person} does not sit on this board")
+            continue
+        if e.status and e.status not in Attendance.Status.values:
+            problems.append(f"Choose whether {e.member.person} is present")
+        if e.status == Attendance.Status.PRESENT and e.member.is_full:
+            present_full.add(e.member.pk)
+        if e.substituting_for is not None and e.status == Attendance.Status.PRESENT:
+            if e.member.kind != BoardMember.Kind.SUBSTITUTE or e.member.substitute_for_id != e.substituting_for.pk:
+                problems.append(f"{e.member.person} is not the named substitute for {e.substituting_for.person}")
+            elif e.substituting_for.pk in standing_in:
+                problems.append(f"Only one substitute can stand in for {e.substituting_for.person}")
+            else:
+                standing_in[e.substituting_for.pk] = e.member
+    for member_id, sub in standing_in.items():
+        if member_id in present_full:
+            problems.append(f"{sub.person} cannot substitute for {sub.substitute_for.person}, who is present")  # type: ignore[union-attr]
+    if problems:
+        raise DomainError("The attendance cannot be recorded", problems=problems)
+
+    existing = {a.member_id: a for a in Attendance._base_manager.filter(meeting=meeting)}
+    saved: list[Attendance] = []
+    user = _user(by)
+    for e in entries:
+        row = existing.get(e.member.pk)
+        substituting_for = e.substituting_for if e.status == Attendance.Status.PRESENT else None
+        if not e.status:
+            continue
+        if row is None:
+            row = Attendance.objects.create(
+                meeting=meeting, member=e.member, status=e.status, substituting_for=substituting_for, recorded_by=user
+            )
+            audit.record(
+                obj=row, action="board.attendance_recorded", by=by, to_state=row.status, data=_attendance_data(row)
+            )
+        elif row.status != e.status or row.substituting_for_id != (substituting_for.pk if substituting_for else None):
+            before = row.status
+            row.status = e.status
+            row.substituting_for = substituting_for
+            row.recorded_by = user
+            row.recorded_at = timezone.now()
+            row.save(update_fields=["status", "substituting_for", "recorded_by", "recorded_at"])
+            audit.record(
+                obj=row,
+                action="board.attendance_changed",
+                by=by,
+                from_state=before,
+                to_state=row.status,
+                data=_attendance_data(row),
+            )
+        saved.append(row)
+    return saved
+
+
+def _attendance_data(row: Attendance) -> dict[str, Any]:
+    return {
+        "member": str(row.member.person),
+        "substituting_for": str(row.substituting_for.person) if row.substituting_for else "",
+    }
+
+
+@transaction.atomic
+def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -> Meeting:
+    """In the chair's absence, record the chair appointed from those present."""
+    board = meeting.board
+    _require_manager(board, by)
+    _require_open_meeting(meeting)
+    present = present_attendance(meeting)
+    present_ids = {a.member_id for a in present}
+    if board.chair_id in present_ids:
+        raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")  # type: ignore[union-attr]
+    if member.pk not in present_ids:
+        raise DomainError(f"{member.person} is not recorded as present", field="member")
+    if member.kind == BoardMember.Kind.ADVISORY:
+        raise DomainError("An advisory member cannot chair the board", field="member")
+    meeting.acting_chair = member
+    meeting.save(update_fields=["acting_chair", "updated_at"])
+    audit.record(obj=meeting, action="board.chair_appointed", by=by, data={"chair": str(member.person)})
+    return meeting
+
+
+# --- declarations and exclusions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_record(
+    *, item: AgendaItem, member: BoardMember, has_interest: bool, interest: str, by: Actor
+) -> Declaration:
+    """A member declares an interest in an item (or that they have none). Members declare for themselves; the
+    clerk or chair may record a declaration made at the meeting."""
+    board = item.meeting.board
+    user = _user(by)
+    if member.board_id != board.pk or not member.active:
+        raise DomainError("Only a member of this board can declare an interest")
+    if member.person_id != user.pk and not permissions.may_manage(board, user):
+        raise PermissionDenied("You can only declare your own interests")
+    _require_open_meeting(item.meeting)
+    if item.status != AgendaItem.Status.OPEN:
+        raise DomainError("This item has been decided: declarations for it are closed")
+    interest = interest.strip()
+    if has_interest and not interest:
+        raise DomainError("Describe the interest: what it is and who it concerns", field="interest")
+    if not has_interest:
+        interest = ""
+    declaration = Declaration._base_manager.select_for_update().filter(item=item, member=member).first()
+    if declaration is None:
+        declaration = Declaration.objects.create(
+            item=item, member=member, has_interest=has_interest, interest=interest, declared_by=user
+        )
+        audit.record(
+            obj=declaration,
+            action="board.interest_declared",
+            by=by,
+            to_state="interest" if has_interest else "none",
+            data={"member": str(member.person), "interest": interest},
+        )
+        return declaration
+    before = {"has_interest": declaration.has_interest, "interest": declaration.interest}
+    declaration.has_interest = has_interest
+    declaration.interest = interest
+    declaration.declared_by = user
+    declaration.declared_at = timezone.now()
+    declaration.save(update_fields=["has_interest", "interest", "declared_by", "declared_at"])
+    audit.record(
+        obj=declaration,
+        action="board.declaration_changed",
+        by=by,
+        from_state="interest" if before["has_interest"] else "none",
+        to_state="interest" if has_interest else "none",
+        data={"member": str(member.person), "before": before, "interest": interest},
+    )
+    return declaration
+
+
+@transaction.atomic
+def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: Actor) -> Exclusion:
+    """The meeting's chair excludes a member who declared an interest from an item. They do not count towards
+    the item's quorum and take no part in it. Recorded, and open to scrutiny."""
+    meeting = item.meeting
+    user = _user(by)
+    _require_open_meeting(meeting)
+    if item.status != AgendaItem.Status.OPEN:
+        raise DomainError("This item has been decided: no one can be excluded from it now")
+    chair = meeting_chair(meeting)
+    if chair is None:
+        raise DomainError(
+            "The meeting has no chair yet: record who is present, and appoint a chair if the chair is absent"
+        )
+    if chair.person_id != user.pk:
+        raise PermissionDenied(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
+    if not reason.strip():
+        raise DomainError("Give the reason for the exclusion", field="reason")
+    declaration = Declaration._base_manager.filter(item=item, member=member, has_interest=True).first()
+    if declaration is None:
+        raise DomainError(f"{member.person} has not declared an interest in this item", field="member")
+    if Exclusion._base_manager.filter(item=item, member=member).exists():
+        raise DomainError(f"{member.person} is already excluded from this item", field="member")
+    exclusion = Exclusion.objects.create(item=item, member=member, chair=chair, excluded_by=user, reason=reason.strip())
+    audit.record(
+        obj=exclusion,
+        action="board.member_excluded",
+        by=by,
+        to_state="excluded",
+        reason=reason.strip(),
+        data={"member": str(member.person), "item": item.title, "interest": declaration.interest},
+    )
+    return exclusion
+
+
+# --- quorum and decisions ------------------------------------------------------------------------------------------
+
+
+def quorum_rule(board: Board) -> quorum.Rule:
+    return quorum.Rule(
+        min_members=board.min_members,
+        min_share=board.min_share,
+        required_organisations=tuple(
+            quorum.OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
+        ),
+        full_member_ids=frozenset(
+            BoardMember._base_manager.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
+                "pk", flat=True
+            )
+        ),
+    )
+
+
+def _attendee(a: Attendance) -> quorum.Attendee:
+    name = f"{a.member.person} ({a.member.organisation})"
+    if a.substituting_for_id:
+        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"  # type: ignore[union-attr]
+    return quorum.Attendee(
+        member_id=a.member_id,
+        name=name,
+        organisation_id=a.member.organisation_id,
+        kind=a.member.kind,
+        substituting_for=a.substituting_for_id,
+    )
+
+
+def quorum_for(item: AgendaItem, present: Sequence[Attendance] | None = None) -> quorum.QuorumResult:
+    """Is the board quorate for this item now, from the recorded attendance and the item's exclusions?"""
+    meeting = item.meeting
+    present = present_attendance(meeting) if present is None else present
+    excluded = set(Exclusion._base_manager.filter(item=item).values_list("member_id", flat=True))
+    return quorum.check(quorum_rule(meeting.board), [_attendee(a) for a in present], excluded)
+
+
+def current_decision(item: AgendaItem) -> Decision | None:
+    return Decision._base_manager.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
+
+
+def may_record_decision(item: AgendaItem, user: Any) -> bool:
+    if user is None:
+        return False
+    if permissions.may_manage(item.meeting.board, user):
+        return True
+    chair = meeting_chair(item.meeting)
+    return chair is not None and chair.person_id == user.pk
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    item: AgendaItem,
+    outcome: str,
+    by: Actor,
+    method: str = Decision.Method.CONSENSUS,
+    moderation_route: str = "",
+    moderation_result: str = "",
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    votes_abstain: int | None = None,
+    minute: str = "",
+    corrects: Decision | None = None,
+    correction_reason: str = "",
+) -> Decision:
+    """Record the board's decision on an item, after checking quorum from attendance at this moment (a decision
+    without quorum is refused, naming each condition that fails). The decision cannot be changed afterwards; a
+    correction is a new decision that ``corrects`` the current one. For an item with a subject, the subject's
+    ``on_decision`` handler moves its own state machine in the same transaction."""
+    user = _user(by)
+    item = AgendaItem._base_manager.select_for_update().select_related("meeting__board").get(pk=item.pk)
+    meeting = item.meeting
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise DomainError("This meeting was cancelled")
+    if not may_record_decision(item, user):
+        raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
+
+    current = current_decision(item)
+    if corrects is None:
+        _require_open_meeting(meeting)
+        if current is not None or item.status != AgendaItem.Status.OPEN:
+            raise DomainError(
+                f"This item is already {item.get_status_display().lower()}. A recorded decision cannot be changed: record a correction"
+            )
+    else:
+        if corrects.item_id != item.pk:
+            raise DomainError("That decision is about another item")
+        if current is None or current.pk != corrects.pk:
+            raise DomainError("Only the item's current decision can be corrected")
+        if not correction_reason.strip():
+            raise DomainError("Say why the decision is being corrected", field="correction_reason")
+
+    if outcome not in Decision.Outcome.values:
+        raise DomainError("Choose the decision", field="outcome")
+    if item.has_subject and outcome == Decision.Outcome.NOTE:
+        raise DomainError("The board must approve, reject or defer this item", field="outcome")
+    if method not in Decision.Method.values:
+        raise DomainError("Choose how the decision was reached", field="method")
+    votes = (votes_for, votes_against, votes_abstain)
+    if method == Decision.Method.CONSENSUS:
+        if any(v is not None for v in votes):
+            raise DomainError(
+                "A decision by consensus has no vote: choose the moderation route to record a vote", field="method"
+            )
+        moderation_route = moderation_result = ""
+    elif not moderation_route.strip():
+        raise DomainError(
+            "Say which moderation route was used, for example a vote of the full members present",
+            field="moderation_route",
+        )
+
+    result = quorum_for(item)
+    if not result.ok:
+        raise DomainError("The board is not quorate for this item, so it cannot decide", problems=result.failures)
+
+    if any(v is not None for v in votes):
+        cast = [v or 0 for v in votes]
+        if any(v < 0 for v in cast):
+            raise DomainError("Votes cannot be negative", field="votes_for")
+        if sum(cast) > result.seats:
+            raise DomainError(
+                f"{sum(cast)} votes recorded but only {result.seats} full member{'s' if result.seats != 1 else ''} can take part in this item",
+                field="votes_for",
+            )
+        vf, va = cast[0], cast[1]
+        if outcome == Decision.Outcome.APPROVE and vf <= va:
+            raise DomainError(f"The vote was {vf} for and {va} against: that does not approve it", field="outcome")
+        if outcome == Decision.Outcome.REJECT and vf > va:
+            raise DomainError(f"The vote was {vf} for and {va} against: that does not reject it", field="outcome")
+
+    subject_title = public_summary = ""
+    if item.has_subject:
+        with tenancy_disabled():
+            subject_title = str(handlers.get(item.subject_kind, "title")(subject_id=item.subject_id))
+            public = handlers.find(item.subject_kind, "public_summary")
+            public_summary = str(public(subject_id=item.subject_id)) if public else subject_title
+
+    decision = Decision.objects.create(
+        item=item,
+        outcome=outcome,
+        method=method,
+        moderation_route=moderation_route.strip(),
+        moderation_result=moderation_result.strip(),
+        votes_for=votes_for,
+        votes_against=votes_against,
+        votes_abstain=votes_abstain,
+        minute=minute.strip(),
+        quorum=result.as_dict(),
+        subject_title=subject_title[:300],
+        public_summary=public_summary,
+        corrects=corrects,
+        correction_reason=correction_reason.strip() if corrects else "",
+        recorded_by=user,
+        recorded_by_name=user.get_full_name() or user.get_username(),
+    )
+    transition(
+        obj=item,
+        workflow=ITEM_WORKFLOW,
+        name=OUTCOME_TRANSITION[outcome],
+        by=by,
+        reason=correction_reason if corrects else "",
+        data={"decision": decision.pk},
+    )
+    audit.record(
+        obj=decision,
+        action="board.decision_corrected" if corrects else "board.decision_recorded",
+        by=by,
+        to_state=outcome,
+        reason=correction_reason.strip() if corrects else "",
+        data={
+            "item": item.title,
+            "method": method,
+            "votes": [votes_for, votes_against, votes_abstain],
+            "quorum": result.summary,
+            "corrects": corrects.pk if corrects else None,
+        },
+    )
+    if item.has_subject:
+        with tenancy_disabled():
+            handlers.get(item.subject_kind, "on_decision")(
+                subject_id=item.subject_id, outcome=outcome, decision=decision, by=by
+            )
+    return decision
+
+
+# --- minutes -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
+    _require_manager(meeting.board, by)
+    meeting = Meeting._base_manager.select_for_update().select_related("board").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise DomainError("Minutes are recorded once the meeting has been held, until they are approved")
+    if not minutes.strip():
+        raise DomainError("Enter the minutes", field="minutes")
+    before = meeting.minutes
+    meeting.minutes = minutes.strip()
+    meeting.minutes_recorded_at = timezone.now()
+    meeting.minutes_recorded_by = _user(by)
+    meeting.save(update_fields=["minutes", "minutes_recorded_at", "minutes_recorded_by", "updated_at"])
+    audit.record(obj=meeting, action="board.minutes_recorded" if not before else "board.minutes_changed", by=by)
+    return meeting
+
+
+# --- reminders (each sent once: the notification's dedupe key) -------------------------------------------------------
+
+
+def _recipients(meeting: Meeting) -> list[User]:
+    people = {
+        m.person.pk: m.person
+        for m in BoardMember._base_manager.filter(board=meeting.board, active=True).select_related("person")
+    }
+    for clerk in meeting.board.clerks.all():
+        people.setdefault(clerk.pk, clerk)
+    return [p for p in people.values() if p.is_active]
+
+
+def remind_meeting(*, meeting: Meeting) -> int:
+    """Tell every member and clerk the meeting is coming up (once per meeting date)."""
+    local = timezone.localtime(meeting.starts_at)
+    sent = notify(
+        recipients=_recipients(meeting),
+        subject=f"{meeting.board.name} meets on {local:%-d %B %Y at %H:%M}",
+        body=f"The {meeting.board.name} meets on {local:%A %-d %B %Y at %H:%M}"
+        + (f" at {meeting.location}." if meeting.location else ".")
+        + " Send your apologies to the clerk if you cannot come, and arrange for your named substitute to attend.",
+        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
+        dedupe_key=f"board-meeting:{meeting.pk}:upcoming:{local:%Y-%m-%d}",
+    )
+    return len(sent)
+
+
+def remind_papers(*, meeting: Meeting) -> int:
+    """Tell every member and clerk the meeting's papers are published (once)."""
+    local = timezone.localtime(meeting.starts_at)
+    sent = notify(
+        recipients=_recipients(meeting),
+        subject=f"Papers for the {meeting.board.name} on {local:%-d %B %Y} are ready",
+        body="The agenda and papers are published. Read them, and declare any interest in an item before the meeting.",
+        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
+        dedupe_key=f"board-meeting:{meeting.pk}:papers",
+    )
+    return len(sent)
+
+
+def send_due_reminders(*, now: dt.datetime | None = None) -> int:
+    """For the periodic task: meetings in the next week, and published papers not yet announced."""
+    now = now or timezone.now()
+    sent = 0
+    with tenancy_disabled():
+        upcoming = Meeting.objects.filter(
+            starts_at__gte=now,
+            starts_at__lte=now + dt.timedelta(days=REMIND_DAYS_BEFORE),
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED],
+        ).select_related("board")
+        for meeting in upcoming:
+            sent += remind_meeting(meeting=meeting)
+            if meeting.status == Meeting.Status.PAPERS_PUBLISHED:
+                sent += remind_papers(meeting=meeting)
+    return sent

@@ -1,0 +1,946 @@
+"""Board pages: for members (often on a tablet), the chair and clerk, and a public page per board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView
+
+from core import audit, handlers
+from core import files as private_files
+from core.errors import DomainError
+from core.tenancy import scope, tenancy_disabled
+from core.views import MemberTemplateView, MemberView, PublicView, apply_domain_error, form_invalid_response
+from partners import board_pack, board_selectors, board_services, permissions
+from partners.board_forms import (
+    AttendanceForm,
+    BoardForm,
+    BoardMemberForm,
+    ChairForm,
+    DecisionForm,
+    DeclarationForm,
+    ExclusionForm,
+    ItemForm,
+    MeetingForm,
+    MinutesForm,
+    PeriodForm,
+)
+from partners.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMember,
+    BoardPack,
+    Decision,
+    Meeting,
+    Membership,
+    Organisation,
+    PartnershipMember,
+    Role,
+    User,
+)
+from partners.workflows import MEETING_WORKFLOW, OPEN_MEETING
+
+
+class BoardAccess:
+    """Loads the board a URL names (404 if not visible) and the person's board permissions (one query)."""
+
+    request: HttpRequest
+    board: Board
+    perms: frozenset[str]
+
+    def set_board(self, board: Board) -> None:
+        self.board = board
+        self.perms = permissions.perms_on(board, self.request.user)
+
+    @property
+    def is_manager(self) -> bool:
+        return permissions.may_manage(self.board, self.request.user, self.perms)
+
+    @property
+    def sees_papers(self) -> bool:
+        return permissions.may_see_papers(self.board, self.request.user, self.perms)
+
+    def require_manager(self) -> None:
+        if not self.is_manager:
+            raise PermissionDenied("Only the board's clerk or chair can do this")
+
+    def board_context(self) -> dict[str, Any]:
+        return {"board": self.board, "is_manager": self.is_manager, "sees_papers": self.sees_papers}
+
+
+def _partner_ids(board: Board) -> list[int]:
+    return list(
+        PartnershipMember._base_manager.filter(
+            partnership_id=board.partnership_id, status=PartnershipMember.Status.ACTIVE
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def _partner_organisations(board: Board) -> list[tuple[int, str]]:
+    return [(o.pk, o.name) for o in Organisation.objects.filter(pk__in=_partner_ids(board)).order_by("name")]
+
+
+def _people(board: Board, *, role: str | None = None) -> list[Membership]:
+    """People acting for the board's partner organisations (read across those organisations on purpose: the clerk
+    names members from each partner)."""
+    with tenancy_disabled():
+        qs = Membership.objects.filter(organisation_id__in=_partner_ids(board), is_active=True, user__is_active=True)
+        if role:
+            qs = qs.filter(roles__contains=[role])
+        return list(qs.select_related("user", "organisation").order_by("organisation__name", "user__full_name"))
+
+
+def _form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
+    apply_domain_error(form, error)
+    return form_invalid_response(view, form)
+
+
+# --- boards -------------------------------------------------------------------------------------------------
+
+
+class BoardListView(MemberTemplateView):
+    template_name = "partners/board/board_list.html"
+    required_roles = permissions.READ_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        boards = list(board_selectors.boards_for(organisation=self.acting.organisation))
+        may_create = self.acting.has_role(*permissions.CREATE_ROLES) and self.acting.is_public_sector
+        return super().get_context_data(boards=boards, may_create=may_create, **kwargs)
+
+
+class BoardCreateView(MemberView, FormView):
+    template_name = "partners/board/board_form.html"
+    required_roles = permissions.CREATE_ROLES
+
+    def _partnerships(self) -> list[tuple[int, str]]:
+        from partners.models import Partnership
+
+        return [
+            (p.pk, p.name)
+            for p in Partnership.objects.filter(
+                memberships__organisation=self.acting.organisation, memberships__status=PartnershipMember.Status.ACTIVE
+            ).order_by("name")
+        ]
+
+    def get_form(self, form_class: Any = None) -> BoardForm:
+        organisations = [(o.pk, o.name) for o in Organisation.objects.filter(sector="public").order_by("name")]
+        return BoardForm(**self.get_form_kwargs(), organisations=organisations, partnerships=self._partnerships())
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"min_members": 1, "min_share": 0, "is_public": True, "chair_absence_rule": "elect_from_present"}
+
+    def form_valid(self, form: BoardForm) -> HttpResponse:
+        from partners.models import Partnership
+
+        data = form.cleaned_data
+        try:
+            partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
+            board = board_services.board_create(
+                partnership=partnership,
+                name=data["name"],
+                purpose=data["purpose"],
+                parent_board_name=data["parent_board_name"],
+                min_members=data["min_members"],
+                min_share=data["min_share"],
+                required_organisations=Organisation.objects.filter(
+                    pk__in=[int(x) for x in data["required_organisations"]]
+                ),
+                chair_absence_rule=data["chair_absence_rule"],
+                is_public=data["is_public"],
+                by=self.acting,
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, f"{board} is set up. You are its clerk: add its members next")
+        return redirect("board-detail", board_id=board.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class BoardDetailView(BoardAccess, MemberTemplateView):
+    template_name = "partners/board/board_detail.html"
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.set_board(
+            get_object_or_404(
+                Board.objects.select_related("partnership", "chair__person", "deputy_chair__person"),
+                pk=kwargs["board_id"],
+            )
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        members = board_selectors.members_of(self.board)
+        meetings = board_selectors.meetings_of(self.board)
+        now = timezone.now()
+        return super().get_context_data(
+            **self.board_context(),
+            full_members=[m for m in members if m.kind == BoardMember.Kind.FULL],
+            substitutes=[m for m in members if m.kind == BoardMember.Kind.SUBSTITUTE],
+            advisers=[m for m in members if m.kind == BoardMember.Kind.ADVISORY],
+            upcoming=[m for m in meetings if m.starts_at >= now and m.status != Meeting.Status.CANCELLED][::-1],
+            past=[m for m in meetings if m.starts_at < now or m.status == Meeting.Status.CANCELLED],
+            quorum_text=board_pack.quorum_rule_text(self.board),
+            clerks=list(self.board.clerks.all()),
+            **kwargs,
+        )
+
+
+class BoardEditView(BoardAccess, MemberView, FormView):
+    template_name = "partners/board/board_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.set_board(get_object_or_404(Board.objects.select_related("partnership"), pk=kwargs["board_id"]))
+        self.require_manager()
+
+    def get_form(self, form_class: Any = None) -> BoardForm:
+        seats = [
+            (m.pk, f"{m.person}, {m.organisation}")
+            for m in board_selectors.members_of(self.board)
+            if m.kind == BoardMember.Kind.FULL
+        ]
+        return BoardForm(**self.get_form_kwargs(), organisations=_partner_organisations(self.board), seats=seats)
+
+    def get_initial(self) -> dict[str, Any]:
+        b = self.board
+        return {
+            "name": b.name,
+            "purpose": b.purpose,
+            "parent_board_name": b.parent_board_name,
+            "min_members": b.min_members,
+            "min_share": b.min_share.normalize(),
+            "required_organisations": [o.pk for o in b.required_organisations.all()],
+            "chair_absence_rule": b.chair_absence_rule,
+            "is_public": b.is_public,
+            "chair": b.chair_id,
+            "deputy_chair": b.deputy_chair_id,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), **kwargs)
+
+    def form_valid(self, form: BoardForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            board = board_services.board_update(
+                board=self.board,
+                name=data["name"],
+                purpose=data["purpose"],
+                parent_board_name=data["parent_board_name"],
+                min_members=data["min_members"],
+                min_share=data["min_share"],
+                required_organisations=Organisation.objects.filter(
+                    pk__in=[int(x) for x in data["required_organisations"]]
+                ),
+                chair_absence_rule=data["chair_absence_rule"],
+                is_public=data["is_public"],
+                by=self.acting,
+            )
+            for field, deputy in (("chair", False), ("deputy_chair", True)):
+                wanted = data.get(field)
+                if wanted and wanted != getattr(board, f"{field}_id"):
+                    member = get_object_or_404(BoardMember.objects.all(), pk=wanted, board=board)
+                    board_services.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, "The board's details and quorum rule are saved")
+        return redirect("board-detail", board_id=self.board.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class BoardMemberAddView(BoardAccess, MemberView, FormView):
+    template_name = "partners/board/member_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.set_board(get_object_or_404(Board.objects.select_related("partnership"), pk=kwargs["board_id"]))
+        self.require_manager()
+        self.candidates = {m.pk: m for m in _people(self.board)}
+
+    def get_form(self, form_class: Any = None) -> BoardMemberForm:
+        people = [
+            (pk, f"{m.user}, {m.organisation}" + (f" ({m.job_title})" if m.job_title else ""))
+            for pk, m in self.candidates.items()
+        ]
+        full = [(m.pk, f"{m.person}, {m.organisation}") for m in board_selectors.members_of(self.board) if m.is_full]
+        return BoardMemberForm(**self.get_form_kwargs(), people=people, full_members=full)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), **kwargs)
+
+    def form_valid(self, form: BoardMemberForm) -> HttpResponse:
+        data = form.cleaned_data
+        membership = self.candidates[data["person"]]
+        substitute_for = None
+        if data.get("substitute_for"):
+            substitute_for = get_object_or_404(BoardMember.objects.all(), pk=data["substitute_for"], board=self.board)
+        try:
+            member = board_services.board_member_add(
+                board=self.board,
+                person=membership.user,
+                organisation=membership.organisation,
+                kind=data["kind"],
+                role_title=data["role_title"],
+                substitute_for=substitute_for,
+                by=self.acting,
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, f"{member.person} is now a {member.get_kind_display().lower()} of the board")
+        return redirect("board-detail", board_id=self.board.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class BoardMemberRemoveView(BoardAccess, MemberView):
+    http_method_names = ["post"]
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.member = get_object_or_404(
+            BoardMember.objects.select_related("board", "person"), pk=kwargs["board_member_id"]
+        )
+        self.set_board(self.member.board)
+
+    def post(self, request: HttpRequest, board_member_id: int) -> HttpResponse:
+        try:
+            board_services.board_member_remove(member=self.member, by=self.acting)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{self.member.person} no longer sits on the board")
+        return redirect("board-detail", board_id=self.board.pk)
+
+
+class BoardReportView(BoardAccess, MemberTemplateView):
+    """The record of the board's business, to report to its parent board."""
+
+    template_name = "partners/board/report.html"
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.set_board(get_object_or_404(Board.objects.select_related("partnership"), pk=kwargs["board_id"]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = PeriodForm(self.request.GET or None)
+        today = timezone.localdate()
+        start, end = today - dt.timedelta(days=365), today
+        if form.is_valid():
+            start = form.cleaned_data["start"] or start
+            end = form.cleaned_data["end"] or end
+        meetings = board_selectors.business_between(self.board, start, end)
+        return super().get_context_data(
+            **self.board_context(), form=form, start=start, end=end, meetings=meetings, **kwargs
+        )
+
+
+# --- public pages ---------------------------------------------------------------------------------------------
+
+
+class PublicBoardListView(PublicView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        with scope(organisation=None):
+            boards = list(board_selectors.boards_for(organisation=None))
+        return render(request, "partners/board/public_board_list.html", {"boards": boards})
+
+
+class PublicBoardView(PublicView):
+    """Anyone, signed in or not, sees the same public record: read as the anonymous public."""
+
+    def get(self, request: HttpRequest, board_id: int) -> HttpResponse:
+        with scope(organisation=None):
+            board = get_object_or_404(
+                Board.objects.select_related("partnership__accountable_body", "chair__person"), pk=board_id
+            )
+            context = {
+                "board": board,
+                "members": board_selectors.members_of(board),
+                "meetings": board_selectors.public_meetings(board),
+                "quorum_text": board_pack.quorum_rule_text(board),
+            }
+        return render(request, "partners/board/public_board.html", context)
+
+
+# --- meetings -----------------------------------------------------------------------------------------------
+
+
+class MeetingCreateView(BoardAccess, MemberView, FormView):
+    template_name = "partners/board/meeting_form.html"
+    form_class = MeetingForm
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.set_board(get_object_or_404(Board.objects.all(), pk=kwargs["board_id"]))
+        self.require_manager()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), **kwargs)
+
+    def form_valid(self, form: MeetingForm) -> HttpResponse:
+        try:
+            meeting = board_services.meeting_create(
+                board=self.board, starts_at=form.starts_at(), location=form.cleaned_data["location"], by=self.acting
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, "The meeting is scheduled. Add its agenda items next")
+        return redirect("meeting-detail", board_meeting_id=meeting.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class MeetingAccess(BoardAccess):
+    meeting: Meeting
+
+    def load_meeting(self, meeting_id: int) -> None:
+        self.meeting = get_object_or_404(
+            Meeting.objects.select_related("board__partnership", "board__chair__person", "acting_chair__person"),
+            pk=meeting_id,
+        )
+        self.set_board(self.meeting.board)
+
+
+class MeetingDetailView(MeetingAccess, MemberTemplateView):
+    template_name = "partners/board/meeting_detail.html"
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        attendance = board_selectors.attendance_of(self.meeting)
+        present = [a for a in attendance if a.status == Attendance.Status.PRESENT]
+        chair = board_services.meeting_chair(self.meeting, present)
+        steps = MEETING_WORKFLOW.possible_for(self.meeting, self.acting) if self.is_manager else []
+        own_seat = board_services.seat_of(self.board, self.request.user)
+        return super().get_context_data(
+            **self.board_context(),
+            meeting=self.meeting,
+            items=board_selectors.agenda_of(self.meeting),
+            attendance=attendance,
+            present=present,
+            chair=chair,
+            chair_needed=bool(present) and chair is None,
+            steps=steps,
+            own_seat=own_seat,
+            is_open=self.meeting.status in OPEN_MEETING,
+            pack=board_pack.latest_pack(self.meeting) if self.sees_papers else None,
+            **kwargs,
+        )
+
+
+class MeetingTransitionView(MeetingAccess, MemberView):
+    http_method_names = ["post"]
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+
+    def post(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
+        name = request.POST.get("transition", "")
+        if name not in MEETING_WORKFLOW.transitions:
+            messages.error(request, "Choose what to do with the meeting")
+            return redirect("meeting-detail", board_meeting_id=board_meeting_id)
+        try:
+            board_services.meeting_transition(
+                meeting=self.meeting, name=name, by=self.acting, reason=request.POST.get("reason", "")
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Done: {MEETING_WORKFLOW[name].label.lower()}")
+        return redirect("meeting-detail", board_meeting_id=board_meeting_id)
+
+
+class MeetingAttendanceView(MeetingAccess, MemberView, FormView):
+    template_name = "partners/board/attendance_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        self.require_manager()
+        self.members = board_selectors.members_of(self.board)
+        self.current = {a.member_id: a for a in board_selectors.attendance_of(self.meeting)}
+
+    def get_form(self, form_class: Any = None) -> AttendanceForm:
+        return AttendanceForm(**self.get_form_kwargs(), members=self.members, current=self.current)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: AttendanceForm) -> HttpResponse:
+        entries = []
+        for member, status in form.entries():
+            if member.kind == BoardMember.Kind.SUBSTITUTE:
+                present = status == Attendance.Status.PRESENT
+                previous = self.current.get(member.pk)
+                status = Attendance.Status.PRESENT if present else (Attendance.Status.ABSENT if previous else "")
+                entries.append(
+                    board_services.AttendanceEntry(member, status, member.substitute_for if present else None)
+                )
+            else:
+                entries.append(board_services.AttendanceEntry(member, status))
+        try:
+            board_services.attendance_record(meeting=self.meeting, entries=entries, by=self.acting)
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, "Attendance is recorded")
+        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class MeetingChairView(MeetingAccess, MemberView, FormView):
+    template_name = "partners/board/chair_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        self.require_manager()
+        self.present = [
+            a.member
+            for a in board_services.present_attendance(self.meeting)
+            if a.member.kind != BoardMember.Kind.ADVISORY
+        ]
+
+    def get_form(self, form_class: Any = None) -> ChairForm:
+        return ChairForm(
+            **self.get_form_kwargs(), present=[(m.pk, f"{m.person}, {m.organisation}") for m in self.present]
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: ChairForm) -> HttpResponse:
+        member = next(m for m in self.present if m.pk == form.cleaned_data["member"])
+        try:
+            board_services.meeting_appoint_chair(meeting=self.meeting, member=member, by=self.acting)
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, f"{member.person} chairs the meeting")
+        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class MeetingMinutesView(MeetingAccess, MemberView, FormView):
+    template_name = "partners/board/minutes_form.html"
+    form_class = MinutesForm
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        self.require_manager()
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"minutes": self.meeting.minutes}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: MinutesForm) -> HttpResponse:
+        try:
+            board_services.minutes_record(meeting=self.meeting, minutes=form.cleaned_data["minutes"], by=self.acting)
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, "The minutes are saved")
+        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class ItemCreateView(MeetingAccess, MemberView, FormView):
+    template_name = "partners/board/item_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        self.require_manager()
+
+    def get_form(self, form_class: Any = None) -> ItemForm:
+        subjects = []
+        labels = dict(AgendaItem.Kind.choices)
+        for kind, subject_kind in board_services.SUBJECT_KINDS.items():
+            candidates = handlers.find(subject_kind, "candidates")
+            if candidates is None:
+                continue
+            with tenancy_disabled():
+                options = [(f"{kind}:{pk}", str(title)) for pk, title in candidates(board=self.board)]
+            if options:
+                subjects.append((str(labels[kind]), options))
+        presenters = [(m.user_id, f"{m.user}, {m.organisation}") for m in _people(self.board, role=Role.COMMISSIONER)]
+        return ItemForm(**self.get_form_kwargs(), subjects=subjects, presenters=presenters)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: ItemForm) -> HttpResponse:
+        data = form.cleaned_data
+        presenter = User.objects.filter(pk=data["presented_by"]).first() if data.get("presented_by") else None
+        try:
+            item = board_services.item_add(
+                meeting=self.meeting,
+                kind=data["kind"],
+                title=data["title"],
+                summary=data["summary"],
+                subject_id=data.get("subject_id"),
+                presented_by=presenter,
+                paper=data.get("paper"),
+                by=self.acting,
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(self.request, f"Item {item.order} is on the agenda")
+        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+# --- agenda items -----------------------------------------------------------------------------------------------
+
+
+class ItemAccess(BoardAccess):
+    item: AgendaItem
+
+    def load_item(self, item_id: int) -> None:
+        self.item = get_object_or_404(
+            AgendaItem.objects.select_related(
+                "meeting__board__partnership",
+                "meeting__board__chair__person",
+                "meeting__acting_chair__person",
+                "presented_by",
+            ),
+            pk=item_id,
+        )
+        self.meeting = self.item.meeting
+        self.set_board(self.meeting.board)
+
+    def item_context(self) -> dict[str, Any]:
+        present = board_services.present_attendance(self.meeting)
+        chair = board_services.meeting_chair(self.meeting, present)
+        return {
+            **self.board_context(),
+            "item": self.item,
+            "meeting": self.meeting,
+            "chair": chair,
+            "is_chair": chair is not None and chair.person_id == self.request.user.pk,
+            "quorum": board_services.quorum_for(self.item, present),
+            "present": present,
+        }
+
+
+class ItemDetailView(ItemAccess, MemberTemplateView):
+    template_name = "partners/board/item_detail.html"
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = self.item_context()
+        declarations = board_selectors.declarations_of(self.item)
+        exclusions = board_selectors.exclusions_of(self.item)
+        own_seat = board_services.seat_of(self.board, self.request.user)
+        excluded_ids = {x.member_id for x in exclusions}
+        declared_ids = {d.member_id for d in declarations}
+        not_declared = [a.member for a in context["present"] if a.member_id not in declared_ids]
+        return super().get_context_data(
+            **context,
+            paper=board_pack.subject_summary(self.item) if self.sees_papers else {},
+            declarations=declarations,
+            exclusions=exclusions,
+            decisions=board_selectors.decisions_of(self.item),
+            current=board_services.current_decision(self.item),
+            own_seat=own_seat,
+            own_declaration=next((d for d in declarations if own_seat and d.member_id == own_seat.pk), None),
+            may_decide=board_services.may_record_decision(self.item, self.request.user),
+            excludable=[d for d in declarations if d.has_interest and d.member_id not in excluded_ids],
+            not_declared=not_declared,
+            is_open=self.item.status == AgendaItem.Status.OPEN and self.meeting.status in OPEN_MEETING,
+            **kwargs,
+        )
+
+
+class ItemDeclareView(ItemAccess, MemberView, FormView):
+    template_name = "partners/board/declare_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+        self.own_seat = board_services.seat_of(self.board, self.request.user)
+        self.members = {m.pk: m for m in board_selectors.members_of(self.board)} if self.is_manager else {}
+        if self.own_seat is None and not self.members:
+            raise PermissionDenied("Only a member of the board can declare an interest")
+
+    def get_form(self, form_class: Any = None) -> DeclarationForm:
+        members = None
+        if self.members:
+            members = [(m.pk, f"{m.person}, {m.organisation}") for m in self.members.values()]
+        return DeclarationForm(**self.get_form_kwargs(), members=members)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"member": self.own_seat.pk if self.own_seat else None}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **self.board_context(), item=self.item, meeting=self.meeting, own_seat=self.own_seat, **kwargs
+        )
+
+    def form_valid(self, form: DeclarationForm) -> HttpResponse:
+        data = form.cleaned_data
+        member = self.members.get(data["member"]) if data.get("member") else self.own_seat
+        if member is None:
+            raise PermissionDenied("Only a member of the board can declare an interest")
+        try:
+            board_services.declaration_record(
+                item=self.item,
+                member=member,
+                has_interest=data["has_interest"] == "yes",
+                interest=data["interest"],
+                by=self.acting,
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        who = "Your" if member.person_id == self.request.user.pk else f"{member.person}'s"
+        messages.success(self.request, f"{who} declaration is recorded")
+        return redirect("item-detail", agenda_item_id=self.item.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class ItemExcludeView(ItemAccess, MemberView, FormView):
+    template_name = "partners/board/exclude_form.html"
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+        excluded = {x.member_id for x in board_selectors.exclusions_of(self.item)}
+        self.declared = {
+            d.member_id: d
+            for d in board_selectors.declarations_of(self.item)
+            if d.has_interest and d.member_id not in excluded
+        }
+
+    def get_form(self, form_class: Any = None) -> ExclusionForm:
+        choices = [(pk, f"{d.member.person}: {d.interest}") for pk, d in self.declared.items()]
+        return ExclusionForm(**self.get_form_kwargs(), declared=choices)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.item_context(), **kwargs)
+
+    def form_valid(self, form: ExclusionForm) -> HttpResponse:
+        declaration = self.declared[form.cleaned_data["member"]]
+        try:
+            board_services.exclusion_record(
+                item=self.item, member=declaration.member, reason=form.cleaned_data["reason"], by=self.acting
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        messages.success(
+            self.request,
+            f"{declaration.member.person} is excluded from this item and does not count towards its quorum",
+        )
+        return redirect("item-detail", agenda_item_id=self.item.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class ItemDecideView(ItemAccess, MemberView, FormView):
+    """The decision form, with the quorum as it stands now and (for an award) the evaluation summary and the
+    panel's conflicts record above it."""
+
+    template_name = "partners/board/decide_form.html"
+    required_roles = permissions.WRITE_ROLES
+    correcting: Decision | None = None
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+        if not board_services.may_record_decision(self.item, self.request.user):
+            raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
+
+    def get_form(self, form_class: Any = None) -> DecisionForm:
+        return DecisionForm(**self.get_form_kwargs(), item=self.item, correcting=self.correcting is not None)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **self.item_context(),
+            paper=board_pack.subject_summary(self.item),
+            declarations=board_selectors.declarations_of(self.item),
+            exclusions=board_selectors.exclusions_of(self.item),
+            correcting=self.correcting,
+            **kwargs,
+        )
+
+    def form_valid(self, form: DecisionForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            decision = board_services.decision_record(
+                item=self.item,
+                outcome=data["outcome"],
+                method=data["method"],
+                moderation_route=data["moderation_route"],
+                moderation_result=data["moderation_result"],
+                votes_for=data["votes_for"],
+                votes_against=data["votes_against"],
+                votes_abstain=data["votes_abstain"],
+                minute=data["minute"],
+                corrects=self.correcting,
+                correction_reason=data.get("correction_reason", ""),
+                by=self.acting,
+            )
+        except DomainError as error:
+            return _form_error(self, form, error)
+        verb = "corrected" if self.correcting else "recorded"
+        messages.success(self.request, f"Decision {verb}: {decision.get_outcome_display().lower()}")
+        return redirect("item-detail", agenda_item_id=self.item.pk)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
+
+
+class DecisionCorrectView(ItemDecideView):
+    template_name = "partners/board/decide_form.html"
+
+    def load(self, **kwargs: Any) -> None:
+        decision = get_object_or_404(Decision.objects.all(), pk=kwargs["board_decision_id"])
+        self.correcting = decision
+        super().load(agenda_item_id=decision.item_id)
+
+
+class ItemWithdrawView(ItemAccess, MemberView):
+    http_method_names = ["post"]
+    required_roles = permissions.WRITE_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+
+    def post(self, request: HttpRequest, agenda_item_id: int) -> HttpResponse:
+        try:
+            board_services.item_withdraw(item=self.item, by=self.acting, reason=request.POST.get("reason", ""))
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{self.item.title} is withdrawn from the agenda")
+        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+
+
+class ItemPaperView(ItemAccess, MemberView):
+    """The item's uploaded paper (members and clerks only)."""
+
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_item(kwargs["agenda_item_id"])
+
+    def get(self, request: HttpRequest, agenda_item_id: int) -> HttpResponse:
+        if not self.item.paper:
+            raise Http404("This item has no paper")
+        if not self.sees_papers and self.item.presented_by_id != request.user.pk:
+            raise PermissionDenied("Only the board's members and clerks can read its papers")
+        return private_files.serve(self.item.paper, filename=self.item.paper_name or "paper")
+
+
+# --- board pack --------------------------------------------------------------------------------------------------
+
+
+def _pack_status(pack: BoardPack | None) -> dict[str, Any]:
+    if pack is None:
+        return {"status": "none", "label": "Not prepared", "progress": 0, "ready": False}
+    body: dict[str, Any] = {
+        "status": pack.status,
+        "label": pack.get_status_display(),
+        "progress": pack.progress,
+        "ready": pack.status == BoardPack.Status.READY,
+    }
+    if body["ready"]:
+        body["download_url"] = reverse("meeting-pack-download", kwargs={"board_meeting_id": pack.meeting_id})
+        body["size"] = pack.size
+    if pack.status == BoardPack.Status.FAILED:
+        body["error"] = "The pack could not be prepared. Try again, or tell the clerk"
+    return body
+
+
+class MeetingPackView(MeetingAccess, MemberTemplateView):
+    """The board pack: prepare it (in the background, with progress), then download it."""
+
+    template_name = "partners/board/pack_status.html"
+    required_roles = permissions.READ_ROLES
+    write_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        if not self.sees_papers:
+            raise PermissionDenied("Only the board's members and clerks can read its papers")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        digest = board_pack.content_hash(board_pack.pack_context(self.meeting))
+        current = board_pack.latest_pack(self.meeting, digest)
+        latest = board_pack.latest_pack(self.meeting)
+        return super().get_context_data(
+            **self.board_context(),
+            meeting=self.meeting,
+            pack=current,
+            status=_pack_status(current),
+            outdated=latest
+            if latest is not None and latest.content_hash != digest and latest.status == BoardPack.Status.READY
+            else None,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
+        pack = board_pack.pack_request(meeting=self.meeting, by=self.acting)
+        if pack.status != BoardPack.Status.READY:
+            messages.success(request, "The board pack is being prepared")
+        return redirect("meeting-pack", board_meeting_id=board_meeting_id)
+
+
+class MeetingPackStatusView(MeetingAccess, MemberView):
+    """JSON for the progress bar: ``{"status", "label", "progress", "ready", "download_url"}``."""
+
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        if not self.sees_papers:
+            raise PermissionDenied("Only the board's members and clerks can read its papers")
+
+    def get(self, request: HttpRequest, board_meeting_id: int) -> JsonResponse:
+        response = JsonResponse(_pack_status(board_pack.latest_pack(self.meeting)))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MeetingPackDownloadView(MeetingAccess, MemberView):
+    required_roles = permissions.READ_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.load_meeting(kwargs["board_meeting_id"])
+        if not self.sees_papers:
+            raise PermissionDenied("Only the board's members and clerks can read its papers")
+
+    def get(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
+        pack = board_pack.latest_ready(self.meeting)
+        if pack is None:
+            return redirect("meeting-pack", board_meeting_id=board_meeting_id)
+        audit.record(obj=pack, action="board.pack_downloaded", by=self.acting)
+        return private_files.serve(pack.file, filename=pack.filename, inline=request.GET.get("inline") == "1")
