@@ -3,4 +3,10 @@ from django.apps import AppConfig
 
 class CommissioningConfig(AppConfig):
     name = "commissioning"
+    verbose_name = "Joint commissioning"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from commissioning import panels
+
+        panels.register()

@@ -1,0 +1,653 @@
+"""Demo data for joint commissioning (idempotent; organisations are found by name from ``partners.demo``).
+
+- The TSCiP picture: 12 of the Staffordshire partners fund "Debt, benefits and consumer advice" through 22
+  contracts, with several providers funded more than once and contracts ending close together -- and Tamworth's
+  ring-fenced £20,000-a-year homelessness grant, which cannot be aligned.
+- Other service areas in both partnerships, the Lichfield outcomes framework and some shared evidence.
+- One joint commission already running (the county-wide aligned debt advice service), so dashboards, reports and
+  timetables have something in them. The Lichfield worked example is *not* created: the browser journey does that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db.models.functions import Lower
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commissioning import services
+from commissioning.models import (
+    CommissionStatus,
+    ContributionStatus,
+    EvidenceItem,
+    JointCommission,
+    MappedContract,
+    Outcome,
+    ServiceArea,
+)
+from partners.acting import Acting
+from partners.demo import DEMO_PASSWORD
+from partners.models import Membership, Organisation, Partnership, Role, User
+
+TSCIP = "Staffordshire Third Sector Commissioning in Partnership"
+LICHFIELD = "Lichfield Locality Commissioning Partnership"
+DEBT = "Debt, benefits and consumer advice"
+INFRA = "Infrastructure support and volunteering"
+OLDER = "Supporting older people to live independently"
+HEALTHY = "Healthy lifestyles and social isolation"
+
+D = dt.date
+CORE = "Core budget"
+RING_FENCED_REASON = (
+    "A specific grant from the Department for Communities and Local Government for homelessness work: it cannot be "
+    "aligned and there is no further budget"
+)
+
+# (funder, provider, what it pays for, annual value, start, end, funding source, ring-fenced reason or "")
+DEBT_CONTRACTS: list[tuple[str, str, str, str, dt.date, dt.date, str, str]] = [
+    (
+        "Tamworth Borough Council",
+        "Citizens Advice Tamworth",
+        "Core debt and generalist advice",
+        "60000",
+        D(2024, 7, 1),
+        D(2027, 6, 30),
+        CORE,
+        "",
+    ),
+    (
+        "Tamworth Borough Council",
+        "Citizens Advice Tamworth",
+        "Homelessness prevention advice",
+        "20000",
+        D(2025, 10, 1),
+        D(2027, 9, 30),
+        "DCLG homelessness grant",
+        RING_FENCED_REASON,
+    ),
+    (
+        "Staffordshire County Council",
+        "Citizens Advice Staffordshire North and Stoke",
+        "County-wide debt advice line",
+        "85000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Staffordshire County Council",
+        "Citizens Advice Lichfield District",
+        "Welfare benefits casework",
+        "30000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Staffordshire County Council",
+        "Burton Money Matters CIC",
+        "Money management courses",
+        "18000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Stoke-on-Trent City Council",
+        "Citizens Advice Staffordshire North and Stoke",
+        "Debt and benefits advice in Stoke",
+        "95000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Stoke-on-Trent City Council",
+        "Stoke Credit Union",
+        "Money guidance sessions",
+        "12500",
+        D(2025, 4, 1),
+        D(2028, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Newcastle-under-Lyme Borough Council",
+        "Citizens Advice Staffordshire North and Stoke",
+        "Generalist advice in Newcastle",
+        "42000",
+        D(2024, 7, 1),
+        D(2027, 6, 30),
+        CORE,
+        "",
+    ),
+    (
+        "Newcastle-under-Lyme Borough Council",
+        "Age UK North Staffordshire",
+        "Benefits checks for older people",
+        "11000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Lichfield District Council",
+        "Citizens Advice Lichfield District",
+        "Core advice service",
+        "36000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Lichfield District Council",
+        "Age UK South Staffordshire",
+        "Benefits advice for older people",
+        "9500",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Cannock Chase District Council",
+        "Cannock Chase Community Co-operative",
+        "Community money advice",
+        "22000",
+        D(2024, 10, 1),
+        D(2027, 9, 30),
+        CORE,
+        "",
+    ),
+    (
+        "Cannock Chase District Council",
+        "Citizens Advice Cannock Chase",
+        "Core advice service",
+        "31000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "East Staffordshire Borough Council",
+        "Burton Money Matters CIC",
+        "Debt advice in Burton",
+        "27500",
+        D(2024, 4, 1),
+        D(2027, 6, 30),
+        CORE,
+        "",
+    ),
+    (
+        "East Staffordshire Borough Council",
+        "Citizens Advice East Staffordshire",
+        "Generalist advice",
+        "33000",
+        D(2025, 4, 1),
+        D(2028, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "South Staffordshire District Council",
+        "Citizens Advice South Staffordshire",
+        "Core advice service",
+        "24000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "South Staffordshire District Council",
+        "Age UK South Staffordshire",
+        "Benefits take-up campaign",
+        "8000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Stafford Borough Council",
+        "Citizens Advice Stafford",
+        "Core advice service",
+        "29000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Staffordshire Moorlands District Council",
+        "Moorlands Home Link",
+        "Energy and debt advice at home",
+        "14000",
+        D(2025, 1, 1),
+        D(2027, 12, 31),
+        CORE,
+        "",
+    ),
+    (
+        "Staffordshire Moorlands District Council",
+        "Citizens Advice Staffordshire North and Stoke",
+        "Outreach advice in Leek",
+        "16500",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        "South East Staffordshire and Seisdon Peninsula CCG",
+        "Citizens Advice Lichfield District",
+        "Advice in GP surgeries",
+        "15000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        "Better Care Fund",
+        "",
+    ),
+    (
+        "Staffordshire Police and Crime Commissioner",
+        "Tamworth Community Debt Advice CIO",
+        "Debt advice for people leaving custody",
+        "12000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        "Locality Deal Fund",
+        "",
+    ),
+]
+
+OTHER_CONTRACTS: list[tuple[str, str, str, str, str, dt.date, dt.date, str, str]] = [
+    (
+        TSCIP,
+        INFRA,
+        "Tamworth Borough Council",
+        "Tamworth Centre for Voluntary Services",
+        "Infrastructure support",
+        "31000",
+        D(2023, 7, 1),
+        D(2027, 6, 30),
+        CORE,
+        "",
+    ),
+    (
+        TSCIP,
+        INFRA,
+        "Tamworth Borough Council",
+        "Tamworth Centre for Voluntary Services",
+        "Volunteering",
+        "9000",
+        D(2023, 7, 1),
+        D(2027, 6, 30),
+        CORE,
+        "",
+    ),
+    (
+        TSCIP,
+        INFRA,
+        "Staffordshire County Council",
+        "Support Staffordshire",
+        "County infrastructure support",
+        "120000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        TSCIP,
+        INFRA,
+        "Lichfield District Council",
+        "Support Staffordshire",
+        "Volunteer centre",
+        "15000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        LICHFIELD,
+        OLDER,
+        "Staffordshire County Council",
+        "Age UK South Staffordshire",
+        "Help at home for older people",
+        "23750",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        LICHFIELD,
+        OLDER,
+        "Lichfield District Council",
+        "Lichfield Community Voluntary Service",
+        "Good neighbour scheme",
+        "20000",
+        D(2024, 4, 1),
+        D(2027, 3, 31),
+        CORE,
+        "",
+    ),
+    (
+        LICHFIELD,
+        HEALTHY,
+        "South East Staffordshire and Seisdon Peninsula CCG",
+        "Support Staffordshire",
+        "Social prescribing link workers",
+        "48000",
+        D(2025, 4, 1),
+        D(2028, 3, 31),
+        "Better Care Fund",
+        "",
+    ),
+    (
+        LICHFIELD,
+        HEALTHY,
+        "Staffordshire Police and Crime Commissioner",
+        "Lichfield Community Voluntary Service",
+        "Safer communities small grants",
+        "72000",
+        D(2025, 4, 1),
+        D(2027, 3, 31),
+        "Locality Deal Fund",
+        "",
+    ),
+    (
+        LICHFIELD,
+        HEALTHY,
+        "Lichfield District Council",
+        "Citizens Advice Lichfield District",
+        "Food poverty and health grants",
+        "8000",
+        D(2025, 4, 1),
+        D(2026, 3, 31),
+        "Public health grant (devolved)",
+        "Devolved public health grant restricted to the food poverty scheme",
+    ),
+]
+
+AREAS = {
+    TSCIP: [
+        (DEBT, "Advice on debt, welfare benefits and consumer problems."),
+        (INFRA, "Support for voluntary organisations and volunteering."),
+    ],
+    LICHFIELD: [
+        (OLDER, "Helping older people stay healthy, safe and independent in their own homes."),
+        (HEALTHY, "Healthy lifestyles, social isolation and community capacity."),
+    ],
+}
+
+LICHFIELD_OUTCOMES = [
+    ("A community which is prosperous", ""),
+    ("A community which is healthy", ""),
+    ("A community which is independent", ""),
+    ("A community which is safe", ""),
+]
+LICHFIELD_PRINCIPLES = [
+    "A focus on outcomes that are based on need",
+    "Co-produce solutions with communities",
+    "Encourage volunteering",
+    "Reduce demand on public services and create independence",
+    "Prevent problems rather than react to them",
+    "Encourage early intervention",
+    "Reduce social isolation and increase community capacity",
+    "Raise aspiration, employment and prosperity",
+    "Scale up interventions that have a real effect on communities",
+]
+EVIDENCE = [
+    (
+        LICHFIELD,
+        "Joint Strategic Needs Assessment: Lichfield District",
+        "https://www.staffordshire.gov.uk/Health/Joint-strategic-needs-assessment.aspx",
+        ["needs assessment", "health"],
+    ),
+    (LICHFIELD, "Community safety profile", "https://www.staffordshire-pfcc.gov.uk/", ["community safety"]),
+    (LICHFIELD, "Health profile for Lichfield District", "https://fingertips.phe.org.uk/", ["health"]),
+    (
+        TSCIP,
+        "TSCiP mapping of third-sector funding (2011)",
+        "https://democracy.tamworth.gov.uk/",
+        ["mapping", "debt advice"],
+    ),
+]
+
+RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
+RUNNING_PARTNERS = [
+    ("Tamworth Borough Council", Decimal("60000.00")),
+    ("Lichfield District Council", Decimal("36000.00")),
+    ("Cannock Chase District Council", Decimal("31000.00")),
+    ("East Staffordshire Borough Council", Decimal("27500.00")),
+]
+EXTRA_COMMISSIONERS = [
+    ("kim@cannockchase.demo", "Kim Walsh", "Cannock Chase District Council", "Partnerships officer"),
+    ("raj@eaststaffs.demo", "Raj Patel", "East Staffordshire Borough Council", "Community commissioning lead"),
+]
+
+
+def simple_pdf(*lines: str) -> bytes:
+    """A small, valid one-page PDF (for demo and test documents), built by hand to keep loading fast."""
+
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = "BT /F1 13 Tf 72 770 Td 18 TL " + " ".join(f"({esc(line)}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def _acting(user: User, organisation: Organisation) -> Acting:
+    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
+
+
+def _commissioner(organisation: Organisation) -> User:
+    m = (
+        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if m is None:
+        raise LookupError(f"No commissioner at {organisation}")
+    return m.user  # type: ignore[no-any-return]
+
+
+def _people(orgs: dict[str, Organisation]) -> None:
+    for email, name, org_name, title in EXTRA_COMMISSIONERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+            user.last_acting_organisation = orgs[org_name]
+            user.save(update_fields=["last_acting_organisation"])
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        Membership.objects.get_or_create(
+            user=user, organisation=orgs[org_name], defaults={"roles": [Role.COMMISSIONER], "job_title": title}
+        )
+
+
+def _area(partnership: Partnership, name: str, description: str) -> ServiceArea:
+    area = ServiceArea.objects.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).first()
+    return area or ServiceArea.objects.create(partnership=partnership, name=name, description=description)
+
+
+def _contract(
+    area: ServiceArea,
+    funder: Organisation,
+    provider: str,
+    title: str,
+    value: str,
+    start: dt.date,
+    end: dt.date,
+    source: str,
+    ring_fenced: str,
+) -> None:
+    if MappedContract.objects.filter(service_area=area, funder=funder, provider_name=provider, title=title).exists():
+        return
+    registered = Organisation.objects.filter(name=provider).first()
+    MappedContract.objects.create(
+        partnership=area.partnership,
+        service_area=area,
+        funder=funder,
+        provider=registered,
+        provider_name=provider,
+        title=title,
+        annual_value=Decimal(value),
+        start_date=start,
+        end_date=end,
+        funding_source=source,
+        alignable=not ring_fenced,
+        not_alignable_reason=ring_fenced,
+    )
+
+
+def load() -> None:
+    orgs = {o.name: o for o in Organisation.objects.all()}
+    partnerships = {p.name: p for p in Partnership.objects.filter(name__in=[TSCIP, LICHFIELD])}
+    _people(orgs)
+    areas: dict[tuple[str, str], ServiceArea] = {}
+    for partnership_name, specs in AREAS.items():
+        for name, description in specs:
+            areas[(partnership_name, name)] = _area(partnerships[partnership_name], name, description)
+    for funder, provider, title, value, start, end, source, ring in DEBT_CONTRACTS:
+        _contract(areas[(TSCIP, DEBT)], orgs[funder], provider, title, value, start, end, source, ring)
+    for partnership_name, area_name, funder, provider, title, value, start, end, source, ring in OTHER_CONTRACTS:
+        _contract(areas[(partnership_name, area_name)], orgs[funder], provider, title, value, start, end, source, ring)
+
+    lichfield = partnerships[LICHFIELD]
+    for position, (title, description) in enumerate(LICHFIELD_OUTCOMES, start=1):
+        Outcome.objects.get_or_create(
+            partnership=lichfield,
+            kind=Outcome.Kind.OUTCOME,
+            title=title,
+            defaults={"description": description, "position": position},
+        )
+    for position, title in enumerate(LICHFIELD_PRINCIPLES, start=1):
+        Outcome.objects.get_or_create(
+            partnership=lichfield, kind=Outcome.Kind.PRINCIPLE, title=title, defaults={"position": position}
+        )
+    for partnership_name, title, url, tags in EVIDENCE:
+        partnership = partnerships[partnership_name]
+        if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
+            EvidenceItem.objects.create(
+                partnership=partnership,
+                title=title,
+                url=url,
+                tags=tags,
+                added_by_organisation=partnership.accountable_body,
+            )
+    _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
+
+
+def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
+    """The county-wide aligned debt advice service: signed up in 2024, live since April 2025."""
+    if JointCommission.objects.filter(partnership=partnership, title=RUNNING_TITLE).exists():
+        return
+    county = orgs["Staffordshire County Council"]
+    alex = _commissioner(county)
+    lead = _acting(alex, county)
+    commission = services.commission_create(
+        service_area=area,
+        title=RUNNING_TITLE,
+        intended_outcomes=(
+            "Residents get timely debt, welfare benefits and consumer advice wherever they live in the county; fewer "
+            "people reach crisis; benefit take-up rises."
+        ),
+        term_years=3,
+        start_date=D(2025, 4, 1),
+        by=lead,
+    )
+    partners = [(orgs[name], amount) for name, amount in RUNNING_PARTNERS]
+    services.commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
+    services.contributions_set_annual(
+        commission=commission, organisation=county, annual_amount=Decimal("85000.00"), by=lead
+    )
+    sources: dict[int, MappedContract] = {}
+    for c in MappedContract.objects.filter(service_area=area, alignable=True).order_by("-annual_value", "pk"):
+        sources.setdefault(c.funder_id, c)
+    actors = {}
+    for organisation, amount in partners:
+        actor = _acting(_commissioner(organisation), organisation)
+        actors[organisation.pk] = actor
+        services.commission_respond(commission=commission, accept=True, by=actor)
+        source = sources.get(organisation.pk)
+        services.contributions_set_annual(
+            commission=commission, organisation=organisation, annual_amount=amount, source=source, by=actor
+        )
+    services.commission_choose_model(
+        commission=commission,
+        model="aligned",
+        reason="Five partners buy broadly similar advice services: the TSCiP board agreed an aligned budget with the "
+        "county council as lead commissioner.",
+        by=lead,
+    )
+    services.timetable_from_template(commission=commission, begins_on=D(2024, 1, 8), by=lead)
+    services.commission_transition(commission=commission, name="start_gathering", by=lead)
+    services.commission_transition(commission=commission, name="open_sign_up", by=lead)
+    for organisation, _ in partners:
+        services.agreement_sign(
+            commission=commission,
+            scopes=["procurement", "contract_management", "performance_management"],
+            signatory_authority="Head of Communities, under the council's scheme of delegation",
+            signed_on=D(2024, 2, 20),
+            document=ContentFile(
+                simple_pdf(
+                    "Partnership agreement",
+                    f"{organisation} delegates procurement, contract management and",
+                    f"performance management of '{RUNNING_TITLE}' to Staffordshire County Council",
+                    "for 1 April 2025 to 31 March 2028.",
+                ),
+                name=f"agreement-{organisation.pk}.pdf",
+            ),
+            by=actors[organisation.pk],
+        )
+    everyone = [(county, lead), *((o, actors[o.pk]) for o, _ in partners)]
+    for organisation, actor in everyone:
+        for c in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
+            services.contribution_confirm(contribution=c, by=actor)
+    services.commission_transition(commission=commission, name="enter_procurement", by=lead)
+    services.commission_transition(commission=commission, name="award", by=lead)
+    services.commission_transition(commission=commission, name="go_live", by=lead)
+    for organisation, actor in everyone:
+        for c in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
+            if c.financial_year == 2025:
+                services.contribution_transfer(
+                    contribution=c, transferred_on=D(2025, 4, 30), reference=f"TSCIP-25-{organisation.pk:03d}", by=actor
+                )
+            elif c.financial_year == 2026:
+                services.contribution_transfer(
+                    contribution=c, transferred_on=D(2026, 4, 30), reference=f"TSCIP-26-{organisation.pk:03d}", by=actor
+                )
+    for stage in commission.stages.order_by("position"):
+        if stage.planned_end <= D(2025, 4, 1):
+            services.stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
+    assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.LIVE

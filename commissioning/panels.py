@@ -1,0 +1,58 @@
+"""This app's dashboard panels and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from commissioning import permissions, selectors
+from core.dashboard import NavItem, Panel, register_nav, register_panel
+from partners.models import Role
+
+
+def _commissions(acting: Any) -> dict[str, Any]:
+    organisation = acting.organisation
+    return {
+        "commissions": list(selectors.commissions_for(organisation=organisation)[:6]),
+        "stages": selectors.upcoming_stages(organisation=organisation, limit=5),
+        "invitations": list(selectors.pending_invitations(organisation=organisation)[:5]),
+        "today": timezone.localdate(),
+    }
+
+
+def _finance(acting: Any) -> dict[str, Any]:
+    organisation = acting.organisation
+    years = selectors.outstanding_for(organisation=organisation)
+    return {
+        "years": years,
+        "partnerships": list(selectors.partnerships_of(organisation=organisation)),
+        "outstanding": sum((f.outstanding for _, f in years), start=selectors.ZERO),
+        "indicative": sum((f.indicative for _, f in years), start=selectors.ZERO),
+    }
+
+
+def register() -> None:
+    register_panel(
+        Panel(
+            "joint-commissions",
+            "Joint commissions",
+            "commissioning/panels/commissions.html",
+            frozenset({Role.COMMISSIONER}),
+            _commissions,
+            order=25,
+        )
+    )
+    register_panel(
+        Panel(
+            "contributions",
+            "Contributions",
+            "commissioning/panels/finance.html",
+            frozenset({Role.FINANCE_OFFICER}),
+            _finance,
+            order=26,
+        )
+    )
+    roles = frozenset(permissions.READ_ROLES)
+    register_nav(NavItem("Service map", "service-map", roles=roles, public_sector_only=True, order=20))
+    register_nav(NavItem("Commissions", "commissions", roles=roles, public_sector_only=True, order=21))

@@ -1,0 +1,67 @@
+"""Who may do what to commissioning objects. Object checks take the acting person explicitly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commissioning.models import JointCommission, Participation, ParticipationStatus
+from partners.models import PartnershipMember, Role
+
+# Roles that read joint-commissioning pages (public-sector staff); commissioners change things.
+READ_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.ORG_ADMIN, Role.BOARD_MEMBER, Role.VIEWER)
+WRITE_ROLES = (Role.COMMISSIONER,)
+FINANCE_ROLES = (Role.FINANCE_OFFICER, Role.COMMISSIONER)
+MONEY_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER)
+
+
+def org_id(by: Any) -> int | None:
+    return by.organisation.pk if by.organisation is not None else None
+
+
+def is_active_partner(partnership_id: int, by: Any) -> bool:
+    if by.organisation is None:
+        return False
+    return PartnershipMember._base_manager.filter(
+        partnership_id=partnership_id, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE
+    ).exists()
+
+
+def is_lead(commission: JointCommission, by: Any) -> bool:
+    """The lead organisation's commissioner."""
+    return org_id(by) == commission.lead_id and by.has_role(Role.COMMISSIONER)
+
+
+def participation_of(commission: JointCommission, organisation_id: int | None) -> Participation | None:
+    if organisation_id is None:
+        return None
+    return Participation._base_manager.filter(commission=commission, organisation_id=organisation_id).first()
+
+
+def is_accepted_participant(commission: JointCommission, organisation_id: int | None) -> bool:
+    p = participation_of(commission, organisation_id)
+    return p is not None and p.status == ParticipationStatus.ACCEPTED
+
+
+def sees_partner_breakdown(commission: JointCommission, by: Any, *, accountable_body_id: int | None = None) -> bool:
+    """Whether ``by`` sees every partner's contribution figures (else only their own plus totals).
+
+    Commissioners (and organisation admins) of the lead or of a partner taking part negotiate the money together and
+    see each partner's figures. The accountable body's finance officers and commissioners hold the partners' money and
+    see the whole partnership. Everyone else -- notably a partner's finance officer -- sees their own organisation's
+    figures plus the totals.
+    """
+    organisation_id = org_id(by)
+    if organisation_id is None:
+        return False
+    if accountable_body_id is None:
+        accountable_body_id = commission.partnership.accountable_body_id
+    if organisation_id == accountable_body_id and by.has_role(Role.FINANCE_OFFICER, Role.COMMISSIONER):
+        return True
+    if not by.has_role(Role.COMMISSIONER, Role.ORG_ADMIN):
+        return False
+    return organisation_id == commission.lead_id or participation_of(commission, organisation_id) is not None
+
+
+def sees_whole_partnership_report(partnership: Any, by: Any) -> bool:
+    """The accountable body's finance officers and commissioners may report on every partner."""
+    return org_id(by) == partnership.accountable_body_id and by.has_role(*FINANCE_ROLES)

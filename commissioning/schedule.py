@@ -1,0 +1,4 @@
+BEAT_SCHEDULE = {
+    # Hourly, so a reminder is at most an hour late after a restart; duplicates are harmless (dedupe keys).
+    "commissioning-stage-reminders": {"task": "commissioning.tasks.send_stage_reminders", "schedule": 3600.0},
+}

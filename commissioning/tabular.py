@@ -1,0 +1,244 @@
+"""Reading and writing CSV and XLSX tables (imports, exports, reports). Pure functions: no database access.
+
+Money is read as ``Decimal`` from text or from a spreadsheet number (never through float arithmetic), and refused
+when it has fractions of a penny. Cells that a spreadsheet would run as a formula are neutralised on the way out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+MAX_ROWS = 5000
+GBP_FORMAT = '"£"#,##0.00'
+DATE_FORMAT = "dd/mm/yyyy"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+def normalise_header(value: Any) -> str:
+    return " ".join(str(value or "").strip().lower().replace("_", " ").split())
+
+
+def read_table(data: bytes, *, filename: str) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """The headers and an iterator of (spreadsheet row number, {normalised header: value}); blank rows skipped."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext == "xlsx":
+        return _read_xlsx(data)
+    if ext == "csv":
+        return _read_csv(data)
+    raise TableError("Upload a CSV or Excel (.xlsx) file")
+
+
+def _rows(headers: list[str], rows: Iterable[Sequence[Any]], first_row: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, row in enumerate(rows, start=first_row):
+        values = list(row) + [None] * (len(headers) - len(row))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if number - first_row >= MAX_ROWS:
+            raise TableError(f"The file has more than {MAX_ROWS} rows. Split it into smaller files")
+        yield number, {h: v for h, v in zip(headers, values, strict=False) if h}
+
+
+def _read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableError("Save the CSV file as UTF-8 text") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header_row = next(reader)
+    except StopIteration as exc:
+        raise TableError("The file is empty") from exc
+    headers = [normalise_header(h) for h in header_row]
+    return headers, _rows(headers, reader, first_row=2)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise TableError("The Excel file could not be read. Save it again as .xlsx and retry") from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header_row = next(rows)
+    except StopIteration as exc:
+        raise TableError("The first sheet is empty") from exc
+    headers = [normalise_header(h) for h in header_row]
+    return headers, _rows(headers, rows, first_row=2)
+
+
+# ---- cell parsing -------------------------------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_money(value: Any) -> Decimal:
+    """Pounds and pence from "£23,750", "23750.00" or a spreadsheet number. Raises ValueError with a reason."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("is missing")
+    if isinstance(value, bool):
+        raise ValueError("is not an amount")
+    if isinstance(value, float):
+        # A spreadsheet number: its shortest decimal representation is what the person typed.
+        value = repr(value)
+    cleaned = str(value).replace(",", "").replace("£", "").replace(" ", "").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"'{text(value)}' is not an amount in pounds and pence") from exc
+    if not amount.is_finite():
+        raise ValueError(f"'{text(value)}' is not an amount in pounds and pence")
+    if amount < 0:
+        raise ValueError("cannot be negative")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"'{text(value)}' has fractions of a penny")
+    if amount >= Decimal("10000000000"):
+        raise ValueError("is too large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_date(value: Any) -> dt.date:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("is missing")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{raw}' is not a date: use 31/03/2027 or 2027-03-31")
+
+
+_YES = {"yes", "y", "true", "1", "alignable", "can be aligned"}
+_NO = {"no", "n", "false", "0", "ring-fenced", "ring fenced", "ringfenced"}
+
+
+def parse_yes_no(value: Any, *, default: bool = True) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return value
+    raw = text(value).lower()
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise ValueError(f"'{text(value)}' should be yes or no")
+
+
+# ---- writing ------------------------------------------------------------------------------------------------
+
+
+def safe_text(value: Any) -> Any:
+    """Stop a spreadsheet from running a cell as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(safe_text(value))
+
+
+def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class Sheet:
+    """One worksheet to write: a title, optional lines above the table, headers, rows, and which columns are money."""
+
+    def __init__(
+        self,
+        title: str,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        money_columns: Iterable[int] = (),
+        percent_columns: Iterable[int] = (),
+        preamble: Sequence[str] = (),
+        total_row: Sequence[Any] | None = None,
+    ) -> None:
+        self.title = title[:31]
+        self.headers = list(headers)
+        self.rows = [list(r) for r in rows]
+        self.money_columns = set(money_columns)
+        self.percent_columns = set(percent_columns)
+        self.preamble = list(preamble)
+        self.total_row = list(total_row) if total_row is not None else None
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="F3F2F1")
+    for spec in sheets:
+        ws = workbook.create_sheet(spec.title)
+        r = 1
+        for line in spec.preamble:
+            ws.cell(row=r, column=1, value=safe_text(line)).font = bold if r == 1 else Font()
+            r += 1
+        if spec.preamble:
+            r += 1
+        header_row = r
+        for c, header in enumerate(spec.headers, start=1):
+            cell = ws.cell(row=r, column=c, value=header)
+            cell.font = bold
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        body = spec.rows + ([spec.total_row] if spec.total_row is not None else [])
+        for row in body:
+            r += 1
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c, value=safe_text(value))
+                if (c - 1) in spec.money_columns and isinstance(value, Decimal):
+                    cell.number_format = GBP_FORMAT
+                elif (c - 1) in spec.percent_columns and isinstance(value, Decimal):
+                    cell.number_format = "0.00%"
+                elif isinstance(value, dt.date):
+                    cell.number_format = DATE_FORMAT
+                if spec.total_row is not None and row is spec.total_row:
+                    cell.font = bold
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        for c, header in enumerate(spec.headers, start=1):
+            width = max([len(str(header))] + [len(_csv_cell(row[c - 1])) for row in body if len(row) >= c])
+            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,146 @@
+"""The life of a joint commission, as data.
+
+draft -> gathering requirements -> sign-up -> procurement -> awarded -> live -> closed | decommissioned
+
+The tendering app moves a commission on through ``services.commission_transition`` (``award`` and ``go_live``
+may be taken by the system), and relies on ``services.procurement_blockers`` -- the guard of ``enter_procurement``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from commissioning.models import CommissioningModel, CommissionStatus, JointCommission
+from core.actors import Actor
+from core.workflow import Transition, Workflow
+from partners.models import Role
+
+S = CommissionStatus
+LEAD = frozenset({Role.COMMISSIONER})
+
+
+def _is_lead(commission: JointCommission, by: Actor) -> bool:
+    return by.organisation is not None and by.organisation.pk == commission.lead_id
+
+
+def model_chosen(commission: JointCommission) -> Iterable[str]:
+    if not commission.model:
+        yield "Choose the commissioning model and say why"
+    elif commission.model == CommissioningModel.DO_NOTHING:
+        yield "The chosen model is to do nothing: existing contracts continue and nothing is commissioned"
+
+
+def sign_up_blockers(commission: JointCommission) -> Iterable[str]:
+    from commissioning.services import sign_up_blockers as blockers
+
+    return blockers(commission)
+
+
+def procurement_guard(commission: JointCommission) -> Iterable[str]:
+    from commissioning.services import procurement_blockers
+
+    return procurement_blockers(commission)
+
+
+def _notify_procurement(commission: Any, by: Actor) -> None:
+    from commissioning.services import notify_participants
+
+    notify_participants(
+        commission,
+        subject=f"{commission.title} has entered procurement",
+        body=f"{commission.lead} now runs the procurement on behalf of every partner.",
+        exclude_organisation_id=by.organisation.pk if by.organisation is not None else None,
+        key=f"commission:{commission.pk}:procurement",
+    )
+
+
+COMMISSION_WORKFLOW = Workflow(
+    "commission",
+    CommissionStatus,
+    [
+        Transition(
+            "start_gathering",
+            (S.DRAFT,),
+            S.GATHERING,
+            "Start gathering requirements",
+            roles=LEAD,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+        Transition(
+            "open_sign_up",
+            (S.GATHERING,),
+            S.SIGN_UP,
+            "Open sign-up",
+            roles=LEAD,
+            allowed=_is_lead,
+            who="the lead commissioner",
+            guards=(model_chosen, sign_up_blockers),
+        ),
+        Transition(
+            "reopen_requirements",
+            (S.SIGN_UP,),
+            S.GATHERING,
+            "Reopen requirements",
+            roles=LEAD,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+        Transition(
+            "enter_procurement",
+            (S.SIGN_UP,),
+            S.PROCUREMENT,
+            "Enter procurement",
+            roles=LEAD,
+            system=True,
+            allowed=_is_lead,
+            who="the lead commissioner",
+            guards=(procurement_guard,),
+            effects=(_notify_procurement,),
+        ),
+        Transition(
+            "award",
+            (S.PROCUREMENT,),
+            S.AWARDED,
+            "Record the award",
+            roles=LEAD,
+            system=True,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+        Transition(
+            "go_live",
+            (S.AWARDED,),
+            S.LIVE,
+            "Mark the contract as live",
+            roles=LEAD,
+            system=True,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+        Transition(
+            "close",
+            (S.DRAFT, S.GATHERING, S.SIGN_UP, S.LIVE),
+            S.CLOSED,
+            "Close",
+            roles=LEAD,
+            system=True,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+        Transition(
+            "decommission",
+            (S.LIVE,),
+            S.DECOMMISSIONED,
+            "Decommission",
+            roles=LEAD,
+            allowed=_is_lead,
+            who="the lead commissioner",
+        ),
+    ],
+    terminal=(S.CLOSED, S.DECOMMISSIONED),
+)
+
+# Steps that need a reason recorded with them.
+NEEDS_REASON = frozenset({"close", "decommission", "reopen_requirements"})
