@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -404,6 +405,17 @@ class AgendaItemCreateSerializer(serializers.Serializer[Any]):
     subject_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class QuorumResultSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    failures = serializers.ListField(child=serializers.CharField(), help_text="Each condition that fails, in words")
+    counted = serializers.ListField(child=serializers.CharField())
+    not_counted = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    seats = serializers.IntegerField()
+    full_members = serializers.IntegerField()
+    share = serializers.CharField()
+    summary = serializers.CharField()
+
+
 class AgendaItemViewSet(_BoardWriteViewSet):
     """Agenda items. ``quorum``: whether the board is quorate for the item now (and why not). ``summary``: what a
     member sees before deciding (for an award, the evaluation summary and the panel's conflicts record)."""
@@ -426,13 +438,13 @@ class AgendaItemViewSet(_BoardWriteViewSet):
             by=self.acting,
         )
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=QuorumResultSerializer)
     @action(detail=True, methods=["get"])
     def quorum(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         return Response(board_services.quorum_for(item).as_dict())
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def summary(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()

@@ -69,7 +69,9 @@ def normalise_paper(paper: dict[str, Any] | None) -> dict[str, Any]:
             {
                 "title": str(chart.get("title", "")),
                 "svg": str(
-                    charts.stacked_bar_chart(title=str(chart.get("title", "")), categories=categories, series=series)
+                    charts.stacked_bar_chart(
+                        title=str(chart.get("title", "")), categories=categories, series=series, width=780
+                    )
                 ),
                 "columns": ["", *(s.label for s in series), "Total"],
                 "rows": [

@@ -185,12 +185,12 @@ class Lichfield:
 FULL_SEATS = [
     # key, organisation attribute, name, role
     ("walker", "district", "Cllr Chris Walker", "Cabinet Member for Community, Housing and Health"),
-    ("director", "district", "Rita Symons", "Strategic Director of Community, Housing and Health"),
-    ("scc_lead", "county", "Jon Topham", "District Commissioning Lead (Lichfield)"),
-    ("public_health", "county", "Helen Titterton", "Locality Public Health Partnerships and Commissioning Lead"),
-    ("ccg", "ccg", "Wayne Mortiboys", "Chief Operating Officer"),
-    ("econ", "district", "Clive Gibbins", "Economic Development and Enterprise Manager"),
-    ("pcc", "pcc", "James Roberts", "Locality Deal Fund lead"),
+    ("director", "district", "Dana Price", "Strategic Director of Community, Housing and Health"),
+    ("scc_lead", "county", "Jon Hale", "District Commissioning Lead (Lichfield)"),
+    ("public_health", "county", "Helen Marsh", "Locality Public Health Partnerships and Commissioning Lead"),
+    ("ccg", "ccg", "Wayne Fisher", "Chief Operating Officer"),
+    ("econ", "district", "Clive Barton", "Economic Development and Enterprise Manager"),
+    ("pcc", "pcc", "James Oduya", "Locality Deal Fund lead"),
 ]
 
 

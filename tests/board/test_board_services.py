@@ -4,6 +4,7 @@ absence, declarations and exclusions; the meeting's state machine; every change 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from core.audit import history_for
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
@@ -79,10 +80,10 @@ def test_a_substitute_stands_in_for_their_own_member_only(lichfield):
     entries = [board_services.AttendanceEntry(lichfield.seats["sub"], "present", lichfield.seats["ccg"])]
     with pytest.raises(DomainError) as refused:
         board_services.attendance_record(meeting=lichfield.meeting, entries=entries, by=lichfield.clerk_acting)
-    assert refused.value.problems == ["Tom Jones is not the named substitute for Wayne Mortiboys"]
+    assert refused.value.problems == ["Tom Jones is not the named substitute for Wayne Fisher"]
     with pytest.raises(DomainError) as refused:
         lichfield.attend("walker", "scc_lead", substitute=True)
-    assert refused.value.problems == ["Tom Jones cannot substitute for Jon Topham, who is present"]
+    assert refused.value.problems == ["Tom Jones cannot substitute for Jon Hale, who is present"]
 
 
 def test_attendance_changes_during_the_meeting_are_audited(lichfield):
@@ -251,3 +252,23 @@ def test_board_creation_is_for_a_partners_commissioner(world):
             required_organisations=[world.other_council],
             by=acting(world.lead_commissioner, world.county),
         )
+
+
+def test_demo_has_the_lichfield_board_and_loads_idempotently():
+    from django.core.management import call_command
+
+    from partners.demo import BOARD_NAME
+    from partners.models import Board, Meeting
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    board = Board.objects.get(name=BOARD_NAME)
+    assert board.members.filter(kind="full", active=True).count() == 7
+    assert board.members.filter(kind="substitute").get().substitute_for.person.full_name == "Jon Hale"
+    assert board.chair.person.email == "chris@lichfield.demo"
+    assert (board.min_members, str(board.min_share)) == (4, "51.00")
+    assert [o.name for o in board.required_organisations.all()] == ["Lichfield District Council"]
+    assert board.clerks.get().email == "sam@lichfield.demo"
+    assert board.chair.person.has_perm("partners.chair_board", board)
+    meeting = Meeting.objects.get(board=board)
+    assert meeting.starts_at > timezone.now() and meeting.items.count() == 2
