@@ -17,7 +17,7 @@ from core import audit, handlers
 from core import files as private_files
 from core.errors import DomainError
 from core.tenancy import scope, tenancy_disabled
-from core.views import MemberTemplateView, MemberView, PublicView, apply_domain_error, form_invalid_response
+from core.views import MemberTemplateView, MemberView, PublicView, form_invalid_response
 from partners import board_pack, board_selectors, board_services, permissions
 from partners.board_forms import (
     AttendanceForm,
@@ -99,7 +99,12 @@ def _people(board: Board, *, role: str | None = None) -> list[Membership]:
 
 
 def _form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
-    apply_domain_error(form, error)
+    """Show a service's refusal on the form: its message first, then each reason (for example each quorum
+    condition that fails), keeping everything entered."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    for problem in error.problems:
+        form.add_error(field, problem)
     return form_invalid_response(view, form)
 
 
@@ -909,6 +914,7 @@ class MeetingPackView(MeetingAccess, MemberTemplateView):
 
     def post(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
         pack = board_pack.pack_request(meeting=self.meeting, by=self.acting)
+        pack.refresh_from_db()  # the task may already have run (eagerly, or on a fast worker)
         if pack.status != BoardPack.Status.READY:
             messages.success(request, "The board pack is being prepared")
         return redirect("meeting-pack", board_meeting_id=board_meeting_id)
