@@ -64,6 +64,8 @@ def _figures(f: selectors.Figures) -> dict[str, str]:
 
 
 def _partnership(acting: Any, pk: Any) -> Partnership:
+    if pk in (None, ""):
+        raise DomainError("Say which partnership", field="partnership")
     try:
         return get_object_or_404(selectors.partnerships_of(organisation=acting.organisation), pk=int(pk))  # type: ignore[no-any-return]
     except (TypeError, ValueError) as exc:

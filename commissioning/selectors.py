@@ -616,7 +616,7 @@ class ContributionReport:
             categories=[y.label for y in self.years],
             series=[
                 Series("Transferred", [y.figures.transferred for y in self.years]),
-                Series("Confirmed, awaiting transfer", [y.figures.outstanding for y in self.years]),
+                Series("Awaiting transfer", [y.figures.outstanding for y in self.years]),
                 Series("Indicative", [y.figures.indicative for y in self.years]),
             ],
         )

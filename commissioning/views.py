@@ -76,14 +76,12 @@ class FormPage(MemberView, FormView):
     intro = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            heading=self.heading,
-            caption=self.get_caption(),
-            button=self.button,
-            intro=self.intro,
-            back_url=self.back_url(),
-            **kwargs,
-        )
+        kwargs.setdefault("heading", self.heading)
+        kwargs.setdefault("caption", self.get_caption())
+        kwargs.setdefault("button", self.button)
+        kwargs.setdefault("intro", self.intro)
+        kwargs.setdefault("back_url", self.back_url())
+        return super().get_context_data(**kwargs)
 
     def get_caption(self) -> str:
         return self.caption
