@@ -126,16 +126,18 @@ def find(kind: str, name: str) -> Callable[..., Any] | None:
 
 
 def has(kind: str) -> bool:
-    return kind in _handlers
+    """Has a higher app registered handlers for ``kind``?"""
+    return bool(_handlers.get(kind))
 
 
 def kinds() -> list[str]:
-    return sorted(_handlers)
+    return sorted(k for k, v in _handlers.items() if v)
 
 
 @contextlib.contextmanager
 def override(kind: str, **handlers: Callable[..., Any]) -> Iterator[None]:
-    """Replace ``kind``'s handlers for the duration (tests), restoring what was registered before."""
+    """Replace ``kind``'s handlers for the duration (tests), restoring what was registered before. With no
+    handlers given, ``kind`` is unregistered for the duration."""
     before = _handlers.get(kind)
     _handlers[kind] = dict(handlers)
     try:

@@ -68,12 +68,6 @@ def _current_decisions() -> Prefetch:
     )
 
 
-def meeting_detail(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_related("board__partnership", "board__chair__person", "acting_chair__person").get(
-        pk=meeting_id
-    )
-
-
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -93,12 +87,6 @@ def attendance_of(meeting: Meeting) -> list[Attendance]:
         .select_related("member__person", "member__organisation", "substituting_for__person")
         .order_by("member__kind", "member__person__full_name")
     )
-
-
-def item_detail(item_id: int) -> AgendaItem:
-    return AgendaItem.objects.select_related(
-        "meeting__board__partnership", "meeting__board__chair__person", "meeting__acting_chair__person", "presented_by"
-    ).get(pk=item_id)
 
 
 def declarations_of(item: AgendaItem) -> list[Declaration]:

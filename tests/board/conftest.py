@@ -25,6 +25,7 @@ from partners.models import (
     Role,
     User,
 )
+from tests.celery_support import celery_queue, celery_worker, task_runs  # noqa: F401  (fixtures)
 from tests.conftest import World
 from tests.factories.board import acting, seat
 from tests.factories.partners import OrganisationFactory, person

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from core import handlers
 from core.audit import history_for
 from core.errors import DomainError, PermissionDenied
 from partners import board_services
@@ -212,5 +213,8 @@ def test_a_subject_item_must_be_approved_rejected_or_deferred(lichfield, fake_aw
 
 
 def test_items_needing_a_subject_say_so_when_tendering_is_not_set_up(lichfield):
-    with pytest.raises(DomainError, match="Tendering is not set up"):
+    with (
+        handlers.override("procurement.evaluation_method"),
+        pytest.raises(DomainError, match="Tendering is not set up"),
+    ):
         lichfield.item(AgendaItem.Kind.EVALUATION_METHOD, subject_id=1)
