@@ -6,7 +6,7 @@ Each chart comes with the data it shows, so pages put an accessible table beside
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -133,5 +133,107 @@ def gantt_chart(*, title: str, rows: Sequence[GanttRow], today: dt.date, width: 
         x = x_of(today)
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4}" y2="{height}" stroke="{TEXT}" stroke-width="2"/>')
         parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" font-size="11" fill="{TEXT}">Today</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
+
+
+@dataclass(frozen=True)
+class LineSeries:
+    label: str
+    values: Sequence[Decimal | None]  # one per category; None leaves a gap
+    dashed: bool = False  # for example a target line
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def line_chart(
+    *,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[LineSeries],
+    chart_id: str,
+    fmt: Callable[[Decimal], str] = _plain,
+    width: int = 640,
+    height: int = 260,
+) -> SafeString:
+    """Lines across categories (for example reporting periods), one colour per series, with markers on each point
+    and a gap where a value is missing. ``chart_id`` must be unique on the page (it names the chart's title)."""
+    left, right, bottom, top = 70, 20, 50, 20
+    legend_rows = (len(series) + 2) // 3
+    total_height = height + legend_rows * 22 + 6
+    plot_w, plot_h = width - left - right, height - bottom - top
+    present = [v for s in series for v in s.values if v is not None]
+    low = min([Decimal("0"), *present])
+    high = max(present, default=Decimal("1"))
+    if high == low:
+        high = low + Decimal("1")
+    span = high - low
+    step_x = plot_w / max(len(categories) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + (step_x * i if len(categories) > 1 else plot_w / 2)
+
+    def y_of(v: Decimal) -> float:
+        return top + plot_h - float((v - low) / span) * plot_h
+
+    safe_id = escape(chart_id)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{safe_id}-title" '
+        f'viewBox="0 0 {width} {total_height}" width="100%" style="max-width:{width}px" class="jointly-chart">',
+        f'<title id="{safe_id}-title">{escape(title)}</title>',
+    ]
+    for step in range(5):
+        value = low + span * step / 4
+        y = y_of(value)
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">'
+            f"{escape(fmt(value))}</text>"
+        )
+    every = max(1, (len(categories) + 7) // 8)  # at most about 8 labels on the axis
+    for i, category in enumerate(categories):
+        if i % every == 0 or i == len(categories) - 1:
+            parts.append(
+                f'<text x="{x_of(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="11" '
+                f'fill="{TEXT}">{escape(category)}</text>'
+            )
+    for s_index, s in enumerate(series):
+        colour = PALETTE[s_index % len(PALETTE)]
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        run: list[str] = []
+        for i, v in enumerate(s.values):
+            if v is None:
+                if len(run) > 1:
+                    parts.append(
+                        f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+                    )
+                run = []
+                continue
+            run.append(f"{x_of(i):.1f},{y_of(v):.1f}")
+        if len(run) > 1:
+            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        if not s.dashed:
+            for i, v in enumerate(s.values):
+                if v is None:
+                    continue
+                parts.append(
+                    f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="4" fill="{colour}">'
+                    f"<title>{escape(s.label)}, {escape(categories[i])}: {escape(fmt(v))}</title></circle>"
+                )
+    for s_index, s in enumerate(series):
+        row, col = divmod(s_index, 3)
+        lx, ly = left + col * (plot_w / 3), height + row * 22
+        colour = PALETTE[s_index % len(PALETTE)]
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(
+            f'<line x1="{lx:.1f}" x2="{lx + 16:.1f}" y1="{ly + 7}" y2="{ly + 7}" stroke="{colour}" stroke-width="3"{dash}/>'
+        )
+        parts.append(
+            f'<text x="{lx + 22:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
