@@ -142,6 +142,7 @@ class KpiSetSerializer(serializers.ModelSerializer[KpiSet]):
             "responses",
         ]
         read_only_fields = ["status", "version", "shared_at", "agreed_at", "agreed_by_name"]
+        validators: list[Any] = []  # one set per commission and lot: the service says so, in words
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -185,9 +185,11 @@ class DebtAdvice:
     def kpi(self, name: str) -> Kpi:
         return Kpi._base_manager.get(kpi_set=self.kpi_set, name=name)
 
-    def draft_kpis(self, definitions: list[dict[str, Any]] | None = None) -> KpiSet:
+    def draft_kpis(
+        self, definitions: list[dict[str, Any]] | None = None, return_frequency: str = "quarterly"
+    ) -> KpiSet:
         self.kpi_set = services.kpi_set_create(
-            commission=self.commission, title="Debt advice KPIs", return_frequency="quarterly", by=self.lead
+            commission=self.commission, title="Debt advice KPIs", return_frequency=return_frequency, by=self.lead
         )
         for d in definitions or KPI_DEFINITIONS:
             values = dict(d)
@@ -223,7 +225,14 @@ class DebtAdvice:
 
 
 def debt_advice(
-    world: Any, *, agreed: bool = True, start: dt.date = START, end: dt.date = END, provider: Organisation | None = None
+    world: Any,
+    *,
+    agreed: bool = True,
+    start: dt.date = START,
+    end: dt.date = END,
+    provider: Organisation | None = None,
+    return_frequency: str = "quarterly",
+    title: str = "Debt, benefits and consumer advice",
 ) -> DebtAdvice:
     """County leads a debt advice commission with the district; the world's provider holds the contract."""
     partnership = world.partnership
@@ -262,10 +271,12 @@ def debt_advice(
         outcomes=outcomes,
     )
     if agreed:
+        ex.draft_kpis(return_frequency=return_frequency)
         ex.agree_kpis()  # agreed before award, as the timetable says
     ex.contract = make_contract(
         commission=commission,
         provider=provider_org,
+        title=title,
         start=start,
         end=end,
         shares={world.county: COUNTY_A_YEAR, world.district: DISTRICT_A_YEAR},
@@ -278,3 +289,62 @@ def lead_user(ex: DebtAdvice) -> User:
 
 
 __all__ = ["KPI_DEFINITIONS", "DebtAdvice", "debt_advice", "make_contract", "pdf_upload"]
+
+
+def bulk_returns(ex: DebtAdvice, contract: Contract, *, count: int, first: dt.date = START) -> list[KpiReturn]:
+    """``count`` submitted returns for consecutive periods of ``contract``, made in bulk (for size tests): every KPI
+    due gets an actual, some red, some amber."""
+    from monitoring import rag as rag_module
+    from monitoring.models import KpiValue, ReturnStatus
+
+    kpi_set = ex.kpi_set
+    kpis = list(kpi_set.kpis.all())
+    chosen = [p for p in services.contract_periods(contract, kpi_set) if p.start >= first][:count]
+    returns = KpiReturn.objects.bulk_create(
+        [
+            KpiReturn(
+                contract=contract,
+                kpi_set=kpi_set,
+                frequency=p.frequency,
+                period_start=p.start,
+                period_end=p.end,
+                label=p.label,
+                due_on=p.due_on(kpi_set.return_due_days),
+                status=ReturnStatus.ACCEPTED,
+                narrative="Bulk",
+                submitted_at=timezone.now(),
+            )
+            for p in chosen
+        ]
+    )
+    values = []
+    for i, (r, p) in enumerate(zip(returns, chosen, strict=True)):
+        for k in services.due_kpis(kpis, p, contract):
+            actual = (
+                k.red_threshold - 1
+                if (i + k.pk) % 5 == 0 and k.direction == "higher" and k.red_threshold > 0
+                else k.green_threshold
+            )
+            values.append(KpiValue(kpi_return=r, kpi=k, actual=actual, rag=k.rag_of(actual)))
+    KpiValue.objects.bulk_create(values)
+    for r in returns:
+        r.rag = rag_module.worst(v.rag for v in values if v.kpi_return_id == r.pk)
+    KpiReturn.objects.bulk_update(returns, ["rag"])
+    return returns
+
+
+def more_contracts(ex: DebtAdvice, n: int, *, returns: int = 12) -> list[Contract]:
+    """``n`` more contracts under the same commission (so the same agreed KPIs), each with ``returns`` returns."""
+    from tests.factories.partners import ProviderFactory
+
+    made = []
+    for i in range(n):
+        contract = make_contract(
+            commission=ex.commission,
+            provider=ProviderFactory(),
+            title=f"Debt advice, area {i + 2}",
+            shares={ex.world.county: COUNTY_A_YEAR, ex.world.district: DISTRICT_A_YEAR},
+        )
+        bulk_returns(ex, contract, count=returns)
+        made.append(contract)
+    return made

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.celery_support import celery_queue, celery_worker, task_runs  # noqa: F401  (fixtures)
 from tests.factories.monitoring import DebtAdvice, debt_advice
 
 

@@ -37,13 +37,30 @@ def test_lead_drafts_kpis_with_every_attribute(draft):
 
 def test_kpi_validation_names_each_problem(draft):
     with pytest.raises(DomainError) as refused:
-        services.kpi_add(kpi_set=draft.kpi_set, by=draft.lead, name="", definition="x", unit="percentage",
-                         target="120", red_threshold="70", frequency="monthly")
+        services.kpi_add(
+            kpi_set=draft.kpi_set,
+            by=draft.lead,
+            name="",
+            definition="x",
+            unit="percentage",
+            target="120",
+            red_threshold="70",
+            frequency="monthly",
+        )
     errors = refused.value.field_errors
     assert "name" in errors and "target" in errors and "frequency" in errors
     with pytest.raises(DomainError) as refused:
-        services.kpi_add(kpi_set=draft.kpi_set, by=draft.lead, name="Waiting time", definition="Days to first session",
-                         unit="count", target="10", green_threshold="10", red_threshold="5", direction="lower")
+        services.kpi_add(
+            kpi_set=draft.kpi_set,
+            by=draft.lead,
+            name="Waiting time",
+            definition="Days to first session",
+            unit="count",
+            target="10",
+            green_threshold="10",
+            red_threshold="5",
+            direction="lower",
+        )
     assert "red threshold must not be below" in str(refused.value.field_errors["red_threshold"])
 
 

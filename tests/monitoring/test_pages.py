@@ -57,13 +57,16 @@ def test_partner_sees_its_contract_the_provider_its_own_and_others_nothing(clien
 
 
 def test_the_lead_reviews_on_the_return_page(client, debt, world):
-    r = debt.submitted_return(Q1, {"People given debt advice": "101"}, confidential_details="Client 9 afraid to complain")
+    r = debt.submitted_return(
+        Q1, {"People given debt advice": "101"}, confidential_details="Client 9 afraid to complain"
+    )
     url = reverse("kpi-return", kwargs={"kpi_return_id": r.pk})
     sign_in(client, world.lead_commissioner, world.county)
     page = client.get(url).content.decode()
     assert "Review the return" in page and "Client 9 afraid to complain" in page
-    response = client.post(reverse("kpi-return-review", kwargs={"kpi_return_id": r.pk}),
-                           {"decision": "query", "text": "Why so few?"})
+    response = client.post(
+        reverse("kpi-return-review", kwargs={"kpi_return_id": r.pk}), {"decision": "query", "text": "Why so few?"}
+    )
     assert response.status_code == 302
     r.refresh_from_db()
     assert r.status == ReturnStatus.QUERIED
@@ -77,7 +80,9 @@ def test_the_lead_reviews_on_the_return_page(client, debt, world):
     response = client.post(reverse("kpi-return-answer", kwargs={"kpi_return_id": r.pk}), {"answer": "Staff sickness"})
     assert response.status_code == 302
     sign_in(client, world.lead_commissioner, world.county)
-    client.post(reverse("kpi-return-review", kwargs={"kpi_return_id": r.pk}), {"decision": "accept_with_note", "text": ""})
+    client.post(
+        reverse("kpi-return-review", kwargs={"kpi_return_id": r.pk}), {"decision": "accept_with_note", "text": ""}
+    )
     r.refresh_from_db()
     assert r.status == ReturnStatus.ANSWERED  # a note is needed to accept with a note
     client.post(reverse("kpi-return-review", kwargs={"kpi_return_id": r.pk}), {"decision": "accept"})
@@ -87,8 +92,9 @@ def test_the_lead_reviews_on_the_return_page(client, debt, world):
 
 def test_the_provider_fills_in_and_submits_a_return_on_the_pages(client, debt, world):
     sign_in(client, world.bidder, world.provider)
-    response = client.post(reverse("kpi-return-start", kwargs={"monitored_contract_id": debt.contract.pk}),
-                           {"period_start": "2025-04-01"})
+    response = client.post(
+        reverse("kpi-return-start", kwargs={"monitored_contract_id": debt.contract.pk}), {"period_start": "2025-04-01"}
+    )
     r = KpiReturn.objects.get(contract=debt.contract, period_start=Q1)
     assert response["Location"] == reverse("kpi-return-edit", kwargs={"kpi_return_id": r.pk})
     edit = reverse("kpi-return-edit", kwargs={"kpi_return_id": r.pk})
@@ -102,8 +108,10 @@ def test_the_provider_fills_in_and_submits_a_return_on_the_pages(client, debt, w
         data[f"kpi_{v.kpi_id}"] = str(v.kpi.green_threshold)
     data.update(narrative="Busy quarter", feedback_summary="Positive", confidential_details="Named complaint")
     assert client.post(edit, data).status_code == 302
-    upload = client.post(reverse("kpi-return-evidence-add", kwargs={"kpi_return_id": r.pk}),
-                         {"title": "CMS extract", "file": pdf_upload()})
+    upload = client.post(
+        reverse("kpi-return-evidence-add", kwargs={"kpi_return_id": r.pk}),
+        {"title": "CMS extract", "file": pdf_upload()},
+    )
     assert upload.status_code == 302
     assert client.post(reverse("kpi-return-submit", kwargs={"kpi_return_id": r.pk})).status_code == 302
     r.refresh_from_db()
@@ -160,16 +168,31 @@ def test_visits_and_improvement_plans_support_first(client, history, world):
     url = reverse("improvement-plan-open", kwargs={"monitored_contract_id": contract.pk})
     bad = client.post(url, {"title": "Reach", "concern": "Red in Q2", "support_offered": ""})
     assert bad.status_code == 400 and b"Support comes first" in bad.content
-    client.post(url, {"title": "Reach more people", "concern": "Red in Q2", "support_offered": "Referrals",
-                      "kpis": [history.kpi("People given debt advice").pk]})
+    client.post(
+        url,
+        {
+            "title": "Reach more people",
+            "concern": "Red in Q2",
+            "support_offered": "Referrals",
+            "kpis": [history.kpi("People given debt advice").pk],
+        },
+    )
     plan = contract.improvement_plans.get()
-    client.post(reverse("improvement-action-add", kwargs={"improvement_plan_id": plan.pk}),
-                {"action": "Library outreach", "owner_name": "Mo Hussain",
-                 "owner_organisation": str(world.provider.pk), "due_on": "2026-12-31"})
+    client.post(
+        reverse("improvement-action-add", kwargs={"improvement_plan_id": plan.pk}),
+        {
+            "action": "Library outreach",
+            "owner_name": "Mo Hussain",
+            "owner_organisation": str(world.provider.pk),
+            "due_on": "2026-12-31",
+        },
+    )
     action = plan.actions.get()
     sign_in(client, world.bidder, world.provider)  # the provider updates its own action
-    response = client.post(reverse("improvement-action", kwargs={"improvement_action_id": action.pk}),
-                           {"status": "in_progress", "progress": "Two sessions held"})
+    response = client.post(
+        reverse("improvement-action", kwargs={"improvement_action_id": action.pk}),
+        {"status": "in_progress", "progress": "Two sessions held"},
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "in_progress"
@@ -192,16 +215,23 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     assert sum(p.startswith("Decommissioning step not done") for p in problems) == 5
     page = client.get(url).content.decode()
     assert "required before closing" in page
-    client.post(reverse("end-review-edit", kwargs={"end_review_id": review.pk}),
-                {"summary": "1,800 people advised", "lessons": "Start outreach earlier",
-                 "feedback": "Thank you: strong advice quality; reach grew slowly.", "track_outcomes": "on"})
+    client.post(
+        reverse("end-review-edit", kwargs={"end_review_id": review.pk}),
+        {
+            "summary": "1,800 people advised",
+            "lessons": "Start outreach earlier",
+            "feedback": "Thank you: strong advice quality; reach grew slowly.",
+            "track_outcomes": "on",
+        },
+    )
     sign_in(client, world.bidder, world.provider)
     assert b"strong advice quality" not in client.get(url).content  # not until it is given
     sign_in(client, world.lead_commissioner, world.county)
     client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"name": "give_feedback"})
     for step in review.steps.all():
-        client.post(reverse("decommissioning-step", kwargs={"decommissioning_step_id": step.pk}),
-                    {"done_on": "2026-11-01"})
+        client.post(
+            reverse("decommissioning-step", kwargs={"decommissioning_step_id": step.pk}), {"done_on": "2026-11-01"}
+        )
     client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"name": "close"})
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLOSED and review.feedback_given_at
@@ -210,7 +240,9 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     with tenancy_disabled():
         from core.models import Notification
 
-        assert Notification.objects.filter(recipient=world.bidder, subject__startswith="Feedback on your contract").exists()
+        assert Notification.objects.filter(
+            recipient=world.bidder, subject__startswith="Feedback on your contract"
+        ).exists()
 
 
 def test_kpi_agreement_pages(client, world):
@@ -218,18 +250,44 @@ def test_kpi_agreement_pages(client, world):
 
     ex = debt_advice(world, agreed=False)
     sign_in(client, world.lead_commissioner, world.county)
-    response = client.post(reverse("kpi-set-create"), {
-        "commission": ex.commission.pk, "title": "Debt advice KPIs", "return_frequency": "quarterly",
-        "return_due_days": "20", "reminder_days": "7, 1",
-    })
+    response = client.post(
+        reverse("kpi-set-create"),
+        {
+            "commission": ex.commission.pk,
+            "title": "Debt advice KPIs",
+            "return_frequency": "quarterly",
+            "return_due_days": "20",
+            "reminder_days": "7, 1",
+        },
+    )
     kpi_set = ex.commission.kpi_sets.get()
     assert response["Location"] == reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})
     add = reverse("kpi-add", kwargs={"kpi_set_id": kpi_set.pk})
-    bad = client.post(add, {"name": "Stress", "definition": "Survey", "unit": "percentage", "target": "180",
-                            "frequency": "quarterly", "direction": "higher", "red_threshold": "70"})
+    bad = client.post(
+        add,
+        {
+            "name": "Stress",
+            "definition": "Survey",
+            "unit": "percentage",
+            "target": "180",
+            "frequency": "quarterly",
+            "direction": "higher",
+            "red_threshold": "70",
+        },
+    )
     assert bad.status_code == 400 and b"percentage from 0 to 100" in bad.content
-    client.post(add, {"name": "Stress", "definition": "Survey", "unit": "percentage", "target": "80",
-                      "frequency": "quarterly", "direction": "higher", "red_threshold": "70"})
+    client.post(
+        add,
+        {
+            "name": "Stress",
+            "definition": "Survey",
+            "unit": "percentage",
+            "target": "80",
+            "frequency": "quarterly",
+            "direction": "higher",
+            "red_threshold": "70",
+        },
+    )
     client.post(reverse("kpi-set-transition", kwargs={"kpi_set_id": kpi_set.pk}), {"name": "share"})
     page = client.get(reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})).content.decode()
     assert "Lichfield District Council has not agreed these KPIs" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -53,7 +54,7 @@ def test_every_day_of_the_contract_is_in_exactly_one_period():
     for frequency in periods.FREQUENCIES:
         ps = periods.reporting_periods(start, end, frequency)
         assert ps[0].start == start and ps[-1].end == end
-        for a, b in zip(ps, ps[1:], strict=False):
+        for a, b in itertools.pairwise(ps):
             assert b.start == a.end + dt.timedelta(days=1)
 
 
@@ -90,7 +91,9 @@ def test_due_dates_and_which_kpis_are_due():
     ],
 )
 def test_rag_when_higher_is_better(actual, expected):
-    assert rag.rag_for(actual=Decimal(actual), direction=rag.HIGHER, green=Decimal("150"), red=Decimal("120")) == expected
+    assert (
+        rag.rag_for(actual=Decimal(actual), direction=rag.HIGHER, green=Decimal("150"), red=Decimal("120")) == expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,8 +125,15 @@ def test_values_are_parsed_exactly_in_their_unit():
     assert parse_value("82.5%", "percentage") == Decimal("82.50")
     assert parse_value("yes", "yes_no") == Decimal("1") and parse_value("No", "yes_no") == Decimal("0")
     assert parse_value("", "count") is None
-    for raw, unit in (("12.5", "count"), ("-1", "count"), ("101", "percentage"), ("1.234", "money"), ("2", "yes_no"),
-                      ("lots", "count"), ("NaN", "money")):
+    for raw, unit in (
+        ("12.5", "count"),
+        ("-1", "count"),
+        ("101", "percentage"),
+        ("1.234", "money"),
+        ("2", "yes_no"),
+        ("lots", "count"),
+        ("NaN", "money"),
+    ):
         with pytest.raises(DomainError):
             parse_value(raw, unit)
     with pytest.raises(DomainError):

@@ -26,7 +26,9 @@ RED_PEOPLE = {"People given debt advice": "101"}
 def test_a_return_has_the_kpis_due_in_its_period(debt):
     q1 = services.return_start(contract=debt.contract, period_start=Q1, by=debt.provider)
     assert (q1.label, q1.period_end, q1.due_on) == ("Q1 2025/26", dt.date(2025, 6, 30), dt.date(2025, 7, 20))
-    assert sorted(v.kpi.name for v in q1.values.all()) == sorted(k.name for k in debt.kpis if k.frequency == "quarterly")
+    assert sorted(v.kpi.name for v in q1.values.all()) == sorted(
+        k.name for k in debt.kpis if k.frequency == "quarterly"
+    )
     q4 = services.return_start(contract=debt.contract, period_start=Q4, by=debt.provider)
     assert "Annual safeguarding audit completed" in [v.kpi.name for v in q4.values.all()]
     assert services.return_start(contract=debt.contract, period_start=Q1, by=debt.provider) == q1  # idempotent
@@ -38,8 +40,15 @@ def test_a_return_has_the_kpis_due_in_its_period(debt):
 
 def test_rag_is_computed_from_each_kpis_thresholds(debt):
     r = services.return_start(contract=debt.contract, period_start=Q1, by=debt.provider)
-    debt.fill(r, {"People given debt advice": "120", "Debt written off or rescheduled": "£199,999.99",
-                  "Clients reporting less stress": "80", "Complaints upheld": "2"})
+    debt.fill(
+        r,
+        {
+            "People given debt advice": "120",
+            "Debt written off or rescheduled": "£199,999.99",
+            "Clients reporting less stress": "80",
+            "Complaints upheld": "2",
+        },
+    )
     rags = {v.kpi.name: v.rag for v in r.values.select_related("kpi")}
     assert rags == {
         "People given debt advice": "amber",  # exactly on the red threshold
@@ -48,8 +57,9 @@ def test_rag_is_computed_from_each_kpis_thresholds(debt):
         "Complaints upheld": "amber",  # lower is better: between 1 and 3
     }
     with pytest.raises(DomainError) as refused:
-        services.return_save(kpi_return=r, values={debt.kpi("Complaints upheld").pk: {"actual": "1.5"}},
-                             by=debt.provider)
+        services.return_save(
+            kpi_return=r, values={debt.kpi("Complaints upheld").pk: {"actual": "1.5"}}, by=debt.provider
+        )
     assert refused.value.field_errors  # a count must be whole
 
 
@@ -96,10 +106,12 @@ def test_query_answer_accept_is_a_workflow_in_the_audit_trail(debt, world):
     with pytest.raises(TransitionNotAllowed):
         services.return_accept(kpi_return=r, by=debt.lead)  # not while the provider is answering
     # the provider may correct a figure while queried: recorded in the audit trail
-    services.return_save(kpi_return=r, values={debt.kpi("People given debt advice").pk: {"actual": "104"}},
-                         by=debt.provider)
-    services.return_answer(kpi_return=r, answer="An adviser was off sick for six weeks; one figure corrected.",
-                           by=debt.provider)
+    services.return_save(
+        kpi_return=r, values={debt.kpi("People given debt advice").pk: {"actual": "104"}}, by=debt.provider
+    )
+    services.return_answer(
+        kpi_return=r, answer="An adviser was off sick for six weeks; one figure corrected.", by=debt.provider
+    )
     r.refresh_from_db()
     assert r.status == ReturnStatus.ANSWERED and r.rag == "red"
     q = ReturnQuery.objects.get(kpi_return=r)
@@ -122,8 +134,7 @@ def test_query_answer_accept_is_a_workflow_in_the_audit_trail(debt, world):
 
 def test_accept_with_a_note_needs_the_note(debt):
     r = debt.submitted_return(Q1)
-    r = services.return_accept(kpi_return=r, note="Accepted: please report complaints by type next time.",
-                               by=debt.lead)
+    r = services.return_accept(kpi_return=r, note="Accepted: please report complaints by type next time.", by=debt.lead)
     assert r.status == ReturnStatus.ACCEPTED_WITH_NOTE and "by type" in r.review_note
     with pytest.raises(TransitionNotAllowed) as refused:
         services.return_query(kpi_return=r, question="?", by=debt.lead)
@@ -140,7 +151,8 @@ def test_only_the_lead_reviews(debt):
 
 def test_confidential_feedback_stays_with_the_lead(debt, world):
     r = debt.submitted_return(
-        Q1, feedback_summary="Most clients felt listened to.",
+        Q1,
+        feedback_summary="Most clients felt listened to.",
         confidential_details="Client 17 reported being pressured by a bailiff (case ref 4471).",
     )
     assert r.has_confidential_feedback
@@ -180,10 +192,10 @@ def test_evidence_is_checked_and_fixed_once_submitted(debt):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(DomainError):
-        services.return_add_evidence(kpi_return=r, upload=SimpleUploadedFile("x.pdf", b"not a pdf"),
-                                     by=debt.provider)
-    evidence = services.return_add_evidence(kpi_return=r, upload=pdf_upload("cms.pdf"), title="CMS extract",
-                                            by=debt.provider)
+        services.return_add_evidence(kpi_return=r, upload=SimpleUploadedFile("x.pdf", b"not a pdf"), by=debt.provider)
+    evidence = services.return_add_evidence(
+        kpi_return=r, upload=pdf_upload("cms.pdf"), title="CMS extract", by=debt.provider
+    )
     assert evidence.original_filename == "cms.pdf" and evidence.size > 0
     debt.fill(r)
     services.return_submit(kpi_return=r, by=debt.provider)

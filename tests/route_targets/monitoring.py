@@ -30,25 +30,50 @@ def _monitoring(w: Any) -> dict[str, Any]:
 
     ex = debt_advice(w)
     kpi_return = ex.submitted_return(
-        dt.date(2025, 4, 1), {"People given debt advice": "101"},
-        feedback_summary="Clients felt listened to.", confidential_details="Client 17: pressured by a bailiff.",
+        dt.date(2025, 4, 1),
+        {"People given debt advice": "101"},
+        feedback_summary="Clients felt listened to.",
+        confidential_details="Client 17: pressured by a bailiff.",
     )
     evidence = kpi_return.evidence.first()
-    visit = services.visit_plan(contract=ex.contract, planned_on=dt.date(2026, 12, 3), purpose="See a drop-in session",
-                                by=ex.lead)
-    plan = services.plan_open(contract=ex.contract, title="Reach more people", concern="Q1 was red",
-                              support_offered="Referral routes from the district's housing team", by=ex.lead,
-                              kpis=[ex.kpi("People given debt advice")], source_return=kpi_return)
-    action = services.action_add(plan=plan, action="Weekly outreach at the library", owner_name="Mo Hussain",
-                                 owner_organisation=w.provider, due_on=dt.date(2026, 12, 31), by=ex.lead)
+    visit = services.visit_plan(
+        contract=ex.contract, planned_on=dt.date(2026, 12, 3), purpose="See a drop-in session", by=ex.lead
+    )
+    plan = services.plan_open(
+        contract=ex.contract,
+        title="Reach more people",
+        concern="Q1 was red",
+        support_offered="Referral routes from the district's housing team",
+        by=ex.lead,
+        kpis=[ex.kpi("People given debt advice")],
+        source_return=kpi_return,
+    )
+    action = services.action_add(
+        plan=plan,
+        action="Weekly outreach at the library",
+        owner_name="Mo Hussain",
+        owner_organisation=w.provider,
+        due_on=dt.date(2026, 12, 31),
+        by=ex.lead,
+    )
     review = services.review_start(contract=ex.contract, by=ex.lead)
     services.review_update(review=review, summary="", lessons="", feedback="", track_outcomes=True, by=ex.lead)
-    follow_up = services.follow_up_add(contract=ex.contract, measure="Re-survey clients a year on",
-                                       due_on=dt.date(2029, 3, 31), by=ex.lead)
+    follow_up = services.follow_up_add(
+        contract=ex.contract, measure="Re-survey clients a year on", due_on=dt.date(2029, 3, 31), by=ex.lead
+    )
     w.extras["monitoring"] = {
-        "example": ex, "contract": ex.contract, "kpi_set": ex.kpi_set, "kpi": ex.kpi("Complaints upheld"),
-        "return": kpi_return, "evidence": evidence, "visit": visit, "plan": plan, "action": action,
-        "review": review, "step": DecommissioningStep.objects.filter(review=review).first(), "follow_up": follow_up,
+        "example": ex,
+        "contract": ex.contract,
+        "kpi_set": ex.kpi_set,
+        "kpi": ex.kpi("Complaints upheld"),
+        "return": kpi_return,
+        "evidence": evidence,
+        "visit": visit,
+        "plan": plan,
+        "action": action,
+        "review": review,
+        "step": DecommissioningStep.objects.filter(review=review).first(),
+        "follow_up": follow_up,
     }
     return w.extras["monitoring"]  # type: ignore[no-any-return]
 
