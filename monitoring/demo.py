@@ -1,0 +1,316 @@
+"""Demo data for monitoring (idempotent): the county-wide debt advice service (commissioning's running commission)
+gets its KPIs, agreed by every partner, a contract with Citizens Advice Lichfield District if the tendering demo has
+not made one, and six quarters of returns -- five accepted, the latest submitted with one KPI red and waiting for
+the lead commissioner's review -- plus a planned monitoring visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db.models import Sum
+from django.utils import timezone
+
+from commissioning.models import ContributionStatus, JointCommission, Participation, ParticipationStatus
+from core.tenancy import tenancy_disabled
+from monitoring import services
+from monitoring.models import KpiSet, KpiSetStatus, MonitoringVisit, ReturnStatus
+from partners.acting import Acting
+from partners.models import Membership, Organisation, Role, User
+from procurement.models import (
+    AwardLine,
+    AwardRecommendation,
+    Bid,
+    BidStatus,
+    Contract,
+    ContractShare,
+    RecommendationStatus,
+    Tender,
+    TenderStatus,
+)
+
+RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
+PROVIDER = "Citizens Advice Lichfield District"
+START, END = dt.date(2025, 4, 1), dt.date(2028, 3, 31)
+
+KPIS: list[dict[str, Any]] = [
+    {
+        "name": "People given debt advice",
+        "definition": "Distinct residents with at least one debt advice session.",
+        "unit": "count",
+        "target": "600",
+        "green_threshold": "600",
+        "red_threshold": "480",
+        "frequency": "quarterly",
+        "direction": "higher",
+        "evidence_required": "Extract from the case management system",
+        "payment_linked": True,
+    },
+    {
+        "name": "Debt written off or rescheduled",
+        "definition": "Total client debt written off or rescheduled.",
+        "unit": "money",
+        "target": "900000",
+        "green_threshold": "900000",
+        "red_threshold": "700000",
+        "frequency": "quarterly",
+        "direction": "higher",
+    },
+    {
+        "name": "Clients reporting less stress",
+        "definition": "Clients surveyed at closure whose money worries eased.",
+        "unit": "percentage",
+        "target": "80",
+        "green_threshold": "80",
+        "red_threshold": "70",
+        "frequency": "quarterly",
+        "direction": "higher",
+    },
+    {
+        "name": "Complaints upheld",
+        "definition": "Complaints upheld after investigation.",
+        "unit": "count",
+        "target": "0",
+        "green_threshold": "1",
+        "red_threshold": "3",
+        "frequency": "quarterly",
+        "direction": "lower",
+    },
+    {
+        "name": "Annual safeguarding audit completed",
+        "definition": "Self-assessment completed and shared.",
+        "unit": "yes_no",
+        "target": "1",
+        "frequency": "annual",
+    },
+]
+# Six quarters: (period start, actuals by KPI, review)
+RETURNS: list[tuple[dt.date, dict[str, str], str]] = [
+    (
+        dt.date(2025, 4, 1),
+        {
+            "People given debt advice": "612",
+            "Debt written off or rescheduled": "931000.00",
+            "Clients reporting less stress": "82",
+            "Complaints upheld": "0",
+        },
+        "accept",
+    ),
+    (
+        dt.date(2025, 7, 1),
+        {
+            "People given debt advice": "598",
+            "Debt written off or rescheduled": "905500.00",
+            "Clients reporting less stress": "79",
+            "Complaints upheld": "1",
+        },
+        "accept",
+    ),
+    (
+        dt.date(2025, 10, 1),
+        {
+            "People given debt advice": "640",
+            "Debt written off or rescheduled": "1012000.00",
+            "Clients reporting less stress": "84",
+            "Complaints upheld": "0",
+        },
+        "note:Good quarter. Please split complaints by type from next quarter.",
+    ),
+    (
+        dt.date(2026, 1, 1),
+        {
+            "People given debt advice": "655",
+            "Debt written off or rescheduled": "987250.00",
+            "Clients reporting less stress": "83",
+            "Complaints upheld": "0",
+            "Annual safeguarding audit completed": "yes",
+        },
+        "accept",
+    ),
+    (
+        dt.date(2026, 4, 1),
+        {
+            "People given debt advice": "571",
+            "Debt written off or rescheduled": "842000.00",
+            "Clients reporting less stress": "78",
+            "Complaints upheld": "2",
+        },
+        "accept",
+    ),
+    (
+        dt.date(2026, 7, 1),
+        {
+            "People given debt advice": "452",
+            "Debt written off or rescheduled": "690500.00",
+            "Clients reporting less stress": "74",
+            "Complaints upheld": "1",
+        },
+        "",
+    ),
+]
+
+
+def _pdf(*lines: str) -> bytes:
+    from commissioning.demo import simple_pdf
+
+    return simple_pdf(*lines)
+
+
+def _acting(user: User, organisation: Organisation) -> Acting:
+    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
+
+
+def _person(organisation: Organisation, *roles: str) -> User | None:
+    m = (
+        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return m.user if m else None
+
+
+def load() -> None:
+    with tenancy_disabled():
+        commission = JointCommission.objects.filter(title=RUNNING_TITLE).select_related("lead").first()
+        provider = Organisation.objects.filter(name=PROVIDER).first()
+        if commission is None or provider is None:
+            return  # the commissioning demo has not run
+        lead_user = commission.lead_contact or _person(commission.lead, Role.COMMISSIONER)
+        provider_user = _person(provider, Role.BIDDER, Role.ORG_ADMIN)
+        if lead_user is None or provider_user is None:
+            return
+        lead = _acting(lead_user, commission.lead)
+        kpi_set = _kpis(commission, lead)
+        contract = Contract.objects.filter(commission=commission).order_by("pk").first() or _contract(
+            commission, provider, lead_user
+        )
+        if contract.provider_id != provider.pk:
+            provider = contract.provider
+            provider_user = _person(provider, Role.BIDDER, Role.ORG_ADMIN)
+            if provider_user is None:
+                return
+        _returns(contract, kpi_set, lead, _acting(provider_user, provider))
+        if not MonitoringVisit.objects.filter(contract=contract).exists():
+            services.visit_plan(
+                contract=contract,
+                planned_on=timezone.localdate() + dt.timedelta(days=14),
+                purpose="Sit in on a drop-in session in Lichfield and talk to advisers about the fall in numbers",
+                by=lead,
+            )
+
+
+def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
+    kpi_set = KpiSet.objects.filter(commission=commission, lot__isnull=True).first()
+    if kpi_set is None:
+        kpi_set = services.kpi_set_create(commission=commission, title="Debt advice KPIs", by=lead)
+        for definition in KPIS:
+            services.kpi_add(kpi_set=kpi_set, by=lead, **definition)
+    if kpi_set.status == KpiSetStatus.DRAFT:
+        kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="share", by=lead)
+    if kpi_set.status == KpiSetStatus.CONSULTATION:
+        partners = Participation.objects.filter(commission=commission, status=ParticipationStatus.ACCEPTED).exclude(
+            organisation_id=commission.lead_id
+        )
+        for p in partners.select_related("organisation"):
+            user = _person(p.organisation, Role.COMMISSIONER)
+            if user is None or kpi_set.responses.filter(organisation=p.organisation, version=kpi_set.version).exists():
+                continue
+            services.kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=_acting(user, p.organisation))
+        kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=lead)
+    return kpi_set
+
+
+def _contract(commission: JointCommission, provider: Organisation, signed_by: User) -> Contract:
+    """The signed contract, made directly (the tendering demo, when it exists, makes its own): each partner's share
+    of each year is its confirmed contribution, so the split reconciles to the penny."""
+    now = timezone.now()
+    shares = list(
+        commission.contributions.filter(status__in=[ContributionStatus.CONFIRMED, ContributionStatus.TRANSFERRED])
+        .values("organisation_id", "financial_year")
+        .annotate(amount=Sum("amount"))
+    )
+    first_year = [s for s in shares if s["financial_year"] == 2025]
+    annual = sum((s["amount"] for s in first_year), Decimal("0"))
+    tender = Tender.objects.create(
+        commission=commission,
+        title=RUNNING_TITLE,
+        reference="SCC-DEBT-2024",
+        summary="Free, independent advice on debt, benefits and consumer problems across Staffordshire.",
+        specification="Advice sessions in every district; outreach; telephone and web advice.",
+        estimated_annual_value=annual,
+        term_years=3,
+        clarification_deadline=now - dt.timedelta(days=700),
+        submission_deadline=now - dt.timedelta(days=690),
+        status=TenderStatus.AWARDED,
+        published_at=now - dt.timedelta(days=740),
+    )
+    bid = Bid.objects.create(
+        tender=tender, organisation=provider, status=BidStatus.SUCCESSFUL, submitted_at=now - dt.timedelta(days=691)
+    )
+    recommendation = AwardRecommendation.objects.create(
+        tender=tender, status=RecommendationStatus.APPROVED, decided_at=now - dt.timedelta(days=650)
+    )
+    line = AwardLine.objects.create(recommendation=recommendation, bid=bid, annual_value=annual)
+    contract = Contract.objects.create(
+        tender=tender,
+        commission=commission,
+        award_line=line,
+        bid=bid,
+        provider=provider,
+        title=RUNNING_TITLE,
+        reference="SCC-DEBT-2025",
+        annual_value=annual,
+        start_date=START,
+        end_date=END,
+        signed_on=dt.date(2025, 3, 10),
+        signed_by=signed_by,
+    )
+    ContractShare.objects.bulk_create(
+        [
+            ContractShare(
+                contract=contract,
+                organisation_id=s["organisation_id"],
+                financial_year=s["financial_year"],
+                amount=s["amount"],
+            )
+            for s in shares
+        ]
+    )
+    return contract
+
+
+def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting) -> None:
+    today = timezone.localdate()
+    for start, actuals, review in RETURNS:
+        period = next((p for p in services.contract_periods(contract, kpi_set) if p.start == start), None)
+        if period is None or period.end >= today:
+            continue
+        kpi_return = services.return_start(contract=contract, period_start=start, by=provider)
+        if kpi_return.status == ReturnStatus.DRAFT:
+            values = {
+                v.kpi_id: {"actual": actuals.get(v.kpi.name, "yes" if v.kpi.unit == "yes_no" else "0")}
+                for v in kpi_return.values.select_related("kpi")
+            }
+            services.return_save(
+                kpi_return=kpi_return,
+                values=values,
+                by=provider,
+                narrative=f"{period.label}: advice sessions ran in every district; see the figures and notes.",
+                case_studies="A single parent facing eviction had £14,000 of priority debt rescheduled and kept "
+                "her home.",
+                feedback_summary="Clients value face-to-face sessions; some found the phone line hard to reach.",
+            )
+            services.return_add_evidence(
+                kpi_return=kpi_return,
+                title=f"Case management extract, {period.label}",
+                by=provider,
+                upload=ContentFile(_pdf("Case management extract", period.label), name=f"cms-{start}.pdf"),
+            )
+            kpi_return = services.return_submit(kpi_return=kpi_return, by=provider)
+        if review and kpi_return.status == ReturnStatus.SUBMITTED:
+            note = review.removeprefix("note:") if review.startswith("note:") else ""
+            services.return_accept(kpi_return=kpi_return, note=note, by=lead)
