@@ -3,7 +3,6 @@ every queryset goes through the tenant scope (bids sealed until the deadline), t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -184,6 +183,12 @@ class BidSerializer(serializers.ModelSerializer[Bid]):
         return bid.current_version.content if bid.current_version else None
 
 
+class BidListSerializer(BidSerializer):
+    class Meta(BidSerializer.Meta):
+        fields = [f for f in BidSerializer.Meta.fields if f != "content"]
+        read_only_fields = fields
+
+
 class BidCreateSerializer(serializers.Serializer[Any]):
     tender = serializers.IntegerField()
     lot = serializers.IntegerField(required=False, allow_null=True)
@@ -221,6 +226,9 @@ class BidViewSet(
     required_roles = (Role.BIDDER, Role.ORG_ADMIN, Role.COMMISSIONER, Role.EVALUATOR)
     write_roles = permissions.BID_ROLES
     filterset_fields = ["tender", "status", "stage"]
+
+    def get_serializer_class(self) -> Any:
+        return BidListSerializer if self.action == "list" else BidSerializer
 
     def get_queryset(self) -> QuerySet[Bid]:
         acting = self.acting
@@ -499,7 +507,7 @@ class ContractShareSerializer(serializers.Serializer[Any]):
 class ContractSerializer(serializers.ModelSerializer[Contract]):
     provider_name = serializers.CharField(source="provider.name")
     shares = ContractShareSerializer(many=True, read_only=True)
-    total_value = serializers.SerializerMethodField()
+    total_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
         model = Contract
@@ -519,9 +527,6 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
             "shares",
             "total_value",
         ]
-
-    def get_total_value(self, contract: Contract) -> Decimal:
-        return sum((s.amount for s in contract.shares.all()), Decimal("0"))
 
 
 class ContractViewSet(TenantReadOnlyViewSet):

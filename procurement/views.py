@@ -113,7 +113,9 @@ def _portal_filters(request: HttpRequest) -> tuple[PortalFilterForm, selectors.P
         request.GET or None, areas=selectors.portal_service_areas(), partners=selectors.portal_partners()
     )
     filters = selectors.PortalFilters()
-    if form.is_valid():
+    if form.is_bound and not form.is_valid():
+        filters = selectors.PortalFilters(q="", service_area=-1)  # an impossible filter matches nothing
+    elif form.is_valid():
         data = form.cleaned_data
         filters = selectors.PortalFilters(
             q=data["q"] or "",

@@ -1,0 +1,102 @@
+"""List pages and API lists run the same number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from procurement import services
+from tests.conftest import sign_in
+from tests.factories.commissioning import acting
+from tests.factories.procurement import (
+    add_to_panel,
+    close,
+    evaluator,
+    lead_of,
+    provider,
+    published_tender,
+    submitted_bid,
+)
+
+
+def count(client, url: str) -> int:
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def tender_with_bids(world, n: int, tag: str):
+    tender = published_tender(world, title=f"Tender {tag}")
+    for i in range(n):
+        org, user = provider(world, f"Charity {tag}-{i}")
+        submitted_bid(tender, acting(user, org))
+    return close(tender)
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/opportunities/", None),
+        ("/opportunities/feed.atom", None),
+        ("/api/v1/tenders/", None),
+        ("/tenders/", "lead"),
+        ("/tenders/report.csv", "lead"),
+        ("/dashboard/", "lead"),
+        ("/bids/", "bidder"),
+        ("/api/v1/bids/", "bidder"),
+        ("/dashboard/", "bidder"),
+    ],
+)
+def test_lists_do_not_grow_with_rows(world, client, url, who):
+    if who == "lead":
+        sign_in(client, world.lead_commissioner, world.county)
+    elif who == "bidder":
+        sign_in(client, world.bidder, world.provider)
+    bidder = acting(world.bidder, world.provider)
+    tender = published_tender(world, title="First")
+    submitted_bid(tender, bidder)
+    small = count(client, url)
+    for i in range(4):
+        more = published_tender(world, title=f"More {i}")
+        submitted_bid(more, bidder)
+    large = count(client, url)
+    assert small == large, f"{url}: {small} queries with one row, {large} with five"
+
+
+@pytest.mark.parametrize("path", ["/tenders/{id}/bids/", "/api/v1/bids/?tender={id}", "/tenders/{id}/"])
+def test_the_bid_list_after_the_deadline_is_fixed(world, client, django_assert_num_queries, path):
+    one = tender_with_bids(world, 1, "a")
+    many = tender_with_bids(world, 6, "b")
+    sign_in(client, world.lead_commissioner, world.county)
+    small = count(client, path.format(id=one.pk))
+    with django_assert_num_queries(small):
+        client.get(path.format(id=many.pk))
+
+
+def evaluating(world, n: int, tag: str):
+    tender = tender_with_bids(world, n, tag)
+    lead = lead_of(world)
+    user = evaluator(world, world.county, name=f"Evaluator {tag}")
+    seat = add_to_panel(tender, lead, user)
+    services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.county))
+    services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    return tender, user, seat
+
+
+def test_the_evaluation_grid_and_panel_pages_are_fixed(world, client):
+    one, user_a, seat_a = evaluating(world, 1, "a")
+    many, user_b, seat_b = evaluating(world, 6, "b")
+    sign_in(client, world.lead_commissioner, world.county)
+    for path in ("/tenders/{id}/moderation/", "/tenders/{id}/panel/", "/tenders/{id}/recommendation/"):
+        assert count(client, path.format(id=one.pk)) == count(client, path.format(id=many.pk)), path
+    client.logout()
+    sign_in(client, user_a, world.county)
+    small = count(client, f"/evaluations/{seat_a.pk}/")
+    small_api = count(client, "/api/v1/scoresheets/")
+    client.logout()
+    sign_in(client, user_b, world.county)
+    assert count(client, f"/evaluations/{seat_b.pk}/") == small
+    assert count(client, "/api/v1/scoresheets/") == small_api
