@@ -42,25 +42,25 @@ urlpatterns: list = []
 # --- tenders (public once published) --------------------------------------------------------------------------------
 
 
-class CriterionSerializer(serializers.ModelSerializer[Criterion]):
+class EvaluationCriterionSerializer(serializers.ModelSerializer[Criterion]):
     class Meta:
         model = Criterion
         fields = ["id", "kind", "name", "weight"]
 
 
-class QuestionSerializer(serializers.ModelSerializer[Question]):
+class EvaluationQuestionSerializer(serializers.ModelSerializer[Question]):
     class Meta:
         model = Question
         fields = ["id", "stage", "number", "text", "guidance", "word_limit", "weight", "pass_fail", "criterion"]
 
 
-class LotSerializer(serializers.ModelSerializer[Lot]):
+class TenderLotSerializer(serializers.ModelSerializer[Lot]):
     class Meta:
         model = Lot
         fields = ["id", "number", "title", "description", "estimated_annual_value"]
 
 
-class DocumentSerializer(serializers.ModelSerializer[TenderDocument]):
+class TenderDocumentSerializer(serializers.ModelSerializer[TenderDocument]):
     class Meta:
         model = TenderDocument
         fields = ["id", "title", "original_filename", "size", "sha256", "added_at"]
@@ -98,7 +98,7 @@ class TenderSerializer(serializers.ModelSerializer[Tender]):
 
 
 class TenderDetailSerializer(TenderSerializer):
-    lots = LotSerializer(many=True, read_only=True)
+    lots = TenderLotSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
     criteria = serializers.SerializerMethodField()
     questions = serializers.SerializerMethodField()
@@ -110,13 +110,13 @@ class TenderDetailSerializer(TenderSerializer):
 
     def get_documents(self, tender: Tender) -> list[dict[str, Any]]:
         docs = TenderDocument.objects.filter(tender=tender, removed_at__isnull=True)
-        return DocumentSerializer(docs, many=True).data  # type: ignore[return-value]
+        return TenderDocumentSerializer(docs, many=True).data  # type: ignore[return-value]
 
     def get_criteria(self, tender: Tender) -> list[dict[str, Any]]:
-        return CriterionSerializer(Criterion.objects.filter(method__tender=tender), many=True).data  # type: ignore[return-value]
+        return EvaluationCriterionSerializer(Criterion.objects.filter(method__tender=tender), many=True).data  # type: ignore[return-value]
 
     def get_questions(self, tender: Tender) -> list[dict[str, Any]]:
-        return QuestionSerializer(Question.objects.filter(method__tender=tender), many=True).data  # type: ignore[return-value]
+        return EvaluationQuestionSerializer(Question.objects.filter(method__tender=tender), many=True).data  # type: ignore[return-value]
 
 
 class TenderViewSet(TenantReadOnlyViewSet):
@@ -205,7 +205,7 @@ class BidDraftSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReceiptSerializer(serializers.Serializer[Any]):
+class BidReceiptSerializer(serializers.Serializer[Any]):
     bid = serializers.IntegerField()
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
@@ -285,7 +285,7 @@ class BidViewSet(
         bid.refresh_from_db()
         return Response(BidSerializer(bid, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=ReceiptSerializer)
+    @extend_schema(request=None, responses=BidReceiptSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit (or resubmit) before the deadline, judged on the server's clock. Returns the receipt."""
@@ -331,12 +331,12 @@ class ClarificationSerializer(serializers.ModelSerializer[Clarification]):
         return acting.organisation is not None and acting.organisation.pk == c.organisation_id
 
 
-class AskSerializer(serializers.Serializer[Any]):
+class ClarificationAskSerializer(serializers.Serializer[Any]):
     tender = serializers.IntegerField()
     question = serializers.CharField()
 
 
-class AnswerSerializer(serializers.Serializer[Any]):
+class ClarificationAnswerSerializer(serializers.Serializer[Any]):
     answer = serializers.CharField()
     published_question = serializers.CharField(required=False, allow_blank=True)
 
@@ -357,19 +357,19 @@ class ClarificationViewSet(
     def get_queryset(self) -> QuerySet[Clarification]:
         return Clarification.objects.select_related("tender__commission").order_by("asked_at", "pk")
 
-    @extend_schema(request=AskSerializer, responses=ClarificationSerializer)
+    @extend_schema(request=ClarificationAskSerializer, responses=ClarificationSerializer)
     def create(self, request: Request) -> Response:
-        data = AskSerializer(data=request.data)
+        data = ClarificationAskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tender = get_object_or_404(Tender.objects.filter(published_at__isnull=False), pk=data.validated_data["tender"])
         c = services.clarification_ask(tender=tender, question=data.validated_data["question"], by=self.acting)
         return Response(ClarificationSerializer(c, context={"request": request}).data, status=201)
 
-    @extend_schema(request=AnswerSerializer, responses=ClarificationSerializer)
+    @extend_schema(request=ClarificationAnswerSerializer, responses=ClarificationSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         clarification = self.get_object()
-        data = AnswerSerializer(data=request.data)
+        data = ClarificationAnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         c = services.clarification_answer(clarification=clarification, by=self.acting, **data.validated_data)
         return Response(ClarificationSerializer(c, context={"request": request}).data)
@@ -378,7 +378,7 @@ class ClarificationViewSet(
 # --- evaluation ---------------------------------------------------------------------------------------------------------
 
 
-class ScoreSerializer(serializers.ModelSerializer[Score]):
+class EvaluatorScoreSerializer(serializers.ModelSerializer[Score]):
     class Meta:
         model = Score
         fields = ["question", "score", "passed", "justification"]
@@ -387,7 +387,7 @@ class ScoreSerializer(serializers.ModelSerializer[Score]):
 class ScoreSheetSerializer(serializers.ModelSerializer[ScoreSheet]):
     bidder = serializers.CharField(source="bid.organisation.name")
     tender = serializers.IntegerField(source="evaluator.tender_id")
-    scores = ScoreSerializer(many=True, read_only=True)
+    scores = EvaluatorScoreSerializer(many=True, read_only=True)
     bid_content = serializers.SerializerMethodField()
 
     class Meta:
@@ -399,7 +399,7 @@ class ScoreSheetSerializer(serializers.ModelSerializer[ScoreSheet]):
         return version.content if version else None
 
 
-class ScoresInputSerializer(serializers.Serializer[Any]):
+class EvaluatorScoresInputSerializer(serializers.Serializer[Any]):
     scores = serializers.DictField(
         child=serializers.DictField(), help_text='{"<question id>": {"score": 4, "justification": "..."}}'
     )
@@ -420,11 +420,11 @@ class ScoreSheetViewSet(TenantReadOnlyViewSet):
             .order_by("pk")
         )
 
-    @extend_schema(request=ScoresInputSerializer, responses=ScoreSheetSerializer)
+    @extend_schema(request=EvaluatorScoresInputSerializer, responses=ScoreSheetSerializer)
     @action(detail=True, methods=["post"])
     def scores(self, request: Request, pk: str | None = None) -> Response:
         sheet = self.get_object()
-        data = ScoresInputSerializer(data=request.data)
+        data = EvaluatorScoresInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sheet = services.scores_save(
             sheet=sheet,
@@ -497,7 +497,7 @@ class RecommendationViewSet(TenantReadOnlyViewSet):
         return Response(RecommendationSerializer(self.get_queryset().get(pk=recommendation.pk)).data)
 
 
-class ContractShareSerializer(serializers.Serializer[Any]):
+class ContractPartnerShareSerializer(serializers.Serializer[Any]):
     organisation = serializers.IntegerField(source="organisation_id")
     organisation_name = serializers.CharField(source="organisation.name")
     financial_year = serializers.IntegerField()
@@ -506,7 +506,7 @@ class ContractShareSerializer(serializers.Serializer[Any]):
 
 class ContractSerializer(serializers.ModelSerializer[Contract]):
     provider_name = serializers.CharField(source="provider.name")
-    shares = ContractShareSerializer(many=True, read_only=True)
+    shares = ContractPartnerShareSerializer(many=True, read_only=True)
     total_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
