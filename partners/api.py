@@ -169,6 +169,18 @@ from partners.models import (  # noqa: E402
 )
 
 
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A related object looked up in the request's tenant scope. The queryset is built per request: a queryset made
+    at import time would carry whatever scope (or none) was active then."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(queryset=model._base_manager.none(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        return self.model.objects.all()
+
+
 class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -338,7 +350,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
 
 
 class MeetingCreateSerializer(serializers.Serializer[Any]):
-    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    board = ScopedPrimaryKeyField(Board)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -398,7 +410,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
 
 
 class AgendaItemCreateSerializer(serializers.Serializer[Any]):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = ScopedPrimaryKeyField(Meeting)
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices)
     title = serializers.CharField(allow_blank=True, required=False, default="")
     summary = serializers.CharField(allow_blank=True, required=False, default="")
@@ -462,12 +474,10 @@ class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
 
 
 class AttendanceCreateSerializer(serializers.Serializer[Any]):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
-    member = serializers.PrimaryKeyRelatedField(queryset=BoardMember.objects.all())
+    meeting = ScopedPrimaryKeyField(Meeting)
+    member = ScopedPrimaryKeyField(BoardMember)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
-    substituting_for = serializers.PrimaryKeyRelatedField(
-        queryset=BoardMember.objects.all(), required=False, allow_null=True, default=None
-    )
+    substituting_for = ScopedPrimaryKeyField(BoardMember, required=False, allow_null=True, default=None)
 
 
 class AttendanceViewSet(_BoardWriteViewSet):
@@ -495,9 +505,9 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
 
 
 class DeclarationCreateSerializer(serializers.Serializer[Any]):
-    item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all())
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=BoardMember.objects.all(),
+    item = ScopedPrimaryKeyField(AgendaItem)
+    member = ScopedPrimaryKeyField(
+        BoardMember,
         required=False,
         allow_null=True,
         default=None,
@@ -535,8 +545,8 @@ class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
 
 
 class ExclusionCreateSerializer(serializers.Serializer[Any]):
-    item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all())
-    member = serializers.PrimaryKeyRelatedField(queryset=BoardMember.objects.all())
+    item = ScopedPrimaryKeyField(AgendaItem)
+    member = ScopedPrimaryKeyField(BoardMember)
     reason = serializers.CharField()
 
 
@@ -582,7 +592,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 
 
 class DecisionCreateSerializer(serializers.Serializer[Any]):
-    item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all())
+    item = ScopedPrimaryKeyField(AgendaItem)
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     method = serializers.ChoiceField(choices=Decision.Method.choices, default=Decision.Method.CONSENSUS)
     moderation_route = serializers.CharField(allow_blank=True, required=False, default="")
@@ -591,9 +601,7 @@ class DecisionCreateSerializer(serializers.Serializer[Any]):
     votes_against = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     votes_abstain = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     minute = serializers.CharField(allow_blank=True, required=False, default="")
-    corrects = serializers.PrimaryKeyRelatedField(
-        queryset=Decision.objects.all(), required=False, allow_null=True, default=None
-    )
+    corrects = ScopedPrimaryKeyField(Decision, required=False, allow_null=True, default=None)
     correction_reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
@@ -638,7 +646,7 @@ class BoardPackSerializer(serializers.ModelSerializer[BoardPack]):
 
 
 class BoardPackCreateSerializer(serializers.Serializer[Any]):
-    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    meeting = ScopedPrimaryKeyField(Meeting)
 
 
 class BoardPackViewSet(_BoardWriteViewSet):

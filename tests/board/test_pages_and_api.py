@@ -255,3 +255,18 @@ def test_api_permissions_match_the_pages(client, lichfield, fake_award):
         content_type="application/json",
     )
     assert excluded.status_code == 403
+
+
+def test_api_looks_related_objects_up_in_the_callers_scope(client, lichfield):
+    """Another organisation's item is not found (400), exactly like a missing one -- never looked up unscoped."""
+    item = lichfield.item()
+    sign_in(client, lichfield.world.outsider, lichfield.world.other_council)
+    response = client.post(
+        "/api/v1/board-decisions/", {"item": item.pk, "outcome": "note"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["item"][0]
+    response = client.post(
+        "/api/v1/board-declarations/", {"item": item.pk, "has_interest": False}, content_type="application/json"
+    )
+    assert response.status_code == 400
