@@ -216,7 +216,7 @@ def _file_sha(item: AgendaItem) -> str:
 
 
 def quorum_rule_text(board: Any) -> str:
-    required = [o.name for o in board.required_organisations.all().order_by("name")]
+    required = sorted(o.name for o in board.required_organisations.all())  # uses a prefetch where there is one
     share = format(board.min_share.normalize(), "f")
     text = f"At least {board.min_members} full member{'s' if board.min_members != 1 else ''} ({share}% of full members)"
     if required:

@@ -32,13 +32,22 @@ WRITE_ROLES = (Role.BOARD_MEMBER, Role.COMMISSIONER, Role.ORG_ADMIN)
 CREATE_ROLES = (Role.COMMISSIONER, Role.ORG_ADMIN)
 
 
+# Bumped whenever grants change, so a person's cached permissions (kept on the user object, which lives for one
+# request) are never stale within this process.
+_generation = [0]
+
+
 def perms_on(board: Board, user: Any) -> frozenset[str]:
-    """The board permissions ``user`` holds (one query), for pages that check several."""
+    """The board permissions ``user`` holds; looked up once per request and board however often it is asked."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     if user.is_superuser:
         return frozenset(BOARD_PERMS)
-    return frozenset(ObjectPermissionChecker(user).get_perms(board))
+    cache: dict[tuple[int, int], frozenset[str]] = user.__dict__.setdefault("_jointly_board_perms", {})
+    key = (board.pk, _generation[0])
+    if key not in cache:
+        cache[key] = frozenset(ObjectPermissionChecker(user).get_perms(board))
+    return cache[key]
 
 
 def may_manage(board: Board, user: Any, perms: frozenset[str] | None = None) -> bool:
@@ -75,3 +84,4 @@ def sync_board_permissions(board: Board) -> None:
     for pk, (user, held) in by_pk.items():
         for perm in held - wanted_pk.get(pk, set()):
             remove_perm(f"partners.{perm}", user, board)
+    _generation[0] += 1

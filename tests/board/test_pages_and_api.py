@@ -14,7 +14,7 @@ from django.utils import timezone
 from partners import board_services
 from partners.models import AgendaItem, Attendance, Decision, Declaration, Exclusion, Meeting
 from tests.conftest import sign_in
-from tests.factories.board import AgendaItemFactory, MeetingFactory, seat
+from tests.factories.board import AgendaItemFactory, BoardFactory, MeetingFactory, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,11 @@ def grow(lichfield, n: int) -> None:
     walker = lichfield.seats["walker"]
     for i in range(n):
         seat(board, lichfield.cvs, kind="advisory", name=f"Adviser {n}-{i}")
+        other = BoardFactory(
+            partnership=board.partnership, name=f"Sub-board {n}-{i}", required=[lichfield.world.district]
+        )
+        seat(other, lichfield.world.district, user=walker.person)
+        MeetingFactory(board=other)
         meeting = MeetingFactory(
             board=board, starts_at=timezone.now() - dt.timedelta(days=30 + i), status=Meeting.Status.HELD
         )
@@ -64,6 +69,7 @@ def _urls(lichfield, item) -> list[str]:
         reverse("meeting-detail", args=[m]),
         reverse("item-detail", args=[item.pk]),
         reverse("dashboard"),
+        reverse("public-board-list"),
         "/api/v1/boards/",
         "/api/v1/board-meetings/",
         "/api/v1/agenda-items/",
