@@ -66,7 +66,9 @@ def deliver_emails(*, notification_ids: Iterable[int] | None = None) -> int:
         for pk in list(pending.values_list("pk", flat=True)[:500]):
             with transaction.atomic():
                 n = (
-                    Notification.objects.select_for_update(skip_locked=True)
+                    # Lock only the notification: locking the joined recipient too (the default with
+                    # select_related) made a concurrent delivery to the same person skip this row.
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(pk=pk, emailed_at__isnull=True)
                     .select_related("recipient")
                     .first()
