@@ -26,7 +26,9 @@ from rest_framework.routers import SimpleRouter
 from commissioning import permissions, selectors, services
 from commissioning.models import (
     CommissioningModel,
+    CommissionStatus,
     Contribution,
+    ContributionStatus,
     DelegationScope,
     EvidenceItem,
     JointCommission,
@@ -72,6 +74,21 @@ def _partnership(acting: Any, pk: Any) -> Partnership:
         raise Http404("No such partnership") from exc
 
 
+def id_filters(for_model: Any, /, *names: str, **extra: Any) -> type[django_filters.FilterSet]:
+    """A FilterSet whose foreign keys filter by id (``?commission=12``) with no queryset of their own: a model
+    choice filter's queryset would be built once, outside the request's tenant scope."""
+    attrs: dict[str, Any] = {name: django_filters.NumberFilter(field_name=f"{name}_id") for name in names}
+    attrs.update(extra)
+    attrs["Meta"] = type("Meta", (), {"model": for_model, "fields": []})
+    return type(f"{for_model.__name__}Filter", (django_filters.FilterSet,), attrs)
+
+
+def _by_provider(queryset: Any, name: str, value: str) -> Any:
+    from commissioning.models import provider_key
+
+    return queryset.filter(provider_key=provider_key(value))
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The service map
 # --------------------------------------------------------------------------------------------------------------
@@ -94,7 +111,7 @@ class ServiceAreaViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "head", "options"]
-    filterset_fields = ["partnership"]
+    filterset_class = id_filters(ServiceArea, "partnership")
 
     def get_queryset(self) -> QuerySet[ServiceArea]:
         return ServiceArea.objects.select_related("partnership").order_by("partnership__name", "name")
@@ -195,19 +212,16 @@ class MappedContractSerializer(serializers.ModelSerializer[MappedContract]):
         read_only_fields = ["partnership", "funder", "provider", "created_at", "updated_at"]
 
 
-class MappedContractFilter(django_filters.FilterSet):
-    ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte")
-    ends_before = django_filters.DateFilter(field_name="end_date", lookup_expr="lte")
-    provider = django_filters.CharFilter(field_name="provider_key", method="filter_provider")
-
-    class Meta:
-        model = MappedContract
-        fields = ["partnership", "service_area", "funder", "alignable"]
-
-    def filter_provider(self, queryset: Any, name: str, value: str) -> Any:
-        from commissioning.models import provider_key
-
-        return queryset.filter(provider_key=provider_key(value))
+MappedContractFilter = id_filters(
+    MappedContract,
+    "partnership",
+    "service_area",
+    "funder",
+    alignable=django_filters.BooleanFilter(),
+    ends_after=django_filters.DateFilter(field_name="end_date", lookup_expr="gte"),
+    ends_before=django_filters.DateFilter(field_name="end_date", lookup_expr="lte"),
+    provider=django_filters.CharFilter(method=_by_provider),
+)
 
 
 class MappedContractViewSet(TenantModelViewSet):
@@ -312,7 +326,7 @@ class EvidenceViewSet(TenantModelViewSet):
     write_roles = (Role.COMMISSIONER, Role.ORG_ADMIN)
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filterset_fields = ["partnership", "service_area"]
+    filterset_class = id_filters(EvidenceItem, "partnership", "service_area")
 
     def get_queryset(self) -> QuerySet[EvidenceItem]:
         items = EvidenceItem.objects.select_related("service_area")
@@ -354,7 +368,7 @@ class OutcomeViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "head", "options"]
-    filterset_fields = ["partnership", "kind"]
+    filterset_class = id_filters(Outcome, "partnership", kind=django_filters.ChoiceFilter(choices=Outcome.Kind.choices))
 
     def get_queryset(self) -> QuerySet[Outcome]:
         return Outcome.objects.order_by("partnership_id", "kind", "position", "pk")
@@ -477,7 +491,14 @@ class CommissionViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_fields = ["status", "partnership", "service_area", "model", "lead"]
+    filterset_class = id_filters(
+        JointCommission,
+        "partnership",
+        "service_area",
+        "lead",
+        status=django_filters.ChoiceFilter(choices=CommissionStatus.choices),
+        model=django_filters.ChoiceFilter(choices=CommissioningModel.choices),
+    )
 
     def get_queryset(self) -> QuerySet[JointCommission]:
         return (
@@ -679,7 +700,13 @@ class ContributionViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "delete", "head", "options"]
-    filterset_fields = ["commission", "organisation", "financial_year", "status"]
+    filterset_class = id_filters(
+        Contribution,
+        "commission",
+        "organisation",
+        financial_year=django_filters.NumberFilter(),
+        status=django_filters.ChoiceFilter(choices=ContributionStatus.choices),
+    )
 
     def get_queryset(self) -> QuerySet[Contribution]:
         return selectors.contributions_visible(acting=self.acting).order_by(
@@ -765,7 +792,7 @@ class AgreementViewSet(TenantModelViewSet):
     write_roles = (Role.COMMISSIONER, Role.ORG_ADMIN)
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser]
-    filterset_fields = ["commission", "organisation"]
+    filterset_class = id_filters(PartnershipAgreement, "commission", "organisation")
 
     def get_queryset(self) -> QuerySet[PartnershipAgreement]:
         return PartnershipAgreement.objects.select_related("organisation").order_by(
@@ -827,7 +854,7 @@ class StageViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_fields = ["commission", "owner"]
+    filterset_class = id_filters(Stage, "commission", "owner")
 
     def get_queryset(self) -> QuerySet[Stage]:
         return Stage.objects.select_related("owner").order_by("commission_id", "position", "pk")

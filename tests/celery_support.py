@@ -138,14 +138,15 @@ def celery_worker(celery_queue: str) -> Iterator[Any]:
         yield worker
 
 
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, what: str = "the condition") -> Any:
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, what: Any = "the condition") -> Any:
+    """Poll until ``predicate()`` is true; ``what`` (a string, or a callable giving one) explains a timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)
-    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}")
+    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what() if callable(what) else what}")
 
 
 def settle(predicate: Callable[[], Any], *, quiet: float = 1.0, timeout: float = 30.0) -> Any:

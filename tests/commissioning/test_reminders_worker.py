@@ -42,10 +42,24 @@ def emails() -> list[tuple[str, tuple[str, ...]]]:
     return sorted((m.subject, tuple(m.to)) for m in mail.outbox if m.subject.startswith(("Reminder:", "Overdue:")))
 
 
+def _pending() -> str:
+    with tenancy_disabled():
+        return "unsent: " + str(
+            list(
+                Notification.objects.filter(emailed_at__isnull=True, dedupe_key__startswith="stage:").values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+
+
 def wait_until_delivered(expected: int) -> None:
     """Notifications are made, then their emails sent by a second task: wait for both, then for quiet."""
     wait_for(lambda: len(notifications()) >= expected, what=f"{expected} notifications")
-    wait_for(lambda: len(emails()) >= expected, what=f"{expected} emails")
+    wait_for(
+        lambda: len(emails()) >= expected,
+        what=lambda: f"{expected} emails (have {emails()}; notifications {notifications()}; {_pending()})",
+    )
     settle(lambda: (len(notifications()), len(emails())), quiet=1.5)
 
 
