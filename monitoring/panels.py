@@ -11,16 +11,12 @@ from monitoring.permissions import READ_ROLES
 
 
 def _monitoring(acting: Any) -> dict[str, Any]:
-    portfolio = selectors.organisation_portfolio(organisation=acting.organisation)
-    to_agree = 0
-    if acting.organisation.is_public_sector:
-        to_agree = KpiSet.objects.filter(status=KpiSetStatus.CONSULTATION).count()
+    summary = selectors.portfolio_summary(organisation=acting.organisation)
+    public = acting.organisation.is_public_sector
     return {
-        "contracts": portfolio.contracts,
-        "red": portfolio.totals["red"],
-        "overdue": portfolio.totals["overdue"],
-        "awaiting": portfolio.totals["awaiting_review"],
-        "to_agree": to_agree,
+        "summary": summary,
+        "public": public,
+        "to_agree": KpiSet.objects.filter(status=KpiSetStatus.CONSULTATION).count() if public else 0,
     }
 
 

@@ -222,6 +222,33 @@ def organisation_portfolio(*, organisation: Organisation, today: dt.date | None 
     return portfolio(Contract.objects.all().order_by("commission__title", "title", "pk"), today=today)
 
 
+@dataclass(frozen=True)
+class Summary:
+    contracts: int
+    latest_red: int
+    awaiting_review: int
+    queried: int
+
+
+def portfolio_summary(*, organisation: Organisation) -> Summary:
+    """The dashboard's figures, in three aggregate queries (no periods computed): contracts, those whose latest
+    return is red, returns waiting for the lead's review and returns queried (waiting for the provider)."""
+    latest = (
+        KpiReturn._base_manager.filter(contract=OuterRef("pk"))
+        .exclude(status=ReturnStatus.DRAFT)
+        .order_by("-period_start")
+        .values("rag")[:1]
+    )
+    figures = Contract.objects.annotate(latest_rag=Subquery(latest)).aggregate(
+        contracts=Count("pk"), latest_red=Count("pk", filter=Q(latest_rag=rag.RED))
+    )
+    returns = KpiReturn.objects.aggregate(
+        awaiting=Count("pk", filter=Q(status__in=[ReturnStatus.SUBMITTED, ReturnStatus.ANSWERED])),
+        queried=Count("pk", filter=Q(status=ReturnStatus.QUERIED)),
+    )
+    return Summary(figures["contracts"], figures["latest_red"], returns["awaiting"], returns["queried"])
+
+
 def board_portfolio(*, board: Board, user: Any, organisation: Organisation, today: dt.date | None = None) -> Portfolio:
     """Every contract of the board's partnership, for a person with a seat on the board (or its clerk). Reads
     across the partners' commissions by design -- the board oversees them all -- but shows performance only, never

@@ -76,3 +76,41 @@ def cell_class(cell: Any) -> str:
 @register.filter
 def humanise(value: Any) -> str:
     return str(value or "").replace("_", " ").capitalize()
+
+
+_RETURN_URL: list[str] = []
+
+
+def _return_url(pk: int) -> str:
+    """The return page's address, reversed once (thousands of cells on a portfolio page)."""
+    if not _RETURN_URL:
+        from django.urls import reverse
+
+        _RETURN_URL.append(reverse("kpi-return", kwargs={"kpi_return_id": 987654321}))
+    return _RETURN_URL[0].replace("987654321", str(int(pk)))
+
+
+@register.simple_tag
+def period_cells(row: Any) -> str:
+    """A portfolio row's periods as small coloured cells, each with its period and state for screen readers and a
+    link to the return where the viewer may open it. Built here rather than in a template loop: a portfolio of 200
+    contracts has 2,400 cells."""
+    from html import escape
+
+    from django.utils.safestring import mark_safe
+
+    if not row.cells:
+        return mark_safe('<span class="govuk-body-s">No returns yet</span>')
+    parts = ['<ul class="jointly-periods">']
+    for cell in row.cells:
+        inner = (
+            f'<span aria-hidden="true">{escape(cell_code(cell))}</span>'
+            f'<span class="govuk-visually-hidden">{escape(cell.period.label)}: {escape(cell.label)}</span>'
+        )
+        css = f"jointly-cell {escape(cell_class(cell))}"
+        if row.linked and cell.return_id:
+            parts.append(f'<li><a class="{css}" href="{_return_url(cell.return_id)}">{inner}</a></li>')
+        else:
+            parts.append(f'<li><span class="{css}">{inner}</span></li>')
+    parts.append("</ul>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
