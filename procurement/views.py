@@ -943,7 +943,7 @@ class TenderDocumentsView(TenderMixin, KeepUploadsMixin, MemberView, FormView):
             **self.tender_context(),
             documents=TenderDocument.objects.filter(tender=self.tender, removed_at__isnull=True),
             lots=list(self.tender.lots.all()),
-            lot_form=f.LotForm(),
+            lot_form=kwargs.pop("lot_form", None) or f.LotForm(prefix="lot"),
             **kwargs,
         )
 
@@ -953,7 +953,7 @@ class TenderDocumentsView(TenderMixin, KeepUploadsMixin, MemberView, FormView):
         if action in ("add_lot", "remove_lot"):
             try:
                 if action == "add_lot":
-                    form = f.LotForm(request.POST)
+                    form = f.LotForm(request.POST, prefix="lot")
                     if not form.is_valid():
                         return self.render_to_response(self.get_context_data(lot_form=form), status=400)
                     services.lot_add(tender=self.tender, by=self.acting, **form.cleaned_data)
@@ -1018,11 +1018,15 @@ class MethodView(TenderMixin, MemberTemplateView):
                 Question.objects.filter(method=method).select_related("criterion").order_by("stage", "number")
             ),
             problems=services.method_problems(method),
-            criterion_form=kwargs.pop("criterion_form", None) or f.CriterionForm(),
+            criterion_form=kwargs.pop("criterion_form", None) or f.CriterionForm(prefix="criterion"),
             question_form=kwargs.pop("question_form", None)
-            or f.QuestionForm(criteria=criteria.exclude(kind="price"), two_stage=self.tender.is_two_stage),
+            or f.QuestionForm(
+                criteria=criteria.exclude(kind="price"), two_stage=self.tender.is_two_stage, prefix="question"
+            ),
             settings_form=kwargs.pop("settings_form", None)
-            or f.MethodSettingsForm(initial={"scale": scale_text, "price_formula": method.price_formula}),
+            or f.MethodSettingsForm(
+                initial={"scale": scale_text, "price_formula": method.price_formula}, prefix="settings"
+            ),
             **kwargs,
         )
 
@@ -1033,7 +1037,7 @@ class MethodView(TenderMixin, MemberTemplateView):
         criteria = Criterion.objects.filter(method=method)
         try:
             if action == "add_criterion":
-                form = f.CriterionForm(request.POST)
+                form = f.CriterionForm(request.POST, prefix="criterion")
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(criterion_form=form), status=400)
                 services.criterion_add(tender=self.tender, by=self.acting, **form.cleaned_data)
@@ -1043,7 +1047,10 @@ class MethodView(TenderMixin, MemberTemplateView):
                 )
             elif action == "add_question":
                 form = f.QuestionForm(
-                    request.POST, criteria=criteria.exclude(kind="price"), two_stage=self.tender.is_two_stage
+                    request.POST,
+                    criteria=criteria.exclude(kind="price"),
+                    two_stage=self.tender.is_two_stage,
+                    prefix="question",
                 )
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(question_form=form), status=400)
@@ -1052,7 +1059,7 @@ class MethodView(TenderMixin, MemberTemplateView):
                 question = get_object_or_404(Question.objects.filter(method=method), pk=request.POST.get("question"))
                 services.question_remove(question=question, by=self.acting)
             elif action == "settings":
-                form = f.MethodSettingsForm(request.POST)
+                form = f.MethodSettingsForm(request.POST, prefix="settings")
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(settings_form=form), status=400)
                 services.method_update(
