@@ -810,11 +810,8 @@ def commission_update(
         if c.financial_year not in years
     ]
     if outside:
-        raise DomainError(
-            "Contributions fall outside the new term: change or remove them first",
-            field="term_years",
-            problems=[f"{c.organisation} {c.year_label}" for c in outside],
-        )
+        which = ", ".join(f"{c.organisation} {c.year_label}" for c in outside)
+        raise DomainError(f"Contributions fall outside the new term ({which}): remove them first", field="term_years")
     before = {
         "title": commission.title,
         "term_years": commission.term_years,

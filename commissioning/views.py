@@ -95,6 +95,8 @@ class FormPage(MemberView, FormView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             return self.act(form)
+        except PermissionDenied:
+            raise  # a 403 page saying who may do it
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
@@ -647,7 +649,12 @@ class CommissionModelView(CommissionMixin, FormPage):
         )
 
     def act(self, form: ModelForm) -> HttpResponse:
-        c = services.commission_choose_model(commission=self.commission, by=self.acting, **form.cleaned_data)
+        c = services.commission_choose_model(
+            commission=self.commission,
+            model=form.cleaned_data["model"],
+            reason=form.cleaned_data["model_reason"],
+            by=self.acting,
+        )
         messages.success(self.request, f"Model recorded: {c.get_model_display()}")
         return redirect("commission-detail", commission_id=c.pk)
 
