@@ -157,16 +157,19 @@ def line_chart(
     fmt: Callable[[Decimal], str] = _plain,
     width: int = 640,
     height: int = 260,
+    y_max: Decimal | None = None,
 ) -> SafeString:
     """Lines across categories (for example reporting periods), one colour per series, with markers on each point
-    and a gap where a value is missing. ``chart_id`` must be unique on the page (it names the chart's title)."""
+    and a gap where a value is missing. ``chart_id`` must be unique on the page (it names the chart's title). The
+    y axis runs from 0 (or the lowest value, if negative) to the highest value, or ``y_max`` (say 100 for
+    percentages) when that is higher."""
     left, right, bottom, top = 70, 20, 50, 20
     legend_rows = (len(series) + 2) // 3
     total_height = height + legend_rows * 22 + 6
     plot_w, plot_h = width - left - right, height - bottom - top
     present = [v for s in series for v in s.values if v is not None]
     low = min([Decimal("0"), *present])
-    high = max(present, default=Decimal("1"))
+    high = max([*present, *([y_max] if y_max is not None else [])], default=Decimal("1"))
     if high == low:
         high = low + Decimal("1")
     span = high - low
@@ -216,6 +219,13 @@ def line_chart(
             run.append(f"{x_of(i):.1f},{y_of(v):.1f}")
         if len(run) > 1:
             parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        elif s.dashed and len(categories) == 1 and s.values[0] is not None:
+            # one category: a dashed reference line (a target) is drawn across the plot
+            y = y_of(s.values[0])
+            parts.append(
+                f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
         if not s.dashed:
             for i, v in enumerate(s.values):
                 if v is None:

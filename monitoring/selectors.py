@@ -301,6 +301,9 @@ class KpiTrend:
         return format_value(self.kpi.target, self.kpi.unit)
 
 
+_Y_MAX = {Unit.PERCENTAGE: Decimal("100"), Unit.YES_NO: Decimal("1")}
+
+
 def _formatter(unit: str) -> Any:
     if unit == Unit.MONEY:
         return lambda v: format_gbp(v).replace(".00", "")
@@ -336,6 +339,7 @@ def kpi_trends(kpis: Sequence[Kpi], returns: Sequence[KpiReturn], *, chart_prefi
                 ],
                 chart_id=f"{chart_prefix}-{kpi.pk}",
                 fmt=_formatter(kpi.unit),
+                y_max=_Y_MAX.get(kpi.unit),
             )
             if points
             else SafeString("")
@@ -542,6 +546,7 @@ def _report_contract(
             series=[charts.LineSeries("KPIs green (%)", percent_green)],
             chart_id=f"summary-{contract.pk}",
             fmt=lambda v: f"{v:.0f}%",
+            y_max=Decimal("100"),
         )
         if returns
         else SafeString("")

@@ -114,3 +114,12 @@ def period_cells(row: Any) -> str:
             parts.append(f'<li><span class="{css}">{inner}</span></li>')
     parts.append("</ul>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
+
+
+@register.filter
+def css_text(value: Any) -> str:
+    """Text for a CSS ``content: "..."`` string in a PDF's page footer (no quotes, backslashes or angle brackets)."""
+    from django.utils.safestring import mark_safe
+
+    cleaned = "".join(ch for ch in str(value) if ch not in '"\\<>\n\r')
+    return mark_safe(cleaned)  # noqa: S308 - the characters that could end the string or the style are removed

@@ -246,9 +246,9 @@ def debt_advice(
     provider_user = world.bidder if provider_org.pk == world.provider.pk else world.member(provider_org, Role.BIDDER)
     provider_actor = acting(provider_user, provider_org)
     outcomes = {}
-    for key, title in (("prosperous", "A community which is prosperous"), ("healthy", "A community which is healthy")):
-        outcomes[key] = Outcome.objects.filter(partnership=partnership, title=title).first() or (
-            commissioning_services.outcome_add(partnership=partnership, kind="outcome", title=title, by=lead)
+    for key, name in (("prosperous", "A community which is prosperous"), ("healthy", "A community which is healthy")):
+        outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
+            commissioning_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
     commission = commissioning_services.commission_create(
         service_area=area,
