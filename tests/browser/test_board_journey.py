@@ -101,22 +101,17 @@ def _member_declares(page, login, axe_check, screenshot, lcb, run: str) -> None:
     screenshot(page, f"board-{run}-2-member-declared")
 
 
-def test_quorum_refused_without_anyone_from_the_district_council(
-    fake_award,
-    lichfield,
-    tablets,
-    login,
-    axe_check,
-    screenshot,  # noqa: F811
-):
+def test_quorum_refused_without_anyone_from_the_district_council(request, tablets, login, axe_check, screenshot):
+    lcb = request.getfixturevalue("lichfield")
+    award = request.getfixturevalue("fake_award")
     page = tablets()
-    _clerk_prepares_the_meeting(page, login, axe_check, screenshot, lichfield, "refused")
-    _member_declares(tablets(), login, axe_check, screenshot, lichfield, "refused")
+    _clerk_prepares_the_meeting(page, login, axe_check, screenshot, lcb, "refused")
+    _member_declares(tablets(), login, axe_check, screenshot, lcb, "refused")
 
     # The clerk records who came: the county, the CCG and the police and crime commissioner, but nobody from the
     # district council (the chair sent apologies), so a chair is appointed from those present.
-    page.goto(f"/meetings/{lichfield.meeting.pk}/attendance/")
-    _attendance(page, lichfield, {"scc_lead", "public_health", "ccg", "pcc"})
+    page.goto(f"/meetings/{lcb.meeting.pk}/attendance/")
+    _attendance(page, lcb, {"scc_lead", "public_health", "ccg", "pcc"})
     axe_check(page)
     click_and_wait(page, "Save attendance")
     assert "Attendance is recorded" in page.content()
@@ -139,29 +134,26 @@ def test_quorum_refused_without_anyone_from_the_district_council(
     assert page.get_by_label("Approve", exact=True).is_checked()  # nothing chosen is lost
     axe_check(page)
     screenshot(page, "board-refused-3-decision-refused-no-district-council")
-    assert fake_award.states[1] == "recommended"
+    assert award.states[1] == "recommended"
 
 
 def test_the_board_excludes_a_declared_member_approves_the_award_and_the_tender_enters_standstill(
-    fake_award,
-    lichfield,
-    tablets,
-    login,
-    axe_check,
-    screenshot,  # noqa: F811
+    request, tablets, login, axe_check, screenshot
 ):
+    lcb = request.getfixturevalue("lichfield")
+    award = request.getfixturevalue("fake_award")
     clerk = tablets()
-    _clerk_prepares_the_meeting(clerk, login, axe_check, screenshot, lichfield, "approved")
-    _member_declares(tablets(), login, axe_check, screenshot, lichfield, "approved")
+    _clerk_prepares_the_meeting(clerk, login, axe_check, screenshot, lcb, "approved")
+    _member_declares(tablets(), login, axe_check, screenshot, lcb, "approved")
 
     page = clerk
-    page.goto(f"/meetings/{lichfield.meeting.pk}/attendance/")
-    _attendance(page, lichfield, {"walker", "director", "scc_lead", "public_health", "ccg", "pcc"})
+    page.goto(f"/meetings/{lcb.meeting.pk}/attendance/")
+    _attendance(page, lcb, {"walker", "director", "scc_lead", "public_health", "ccg", "pcc"})
     click_and_wait(page, "Save attendance")
     assert "Chris Walker" in page.get_by_test_id("meeting-chair").inner_text()
 
     # The chair, on their tablet, excludes the member who declared an interest.
-    walker = lichfield.seats["walker"]
+    walker = lcb.seats["walker"]
     page = tablets()
     login(page, walker.person, walker.organisation)
     page.goto("/dashboard/")
@@ -170,7 +162,7 @@ def test_the_board_excludes_a_declared_member_approves_the_award_and_the_tender_
     axe_check(page)
     screenshot(page, "board-approved-3-chair-dashboard")
     page.get_by_test_id("panel-board").get_by_role("link").first.click()
-    page.wait_for_url(f"**/meetings/{lichfield.meeting.pk}/")
+    page.wait_for_url(f"**/meetings/{lcb.meeting.pk}/")
     click_and_wait(page, f"1. {AWARD_TITLE}", role="link")
     click_and_wait(page, "Exclude a member from this item", role="link")
     page.get_by_label("Wayne Fisher: Trustee of Age UK South Staffordshire, the recommended bidder").check()
@@ -193,12 +185,12 @@ def test_the_board_excludes_a_declared_member_approves_the_award_and_the_tender_
     screenshot(page, "board-approved-5-decision-form")
     click_and_wait(page, "Record the decision")
     assert "Decision recorded: approved" in page.content()
-    assert fake_award.states[1] == "standstill"  # the tender moves into standstill
+    assert award.states[1] == "standstill"  # the tender moves into standstill
     axe_check(page)
     screenshot(page, "board-approved-6-decision-recorded")
 
     # The board pack: prepared in the background, downloaded, read back.
-    page.goto(f"/meetings/{lichfield.meeting.pk}/")
+    page.goto(f"/meetings/{lcb.meeting.pk}/")
     click_and_wait(page, "Board pack (PDF)", role="link")
     axe_check(page)
     click_and_wait(page, "Prepare the board pack")
@@ -227,7 +219,7 @@ def test_the_board_excludes_a_declared_member_approves_the_award_and_the_tender_
 
     # The public page: the decision and the declaration, without the unsuccessful bids.
     page.context.clear_cookies()
-    page.goto(f"/public/boards/{lichfield.board.pk}/")
+    page.goto(f"/public/boards/{lcb.board.pk}/")
     public = page.get_by_test_id("public-meeting").inner_text()
     assert "Approved" in public and "awarded to Age UK South Staffordshire" in public
     assert "Interest declared by Wayne Fisher" in public
