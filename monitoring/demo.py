@@ -221,6 +221,11 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
                 continue
             services.kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=_acting(user, p.organisation))
         kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=lead)
+        # The demo's story: the partners agreed the KPIs in February 2025, before the contract was signed.
+        agreed_on = timezone.make_aware(dt.datetime(2025, 2, 20, 11, 0))
+        KpiSet.objects.filter(pk=kpi_set.pk).update(agreed_at=agreed_on, shared_at=agreed_on - dt.timedelta(days=14))
+        kpi_set.responses.update(at=agreed_on - dt.timedelta(days=3))
+        kpi_set.refresh_from_db()
     return kpi_set
 
 

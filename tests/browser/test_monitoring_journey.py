@@ -155,6 +155,10 @@ def test_a_quarterly_return_from_submission_to_the_partner_report(debt, world, p
     axe_check(page)
     screenshot(page, "monitoring-05-lead-accepted")
     assert _the_return().status == ReturnStatus.ACCEPTED
+    page.goto(f"/monitoring/contracts/{contract.pk}/")
+    assert page.get_by_role("table", name="People given debt advice by period").is_visible()  # beside its chart
+    axe_check(page)
+    screenshot(page, "monitoring-06-contract-trends")
 
     # --- The partner's commissioner and finance officer open the partner performance PDF ----------------------
     district_commissioner = world.member(world.district, Role.COMMISSIONER)
@@ -163,7 +167,7 @@ def test_a_quarterly_return_from_submission_to_the_partner_report(debt, world, p
         page.goto("/monitoring/partner-report/")
         assert page.get_by_test_id("partner-total").inner_text() == "£60,000.00"
         axe_check(page)
-        screenshot(page, f"monitoring-06-partner-report-{person.pk}")
+        screenshot(page, f"monitoring-07-partner-report-{person.pk}")
         link = page.get_by_role("link", name="Download the report (PDF)")
         response = page.context.request.get(link.get_attribute("href"))
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"

@@ -236,7 +236,9 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLOSED and review.feedback_given_at
     sign_in(client, world.bidder, world.provider)
-    assert b"strong advice quality" in client.get(url).content
+    page = client.get(url).content
+    assert b"strong advice quality" in page
+    assert b"Start outreach earlier" not in page  # lessons are for the commissioners
     with tenancy_disabled():
         from core.models import Notification
 
