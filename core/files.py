@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.deconstruct import deconstructible
 
 ALLOWED_TYPES: dict[str, str] = {
@@ -132,14 +132,14 @@ class PrivateFileFormField(forms.FileField):
         return value
 
 
-def serve(file: models.fields.files.FieldFile, *, filename: str, inline: bool = False) -> FileResponse:
+def serve(file: models.fields.files.FieldFile, *, filename: str, inline: bool = False) -> HttpResponse:
     """Send a private file. Call only after checking the person may see the object that owns it."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return cast(HttpResponse, response)  # a streaming response, typed as what views declare they return
 
 
 _STASH_SESSION_KEY = "kept_uploads"

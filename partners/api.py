@@ -275,7 +275,7 @@ class BoardViewSet(TenantReadOnlyViewSet):
                     "meeting": m.pk,
                     "starts_at": m.starts_at,
                     "status": m.status,
-                    "present": [str(a.member.person) for a in m.present],
+                    "present": [str(a.member.person) for a in m.present],  # type: ignore[attr-defined]
                     "items": [
                         {
                             "id": i.pk,
@@ -288,10 +288,11 @@ class BoardViewSet(TenantReadOnlyViewSet):
                                     "public_summary": d.public_summary,
                                     "minute": d.minute,
                                 }
-                                for d in i.current_decisions
+                                for d in i.current_decisions  # type: ignore[attr-defined]
                             ],
                             "interests": [
-                                {"member": str(d.member.person), "interest": d.interest} for d in i.interests
+                                {"member": str(d.member.person), "interest": d.interest}
+                                for d in i.interests  # type: ignore[attr-defined]
                             ],
                         }
                         for i in m.items.all()
@@ -656,7 +657,7 @@ class BoardPackViewSet(_BoardWriteViewSet):
     serializer_class = BoardPackSerializer
     input_serializer = BoardPackCreateSerializer
     queryset = BoardPack.objects.none()
-    write_roles = board_permissions.READ_ROLES
+    write_roles = board_permissions.READ_ROLES  # type: ignore[assignment]
     filterset_fields = ["meeting", "status"]
 
     def get_queryset(self) -> QuerySet[BoardPack]:

@@ -66,7 +66,7 @@ class BoardForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["required_organisations"].choices = organisations
+        self.fields["required_organisations"].choices = organisations  # type: ignore[attr-defined]
         if partnerships is not None:
             self.fields["partnership"] = forms.TypedChoiceField(
                 label="Partnership",
@@ -108,8 +108,8 @@ class BoardMemberForm(forms.Form):
         self, *args: Any, people: list[tuple[int, str]], full_members: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Choose a person"), *people]
-        self.fields["substitute_for"].choices = [("", "Not a substitute"), *full_members]
+        self.fields["person"].choices = [("", "Choose a person"), *people]  # type: ignore[attr-defined]
+        self.fields["substitute_for"].choices = [("", "Not a substitute"), *full_members]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -160,8 +160,8 @@ class ItemForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "None"), *subjects]
-        self.fields["presented_by"].choices = [("", "Not named"), *presenters]
+        self.fields["subject"].choices = [("", "None"), *subjects]  # type: ignore[attr-defined]
+        self.fields["presented_by"].choices = [("", "Not named"), *presenters]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -215,7 +215,7 @@ class ChairForm(forms.Form):
 
     def __init__(self, *args: Any, present: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = present
+        self.fields["member"].choices = present  # type: ignore[attr-defined]
 
 
 class DeclarationForm(forms.Form):
@@ -266,7 +266,7 @@ class ExclusionForm(forms.Form):
 
     def __init__(self, *args: Any, declared: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = declared
+        self.fields["member"].choices = declared  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):
@@ -326,7 +326,7 @@ class DecisionForm(forms.Form):
                     "required": "Confirm the board has been shown the evaluation summary and conflicts record"
                 },
             )
-        self.fields["outcome"].choices = outcomes
+        self.fields["outcome"].choices = outcomes  # type: ignore[attr-defined]
         if correcting:
             self.fields["correction_reason"] = forms.CharField(
                 label="Why is the decision being corrected?",

@@ -787,7 +787,7 @@ def decision_record(
     transition(
         obj=item,
         workflow=ITEM_WORKFLOW,
-        name=OUTCOME_TRANSITION[outcome],
+        name=OUTCOME_TRANSITION[outcome],  # type: ignore[index]
         by=by,
         reason=correction_reason if corrects else "",
         data={"decision": decision.pk},

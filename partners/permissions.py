@@ -72,7 +72,7 @@ def sync_board_permissions(board: Board) -> None:
                 wanted.setdefault(seat.person, set()).add(CHAIR)
     for clerk in board.clerks.all():
         wanted.setdefault(clerk, set()).update({VIEW, CLERK})
-    current: dict[Any, list[str]] = get_users_with_perms(
+    current: dict[Any, list[str]] = get_users_with_perms(  # type: ignore[assignment]
         board, attach_perms=True, with_superusers=False, with_group_users=False
     )
     by_pk = {u.pk: (u, set(p) & set(BOARD_PERMS)) for u, p in current.items()}
