@@ -27,6 +27,7 @@ from commissioning.models import (
     Outcome,
     ServiceArea,
 )
+from core.actors import SYSTEM
 from partners.acting import Acting
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
@@ -635,8 +636,8 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         for c in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
             services.contribution_confirm(contribution=c, by=actor)
     services.commission_transition(commission=commission, name="enter_procurement", by=lead)
-    services.commission_transition(commission=commission, name="award", by=lead)
-    services.commission_transition(commission=commission, name="go_live", by=lead)
+    services.commission_transition(commission=commission, name="award", by=SYSTEM)  # as the tendering app does
+    services.commission_transition(commission=commission, name="go_live", by=SYSTEM)
     for organisation, actor in everyone:
         for c in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
             if c.financial_year == 2025:

@@ -211,7 +211,7 @@ class SourceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         what = obj.title or obj.provider_name
         ring = " — ring-fenced, cannot be aligned" if not obj.alignable else ""
-        return f"{what}: £{obj.annual_value:,.2f} a year, {obj.funding_source}{ring}"
+        return f"{obj.funder.name} — {what}: £{obj.annual_value:,.2f} a year, {obj.funding_source}{ring}"
 
 
 class ContributionsForm(forms.Form):

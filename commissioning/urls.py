@@ -7,7 +7,7 @@ urlpatterns = [
     path("service-map/", views.ServiceMapView.as_view(), name="service-map"),
     path("service-map/contracts/", views.MappedContractListView.as_view(), name="mapped-contracts"),
     path(
-        "service-map/partnerships/<int:partnership_id>/areas/new/",
+        "service-map/<int:partnership_id>/areas/new/",
         views.ServiceAreaCreateView.as_view(),
         name="service-area-create",
     ),
@@ -28,7 +28,7 @@ urlpatterns = [
         name="mapped-contract-delete",
     ),
     path(
-        "service-map/partnerships/<int:partnership_id>/import/",
+        "service-map/<int:partnership_id>/import/",
         views.MappedContractImportView.as_view(),
         name="mapped-contract-import",
     ),
@@ -36,22 +36,22 @@ urlpatterns = [
         "service-map/imports/<int:import_id>/", views.ImportReportView.as_view(), name="mapped-contract-import-report"
     ),
     path(
-        "service-map/partnerships/<int:partnership_id>/contracts.csv",
+        "service-map/<int:partnership_id>/contracts.csv",
         views.MappedContractExportCsvView.as_view(),
         name="mapped-contract-export-csv",
     ),
     path(
-        "service-map/partnerships/<int:partnership_id>/contracts.xlsx",
+        "service-map/<int:partnership_id>/contracts.xlsx",
         views.MappedContractExportXlsxView.as_view(),
         name="mapped-contract-export-xlsx",
     ),
     path(
-        "service-map/partnerships/<int:partnership_id>/evidence/",
+        "service-map/<int:partnership_id>/evidence/",
         views.EvidenceListView.as_view(),
         name="evidence-list",
     ),
     path(
-        "service-map/partnerships/<int:partnership_id>/evidence/new/",
+        "service-map/<int:partnership_id>/evidence/new/",
         views.EvidenceCreateView.as_view(),
         name="evidence-create",
     ),
@@ -60,9 +60,9 @@ urlpatterns = [
         views.EvidenceDocumentView.as_view(),
         name="evidence-document",
     ),
-    path("service-map/partnerships/<int:partnership_id>/outcomes/", views.OutcomesView.as_view(), name="outcomes"),
+    path("service-map/<int:partnership_id>/outcomes/", views.OutcomesView.as_view(), name="outcomes"),
     path(
-        "service-map/partnerships/<int:partnership_id>/settings/",
+        "service-map/<int:partnership_id>/settings/",
         views.SettingsView.as_view(),
         name="commissioning-settings",
     ),
@@ -113,22 +113,22 @@ urlpatterns = [
     path("calendar/<str:feed_token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     # Reports for finance officers
     path(
-        "reports/partnerships/<int:partnership_id>/contributions/",
+        "reports/<int:partnership_id>/contributions/",
         views.ContributionReportView.as_view(),
         name="contribution-report",
     ),
     path(
-        "reports/partnerships/<int:partnership_id>/contributions.pdf",
+        "reports/<int:partnership_id>/contributions.pdf",
         views.ContributionReportPdfView.as_view(),
         name="contribution-report-pdf",
     ),
     path(
-        "reports/partnerships/<int:partnership_id>/contributions.csv",
+        "reports/<int:partnership_id>/contributions.csv",
         views.ContributionReportCsvView.as_view(),
         name="contribution-report-csv",
     ),
     path(
-        "reports/partnerships/<int:partnership_id>/contributions.xlsx",
+        "reports/<int:partnership_id>/contributions.xlsx",
         views.ContributionReportXlsxView.as_view(),
         name="contribution-report-xlsx",
     ),

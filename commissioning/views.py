@@ -570,6 +570,7 @@ class CommissionDetailView(MemberTemplateView):
         own = next((p for p in c.participations.all() if p.organisation_id == acting.organisation.pk), None)
         steps = [(t, problems) for t, problems in COMMISSION_WORKFLOW.possible_for(c, acting)]
         agreements = {a.organisation_id: a for a in c.agreements.all()}
+        stages = selectors.stages_of(commission=c)
         return super().get_context_data(
             commission=c,
             own=own,
@@ -593,7 +594,8 @@ class CommissionDetailView(MemberTemplateView):
             and own.status == ParticipationStatus.INVITED
             and acting.has_role(Role.COMMISSIONER, Role.ORG_ADMIN),
             suggestion=services.suggestion_for(c) if c.is_planning else None,
-            stages=selectors.stages_of(commission=c),
+            stages=stages,
+            next_stages=sorted((s for s in stages if s.completed_on is None), key=lambda s: s.planned_end)[:4],
             today=timezone.localdate(),
             **kwargs,
         )

@@ -2,8 +2,9 @@
 
 draft -> gathering requirements -> sign-up -> procurement -> awarded -> live -> closed | decommissioned
 
-The tendering app moves a commission on through ``services.commission_transition`` (``award`` and ``go_live``
-may be taken by the system), and relies on ``services.procurement_blockers`` -- the guard of ``enter_procurement``.
+The tendering app moves a commission on through ``services.commission_transition``: ``award`` and ``go_live`` are
+taken only by the system (the tendering process), never by hand; ``enter_procurement`` by the lead or the system,
+guarded by ``services.procurement_blockers``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ LEAD = frozenset({Role.COMMISSIONER})
 
 def _is_lead(commission: JointCommission, by: Actor) -> bool:
     return by.organisation is not None and by.organisation.pk == commission.lead_id
+
+
+def _nobody(commission: JointCommission, by: Actor) -> bool:
+    """Steps only the tendering process (the system) takes: a person cannot record an award by hand."""
+    return False
 
 
 def model_chosen(commission: JointCommission) -> Iterable[str]:
@@ -104,20 +110,18 @@ COMMISSION_WORKFLOW = Workflow(
             (S.PROCUREMENT,),
             S.AWARDED,
             "Record the award",
-            roles=LEAD,
             system=True,
-            allowed=_is_lead,
-            who="the lead commissioner",
+            allowed=_nobody,
+            who="the tendering process",
         ),
         Transition(
             "go_live",
             (S.AWARDED,),
             S.LIVE,
             "Mark the contract as live",
-            roles=LEAD,
             system=True,
-            allowed=_is_lead,
-            who="the lead commissioner",
+            allowed=_nobody,
+            who="the tendering process",
         ),
         Transition(
             "close",

@@ -270,13 +270,9 @@ def test_a_finance_officer_sees_own_figures_plus_totals(lichfield, world, client
         "own_share": "54.29",
     }
     # the report: own organisation only, every partner refused
+    assert client.get(f"/reports/{world.partnership.pk}/contributions/?scope=partnership").status_code == 403
     assert (
-        client.get(f"/reports/partnerships/{world.partnership.pk}/contributions/?scope=partnership").status_code == 403
-    )
-    assert (
-        client.get(
-            f"/reports/partnerships/{world.partnership.pk}/contributions/?organisation={world.district.pk}"
-        ).status_code
+        client.get(f"/reports/{world.partnership.pk}/contributions/?organisation={world.district.pk}").status_code
         == 403
     )
     assert (
@@ -315,7 +311,7 @@ def test_no_other_organisation_sees_any_of_it(lichfield, world, client):
         f"/api/v1/commissions/{c.pk}/",
         f"/api/v1/contributions/{contribution.pk}/",
         f"/api/v1/service-areas/{lichfield.area.pk}/map/",
-        f"/reports/partnerships/{world.partnership.pk}/contributions/",
+        f"/reports/{world.partnership.pk}/contributions/",
     ):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/v1/commissions/").json()["results"] == []
@@ -400,7 +396,7 @@ def test_partner_report_pdf_xlsx_and_csv_match_to_the_penny(lichfield, world):
 def test_report_downloads_for_the_district_finance_officer(lichfield, world, client):
     _settle(lichfield, world)
     sign_in(client, world.finance_officer, world.district)
-    base = f"/reports/partnerships/{world.partnership.pk}/contributions"
+    base = f"/reports/{world.partnership.pk}/contributions"
     page = client.get(base + "/")
     assert page.status_code == 200 and "£60,000.00" in page.content.decode()
     pdf = client.get(base + ".pdf")

@@ -192,12 +192,9 @@ def test_every_other_form_saves(world, client):
     ex = lichfield_example(world)
     p = world.partnership.pk
     sign_in(client, world.lead_commissioner, world.county)
-    assert (
-        client.post(f"/service-map/partnerships/{p}/areas/new/", {"name": "Debt advice", "description": ""}).status_code
-        == 302
-    )
+    assert client.post(f"/service-map/{p}/areas/new/", {"name": "Debt advice", "description": ""}).status_code == 302
     area = ServiceArea.objects.get(name="Debt advice")
-    assert client.post(f"/service-map/partnerships/{p}/areas/new/", {"name": "debt  ADVICE"}).status_code == 400
+    assert client.post(f"/service-map/{p}/areas/new/", {"name": "debt  ADVICE"}).status_code == 400
     contract = {
         "service_area": area.pk,
         "provider_name": "Citizens Advice",
@@ -223,19 +220,19 @@ def test_every_other_form_saves(world, client):
     assert not MappedContract.objects.filter(pk=c.pk).exists()
     assert (
         client.post(
-            f"/service-map/partnerships/{p}/evidence/new/",
+            f"/service-map/{p}/evidence/new/",
             {"title": "Health profile", "url": "https://example.org/hp", "tags": "health, profile", "summary": ""},
         ).status_code
         == 302
     )
     assert EvidenceItem.objects.get().tags == ["health", "profile"]
-    assert client.post(f"/service-map/partnerships/{p}/evidence/new/", {"title": "Nothing"}).status_code == 400
+    assert client.post(f"/service-map/{p}/evidence/new/", {"title": "Nothing"}).status_code == 400
     # settings: only the accountable body (the district) may change them
-    page = client.get(f"/service-map/partnerships/{p}/settings/").content.decode()
+    page = client.get(f"/service-map/{p}/settings/").content.decode()
     assert "Only Lichfield District Council, the accountable body, can change these settings." in page
     assert (
         client.post(
-            f"/service-map/partnerships/{p}/settings/",
+            f"/service-map/{p}/settings/",
             {"framework_threshold": "1", "reminder_days": "1", "alignment_window_days": "30"},
         ).status_code
         == 403
@@ -244,7 +241,7 @@ def test_every_other_form_saves(world, client):
     sign_in(client, world.member(world.district, Role.ORG_ADMIN), world.district)
     assert (
         client.post(
-            f"/service-map/partnerships/{p}/settings/",
+            f"/service-map/{p}/settings/",
             {"framework_threshold": "40,000", "reminder_days": "14, 7, 1", "alignment_window_days": "90"},
         ).status_code
         == 302
@@ -252,7 +249,7 @@ def test_every_other_form_saves(world, client):
     assert services.settings_for(world.partnership).reminder_days == [14, 7, 1]
     assert (
         client.post(
-            f"/service-map/partnerships/{p}/settings/",
+            f"/service-map/{p}/settings/",
             {"framework_threshold": "x", "reminder_days": "soon", "alignment_window_days": "0"},
         ).status_code
         == 400

@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from commissioning import exports, selectors, services
+from commissioning import demo, exports, selectors, services
 from commissioning.models import ContractImport, MappedContract, ServiceArea
 from core.errors import DomainError, PermissionDenied
+from partners import demo as partners_demo
 from partners.models import Organisation, Partnership, PartnershipMember, Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import MappedContractFactory, ServiceAreaFactory, acting, pdf_upload
@@ -198,7 +199,7 @@ def test_import_page_shows_the_report(world, area, client):
     sign_in(client, world.lead_commissioner, world.county)
     body = HEADER + f'"{area.name}",,Citizens Advice,,,1000,2025-04-01,2027-03-31,Core,yes,\n"{area.name}",,,,,x,,,,,\n'
     response = client.post(
-        f"/service-map/partnerships/{world.partnership.pk}/import/",
+        f"/service-map/{world.partnership.pk}/import/",
         {"file": SimpleUploadedFile("contracts.csv", body.encode(), content_type="text/csv")},
     )
     assert response.status_code == 302
@@ -206,9 +207,7 @@ def test_import_page_shows_the_report(world, area, client):
     assert "1 of 2 rows kept, 1 refused" in page
     assert "Annual value &#x27;x&#x27; is not an amount in pounds and pence" in page
     # a file of the wrong type is refused by the upload check
-    response = client.post(
-        f"/service-map/partnerships/{world.partnership.pk}/import/", {"file": pdf_upload("contracts.pdf")}
-    )
+    response = client.post(f"/service-map/{world.partnership.pk}/import/", {"file": pdf_upload("contracts.pdf")})
     assert response.status_code == 400 and "must be a" in response.content.decode()
 
 
@@ -216,12 +215,12 @@ def test_export_round_trips_through_import(world, area, client):
     contract(area, world.county, "=cmd|' /C calc'!A0", "30000", D(2027, 3, 31))
     contract(area, world.county, "Age UK", "9500.50", D(2027, 12, 31), alignable=False, reason="Ring-fenced")
     sign_in(client, world.lead_commissioner, world.county)
-    csv_bytes = client.get(f"/service-map/partnerships/{world.partnership.pk}/contracts.csv?mine=1").content
+    csv_bytes = client.get(f"/service-map/{world.partnership.pk}/contracts.csv?mine=1").content
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
     assert rows[0] == services.EXPORT_HEADERS
     assert rows[1][2].startswith("'=cmd")  # a formula is neutralised
     assert rows[2][5:11] == ["9500.50", "2025-04-01", "2027-12-31", "Core budget", "no", "Ring-fenced"]
-    xlsx = client.get(f"/service-map/partnerships/{world.partnership.pk}/contracts.xlsx").content
+    xlsx = client.get(f"/service-map/{world.partnership.pk}/contracts.xlsx").content
     sheet = load_workbook(io.BytesIO(xlsx)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[2][:2] == ("Service area", "Funder") and Decimal(str(values[4][5])) == Decimal("9500.50")
@@ -250,14 +249,19 @@ def test_the_tscip_picture_is_reproducible_from_the_demo(db):
     assert m.ring_fenced[0].funder.name == "Tamworth Borough Council"
     assert len(m.duplication) >= 3 and m.opportunities
     assert max(o.combined_value for o in m.opportunities) > Decimal("300000")
-    running = tscip.joint_commissions.get()
+    running = tscip.joint_commissions.get(title=demo.RUNNING_TITLE)
     assert running.status == "live" and running.participations.count() == 5
     assert selectors.contribution_report(partnership=tscip, organisation=None).reconciles
-    # the Lichfield worked example is left for the journey to create
     lichfield = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
-    assert not lichfield.joint_commissions.exists()
     older = ServiceArea.objects.get(partnership=lichfield, name="Supporting older people to live independently")
     assert selectors.service_map(area=older).opportunities[0].combined_value == Decimal("43750.00")
+
+
+def test_the_commissioning_demo_leaves_the_worked_example_to_the_journey(db):
+    partners_demo.load()
+    demo.load()
+    lichfield = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
+    assert not lichfield.joint_commissions.exists()
 
 
 # ---- evidence base and outcomes framework --------------------------------------------------------------------
@@ -316,11 +320,9 @@ def test_outcomes_framework_links_to_commissions(world, lichfield, client):
     )
     assert list(healthy.commissions.all()) == [lichfield.commission]
     sign_in(client, world.lead_commissioner, world.county)
-    page = client.get(f"/service-map/partnerships/{world.partnership.pk}/outcomes/").content.decode()
+    page = client.get(f"/service-map/{world.partnership.pk}/outcomes/").content.decode()
     assert "A community which is healthy" in page and "(1 commission)" in page
-    response = client.post(
-        f"/service-map/partnerships/{world.partnership.pk}/outcomes/", {"kind": "outcome", "title": ""}
-    )
+    response = client.post(f"/service-map/{world.partnership.pk}/outcomes/", {"kind": "outcome", "title": ""})
     assert response.status_code == 400
 
 
