@@ -967,7 +967,48 @@ router.register("contributions", ContributionViewSet, basename="contribution")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("stages", StageViewSet, basename="stage")
 
+
+class SettingsSerializer(serializers.Serializer[Any]):
+    framework_threshold = _money_field(min_value=Decimal("0"))
+    reminder_days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=365), allow_empty=True)
+    alignment_window_days = serializers.IntegerField(min_value=1, max_value=1830)
+
+
+class CommissioningSettingsView(TenantAPIView):
+    """A partnership's commissioning settings: the framework threshold (default £35,000), the days before a stage
+    ends when reminders go (default 7 and 1) and the alignment window. Changed by the accountable body."""
+
+    required_roles = READ_ROLES
+    write_roles = (Role.ORG_ADMIN, Role.COMMISSIONER)
+
+    def _data(self, partnership: Partnership) -> dict[str, Any]:
+        s = services.settings_for(partnership)
+        return {
+            "partnership": partnership.pk,
+            "framework_threshold": f"{s.framework_threshold:.2f}",
+            "reminder_days": list(s.reminder_days),
+            "alignment_window_days": s.alignment_window_days,
+        }
+
+    @extend_schema(responses=SettingsSerializer)
+    def get(self, request: Request, partnership_id: int) -> Response:
+        return Response(self._data(_partnership(self.acting, partnership_id)))
+
+    @extend_schema(request=SettingsSerializer, responses=SettingsSerializer)
+    def put(self, request: Request, partnership_id: int) -> Response:
+        partnership = _partnership(self.acting, partnership_id)
+        s = SettingsSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.settings_update(partnership=partnership, by=self.acting, **s.validated_data)
+        return Response(self._data(partnership))
+
+
 urlpatterns: list[Any] = [
+    path(
+        "commissioning-settings/<int:partnership_id>/",
+        CommissioningSettingsView.as_view(),
+        name="commissioning-settings",
+    ),
     path("mapped-contracts/import/", ContractImportView.as_view(), name="mapped-contract-import"),
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
 ]

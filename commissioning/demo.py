@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commissioning import services
@@ -270,7 +271,7 @@ DEBT_CONTRACTS: list[tuple[str, str, str, str, dt.date, dt.date, str, str]] = [
     ),
 ]
 
-OTHER_CONTRACTS: list[tuple[str, str, str, str, str, dt.date, dt.date, str, str]] = [
+OTHER_CONTRACTS: list[tuple[str, str, str, str, str, str, dt.date, dt.date, str, str]] = [
     (
         TSCIP,
         INFRA,
@@ -633,20 +634,26 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         )
     everyone = [(county, lead), *((o, actors[o.pk]) for o, _ in partners)]
     for organisation, actor in everyone:
-        for c in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
-            services.contribution_confirm(contribution=c, by=actor)
+        for contribution in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
+            services.contribution_confirm(contribution=contribution, by=actor)
     services.commission_transition(commission=commission, name="enter_procurement", by=lead)
     services.commission_transition(commission=commission, name="award", by=SYSTEM)  # as the tendering app does
     services.commission_transition(commission=commission, name="go_live", by=SYSTEM)
     for organisation, actor in everyone:
-        for c in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
-            if c.financial_year == 2025:
+        for paid in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
+            if paid.financial_year == 2025 and D(2025, 4, 30) <= timezone.localdate():
                 services.contribution_transfer(
-                    contribution=c, transferred_on=D(2025, 4, 30), reference=f"TSCIP-25-{organisation.pk:03d}", by=actor
+                    contribution=paid,
+                    transferred_on=D(2025, 4, 30),
+                    reference=f"TSCIP-25-{organisation.pk:03d}",
+                    by=actor,
                 )
-            elif c.financial_year == 2026:
+            elif paid.financial_year == 2026 and D(2026, 4, 30) <= timezone.localdate():
                 services.contribution_transfer(
-                    contribution=c, transferred_on=D(2026, 4, 30), reference=f"TSCIP-26-{organisation.pk:03d}", by=actor
+                    contribution=paid,
+                    transferred_on=D(2026, 4, 30),
+                    reference=f"TSCIP-26-{organisation.pk:03d}",
+                    by=actor,
                 )
     for stage in commission.stages.order_by("position"):
         if stage.planned_end <= D(2025, 4, 1):

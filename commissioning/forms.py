@@ -60,7 +60,7 @@ class MappedContractForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = areas
+        self.fields["service_area"].queryset = areas  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -94,7 +94,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = areas
+        self.fields["service_area"].queryset = areas  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -161,7 +161,7 @@ class CommissionForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = areas
+        self.fields["service_area"].queryset = areas  # type: ignore[attr-defined]
 
 
 class CommissionEditForm(forms.Form):
@@ -179,7 +179,7 @@ class CommissionEditForm(forms.Form):
 
     def __init__(self, *args: Any, outcomes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcomes"].queryset = outcomes
+        self.fields["outcomes"].queryset = outcomes  # type: ignore[attr-defined]
 
 
 class ModelForm(forms.Form):
@@ -199,7 +199,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = organisations
+        self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class RespondForm(forms.Form):
@@ -233,10 +233,10 @@ class ContributionsForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, years: list[int], sources: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["years"].choices = [(y, financial_year_label(y)) for y in years]
-        self.fields["years"].initial = years
-        self.fields["source"].queryset = sources
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["years"].choices = [(y, financial_year_label(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["years"].initial = years  # type: ignore[attr-defined]
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
 
 
 class TransferForm(forms.Form):
@@ -281,8 +281,8 @@ class StageForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].label_from_instance = lambda m: f"{m.user.full_name} ({m.organisation.name})"
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].label_from_instance = lambda m: f"{m.user.full_name} ({m.organisation.name})"  # type: ignore[attr-defined]
 
 
 class TransitionForm(forms.Form):

@@ -498,7 +498,7 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
             row.cells[c.financial_year] = c
         else:
             others[c.financial_year] += c.amount
-    visible_ids = set(participations) if breakdown else ({own_id} & set(participations))
+    visible_ids: set[int] = set(participations) if breakdown else {i for i in participations if i == own_id}
     for organisation_id in visible_ids:
         if organisation_id not in rows:
             p = participations[organisation_id]

@@ -1115,7 +1115,7 @@ class CalendarView(MemberTemplateView):
     required_roles = READ_ROLES
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        feed = services.calendar_feed_for(user=self.request.user)
+        feed = services.calendar_feed_for(user=self.request.user)  # type: ignore[arg-type]
         url = self.request.build_absolute_uri(reverse("calendar-feed", kwargs={"feed_token": feed.token}))
         return super().get_context_data(
             feed_url=url, stages=selectors.calendar_stages(user=self.request.user), today=timezone.localdate(), **kwargs

@@ -238,3 +238,22 @@ def test_api_import_reports_row_by_row(world):
         "reason": "Annual value cannot be negative",
         "summary": "Citizens Advice",
     }
+
+
+def test_settings_through_the_api(world):
+    from partners.models import Role
+
+    url = f"/api/v1/commissioning-settings/{world.partnership.pk}/"
+    assert api(world.lead_commissioner, world.county).get(url).json() == {
+        "partnership": world.partnership.pk,
+        "framework_threshold": "35000.00",
+        "reminder_days": [7, 1],
+        "alignment_window_days": 183,
+    }
+    body = {"framework_threshold": "40000.00", "reminder_days": [1, 14], "alignment_window_days": 90}
+    assert (
+        api(world.lead_commissioner, world.county).put(url, body, format="json").status_code == 403
+    )  # not the accountable body
+    admin = api(world.member(world.district, Role.ORG_ADMIN), world.district)
+    assert admin.put(url, body, format="json").json()["reminder_days"] == [14, 1]
+    assert api(world.outsider, world.other_council).get(url).status_code == 404
