@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -1168,14 +1169,36 @@ def _questions_for(bid: Bid) -> list[Question]:
     return list(Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage).order_by("number"))
 
 
-def submission_problems(bid: Bid, tender: Tender | None = None) -> list[str]:
+@dataclass
+class Working:
+    """A bid's working copy, read once (for the checks and the canonical content of one submission)."""
+
+    answers: dict[int, str]
+    questions: list[Question]
+    lines: list[BidPriceLine]
+    partners: list[BidPartner]
+
+
+def working_copy(bid: Bid) -> Working:
+    order = {value: i for i, value in enumerate(PriceCategory.values)}
+    lines = sorted(BidPriceLine._base_manager.filter(bid=bid), key=lambda line: order.get(line.category, 99))
+    return Working(
+        answers={a.question_id: a.text for a in BidAnswer._base_manager.filter(bid=bid)},
+        questions=_questions_for(bid),
+        lines=lines,
+        partners=list(BidPartner._base_manager.filter(bid=bid).order_by("kind", "id")),
+    )
+
+
+def submission_problems(bid: Bid, tender: Tender | None = None, working: Working | None = None) -> list[str]:
     """What stops the working copy being submitted (apart from the deadline), in words."""
     tender = tender or bid.tender
+    working = working or working_copy(bid)
     problems: list[str] = []
     if Lot._base_manager.filter(tender=tender).exists() and bid.lot_id is None:
         problems.append("Choose the lot you are bidding for")
-    answers = {a.question_id: a.text for a in BidAnswer._base_manager.filter(bid=bid)}
-    for q in _questions_for(bid):
+    answers = working.answers
+    for q in working.questions:
         text = answers.get(q.pk, "")
         words = word_count(text)
         if not words:
@@ -1183,10 +1206,10 @@ def submission_problems(bid: Bid, tender: Tender | None = None) -> list[str]:
         elif words > q.word_limit:
             problems.append(f"Your answer to question {q.number} is {words} words: the limit is {q.word_limit}")
     if bid.stage == Stage.FULL:
-        price = sum((line.annual_amount for line in BidPriceLine._base_manager.filter(bid=bid)), Decimal("0"))
+        price = sum((line.annual_amount for line in working.lines), Decimal("0"))
         if price <= 0:
             problems.append("Enter your price: the annual cost, broken down")
-    partners = list(BidPartner._base_manager.filter(bid=bid))
+    partners = working.partners
     if bid.is_consortium and not any(p.kind == BidPartnerKind.CONSORTIUM for p in partners):
         problems.append("Name at least one consortium member, or say it is not a consortium bid")
     shares = sum((p.share_percent or 0) for p in partners)
@@ -1195,15 +1218,14 @@ def submission_problems(bid: Bid, tender: Tender | None = None) -> list[str]:
     return problems
 
 
-def canonical_content(bid: Bid, tender: Tender | None = None) -> dict[str, Any]:
+def canonical_content(bid: Bid, tender: Tender | None = None, working: Working | None = None) -> dict[str, Any]:
     """What is submitted and hashed: answers, price, partners, profile facts and every file's hash."""
     tender = tender or bid.tender
+    working = working or working_copy(bid)
     organisation = bid.organisation
     profile = ProviderProfile._base_manager.filter(organisation=organisation).first()
-    answers = {a.question_id: a.text for a in BidAnswer._base_manager.filter(bid=bid)}
-    lines = list(BidPriceLine._base_manager.filter(bid=bid))
-    order = {value: i for i, value in enumerate(PriceCategory.values)}
-    lines.sort(key=lambda line: order.get(line.category, 99))
+    answers = working.answers
+    lines = working.lines
     lot = bid.lot
     return {
         "format": 1,
@@ -1233,7 +1255,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None) -> dict[str, Any]:
                 "answer": answers.get(q.pk, ""),
                 "words": word_count(answers.get(q.pk, "")),
             }
-            for q in _questions_for(bid)
+            for q in working.questions
         ],
         "price": {
             "lines": [
@@ -1259,7 +1281,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None) -> dict[str, Any]:
                 "role": p.role,
                 "share_percent": p.share_percent,
             }
-            for p in BidPartner._base_manager.filter(bid=bid).order_by("kind", "id")
+            for p in working.partners
         ],
         "attachments": [
             {"id": a.pk, "title": a.title, "filename": a.original_filename, "size": a.size, "sha256": a.sha256}
@@ -1308,10 +1330,11 @@ def bid_submit(*, bid: Bid, by: Actor) -> BidVersion:
             raise DomainError(f"This tender is {tender.get_status_display().lower()}: it is not taking bids")
         if locked.status not in EDITABLE:
             raise DomainError(f"This bid is {locked.get_status_display().lower()}")
-        problems = submission_problems(locked, tender)
+        working = working_copy(locked)
+        problems = submission_problems(locked, tender, working)
         if problems:
             raise DomainError("Your bid cannot be submitted yet", problems=problems)
-        content = canonical_content(locked, tender)
+        content = canonical_content(locked, tender, working)
         digest = content_hash(content)
         number = (BidVersion._base_manager.filter(bid=locked).aggregate(n=Max("number"))["n"] or 0) + 1
         price = Decimal(content["price"]["annual_total"]) if content["price"] else None

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -87,6 +88,11 @@ def _error(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, text)
 
 
+def paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
+    """One page of ``items`` (``?page=``), for long lists: a fixed number of rows per request."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
 # =====================================================================================================================
 # The public opportunities portal
 # =====================================================================================================================
@@ -135,8 +141,12 @@ class PortalView(PublicTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         form, filters = _portal_filters(self.request)
-        tenders = list(selectors.portal(filters)[:200])
-        return super().get_context_data(form=form, tenders=tenders, now=timezone.now(), **kwargs)
+        page = paginate(self.request, selectors.portal(filters), 20)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=form, tenders=page, page=page, query=query.urlencode(), now=timezone.now(), **kwargs
+        )
 
 
 class OpportunityFeed(Feed):
@@ -417,9 +427,8 @@ class BidListView(MemberTemplateView):
     required_roles = BIDDER
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            bids=selectors.bids_of(organisation=self.acting.organisation), now=timezone.now(), **kwargs
-        )
+        page = paginate(self.request, selectors.bids_of(organisation=self.acting.organisation), 25)
+        return super().get_context_data(bids=page, page=page, now=timezone.now(), **kwargs)
 
 
 class OwnBidMixin:
@@ -736,9 +745,8 @@ class TenderListView(MemberTemplateView):
     required_roles = READ
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            tenders=selectors.tenders_for(organisation=self.acting.organisation), now=timezone.now(), **kwargs
-        )
+        page = paginate(self.request, selectors.tenders_for(organisation=self.acting.organisation), 25)
+        return super().get_context_data(tenders=page, page=page, now=timezone.now(), **kwargs)
 
 
 class TenderReportView(MemberView):

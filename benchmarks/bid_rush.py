@@ -1,0 +1,291 @@
+"""The bid rush: 200 providers submit in the last 60 seconds before a deadline. ``python -m benchmarks.bid_rush``
+
+Builds its own database (an embedded PostgreSQL unless DATABASE_URL is set), a published tender whose deadline is a
+little over a minute away, and 200 providers each with a complete draft and an API token. Serves the app with
+gunicorn (as in production: 4 sync workers) on loopback, then each provider's thread submits its bid through the
+API at its own moment in the last 60 seconds (more of them near the end, as in real life). Afterwards it compares
+every receipt with the database: a receipt without its version, a version without a receipt, or a bid stamped at
+or after the deadline is a lost or wrong bid. Bounded: every request has a timeout and the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    provider: int
+    bid_id: int
+    scheduled: float
+    latency: float = 0.0
+    status: int = 0
+    receipt: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, int, str]]]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from commissioning.models import (
+        CommissioningModel,
+        CommissionStatus,
+        JointCommission,
+        Participation,
+        ParticipationStatus,
+        ServiceArea,
+    )
+    from core.tenancy import tenancy_disabled
+    from partners.acting import Acting
+    from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
+    from procurement import services
+    from procurement.models import Tender
+
+    def acting(user: Any, org: Any) -> Acting:
+        m = Membership._base_manager.get(user=user, organisation=org)
+        return Acting(user=user, organisation=org, membership=m, roles=frozenset(m.roles))
+
+    with tenancy_disabled():
+        county = Organisation.objects.create(name="Rush County Council", kind=OrganisationKind.COUNTY_COUNCIL)
+        partnership = Partnership.objects.create(name="Rush partnership", accountable_body=county)
+        PartnershipMember.objects.create(partnership=partnership, organisation=county, status="active")
+        area = ServiceArea.objects.create(partnership=partnership, name="Rush service area")
+        commission = JointCommission.objects.create(
+            partnership=partnership,
+            service_area=area,
+            title="Rush commission",
+            intended_outcomes="Outcomes",
+            model=CommissioningModel.INDIVIDUAL,
+            lead=county,
+            term_years=3,
+            start_date=timezone.localdate().replace(month=4, day=1, year=timezone.localdate().year + 1),
+            status=CommissionStatus.PROCUREMENT,
+        )
+        Participation.objects.create(
+            commission=commission, organisation=county, status=ParticipationStatus.ACCEPTED, is_lead=True
+        )
+        officer = User.objects.create_user("rush-lead@bench.example", "Rush-password-2026", full_name="Rush Lead")
+        Membership.objects.create(user=officer, organisation=county, roles=[Role.COMMISSIONER])
+        lead = acting(officer, county)
+        now = timezone.now()
+        tender = services.tender_create(
+            commission=commission,
+            title="The rush tender",
+            summary="S",
+            specification="Spec",
+            estimated_annual_value=Decimal("43750.00"),
+            term_years=3,
+            clarification_deadline=now + lead_seconds_delta(lead_seconds - 30),
+            submission_deadline=now + lead_seconds_delta(3600),  # moved to the real deadline once drafts exist
+            by=lead,
+        )
+        quality = services.criterion_add(tender=tender, kind="quality", name="Quality", weight=80, by=lead)
+        services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
+        for text in ("How will you deliver the service?", "How will you involve volunteers?"):
+            services.question_add(tender=tender, criterion=quality, text=text, word_limit=500, by=lead)
+        services.method_submit(tender=tender, by=lead)
+        tender = services.tender_publish(tender=tender, by=lead)
+        questions = list(tender.method.questions.values_list("pk", flat=True))
+        drafts: list[tuple[int, int, str]] = []
+        for i in range(providers):
+            org = Organisation.objects.create(
+                name=f"Rush Charity {i:03d}", kind=OrganisationKind.CHARITY, charity_number=f"8{i:06d}"
+            )
+            user = User.objects.create_user(f"rush{i:03d}@bench.example", "Rush-password-2026", full_name=f"Bidder {i}")
+            Membership.objects.create(user=user, organisation=org, roles=[Role.ORG_ADMIN, Role.BIDDER])
+            by = acting(user, org)
+            bid = services.bid_start(tender=tender, by=by)
+            services.bid_save_draft(
+                bid=bid,
+                by=by,
+                answers=dict.fromkeys(
+                    questions, f"Provider {i} will deliver the service with trained staff and volunteers. " * 8
+                ),
+                price_lines={"staff": ("30000.00", "Staff"), "overheads": (str(13000 + i), "Full cost recovery")},
+                summary=f"Bid from provider {i}",
+            )
+            drafts.append((i, bid.pk, Token.objects.create(user=user).key + f":{org.pk}"))
+        deadline = timezone.now() + lead_seconds_delta(lead_seconds)
+        Tender.objects.filter(pk=tender.pk).update(
+            submission_deadline=deadline.replace(microsecond=0), clarification_deadline=deadline.replace(microsecond=0)
+        )
+        tender = Tender.objects.get(pk=tender.pk)
+    return tender, drafts
+
+
+def lead_seconds_delta(seconds: float) -> Any:
+    import datetime as dt
+
+    return dt.timedelta(seconds=seconds)
+
+
+def _schedule(count: int, start: float, end: float, seed: int = 2026) -> list[float]:
+    """Moments in [start, end]: half spread over the whole window, half crowded into its last ten seconds."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        if i % 2:
+            out.append(rng.uniform(max(start, end - 10), end))
+        else:
+            out.append(rng.uniform(start, end))
+    return sorted(out)
+
+
+def _submit(port: int, outcome: Outcome, token: str, deadline_at: float) -> None:
+    key, _, org = token.partition(":")
+    delay = outcome.scheduled - time.time()
+    if delay > 0:
+        time.sleep(delay)
+    started = time.perf_counter()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request(
+            "POST",
+            f"/api/v1/bids/{outcome.bid_id}/submit/",
+            body=b"",
+            headers={"Authorization": f"Token {key}", "X-Jointly-Organisation": org, "Host": "127.0.0.1"},
+        )
+        response = conn.getresponse()
+        body = response.read()
+        outcome.status = response.status
+        if response.status == 200:
+            outcome.receipt = json.loads(body)
+        else:
+            outcome.error = body.decode("utf-8", "replace")[:300]
+        conn.close()
+    except OSError as exc:
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.latency = time.perf_counter() - started
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--providers", type=int, default=200)
+    parser.add_argument("--window", type=float, default=60.0, help="seconds before the deadline")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (production: 4)")
+    parser.add_argument("--margin", type=float, default=1.0, help="the last submission is scheduled this early")
+    args = parser.parse_args()
+
+    from benchmarks.run import _serve, _setup_database
+
+    stops = _setup_database(args)
+    # Set-up notifies the lead (method approved): deliver in-process, to nowhere; the rush itself enqueues nothing.
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    server = None
+    try:
+        print(f"Building a tender and {args.providers} drafts…", flush=True)
+        built = time.monotonic()
+        # The deadline: time to start gunicorn, then the whole window.
+        tender, drafts = _build(args.providers, lead_seconds=args.window + 25)
+        print(
+            f"Built in {time.monotonic() - built:.1f} s; the deadline is {tender.submission_deadline:%H:%M:%S}",
+            flush=True,
+        )
+        from core.devstack import free_port
+
+        port = free_port()
+        server = _serve(port, args.workers)
+        deadline_at = tender.submission_deadline.timestamp()
+        moments = _schedule(len(drafts), deadline_at - args.window, deadline_at - args.margin)
+        outcomes = [
+            Outcome(provider=i, bid_id=bid_id, scheduled=m) for (i, bid_id, _), m in zip(drafts, moments, strict=True)
+        ]
+        tokens = {o.bid_id: token for (_, _, token), o in zip(drafts, outcomes, strict=True)}
+        if moments[0] < time.time():
+            print("Set-up took too long: the window has started already", flush=True)
+            return 2
+        print(
+            f"Waiting {moments[0] - time.time():.0f} s for the window; then {len(drafts)} submissions in {args.window:.0f} s",
+            flush=True,
+        )
+        threads = [
+            threading.Thread(target=_submit, args=(port, o, tokens[o.bid_id], deadline_at), daemon=True)
+            for o in outcomes
+        ]
+        for t in threads:
+            t.start()
+        hard_stop = deadline_at + 60
+        for t in threads:
+            t.join(timeout=max(0.1, hard_stop - time.time()))
+        unfinished = sum(t.is_alive() for t in threads)
+
+        from core.tenancy import tenancy_disabled
+        from procurement.models import Bid, BidVersion
+
+        with tenancy_disabled():
+            versions = {(v.bid_id, v.number): v for v in BidVersion.objects.filter(bid__tender=tender)}
+            submitted = set(Bid.objects.filter(tender=tender, status="submitted").values_list("pk", flat=True))
+        ok = [o for o in outcomes if o.status == 200]
+        errors = [o for o in outcomes if o.status != 200]
+        lost = 0
+        wrong = 0
+        for o in ok:
+            v = versions.get((o.receipt["bid"], o.receipt["version"]))
+            if v is None or v.sha256 != o.receipt["sha256"] or o.bid_id not in submitted:
+                lost += 1
+            elif v.submitted_at.timestamp() >= deadline_at:
+                wrong += 1
+        unreceipted = len(versions) - len(ok)
+        latencies = [o.latency for o in outcomes if o.status]
+        last_10 = sum(1 for o in outcomes if o.scheduled >= deadline_at - 10)
+        result = {
+            "providers": len(outcomes),
+            "window_seconds": args.window,
+            "scheduled_in_last_10_seconds": last_10,
+            "gunicorn_workers": args.workers,
+            "accepted": len(ok),
+            "errors": len(errors),
+            "unfinished": unfinished,
+            "lost_bids": lost,
+            "versions_without_receipt": unreceipted,
+            "stamped_at_or_after_deadline": wrong,
+            "p50_ms": round(_percentile(latencies, 0.50), 1) if latencies else None,
+            "p95_ms": round(_percentile(latencies, 0.95), 1) if latencies else None,
+            "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+            "machine_cores": os.cpu_count(),
+        }
+        print(json.dumps(result, indent=2))
+        for o in errors[:5]:
+            print(f"  error: provider {o.provider}: {o.status} {o.error}")
+        out = BASE_DIR / "benchmarks" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "bid_rush.json").write_text(json.dumps(result, indent=2))
+        return 0 if not errors and not lost and not unreceipted and not wrong and not unfinished else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        for stop in stops:
+            stop()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BASE_DIR))
+    sys.exit(main())
