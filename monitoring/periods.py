@@ -14,6 +14,7 @@ due in the return whose period ends when the KPI's own period ends.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from core.money import financial_year_label, financial_year_of
@@ -95,15 +96,19 @@ def reporting_periods(start: dt.date, end: dt.date, frequency: str) -> list[Peri
     """Every period of ``frequency`` from ``start`` to ``end`` (inclusive), the first and last clipped."""
     if frequency not in MONTHS:
         raise ValueError(f"Unknown frequency {frequency!r}")
-    if end < start:
-        return []
+    return list(_periods(start, end, frequency))
+
+
+@functools.lru_cache(maxsize=4096)
+def _periods(start: dt.date, end: dt.date, frequency: str) -> tuple[Period, ...]:
+    """Cached: a portfolio asks for the same contract dates many times (periods are immutable)."""
     periods: list[Period] = []
     day = start
     while day <= end:
         period = period_containing(day, frequency, clip=(start, end))
         periods.append(period)
         day = period.end + dt.timedelta(days=1)
-    return periods
+    return tuple(periods)
 
 
 def is_due_in(kpi_frequency: str, period: Period, *, contract_end: dt.date) -> bool:
