@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Lower
@@ -252,6 +254,11 @@ def evidence_add(
         raise DomainError("Enter a title", field="title")
     if not url and document is None:
         raise DomainError("Give a link or upload a document", field="url")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url.strip())
+        except ValidationError as exc:
+            raise DomainError("Enter a web address starting https:// or http://", field="url") from exc
     if service_area is not None and service_area.partnership_id != partnership.pk:
         raise DomainError("Choose one of this partnership's service areas", field="service_area")
     item = EvidenceItem(
@@ -1727,6 +1734,12 @@ def _send_reminders(today: dt.date) -> int:
         )
         .order_by("planned_end", "pk")
     )
+    stages = list(stages)
+    still_there = set(
+        Membership._base_manager.filter(
+            user_id__in={s.owner_id for s in stages if s.owner_id}, is_active=True
+        ).values_list("user_id", "organisation_id")
+    )
     created = 0
     for stage in stages:
         try:
@@ -1740,7 +1753,11 @@ def _send_reminders(today: dt.date) -> int:
         url = reverse("commission-timetable", kwargs={"commission_id": stage.commission_id})
         commission = stage.commission
         with transaction.atomic():
-            if stage.owner is not None and stage.owner.is_active:
+            if (
+                stage.owner is not None
+                and stage.owner.is_active
+                and (stage.owner_id, stage.owner_organisation_id) in still_there
+            ):
                 created += len(
                     notify(
                         recipients=[stage.owner],

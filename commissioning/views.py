@@ -50,7 +50,7 @@ from commissioning.workflows import COMMISSION_WORKFLOW, NEEDS_REASON
 from core.errors import DomainError, PermissionDenied
 from core.files import KeepUploadsMixin, serve
 from core.tenancy import tenancy_disabled
-from core.views import MemberTemplateView, MemberView, PublicView, apply_domain_error, form_invalid_response
+from core.views import MemberTemplateView, MemberView, PublicView, apply_domain_error
 from partners.models import Membership, Organisation, Role
 
 
@@ -99,7 +99,7 @@ class FormPage(MemberView, FormView):
             raise  # a 403 page saying who may do it
         except DomainError as error:
             apply_domain_error(form, error)
-            return form_invalid_response(self, form)
+            return self.form_invalid(form)  # keeps good uploads (KeepUploadsMixin) and answers 400
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)

@@ -264,3 +264,23 @@ def test_no_reminders_for_closed_commissions(lichfield):
         commission=lichfield.commission, name="close", by=lichfield.county_lead, reason="Abandoned"
     )
     assert services.stage_reminders_send(today=TODAY) == 0
+
+
+def test_an_owner_who_left_is_not_reminded_but_the_lead_is(lichfield, world):
+    reminder_stages(lichfield)
+    Membership.objects.filter(user=lichfield.district_commissioner.user).update(is_active=False)
+    services.stage_reminders_send(today=TODAY)
+    recipients = set(
+        Notification.objects.filter(dedupe_key__startswith="stage:").values_list("recipient_id", flat=True)
+    )
+    assert recipients == {world.lead_commissioner.pk}
+
+
+def test_evidence_links_must_be_web_addresses(world):
+    with pytest.raises(DomainError, match="web address"):
+        services.evidence_add(
+            partnership=world.partnership,
+            title="x",
+            url="javascript:alert(1)",
+            by=acting(world.lead_commissioner, world.county),
+        )
