@@ -7,9 +7,19 @@ from partners.models import Membership, Organisation, Partnership, User
 
 def test_demo_loads_the_seeds_world_and_is_idempotent(db):
     call_command("load_demo", verbosity=0)
-    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count(), Partnership.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Partnership.objects.count(),
+    )
     call_command("load_demo", verbosity=0)
-    assert (Organisation.objects.count(), User.objects.count(), Membership.objects.count(), Partnership.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Partnership.objects.count(),
+    ) == counts
     tscip = Partnership.objects.get(name="Staffordshire Third Sector Commissioning in Partnership")
     assert tscip.members.count() == 15
     lichfield = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
