@@ -55,9 +55,9 @@ class KpiSetForm(forms.Form):
 
     def __init__(self, *args: Any, commissions: Any, lots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commission"].queryset = commissions
-        self.fields["lot"].queryset = lots
-        self.fields["lot"].label_from_instance = lambda lot: f"{lot.tender.title}: lot {lot.number}, {lot.title}"
+        self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
+        self.fields["lot"].queryset = lots  # type: ignore[attr-defined]
+        self.fields["lot"].label_from_instance = lambda lot: f"{lot.tender.title}: lot {lot.number}, {lot.title}"  # type: ignore[attr-defined]
 
 
 class KpiSetEditForm(forms.Form):
@@ -111,7 +111,7 @@ class KpiForm(forms.Form):
 
     def __init__(self, *args: Any, outcomes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = outcomes
+        self.fields["outcome"].queryset = outcomes  # type: ignore[attr-defined]
 
 
 class RespondForm(forms.Form):
@@ -153,7 +153,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.value_rows = values
         fields: dict[str, forms.Field] = {}
-        hints = {
+        hints: dict[str, str] = {
             Unit.COUNT: "A whole number",
             Unit.PERCENTAGE: "A percentage from 0 to 100",
             Unit.MONEY: "Pounds and pence",
@@ -257,7 +257,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, kpis: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kpis"].queryset = kpis
+        self.fields["kpis"].queryset = kpis  # type: ignore[attr-defined]
 
 
 class PlanCloseForm(forms.Form):
@@ -273,7 +273,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["owner_organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        self.fields["owner_organisation"].choices = [(str(o.pk), o.name) for o in organisations]  # type: ignore[attr-defined]
 
 
 class ActionProgressForm(forms.Form):
@@ -312,7 +312,7 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, outcomes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = outcomes
+        self.fields["outcome"].queryset = outcomes  # type: ignore[attr-defined]
 
 
 class FollowUpRecordForm(forms.Form):

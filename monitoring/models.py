@@ -273,9 +273,6 @@ class KpiSetChild(models.Model):
         return self.kpi_set.audit_audience()  # type: ignore[attr-defined, no-any-return]
 
 
-VALUE_DIGITS = {"max_digits": 14, "decimal_places": 2}
-
-
 class Kpi(KpiSetChild):
     """One key performance indicator: what is measured, the target each period, and how it is judged."""
 
@@ -284,11 +281,13 @@ class Kpi(KpiSetChild):
     name = models.CharField(max_length=200)
     definition = models.TextField(help_text="Exactly what is counted, and how")
     unit = models.CharField(max_length=12, choices=Unit.choices, default=Unit.COUNT)
-    target = models.DecimalField(**VALUE_DIGITS, help_text="The target for each period")
+    target = models.DecimalField(max_digits=14, decimal_places=2, help_text="The target for each period")
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY)
     direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
-    green_threshold = models.DecimalField(**VALUE_DIGITS, help_text="Green at or better than this")
-    red_threshold = models.DecimalField(**VALUE_DIGITS, help_text="Red when worse than this; amber in between")
+    green_threshold = models.DecimalField(max_digits=14, decimal_places=2, help_text="Green at or better than this")
+    red_threshold = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Red when worse than this; amber in between"
+    )
     outcome = models.ForeignKey(
         Outcome,
         null=True,
@@ -451,7 +450,7 @@ class KpiValue(ReturnChild):
 
     kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="values")
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="values")
-    actual = models.DecimalField(**VALUE_DIGITS, null=True, blank=True)
+    actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.TextField(blank=True)
     rag = models.CharField(max_length=6, choices=Rag.choices, blank=True, default="")
 

@@ -191,9 +191,10 @@ def portfolio(
     rows: list[PortfolioRow] = []
     totals = {"red": 0, "amber": 0, "green": 0, "overdue": 0, "awaiting_review": 0, "open_plans": 0}
     for contract in rows_qs:
+        annotated: Any = contract  # carries the annotations of annotate_contracts
         cells: list[Cell] = []
         frequency = getattr(contract, "return_frequency", None)
-        if frequency and contract.kpi_set_status == KpiSetStatus.AGREED:
+        if frequency and annotated.kpi_set_status == KpiSetStatus.AGREED:
             started = [
                 p
                 for p in periods.reporting_periods(contract.start_date, contract.end_date, frequency)
@@ -201,7 +202,7 @@ def portfolio(
             ]
             found = by_contract.get(contract.pk, {})
             cells = [
-                _cell(p, p.due_on(contract.return_due_days), found.get(p.start), today)
+                _cell(p, p.due_on(annotated.return_due_days), found.get(p.start), today)
                 for p in started[-PORTFOLIO_PERIODS:]
             ]
         row = PortfolioRow(contract=contract, cells=cells, linked=visible is None or contract.pk in visible)
@@ -213,7 +214,7 @@ def portfolio(
             totals[row.latest_rag] += 1
         totals["overdue"] += row.overdue
         totals["awaiting_review"] += row.awaiting_review
-        totals["open_plans"] += contract.open_plans
+        totals["open_plans"] += annotated.open_plans
         rows.append(row)
     return Portfolio(rows=rows, today=today, totals=totals)
 
@@ -301,7 +302,7 @@ class KpiTrend:
         return format_value(self.kpi.target, self.kpi.unit)
 
 
-_Y_MAX = {Unit.PERCENTAGE: Decimal("100"), Unit.YES_NO: Decimal("1")}
+_Y_MAX: dict[str, Decimal] = {Unit.PERCENTAGE: Decimal("100"), Unit.YES_NO: Decimal("1")}
 
 
 def _formatter(unit: str) -> Any:
@@ -318,8 +319,8 @@ def kpi_trends(kpis: Sequence[Kpi], returns: Sequence[KpiReturn], *, chart_prefi
     """Each KPI's actuals across the returns (in period order), with a line chart against its target."""
     values: dict[tuple[int, int], KpiValue] = {}
     for r in returns:
-        for v in r.values.all():
-            values[(r.pk, v.kpi_id)] = v
+        for value in r.values.all():
+            values[(r.pk, value.kpi_id)] = value
     trends: list[KpiTrend] = []
     for kpi in kpis:
         points = []
@@ -586,7 +587,7 @@ def _report_data(
     for c in contracts:
         own = [s for s in sets if s.commission_id == c.commission_id and s.lot_id is not None and s.lot_id == c.lot_id]
         wide = [s for s in sets if s.commission_id == c.commission_id and s.lot_id is None]
-        chosen[c.pk] = (own or wide or [None])[0]
+        chosen[c.pk] = own[0] if own else (wide[0] if wide else None)
         kpis[c.pk] = list(chosen[c.pk].kpis.all()) if chosen[c.pk] is not None else []
     return returns, shares, chosen, kpis
 

@@ -540,7 +540,7 @@ def kpi_set_for(contract: Contract) -> KpiSet | None:
     candidates = list(KpiSet._base_manager.filter(commission_id=contract.commission_id).select_related("commission"))
     own = [s for s in candidates if s.lot_id is not None and s.lot_id == contract.lot_id]
     wide = [s for s in candidates if s.lot_id is None]
-    return (own or wide or [None])[0]
+    return own[0] if own else (wide[0] if wide else None)
 
 
 def contract_periods(contract: Contract, kpi_set: KpiSet) -> list[periods.Period]:
@@ -897,7 +897,7 @@ def return_reminders_send(*, today: dt.date | None = None) -> int:
             candidates = sets[contract.commission_id]
             own = [s for s in candidates if s.lot_id is not None and s.lot_id == contract.lot_id]
             wide = [s for s in candidates if s.lot_id is None]
-            kpi_set = (own or wide or [None])[0]
+            kpi_set = own[0] if own else (wide[0] if wide else None)
             if kpi_set is None:
                 continue
             for period in contract_periods(contract, kpi_set):
