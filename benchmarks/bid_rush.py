@@ -262,6 +262,7 @@ def main() -> int:
             "gunicorn_workers": args.workers,
             "accepted": len(ok),
             "errors": len(errors),
+            "refused_as_late": sum(1 for o in errors if "late bids cannot be accepted" in o.error),
             "unfinished": unfinished,
             "lost_bids": lost,
             "versions_without_receipt": unreceipted,

@@ -440,6 +440,71 @@ class ScoreSheetViewSet(TenantReadOnlyViewSet):
         return Response(ScoreSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
 
 
+class EvaluatorSerializer(serializers.ModelSerializer[Evaluator]):
+    person = serializers.CharField(source="user.full_name")
+    organisation_name = serializers.CharField(source="organisation.name")
+    conflict_summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Evaluator
+        fields = [
+            "id",
+            "tender",
+            "person",
+            "organisation",
+            "organisation_name",
+            "is_third_sector_rep",
+            "declaration",
+            "interest",
+            "declared_at",
+            "conflict_decision",
+            "mitigation",
+            "conflict_summary",
+        ]
+
+
+class DeclarationInputSerializer(serializers.Serializer[Any]):
+    has_interest = serializers.BooleanField()
+    interest = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConflictDecisionInputSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=["exclude", "mitigate"])
+    mitigation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvaluatorViewSet(TenantReadOnlyViewSet):
+    """Evaluation panels and the conflicts record. An evaluator declares their interests (``declare``) before
+    seeing any bid; the lead decides on each declared interest (``decide``: exclude, or allow with mitigation)."""
+
+    serializer_class = EvaluatorSerializer
+    queryset = Evaluator.objects.none()
+    required_roles = (*permissions.READ_ROLES, Role.EVALUATOR)
+    write_roles = (Role.COMMISSIONER, Role.EVALUATOR)
+    filterset_fields = ["tender", "declaration"]
+
+    def get_queryset(self) -> QuerySet[Evaluator]:
+        return Evaluator.objects.select_related("user", "organisation").order_by("tender_id", "added_at", "pk")
+
+    @extend_schema(request=DeclarationInputSerializer, responses=EvaluatorSerializer)
+    @action(detail=True, methods=["post"])
+    def declare(self, request: Request, pk: str | None = None) -> Response:
+        seat = self.get_object()
+        data = DeclarationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.interests_declare(evaluator=seat, by=self.acting, **data.validated_data)
+        return Response(EvaluatorSerializer(seat).data)
+
+    @extend_schema(request=ConflictDecisionInputSerializer, responses=EvaluatorSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        seat = self.get_object()
+        data = ConflictDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.conflict_decide(evaluator=seat, by=self.acting, **data.validated_data)
+        return Response(EvaluatorSerializer(seat).data)
+
+
 # --- recommendations and contracts ------------------------------------------------------------------------------------
 
 
@@ -547,6 +612,7 @@ class ContractViewSet(TenantReadOnlyViewSet):
 router.register("tenders", TenderViewSet, basename="tender")
 router.register("bids", BidViewSet, basename="bid")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
+router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("scoresheets", ScoreSheetViewSet, basename="scoresheet")
 router.register("award-recommendations", RecommendationViewSet, basename="award-recommendation")
 router.register("contracts", ContractViewSet, basename="contract")

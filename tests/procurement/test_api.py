@@ -79,3 +79,40 @@ def test_recommendations_and_contracts_for_partners(world, client):
     sign_in(client, world.bidder, world.provider)
     assert client.get(f"/api/v1/contracts/{flow.contract.pk}/").status_code == 200  # its own contract
     assert client.get(f"/api/v1/award-recommendations/{flow.recommendation.pk}/").status_code == 404
+
+
+def test_declarations_and_conflict_decisions_through_the_api(world, client):
+    from procurement import services
+    from procurement.models import Evaluator
+    from tests.factories.procurement import add_to_panel, close, evaluator, lead_of, submitted_bid
+
+    tender = published_tender(world)
+    submitted_bid(tender, acting(world.bidder, world.provider))
+    tender = close(tender)
+    user = evaluator(world, world.district)
+    seat = add_to_panel(tender, lead_of(world), user)
+    sign_in(client, user, world.district)
+    response = client.post(
+        f"/api/v1/evaluators/{seat.pk}/declare/",
+        {"has_interest": True, "interest": "Volunteer at Citizens Advice"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["declaration"] == "interest"
+    assert (
+        client.post(
+            f"/api/v1/evaluators/{seat.pk}/decide/", {"decision": "exclude"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    client.logout()
+    sign_in(client, world.lead_commissioner, world.county)
+    listed = client.get(f"/api/v1/evaluators/?tender={tender.pk}").json()["results"]
+    assert listed[0]["interest"] == "Volunteer at Citizens Advice"
+    decided = client.post(
+        f"/api/v1/evaluators/{seat.pk}/decide/",
+        {"decision": "mitigate", "mitigation": "Does not score Citizens Advice"},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200, decided.content
+    assert Evaluator._base_manager.get(pk=seat.pk).is_cleared
+    assert services is not None

@@ -22,6 +22,7 @@ from procurement.models import (
     Clarification,
     Contract,
     ContractDocument,
+    Evaluator,
     ProfileDocument,
     ScoreSheet,
     Tender,
@@ -118,6 +119,7 @@ API_OBJECTS = {
     Bid: lambda w: Target(_bid(w).pk, w.provider, user=w.bidder),
     Clarification: lambda w: Target(_clarification(w).pk, w.county, user=w.lead_commissioner),
     ScoreSheet: lambda w: Target(_sheet(w).pk, w.county, user=_county_evaluator(w).user),
+    Evaluator: lambda w: Target(_county_evaluator(w).pk, w.county, user=_county_evaluator(w).user),
     AwardRecommendation: lambda w: Target(_flow(w).recommendation.pk, w.county, user=w.lead_commissioner),
     Contract: lambda w: Target(_flow(w).contract.pk, w.county, user=w.lead_commissioner),  # type: ignore[union-attr]
 }
