@@ -1480,6 +1480,8 @@ class AwardView(TenderMixin, KeepUploadsMixin, MemberView, FormView):
             **self.tender_context(),
             recommendation=recommendation,
             lines=[(line, contracts.get(line.pk), selectors.shares_table(line.shares)) for line in lines],
+            # One contract form at a time (the next award without its contract), so field ids stay unique.
+            next_line=next((line.pk for line in lines if line.pk not in contracts), None),
             letters=selectors.letters_of(tender=tender) if self.is_lead else [],
             holidays=holidays,
             standstill_over=tender.standstill_ends_on is not None and timezone.localdate() > tender.standstill_ends_on,
