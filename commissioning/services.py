@@ -1719,7 +1719,7 @@ def stage_reminders_send(*, today: dt.date | None = None) -> int:
 
 
 def _send_reminders(today: dt.date) -> int:
-    stages = (
+    stage_rows = (
         Stage.objects.filter(
             completed_on__isnull=True,
             commission__status__in=list(OPEN_STATUSES),
@@ -1734,7 +1734,7 @@ def _send_reminders(today: dt.date) -> int:
         )
         .order_by("planned_end", "pk")
     )
-    stages = list(stages)
+    stages = list(stage_rows)
     still_there = set(
         Membership._base_manager.filter(
             user_id__in={s.owner_id for s in stages if s.owner_id}, is_active=True
