@@ -68,12 +68,14 @@ def _commission(
         if user is None:
             return None
         actors.append((organisation, _acting(user, organisation)))
+    assert lead.organisation is not None
+    lead_org: Organisation = lead.organisation
     commission = commissioning.commission_create(
         service_area=area, title=title, intended_outcomes=outcomes, term_years=3, start_date=start, by=lead
     )
     commissioning.commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
     commissioning.contributions_set_annual(
-        commission=commission, organisation=lead.organisation, annual_amount=lead_amount, by=lead
+        commission=commission, organisation=lead_org, annual_amount=lead_amount, by=lead
     )
     for (organisation, amount), (_, actor) in zip(partners, actors, strict=True):
         commissioning.commission_respond(commission=commission, accept=True, by=actor)
@@ -96,7 +98,7 @@ def _commission(
             ),
             by=actor,
         )
-    for organisation, actor in [(lead.organisation, lead), *actors]:
+    for organisation, actor in [(lead_org, lead), *actors]:
         for c in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
             commissioning.contribution_confirm(contribution=c, by=actor)
     commissioning.commission_transition(commission=commission, name="enter_procurement", by=lead)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -86,8 +86,8 @@ class TenderForm(forms.Form):
         if editing:
             del self.fields["commission"]
         else:
-            self.fields["commission"].queryset = commissions
-        self.fields["outcomes"].queryset = outcomes
+            cast(forms.ModelChoiceField, self.fields["commission"]).queryset = commissions
+        cast(forms.ModelMultipleChoiceField, self.fields["outcomes"]).queryset = outcomes
         if published:
             for name in (
                 "procedure",
@@ -134,7 +134,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, criteria: Any = None, two_stage: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = criteria
+        cast(forms.ModelChoiceField, self.fields["criterion"]).queryset = criteria
         if not two_stage:
             self.fields["stage"].widget = forms.HiddenInput()
 
@@ -172,7 +172,9 @@ class FollowForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_areas"].choices = [(str(a.pk), f"{a.name} ({a.partnership.name})") for a in areas]
+        cast(forms.ChoiceField, self.fields["service_areas"]).choices = [
+            (str(a.pk), f"{a.name} ({a.partnership.name})") for a in areas
+        ]
 
 
 class ProfileForm(forms.Form):
@@ -250,7 +252,7 @@ class EvaluatorForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [
+        cast(forms.ChoiceField, self.fields["membership"]).choices = [
             (str(m.pk), f"{m.user.full_name}, {m.organisation.name}") for m in candidates
         ]
 

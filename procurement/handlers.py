@@ -11,7 +11,7 @@ from typing import Any
 
 from core import handlers
 from core.errors import DomainError
-from core.handlers import SubjectPaper
+from core.handlers import SubjectPaper, Table
 from core.money import financial_year_label, format_gbp
 from procurement import selectors, services
 from procurement.models import (
@@ -197,7 +197,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
         )
     shares = [s for line in lines for s in line.shares]
     years, rows, totals, grand = selectors.shares_table(shares)
-    funding = {
+    funding: Table = {
         "caption": "Each partner's share of the contract, by financial year",
         "columns": ["Partner", *[financial_year_label(y) for y in years], "Total"],
         "rows": [[name, *[format_gbp(v) for v in values], format_gbp(total)] for name, values, total in rows]

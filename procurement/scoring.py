@@ -108,7 +108,7 @@ def evaluate(
             if not qs or total_weight == 0 or max_score <= 0:
                 scores[c.id] = ZERO
                 continue
-            got = sum(Fraction(q.weight) * Fraction(bid.scores.get(q.id) or 0) / max_score for q in qs)
+            got = sum((Fraction(q.weight) * Fraction(bid.scores.get(q.id) or 0) / max_score for q in qs), Fraction(0))
             scores[c.id] = _q(got / total_weight * c.weight)
         results.append(
             BidResult(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -129,8 +129,9 @@ def _local(value: dt.datetime) -> str:
 
 def lead_people(tender: Tender) -> list[User]:
     commission = tender.commission
-    if commission.lead_contact_id:
-        return [commission.lead_contact]
+    contact = commission.lead_contact
+    if contact is not None:
+        return [contact]
     return [
         m.user
         for m in Membership._base_manager.filter(
@@ -429,7 +430,7 @@ def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | No
 
 
 @transaction.atomic
-def tender_document_add(*, tender: Tender, title: str, upload: UploadedFile, by: Actor) -> TenderDocument:
+def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) -> TenderDocument:
     tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
     _require_lead(tender, by, "add documents")
     if tender.status not in (T.DRAFT, T.METHOD_APPROVED, T.PUBLISHED, T.CLARIFICATIONS_CLOSED):
@@ -910,7 +911,7 @@ def profile_update(
 
 
 @transaction.atomic
-def profile_document_add(*, kind: str, upload: UploadedFile, by: Actor, title: str = "") -> ProfileDocument:
+def profile_document_add(*, kind: str, upload: File, by: Actor, title: str = "") -> ProfileDocument:
     organisation = _require_provider(by)
     digest, size = sha256_of(upload)
     document = ProfileDocument(
@@ -1130,7 +1131,7 @@ def bid_partner_remove(*, partner: BidPartner, by: Actor) -> None:
 
 
 @transaction.atomic
-def bid_attachment_add(*, bid: Bid, title: str, upload: UploadedFile, by: Actor) -> BidAttachment:
+def bid_attachment_add(*, bid: Bid, title: str, upload: File, by: Actor) -> BidAttachment:
     bid = _editable_bid(bid, by)
     digest, size = sha256_of(upload)
     attachment = BidAttachment(
@@ -2034,7 +2035,7 @@ def contract_sign(
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
     reference: str = "",
-    document: UploadedFile | None = None,
+    document: File | None = None,
 ) -> Contract:
     """Record the signed contract after the standstill: provider, value per year, each partner's share of each year
     (reconciling to the commission's contributions to the penny), start and end, documents and signed date. When
@@ -2128,7 +2129,7 @@ def contract_sign(
 
 
 @transaction.atomic
-def contract_document_add(*, contract: Contract, title: str, upload: UploadedFile, by: Actor) -> ContractDocument:
+def contract_document_add(*, contract: Contract, title: str, upload: File, by: Actor) -> ContractDocument:
     _require_lead(contract.tender, by, "add contract documents")
     digest, _ = sha256_of(upload)
     document = ContractDocument(

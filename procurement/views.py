@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -108,10 +108,12 @@ class PortalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[Any], partners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].choices = [("", "Any service area")] + [
+        cast(forms.ChoiceField, self.fields["service_area"]).choices = [("", "Any service area")] + [
             (a.pk, f"{a.name} ({a.partnership.name})") for a in areas
         ]
-        self.fields["partner"].choices = [("", "Any partner")] + [(o.pk, o.name) for o in partners]
+        cast(forms.ChoiceField, self.fields["partner"]).choices = [("", "Any partner")] + [
+            (o.pk, o.name) for o in partners
+        ]
 
 
 def _portal_filters(request: HttpRequest) -> tuple[PortalFilterForm, selectors.PortalFilters]:
@@ -196,7 +198,7 @@ class RssOpportunityFeed(OpportunityFeed):
 
 
 class FeedView(PublicView):
-    feed = AtomOpportunityFeed()
+    feed: Feed = AtomOpportunityFeed()
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.feed(request)
@@ -780,7 +782,7 @@ class TenderReportView(MemberView):
                     t.commission.service_area.name,
                     f"{t.estimated_annual_value:.2f}",
                     timezone.localtime(t.submission_deadline).strftime("%Y-%m-%d %H:%M:%S"),
-                    "sealed until the deadline" if t.bids_received is None else t.bids_received,
+                    "sealed until the deadline" if getattr(t, "bids_received", None) is None else t.bids_received,  # type: ignore[attr-defined]
                 ]
             )
         return response
@@ -1043,6 +1045,7 @@ class MethodView(TenderMixin, MemberTemplateView):
         action = request.POST.get("action", "")
         method = EvaluationMethod.objects.get(tender=self.tender)
         criteria = Criterion.objects.filter(method=method)
+        form: forms.Form
         try:
             if action == "add_criterion":
                 form = f.CriterionForm(request.POST, prefix="criterion")
@@ -1186,7 +1189,9 @@ class TenderBidsView(TenderMixin, MemberTemplateView):
         may_read = permissions.may_read_bids(self.tender, self.acting)
         if not may_read:
             raise PermissionDenied("Only the lead commissioner and cleared evaluators read bids")
-        stage = self.request.GET.get("stage") if self.request.GET.get("stage") in Stage.values else Stage.FULL
+        stage = str(self.request.GET.get("stage") or "")
+        if stage not in Stage.values:
+            stage = Stage.FULL
         return super().get_context_data(
             **self.tender_context(),
             bids=selectors.received_bids(tender=self.tender, stage=stage),
@@ -1283,6 +1288,7 @@ class PanelView(TenderMixin, MemberTemplateView):
     def post(self, request: HttpRequest, tender_id: int) -> HttpResponse:
         self.require_lead()
         action = request.POST.get("action")
+        form: forms.Form
         try:
             if action == "add":
                 candidates = services.evaluator_candidates(self.tender)
@@ -1384,7 +1390,7 @@ class RecommendationView(TenderMixin, MemberTemplateView):
         if recommendation is not None:
             for line in recommendation.lines.all():
                 tables.append((line, selectors.shares_table(line.shares)))
-        lots = list(tender.lots.all())
+        lots: list[Lot | None] = [*tender.lots.all()]
         groups = []
         if evaluation is not None:
             for lot in lots or [None]:
@@ -1406,7 +1412,7 @@ class RecommendationView(TenderMixin, MemberTemplateView):
         try:
             if action == "recommend":
                 evaluation = selectors.evaluation_results(self.tender)
-                lots = list(self.tender.lots.all()) or [None]
+                lots: list[Lot | None] = [*self.tender.lots.all()] or [None]
                 choices = []
                 for lot in lots:
                     key = f"bid_{lot.pk if lot else 'all'}"
