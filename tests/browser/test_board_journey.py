@@ -195,7 +195,7 @@ def test_the_board_excludes_a_declared_member_approves_the_award_and_the_tender_
     axe_check(page)
     click_and_wait(page, "Prepare the board pack")
     download = page.get_by_test_id("pack-download")
-    download.wait_for()
+    download.wait_for(timeout=90_000)  # WeasyPrint in the background: slow on a loaded 2-core machine
     axe_check(page)
     screenshot(page, "board-approved-7-pack-ready")
     response = page.request.get(download.get_attribute("href"))
