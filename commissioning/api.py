@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -467,11 +467,13 @@ class InviteSerializer(serializers.Serializer[Any]):
     organisations = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
+@extend_schema_serializer(component_name="CommissionInvitationAnswer")
 class RespondSerializer(serializers.Serializer[Any]):
     accept = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="CommissionTransition")
 class TransitionSerializer(serializers.Serializer[Any]):
     name = serializers.ChoiceField(choices=sorted(COMMISSION_WORKFLOW.transitions))
     reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -219,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CommissioningModelEnum": "commissioning.models.CommissioningModel",
+        "ReturnFrequencyEnum": "monitoring.models.Frequency",
+    },
 }
 
 LOGGING = {

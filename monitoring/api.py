@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -61,6 +61,7 @@ def _value_field(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
+@extend_schema_serializer(component_name="MonitoringTransition")
 class TransitionSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=40)
 
@@ -150,6 +151,7 @@ class KpiSetSerializer(serializers.ModelSerializer[KpiSet]):
         self.fields["lot"].queryset = Lot.objects.all()  # type: ignore[attr-defined]
 
 
+@extend_schema_serializer(component_name="KpiResponse")
 class RespondSerializer(serializers.Serializer[Any]):
     agree = serializers.BooleanField(required=True)
     text = serializers.CharField(required=False, allow_blank=True, default="")
@@ -258,6 +260,7 @@ class KpiValueSerializer(serializers.ModelSerializer[KpiValue]):
         fields = ["kpi", "kpi_name", "unit", "target", "actual", "rag", "note"]
 
 
+@extend_schema_serializer(component_name="ReturnEvidence")
 class EvidenceSerializer(serializers.ModelSerializer[ReturnEvidence]):
     download = serializers.SerializerMethodField()
 
