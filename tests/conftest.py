@@ -26,11 +26,20 @@ def _system_scope_for_setup():
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
+    from config.celery import app as celery_app
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    # Celery reads Django settings once, when its configuration is first used: set the app itself too, so
+    # tasks run in the test unless a test asks for the real worker (tests/celery_support.py).
+    eager, propagates = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager, propagates
 
 
 def sign_in(client: Client, user: User, organisation: Organisation | None = None) -> Client:
