@@ -104,7 +104,10 @@ FORM_RENDERER = "core.forms.GovukFormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@localhost:5432/jointly"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Kept-open connections (60 s) are checked before reuse, so the first request after PostgreSQL restarts
+        # reconnects instead of failing on a dead connection.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,6 +192,21 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # each app's schedule.py adds to it (config/celery.py)
+# The longest job (a board pack, a report PDF) renews a lease as it works; a worker silent for this long is presumed
+# dead and its job is taken over (core.leases). See docs/background-work.md.
+JOINTLY_LONG_JOB_LEASE_SECONDS = int(os.environ.get("JOINTLY_LONG_JOB_LEASE_SECONDS", "600"))
+# A message a worker took but never acknowledged (acks_late: it died) is redelivered by Redis after the visibility
+# timeout. It must exceed the longest job and the longest retry countdown (retry_backoff caps at 600 s), or a
+# running job is handed to a second worker; the outbox and leases recover lost jobs sooner than this backstop.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(
+        os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(max(2 * JOINTLY_LONG_JOB_LEASE_SECONDS, 1200)))
+    ),
+    "socket_connect_timeout": 3,  # a request publishing to an unreachable broker gives up quickly (the outbox retries)
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A claimed email whose send was never recorded (the worker died mid-send) is retried after this many seconds.
+JOINTLY_EMAIL_CLAIM_TIMEOUT = int(os.environ.get("JOINTLY_EMAIL_CLAIM_TIMEOUT", "600"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

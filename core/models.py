@@ -101,6 +101,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     email = models.BooleanField(default=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Sending is claimed (committed) before the email goes out, so a worker killed mid-send leaves a claim that
+    # expires and is retried with the same idempotency key, never an unclaimed row that a second worker also sends.
+    email_claim = models.CharField(max_length=36, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
     objects = TenantManager["Notification"]()
@@ -116,3 +120,60 @@ class Notification(models.Model):
         if organisation is None:
             return nothing()
         return models.Q(organisation=organisation) | models.Q(organisation__isnull=True)
+
+
+class OutboxEntry(models.Model):
+    """Background work recorded in the same transaction as the change that needs it (``core.outbox``).
+
+    Published to Celery after commit and again by the dispatcher until the task reports it done, so a broker
+    outage or a killed worker delays the work but never loses it. Not tenant data: only the system reads it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be published"
+        PUBLISHED = "published", "Published, not yet done"
+        DONE = "done", "Done"
+        FAILED = "failed", "Given up"
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # When a published entry not yet done is published again (the task was lost: a killed worker, a flushed broker).
+    republish_after = models.DateTimeField(null=True, blank=True)
+    timeout = models.PositiveIntegerField(default=600, help_text="Seconds a published run may take before a retry")
+    attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["status", "republish_after"], name="outbox_due")]
+        constraints = [
+            # One open entry per key: enqueueing the same work again while it is outstanding adds nothing.
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status__in=["pending", "published"]),
+                name="outbox_open_dedupe_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk} ({self.status})"
+
+
+class Lease(models.Model):
+    """A time-limited claim on a long job (a board pack, a report PDF): while ``lease_expires_at`` is in the future
+    one worker owns the job; once it passes (the worker died) anyone may take the job over (``core.leases``)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    holder = models.CharField(max_length=36, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key} until {self.lease_expires_at}"

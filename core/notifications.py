@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from core import outbox
 from core.models import Notification
 from core.tenancy import tenancy_disabled
+
+log = logging.getLogger(__name__)
 
 
 def notify(
@@ -34,7 +43,7 @@ def notify(
                 n = Notification.objects.create(
                     recipient=user,
                     organisation=organisation,
-                    subject=subject[:200],
+                    subject=single_line(subject)[:200],
                     body=body,
                     url=url,
                     email=email,
@@ -44,40 +53,100 @@ def notify(
             continue  # already sent under this key
         created.append(n)
     if email and created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _enqueue_delivery(ids))
+        _enqueue_delivery([n.pk for n in created])
     return created
 
 
 def _enqueue_delivery(ids: list[int]) -> None:
-    from core.tasks import deliver_notification_emails
+    # In the notifying transaction (the outbox): the emails exist exactly when the notifications do.
+    outbox.enqueue("core.tasks.deliver_notification_emails", args=[ids])
 
-    deliver_notification_emails.delay(ids)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def single_line(text: str) -> str:
+    """Text bound for an email header (a subject): line breaks and control characters collapsed to single spaces.
+    A tender title with a line break in it must not make every email about that tender fail (BadHeaderError)."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
+
+
+def claim_timeout() -> timedelta:
+    """How long a claimed, unrecorded send is left to its worker before another tries (the worker was killed)."""
+    return timedelta(seconds=int(getattr(settings, "JOINTLY_EMAIL_CLAIM_TIMEOUT", 600)))
+
+
+def idempotency_key(notification_id: int) -> str:
+    return f"jointly-notification-{notification_id}"
+
+
+def message_id(notification_id: int) -> str:
+    """Stable for a notification: a retried send carries the same Message-ID as the first attempt."""
+    domain = urlparse(settings.JOINTLY_BASE_URL).hostname or "jointly.localhost"
+    return f"<{idempotency_key(notification_id)}@{domain}>"
 
 
 def deliver_emails(*, notification_ids: Iterable[int] | None = None) -> int:
-    """Email every pending notification (or those given) once. Safe to run concurrently:
-    rows are locked and skipped by other workers, and marked sent in the same transaction."""
+    """Email every pending notification (or those given) once.
+
+    Each email is claimed in its own committed transaction, sent with a stable idempotency key (Message-ID and
+    X-Jointly-Idempotency-Key), then recorded as sent. A concurrent worker skips a claimed email; a claim older than
+    ``claim_timeout()`` whose send was never recorded (its worker died) is retried with the same key, so a kill
+    never loses an email. See docs/background-work.md for the one remaining window."""
     sent = 0
+    errors: list[Exception] = []
     with tenancy_disabled():
-        pending = Notification.objects.filter(email=True, emailed_at__isnull=True)
+        pending = Notification.objects.filter(_unsent()).filter(email=True)
         if notification_ids is not None:
             pending = pending.filter(pk__in=list(notification_ids))
-        for pk in list(pending.values_list("pk", flat=True)[:500]):
-            with transaction.atomic():
-                n = (
-                    # Lock only the notification: locking the joined recipient too (the default with
-                    # select_related) made a concurrent delivery to the same person skip this row.
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(pk=pk, emailed_at__isnull=True)
-                    .select_related("recipient")
-                    .first()
+        for pk in list(pending.order_by("pk").values_list("pk", flat=True)[:500]):
+            n = _claim(pk)
+            if n is None:
+                continue
+            try:
+                _send(n)
+            except Exception as exc:  # noqa: BLE001 - release the claim so the next sweep retries at once
+                log.warning("Email for notification %s failed: %s", pk, exc)
+                Notification.objects.filter(pk=pk, email_claim=n.email_claim).update(
+                    email_claim="", email_claimed_at=None
                 )
-                if n is None or not n.recipient.email:
-                    continue
-                link = f"\n\n{settings.JOINTLY_BASE_URL}{n.url}" if n.url else ""
-                send_mail(n.subject, f"{n.body}{link}", None, [n.recipient.email])
-                n.emailed_at = timezone.now()
-                n.save(update_fields=["emailed_at"])
-                sent += 1
+                errors.append(exc)
+                continue
+            Notification.objects.filter(pk=pk, email_claim=n.email_claim).update(emailed_at=timezone.now())
+            sent += 1
+    if errors and isinstance(errors[0], OSError):
+        raise errors[0]  # the mail server is unreachable: the task's retry backs off and tries again
     return sent
+
+
+def _unsent() -> Q:
+    stale = timezone.now() - claim_timeout()
+    return Q(emailed_at__isnull=True) & (Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
+
+
+def _claim(pk: int) -> Notification | None:
+    with transaction.atomic():
+        n = (
+            # Lock only the notification: locking the joined recipient too (the default with select_related)
+            # made a concurrent delivery to the same person skip this row.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(_unsent(), pk=pk, email=True)
+            .select_related("recipient")
+            .first()
+        )
+        if n is None or not n.recipient.email:
+            return None
+        n.email_claim = str(uuid.uuid4())
+        n.email_claimed_at = timezone.now()
+        n.save(update_fields=["email_claim", "email_claimed_at"])
+    return n
+
+
+def _send(n: Notification) -> None:
+    link = f"\n\n{settings.JOINTLY_BASE_URL}{n.url}" if n.url else ""
+    EmailMessage(
+        subject=single_line(n.subject),  # rows stored before subjects were cleaned still send
+        body=f"{n.body}{link}",
+        to=[n.recipient.email],
+        headers={"Message-ID": message_id(n.pk), "X-Jointly-Idempotency-Key": idempotency_key(n.pk)},
+    ).send()

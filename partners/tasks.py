@@ -9,10 +9,20 @@ from core.tenancy import tenancy_disabled
 
 @shared_task(acks_late=True)
 def generate_board_pack(pack_id: int) -> str:
+    """Safe to run twice: a ready pack is left alone, and a run while another holds the pack's lease waits."""
     from partners.board_pack import pack_generate
 
     with tenancy_disabled():
         return pack_generate(pack_id=pack_id).status
+
+
+@shared_task
+def recover_board_packs() -> int:
+    """Start again packs whose worker died (lease expired) or whose work was lost before the outbox existed."""
+    from partners.board_pack import recover_stuck_packs
+
+    with tenancy_disabled():
+        return recover_stuck_packs()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-
+from core import outbox
 from core.actors import Actor
 from core.workflow import Transition, Workflow
 from partners import permissions
@@ -42,10 +41,10 @@ def _items_settled(meeting: Meeting) -> Iterable[str]:
 
 
 def _papers_ready_reminder(meeting: Meeting, by: Actor) -> None:
-    from partners.tasks import remind_papers_ready
-
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: remind_papers_ready.delay(meeting_id))
+    # Recorded with the transition (the outbox), so a broker outage delays the reminder but never loses it.
+    outbox.enqueue(
+        "partners.tasks.remind_papers_ready", args=[meeting.pk], dedupe_key=f"board-meeting:{meeting.pk}:papers"
+    )
 
 
 def _clerk_step(name: str, source: tuple[str, ...], target: str, label: str, **extra: Any) -> Transition:
