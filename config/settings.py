@@ -202,7 +202,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(
         os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(max(2 * JOINTLY_LONG_JOB_LEASE_SECONDS, 1200)))
     ),
-    "socket_connect_timeout": 3,  # a request publishing to an unreachable broker gives up quickly (the outbox retries)
+    # A request publishing to a dead or unreachable broker gives up at once rather than retrying for seconds (the
+    # outbox dispatcher publishes it later); a worker's own reconnection uses broker_connection_* settings instead.
+    "socket_connect_timeout": 3,
+    "max_retries": 1,
+    "interval_start": 0,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A claimed email whose send was never recorded (the worker died mid-send) is retried after this many seconds.

