@@ -173,3 +173,24 @@ def test_app_code_enqueues_through_the_outbox_never_delay():
                 continue
             found += _delay_calls(path)
     assert found == [], "Enqueue with core.outbox.enqueue(...), not:\n" + "\n".join(found)
+
+
+def test_beat_runs_the_dispatcher_every_few_seconds():
+    """``make run`` starts beat with this schedule: work recorded during an outage starts soon after Redis returns."""
+    entry = app.conf.beat_schedule["outbox-dispatch"]
+    assert entry["task"] == "core.tasks.dispatch_outbox" and entry["schedule"] <= 15
+    assert app.conf.beat_schedule["board-packs-recover"]["task"] == "partners.tasks.recover_board_packs"
+
+
+def test_operators_can_dispatch_by_hand(db, broker):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    broker.down = True
+    outbox.enqueue("partners.tasks.generate_board_pack", args=[9])
+    broker.down = False
+    out = StringIO()
+    call_command("dispatch_outbox", stdout=out)
+    assert out.getvalue().strip() == "Published 1; 0 still waiting"
+    assert [s[1] for s in broker.sent] == [[9]]
