@@ -192,9 +192,9 @@ def entry_id_of(task_id: str | None) -> int | None:
 def defer(*, until: datetime) -> None:
     """Called by a task that cannot do its work yet (another worker's lease is still live): its entry stays open
     and is published again at ``until`` instead of being marked done."""
-    task_id = getattr(current_task.request, "id", None) if current_task else None
-    if entry_id_of(task_id) is not None:
-        _deferred[task_id] = max(until, _deferred.get(task_id, until))  # type: ignore[index]
+    task_id: str | None = getattr(current_task.request, "id", None) if current_task else None
+    if task_id is not None and entry_id_of(task_id) is not None:
+        _deferred[task_id] = max(until, _deferred.get(task_id, until))
 
 
 @task_postrun.connect(weak=False, dispatch_uid="core-outbox-postrun")
@@ -202,7 +202,7 @@ def _task_finished(task_id: str | None = None, state: str | None = None, **kwarg
     entry_id = entry_id_of(task_id)
     if entry_id is None:
         return
-    until = _deferred.pop(task_id, None)  # type: ignore[arg-type]
+    until = _deferred.pop(task_id or "", None)
     open_ = OutboxEntry.objects.filter(pk=entry_id, status__in=[S.PENDING, S.PUBLISHED])
     if until is not None:
         open_.update(status=S.PUBLISHED, republish_after=until)
