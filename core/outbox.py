@@ -33,6 +33,7 @@ TASK_ID_PREFIX = "outbox-"
 DEFAULT_TIMEOUT = 600  # seconds a published run may take before it is published again
 MAX_ATTEMPTS = 20  # publications before an entry is given up (and logged as an error)
 BATCH = 200
+KEEP_DONE = timedelta(days=7)  # finished entries are kept this long (for operators), then deleted
 
 S = OutboxEntry.Status
 
@@ -107,6 +108,7 @@ def dispatch(*, limit: int = BATCH) -> int:
     same time, so each is published once per round. Stops at the first broker fault (the rest wait for the next
     round). Returns how many were published."""
     _give_up_exhausted()
+    _purge_done()
     sent: list[OutboxEntry] = []
     with transaction.atomic():
         entries = list(OutboxEntry.objects.select_for_update(skip_locked=True).filter(due()).order_by("pk")[:limit])
@@ -169,6 +171,11 @@ def _failed_to_publish(entry_id: int, exc: BaseException) -> None:
         OutboxEntry.objects.filter(pk=entry_id, status=S.PENDING).update(last_error=str(exc)[:2000])
     except Exception:
         log.exception("Outbox: could not record the failure for entry %s", entry_id)
+
+
+def _purge_done() -> None:
+    old = OutboxEntry.objects.filter(status=S.DONE, done_at__lt=timezone.now() - KEEP_DONE).values("pk")[:1000]
+    OutboxEntry.objects.filter(pk__in=old).delete()
 
 
 def _give_up_exhausted() -> None:

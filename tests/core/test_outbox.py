@@ -194,3 +194,12 @@ def test_operators_can_dispatch_by_hand(db, broker):
     call_command("dispatch_outbox", stdout=out)
     assert out.getvalue().strip() == "Published 1; 0 still waiting"
     assert [s[1] for s in broker.sent] == [[9]]
+
+
+def test_finished_work_is_kept_a_week_then_deleted(db, broker):
+    old = outbox.enqueue("partners.tasks.generate_board_pack", args=[1])
+    recent = outbox.enqueue("partners.tasks.generate_board_pack", args=[2])
+    OutboxEntry.objects.filter(pk=old.pk).update(status=S.DONE, done_at=timezone.now() - timedelta(days=8))
+    OutboxEntry.objects.filter(pk=recent.pk).update(status=S.DONE, done_at=timezone.now() - timedelta(days=6))
+    outbox.dispatch()
+    assert list(OutboxEntry.objects.values_list("pk", flat=True)) == [recent.pk]
