@@ -602,6 +602,12 @@ class Bid(models.Model):
     def tenant_filter(cls, organisation: Organisation | None) -> Q:
         return _bid_visible(organisation, "")
 
+    # Sealed means sealed in the audit trail too: what a bid holds is for the bidder alone (core.audit).
+    audit_sensitive_fields = ("summary", "price", "annual_price", "file", "sha256", "reason")
+
+    def audit_restricted_readers(self) -> list[str]:
+        return [str(self.organisation_id)]
+
     def audit_audience(self) -> list[int]:
         """Before the deadline only the bidder may read a bid's history (so the audit trail cannot reveal that it
         exists); afterwards the lead too."""

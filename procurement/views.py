@@ -885,7 +885,7 @@ class TenderDetailView(TenderMixin, MemberTemplateView):
             steps=steps,
             documents=TenderDocument.objects.filter(tender=tender, removed_at__isnull=True),
             lots=list(tender.lots.all()),
-            history=audit.history_for(tender)[:30],
+            history=audit.reveal(audit.history_for(tender)[:30], self.acting),
             cancel_form=f.CancelForm(),
             unanswered=Clarification.objects.filter(tender=tender, published_at__isnull=True).count()
             if self.is_lead
