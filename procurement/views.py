@@ -4,7 +4,6 @@ these views add the person-level checks (the lead commissioner, a cleared evalua
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from decimal import Decimal
@@ -24,7 +23,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import FormView
 
 from commissioning.models import CommissionStatus, JointCommission, Outcome
-from core import audit
+from core import audit, exports
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
 from core.money import format_gbp
@@ -757,35 +756,30 @@ class TenderReportView(MemberView):
     required_roles = READ
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="tenders.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        headers = [
+            "Tender",
+            "Reference",
+            "Status",
+            "Lead",
+            "Service area",
+            "Estimated annual value",
+            "Bids close",
+            "Bids received",
+        ]
+        rows = (
             [
-                "Tender",
-                "Reference",
-                "Status",
-                "Lead",
-                "Service area",
-                "Estimated annual value",
-                "Bids close",
-                "Bids received",
+                t.title,
+                t.reference,
+                t.get_status_display(),
+                t.commission.lead.name,
+                t.commission.service_area.name,
+                t.estimated_annual_value,
+                timezone.localtime(t.submission_deadline).strftime("%Y-%m-%d %H:%M:%S"),
+                "sealed until the deadline" if getattr(t, "bids_received", None) is None else t.bids_received,  # type: ignore[attr-defined]
             ]
+            for t in selectors.tenders_for(organisation=self.acting.organisation)
         )
-        for t in selectors.tenders_for(organisation=self.acting.organisation):
-            writer.writerow(
-                [
-                    t.title,
-                    t.reference,
-                    t.get_status_display(),
-                    t.commission.lead.name,
-                    t.commission.service_area.name,
-                    f"{t.estimated_annual_value:.2f}",
-                    timezone.localtime(t.submission_deadline).strftime("%Y-%m-%d %H:%M:%S"),
-                    "sealed until the deadline" if getattr(t, "bids_received", None) is None else t.bids_received,  # type: ignore[attr-defined]
-                ]
-            )
-        return response
+        return exports.csv_response(headers, rows, filename="tenders.csv")
 
 
 def _lead_commissions(acting: Any) -> Any:
