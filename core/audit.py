@@ -45,6 +45,13 @@ def restricted_readers_of(obj: models.Model, by: Actor) -> list[str]:
     return sorted(grants)
 
 
+def object_key(obj: models.Model) -> str:
+    """How an event names its object: the random public id where the model has one (so the trail reveals no
+    sequential ids), else the primary key."""
+    public_id = getattr(obj, "public_id", None)
+    return str(public_id) if public_id is not None else str(obj.pk)
+
+
 def safe_repr(obj: models.Model) -> str:
     describe = getattr(obj, "audit_repr", None)
     return str(describe() if callable(describe) else obj)[:300]
@@ -86,7 +93,7 @@ def record(
         organisation_name=str(organisation) if organisation is not None else "",
         visible_to=sorted(audience),
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
+        object_id=object_key(obj),
         object_repr=shown_repr,
         action=action,
         from_state=from_state,
@@ -123,5 +130,6 @@ def reveal(events: Iterable[AuditEvent], acting: Any) -> list[AuditEvent]:
 def history_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """The (scoped) history of one object, newest first."""
     return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id__in=sorted({object_key(obj), str(obj.pk)}),  # events written before the public id used the pk
     ).select_related("actor")
