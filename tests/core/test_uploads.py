@@ -210,3 +210,31 @@ def test_the_clamd_scanner_asks_the_daemon(settings):
             daemon.server.close()
         settings.JOINTLY_CLAMD_SOCKET = os.path.join(folder, "nobody-listens.sock")
         assert "could not be checked for viruses" in refused(SimpleUploadedFile("clean.txt", b"Nothing to see"))
+
+
+@pytest.mark.django_db
+def test_a_bidder_attaching_a_disguised_program_is_told_which_file_and_loses_nothing(world, client):
+    """Through the bid page: the file is refused next to the field, the answer typed is shown again, nothing kept."""
+    from procurement import services
+    from procurement.models import BidAttachment
+    from tests.conftest import sign_in
+    from tests.factories.procurement import bidder_of, published_tender
+
+    tender = published_tender(world)
+    bid = services.bid_start(tender=tender, by=bidder_of(world))
+    question = tender.method.questions.filter(pass_fail=False).order_by("number").first()
+    sign_in(client, world.bidder, world.provider)
+    response = client.post(
+        f"/bids/{bid.public_id}/",
+        {
+            f"answer_{question.pk}": "We visit people at home every week.",
+            "attachment_title": "Method statement",
+            "attachment": zipped("method statement.docx", {"setup.exe": b"MZ\x90\x00" + b"\x00" * 64}),
+            "action": "save",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "method statement.docx contains a program (setup.exe)" in text
+    assert "We visit people at home every week." in text
+    assert not BidAttachment._base_manager.filter(bid=bid).exclude(from_profile__isnull=False).exists()
