@@ -166,3 +166,43 @@ def test_a_bids_history_reveals_nothing_before_the_deadline(world, client):
     event = AuditEvent.objects.filter(action="bid.attachment_added").get()
     assert "sha256" not in event.data and "file" not in event.data
     assert {g.split(":")[0] for g in event.restricted_to} == {str(world.provider.pk)}
+
+
+def test_events_written_before_the_split_are_redacted_by_the_migration(lichfield, world):
+    """The data step moves the amount out of old contribution events, readable by the same people as new ones."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from commissioning.models import Contribution
+
+    migration = importlib.import_module("commissioning.migrations.0002_redact_contribution_audit_events")
+    district = Contribution.objects.filter(organisation=world.district).first()
+    legacy = AuditEvent(
+        actor_name="Alex Morgan",
+        organisation=world.county,
+        organisation_name=str(world.county),
+        visible_to=lichfield.commission.audit_audience(),
+        content_type=ContentType.objects.get_for_model(Contribution),
+        object_id=str(district.pk),
+        object_repr=f"Lichfield District Council {district.year_label}: £20,000.00",
+        action="contribution.recorded",
+        data={"amount": "20000.00", "year": district.year_label},
+    )
+    legacy.save(force_insert=True)
+    with connection.cursor() as cursor:  # (the test's open transaction holds deferred foreign-key checks)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor(atomic=False) as editor:
+        migration.redact_contribution_events(apps, editor)
+    legacy = AuditEvent.objects.get(pk=legacy.pk)
+    assert legacy.data == {"year": district.year_label}
+    assert legacy.object_repr == f"Lichfield District Council {district.year_label} contribution"
+    assert legacy.restricted["data"] == {"amount": "20000.00"}
+    assert str(world.district.pk) in legacy.restricted_to
+    assert (
+        f"{world.county.pk}:commissioner" in legacy.restricted_to and str(world.county.pk) not in legacy.restricted_to
+    )
+    with pytest.raises(Exception, match="append-only"):  # the trigger is back on
+        AuditEvent.objects.filter(pk=legacy.pk).update(reason="tampered")
