@@ -29,7 +29,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 @dataclass
 class Outcome:
     provider: int
-    bid_id: int
+    bid_id: str  # the bid's public id (bids are addressed by UUID)
     scheduled: float
     latency: float = 0.0
     status: int = 0
@@ -37,7 +37,7 @@ class Outcome:
     error: str = ""
 
 
-def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, int, str]]]:
+def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, str, str]]]:
     import django
 
     django.setup()
@@ -106,7 +106,7 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, in
         services.method_submit(tender=tender, by=lead)
         tender = services.tender_publish(tender=tender, by=lead)
         questions = list(tender.method.questions.values_list("pk", flat=True))
-        drafts: list[tuple[int, int, str]] = []
+        drafts: list[tuple[int, str, str]] = []
         for i in range(providers):
             org = Organisation.objects.create(
                 name=f"Rush Charity {i:03d}", kind=OrganisationKind.CHARITY, charity_number=f"8{i:06d}"
@@ -124,7 +124,7 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, in
                 price_lines={"staff": ("30000.00", "Staff"), "overheads": (str(13000 + i), "Full cost recovery")},
                 summary=f"Bid from provider {i}",
             )
-            drafts.append((i, bid.pk, Token.objects.create(user=user).key + f":{org.pk}"))
+            drafts.append((i, str(bid.public_id), Token.objects.create(user=user).key + f":{org.pk}"))
         deadline = timezone.now() + lead_seconds_delta(lead_seconds)
         Tender.objects.filter(pk=tender.pk).update(
             submission_deadline=deadline.replace(microsecond=0), clarification_deadline=deadline.replace(microsecond=0)
@@ -240,8 +240,14 @@ def main() -> int:
         from procurement.models import Bid, BidVersion
 
         with tenancy_disabled():
-            versions = {(v.bid_id, v.number): v for v in BidVersion.objects.filter(bid__tender=tender)}
-            submitted = set(Bid.objects.filter(tender=tender, status="submitted").values_list("pk", flat=True))
+            versions = {
+                (str(v.bid.public_id), v.number): v
+                for v in BidVersion.objects.filter(bid__tender=tender).select_related("bid")
+            }
+            submitted = {
+                str(pk)
+                for pk in Bid.objects.filter(tender=tender, status="submitted").values_list("public_id", flat=True)
+            }
         ok = [o for o in outcomes if o.status == 200]
         errors = [o for o in outcomes if o.status != 200]
         lost = 0

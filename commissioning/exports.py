@@ -12,10 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning import tabular
 from commissioning.models import MappedContract, Stage
 from commissioning.selectors import ContributionReport
 from commissioning.services import EXPORT_HEADERS
+from core.exports import Sheet, write_csv, write_xlsx
 from core.pdf import render_pdf
 
 # ---- the service map's contracts ---------------------------------------------------------------------------
@@ -41,12 +41,12 @@ def contract_rows(contracts: Iterable[MappedContract]) -> list[list[Any]]:
 
 
 def contracts_csv(contracts: Iterable[MappedContract]) -> bytes:
-    return tabular.write_csv(EXPORT_HEADERS, contract_rows(contracts))
+    return write_csv(EXPORT_HEADERS, contract_rows(contracts))
 
 
 def contracts_xlsx(contracts: Iterable[MappedContract], *, title: str) -> bytes:
     rows = [[*r[:9], "yes" if r[9] else "no", r[10]] for r in contract_rows(contracts)]
-    return tabular.write_xlsx([tabular.Sheet("Contracts", EXPORT_HEADERS, rows, money_columns=[5], preamble=[title])])
+    return write_xlsx([Sheet("Contracts", EXPORT_HEADERS, rows, money_columns=[5], preamble=[title])])
 
 
 # ---- the contribution report ------------------------------------------------------------------------------
@@ -160,14 +160,14 @@ def report_csv(report: ContributionReport) -> bytes:
         SUMMARY_HEADERS,
     ]
     rows.extend(summary)
-    return tabular.write_csv(DETAIL_HEADERS, rows)
+    return write_csv(DETAIL_HEADERS, rows)
 
 
 def report_xlsx(report: ContributionReport) -> bytes:
     preamble = _preamble(report)
-    return tabular.write_xlsx(
+    return write_xlsx(
         [
-            tabular.Sheet(
+            Sheet(
                 "Summary",
                 SUMMARY_HEADERS,
                 _summary_rows(report),
@@ -176,7 +176,7 @@ def report_xlsx(report: ContributionReport) -> bytes:
                 preamble=preamble,
                 total_row=_summary_total(report),
             ),
-            tabular.Sheet(
+            Sheet(
                 "By commission",
                 DETAIL_HEADERS,
                 _detail_rows(report),

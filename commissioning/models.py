@@ -26,7 +26,7 @@ from django.utils import timezone
 from core.files import PrivateFileField
 from core.money import MoneyField, financial_year_label, financial_years, money
 from core.tenancy import TenantManager, nothing
-from partners.models import Organisation, Partnership, PartnershipMember, User
+from partners.models import Organisation, Partnership, PartnershipMember, Role, User
 
 DEFAULT_FRAMEWORK_THRESHOLD = money("35000")
 DEFAULT_REMINDER_DAYS = (7, 1)
@@ -524,6 +524,31 @@ class Contribution(CommissionChild):
 
     def __str__(self) -> str:
         return f"{self.organisation} {financial_year_label(self.financial_year)}: £{self.amount:,.2f}"
+
+    # The commission's participants see that a partner's figure moved; only those who may read the figure itself
+    # (``commissioning.selectors.contributions_visible``) see how much (core.audit).
+    audit_sensitive_fields = ("amount", "from", "to", "transferred_on", "reference")
+
+    def audit_repr(self) -> str:
+        return f"{self.organisation} {financial_year_label(self.financial_year)} contribution"
+
+    def audit_restricted_readers(self) -> list[str]:
+        """The same readers as the contributions API: the contributing organisation; commissioners and admins of
+        the lead and of every organisation taking part; the accountable body's finance officers and commissioners."""
+        commission = JointCommission._base_manager.get(pk=self.commission_id)
+        taking_part = set(
+            Participation._base_manager.filter(commission_id=self.commission_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        taking_part.add(commission.lead_id)
+        grants = {str(self.organisation_id)}
+        grants.update(f"{org}:{role}" for org in taking_part for role in (Role.COMMISSIONER, Role.ORG_ADMIN))
+        body = Partnership._base_manager.filter(pk=commission.partnership_id).values_list(
+            "accountable_body_id", flat=True
+        )[0]
+        grants.update(f"{body}:{role}" for role in (Role.FINANCE_OFFICER, Role.COMMISSIONER))
+        return sorted(grants)
 
     @property
     def year_label(self) -> str:

@@ -1,7 +1,7 @@
 """Reading and writing CSV and XLSX tables (imports, exports, reports). Pure functions: no database access.
 
 Money is read as ``Decimal`` from text or from a spreadsheet number (never through float arithmetic), and refused
-when it has fractions of a penny. Cells that a spreadsheet would run as a formula are neutralised on the way out.
+when it has fractions of a penny. Writing goes through ``core.exports``, which neutralises cells a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
+
+# Writing lives in core.exports (the one formula-safe writer); these names stay importable from here.
+from core.exports import DATE_FORMAT, GBP_FORMAT, Sheet, safe_text, write_csv, write_xlsx  # noqa: F401
 
 MAX_ROWS = 5000
-GBP_FORMAT = '"£"#,##0.00'
-DATE_FORMAT = "dd/mm/yyyy"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
@@ -147,98 +145,3 @@ def parse_yes_no(value: Any, *, default: bool = True) -> bool:
     if raw in _NO:
         return False
     raise ValueError(f"'{text(value)}' should be yes or no")
-
-
-# ---- writing ------------------------------------------------------------------------------------------------
-
-
-def safe_text(value: Any) -> Any:
-    """Stop a spreadsheet from running a cell as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(safe_text(value))
-
-
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-class Sheet:
-    """One worksheet to write: a title, optional lines above the table, headers, rows, and which columns are money."""
-
-    def __init__(
-        self,
-        title: str,
-        headers: Sequence[str],
-        rows: Iterable[Sequence[Any]],
-        *,
-        money_columns: Iterable[int] = (),
-        percent_columns: Iterable[int] = (),
-        preamble: Sequence[str] = (),
-        total_row: Sequence[Any] | None = None,
-    ) -> None:
-        self.title = title[:31]
-        self.headers = list(headers)
-        self.rows = [list(r) for r in rows]
-        self.money_columns = set(money_columns)
-        self.percent_columns = set(percent_columns)
-        self.preamble = list(preamble)
-        self.total_row = list(total_row) if total_row is not None else None
-
-
-def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="F3F2F1")
-    for spec in sheets:
-        ws = workbook.create_sheet(spec.title)
-        r = 1
-        for line in spec.preamble:
-            ws.cell(row=r, column=1, value=safe_text(line)).font = bold if r == 1 else Font()
-            r += 1
-        if spec.preamble:
-            r += 1
-        header_row = r
-        for c, header in enumerate(spec.headers, start=1):
-            cell = ws.cell(row=r, column=c, value=header)
-            cell.font = bold
-            cell.fill = header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        body = spec.rows + ([spec.total_row] if spec.total_row is not None else [])
-        for row in body:
-            r += 1
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c, value=safe_text(value))
-                if (c - 1) in spec.money_columns and isinstance(value, Decimal):
-                    cell.number_format = GBP_FORMAT
-                elif (c - 1) in spec.percent_columns and isinstance(value, Decimal):
-                    cell.number_format = "0.00%"
-                elif isinstance(value, dt.date):
-                    cell.number_format = DATE_FORMAT
-                if spec.total_row is not None and row is spec.total_row:
-                    cell.font = bold
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        for c, header in enumerate(spec.headers, start=1):
-            width = max([len(str(header))] + [len(_csv_cell(row[c - 1])) for row in body if len(row) >= c])
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -47,6 +47,7 @@ from commissioning.models import (
 )
 from commissioning.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
 from commissioning.workflows import COMMISSION_WORKFLOW, NEEDS_REASON
+from core import audit
 from core.errors import DomainError, PermissionDenied
 from core.files import KeepUploadsMixin, serve
 from core.tenancy import tenancy_disabled
@@ -787,7 +788,7 @@ class CommissionHistoryView(CommissionMixin, MemberTemplateView):
             if object_ids:
                 q |= Q(content_type=types[model], object_id__in=object_ids)
         events = AuditEvent.objects.filter(q).order_by("-occurred_at", "-id")[:300]
-        return super().get_context_data(commission=c, events=list(events), **kwargs)
+        return super().get_context_data(commission=c, events=audit.reveal(events, self.acting), **kwargs)
 
 
 # ---- contributions ---------------------------------------------------------------------------------------------

@@ -170,6 +170,17 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("JOINTLY_MEDIA_ROOT", BASE_DIR / ".jointly" / "media"))
 MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# Upload checks (core.upload_checks, docs/uploads.md): Office/ODF files may expand to at most this, at most this ratio.
+JOINTLY_UPLOAD_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+JOINTLY_UPLOAD_MAX_COMPRESSION_RATIO = 100
+# The malware scanner: ClamAV (clamd) when a socket or host is configured, else none (development, tests).
+JOINTLY_CLAMD_SOCKET = os.environ.get("JOINTLY_CLAMD_SOCKET", "")
+JOINTLY_CLAMD_HOST = os.environ.get("JOINTLY_CLAMD_HOST", "")
+JOINTLY_CLAMD_PORT = int(os.environ.get("JOINTLY_CLAMD_PORT", "3310"))
+JOINTLY_UPLOAD_SCANNER = os.environ.get(
+    "JOINTLY_UPLOAD_SCANNER",
+    "core.upload_checks.clamd_scan" if JOINTLY_CLAMD_SOCKET or JOINTLY_CLAMD_HOST else "core.upload_checks.no_scan",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,7 +2,8 @@
 
 - Stored under MEDIA_ROOT/private, never under a served URL: a file reaches a browser only through a view
   that has checked the person may see the object it belongs to, and that view calls ``serve``.
-- Checked on the way in: size (FILE_UPLOAD_MAX_BYTES) and type (by extension *and* by the file's first bytes).
+- Checked on the way in: size (FILE_UPLOAD_MAX_BYTES), type (by extension *and* by content, including an
+  Office/ODF file's inner structure: ``core.upload_checks``) and the malware scanner hook.
 - Kept across form errors: ``KeepUploadsMixin`` stashes each valid upload when the form fails for another
   reason and restores it on the next submit, so nobody has to choose the file again.
 """
@@ -23,6 +24,8 @@ from django.db import models
 from django.http import FileResponse, HttpResponse
 from django.utils.deconstruct import deconstructible
 
+from core import upload_checks
+
 ALLOWED_TYPES: dict[str, str] = {
     "pdf": "PDF",
     "docx": "Word document",
@@ -34,17 +37,6 @@ ALLOWED_TYPES: dict[str, str] = {
     "png": "PNG image",
     "jpg": "JPEG image",
     "jpeg": "JPEG image",
-}
-_ZIP = b"PK\x03\x04"
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF",),
-    "docx": (_ZIP,),
-    "xlsx": (_ZIP,),
-    "odt": (_ZIP,),
-    "ods": (_ZIP,),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
 }
 
 
@@ -97,12 +89,11 @@ def check_upload(upload: File, *, allowed: tuple[str, ...] = tuple(ALLOWED_TYPES
     if ext not in allowed:
         kinds = ", ".join(sorted({ALLOWED_TYPES[a] for a in allowed}))
         raise forms.ValidationError(f"{Path(name).name} must be a {kinds} file")
+    # What the file really is (content, inner ZIP structure, programs, macros, zip bombs), then the virus scan.
+    upload_checks.check_content(upload, name=Path(name).name, ext=ext, kind=ALLOWED_TYPES[ext])
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    signatures = _SIGNATURES.get(ext)
-    if signatures and not head.startswith(signatures):
-        raise forms.ValidationError(f"{Path(name).name} is not really a {ALLOWED_TYPES[ext]} file")
     if ext in ("csv", "txt"):
         try:
             head.decode("utf-8-sig")
@@ -112,6 +103,7 @@ def check_upload(upload: File, *, allowed: tuple[str, ...] = tuple(ALLOWED_TYPES
                 head[:-4].decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(f"{Path(name).name} must be saved as UTF-8 text") from exc
+    upload_checks.scan(upload, name=Path(name).name)
     return ext
 
 

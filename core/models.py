@@ -43,6 +43,11 @@ class AuditEvent(models.Model):
     to_state = models.CharField(max_length=50, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # What only some readers may see (the model's ``audit_sensitive_fields``, its full name, the reason): shown
+    # in place of the redacted ``data``/``object_repr``/``reason`` by ``core.audit.reveal`` to a reader matching
+    # one of ``restricted_to`` ("<organisation id>" or "<organisation id>:<role>").
+    restricted = models.JSONField(default=dict, blank=True)
+    restricted_to = ArrayField(models.CharField(max_length=40), default=list, blank=True)
 
     objects = TenantManager["AuditEvent"]()
 

@@ -366,7 +366,7 @@ class KpiSetDetailView(KpiSetMixin, MemberTemplateView):
             is_lead=self.is_lead,
             steps=KPI_SET_WORKFLOW.possible_for(kpi_set, self.acting) if self.is_lead else [],
             may_respond=is_partner_commissioner and kpi_set.status == KpiSetStatus.CONSULTATION,
-            history=list(audit.history_for(kpi_set)[:30]),
+            history=audit.reveal(audit.history_for(kpi_set)[:30], self.acting),
             **kwargs,
         )
 
@@ -592,7 +592,7 @@ class EndReviewView(ContractMixin, MemberTemplateView):
             is_lead=is_lead,
             transitions=END_REVIEW_WORKFLOW.possible_for(review, self.acting) if review and is_lead else [],
             follow_ups=list(OutcomeFollowUp.objects.filter(contract=self.contract).select_related("outcome")),
-            history=list(audit.history_for(review)[:30]) if review else [],
+            history=audit.reveal(audit.history_for(review)[:30], self.acting) if review else [],
             today=timezone.localdate(),
             **kwargs,
         )
@@ -651,7 +651,7 @@ class ReturnDetailView(ReturnMixin, MemberTemplateView):
                 else []
             ),
             reds=sum(1 for v in values if v.rag == "red"),
-            history=list(audit.history_for(r)[:40]),
+            history=audit.reveal(audit.history_for(r)[:40], self.acting),
             **kwargs,
         )
 
@@ -898,7 +898,7 @@ class PlanDetailView(PlanMixin, MemberTemplateView):
             is_lead=permissions.is_lead(self.contract, self.acting),
             is_provider=is_provider,
             today=timezone.localdate(),
-            history=list(audit.history_for(self.plan)[:30]),
+            history=audit.reveal(audit.history_for(self.plan)[:30], self.acting),
             **kwargs,
         )
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core import audit
 from core.api import TenantAPIView, TenantReadOnlyViewSet
 from core.models import AuditEvent, Notification
 from partners.models import Membership, Organisation, Partnership, PartnershipMember
@@ -65,6 +66,15 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "reason",
             "data",
         ]
+
+
+    def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
+        # Show the event's withheld part only to a reader entitled to it (core.audit).
+        request = self.context.get("request")
+        acting = getattr(request, "acting", None)
+        if acting is not None:
+            audit.reveal([instance], acting)
+        return super().to_representation(instance)
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

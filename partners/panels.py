@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import audit
 from core.dashboard import NavItem, Panel, register_nav, register_panel
 from partners import board_selectors, permissions, selectors
 from partners.models import Role
@@ -22,7 +23,7 @@ def _partnerships(acting: Any) -> dict[str, Any]:
 
 
 def _activity(acting: Any) -> dict[str, Any]:
-    return {"events": list(selectors.recent_activity(organisation=acting.organisation, limit=8))}
+    return {"events": audit.reveal(selectors.recent_activity(organisation=acting.organisation, limit=8), acting)}
 
 
 def _board(acting: Any) -> dict[str, Any]:

@@ -556,10 +556,11 @@ class AuditTrailView(MemberTemplateView):
     template_name = "partners/audit.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from core import audit
         from core.models import AuditEvent
 
         events = AuditEvent.objects.select_related("content_type").order_by("-occurred_at", "-id")[:200]
-        return super().get_context_data(events=events, **kwargs)
+        return super().get_context_data(events=audit.reveal(events, self.acting), **kwargs)
 
 
 class ApiTokenView(MemberTemplateView):

@@ -42,6 +42,9 @@ urlpatterns: list = []
 # --- tenders (public once published) --------------------------------------------------------------------------------
 
 
+UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
 class EvaluationCriterionSerializer(serializers.ModelSerializer[Criterion]):
     class Meta:
         model = Criterion
@@ -149,6 +152,7 @@ class BidVersionSerializer(serializers.Serializer[Any]):
 
 
 class BidSerializer(serializers.ModelSerializer[Bid]):
+    id = serializers.UUIDField(source="public_id", read_only=True, help_text="The bid's random public id")
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     submitted = serializers.SerializerMethodField(help_text="The latest submitted version (the receipt)")
     content = serializers.SerializerMethodField(
@@ -206,7 +210,7 @@ class BidDraftSerializer(serializers.Serializer[Any]):
 
 
 class BidReceiptSerializer(serializers.Serializer[Any]):
-    bid = serializers.IntegerField()
+    bid = serializers.UUIDField()
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     sha256 = serializers.CharField()
@@ -223,6 +227,10 @@ class BidViewSet(
 
     serializer_class = BidSerializer
     queryset = Bid.objects.none()
+    # Addressed by the random public id: sequential ids would hint at bidding volume.
+    lookup_field = "public_id"
+    lookup_url_kwarg = "pk"
+    lookup_value_regex = UUID_PATTERN
     required_roles = (Role.BIDDER, Role.ORG_ADMIN, Role.COMMISSIONER, Role.EVALUATOR)
     write_roles = permissions.BID_ROLES
     filterset_fields = ["tender", "status", "stage"]
@@ -292,7 +300,7 @@ class BidViewSet(
         version = services.bid_submit(bid=self._own(), by=self.acting)
         return Response(
             {
-                "bid": version.bid_id,
+                "bid": version.bid.public_id,
                 "version": version.number,
                 "submitted_at": version.submitted_at,
                 "sha256": version.sha256,
@@ -385,6 +393,8 @@ class EvaluatorScoreSerializer(serializers.ModelSerializer[Score]):
 
 
 class ScoreSheetSerializer(serializers.ModelSerializer[ScoreSheet]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    bid = serializers.UUIDField(source="bid.public_id", read_only=True)
     bidder = serializers.CharField(source="bid.organisation.name")
     tender = serializers.IntegerField(source="evaluator.tender_id")
     scores = EvaluatorScoreSerializer(many=True, read_only=True)
@@ -410,6 +420,9 @@ class ScoreSheetViewSet(TenantReadOnlyViewSet):
 
     serializer_class = ScoreSheetSerializer
     queryset = ScoreSheet.objects.none()
+    lookup_field = "public_id"
+    lookup_url_kwarg = "pk"
+    lookup_value_regex = UUID_PATTERN
     required_roles = permissions.EVALUATOR_ROLES
 
     def get_queryset(self) -> QuerySet[ScoreSheet]:
@@ -509,6 +522,7 @@ class EvaluatorViewSet(TenantReadOnlyViewSet):
 
 
 class AwardLineSerializer(serializers.ModelSerializer[AwardLine]):
+    bid = serializers.UUIDField(source="bid.public_id", read_only=True)
     bidder = serializers.CharField(source="bid.organisation.name")
 
     class Meta:

@@ -15,6 +15,7 @@ Visibility (the tenant filters below):
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -164,6 +165,14 @@ class Tender(models.Model):
         ids = set(self.commission.audit_audience())
         ids.update(Evaluator._base_manager.filter(tender=self).values_list("organisation_id", flat=True))
         return sorted(ids)
+
+    # Moderated scores are the lead's and the panel's (as ``ModeratedScore``): the partners see that moderation
+    # happened, not which bid scored what (core.audit).
+    audit_sensitive_fields = ("bid", "score", "passed")
+
+    def audit_restricted_readers(self) -> list[str]:
+        panel = Evaluator._base_manager.filter(tender=self).values_list("organisation_id", flat=True)
+        return sorted({str(self.commission.lead_id), *(str(org) for org in panel)})
 
     @property
     def is_two_stage(self) -> bool:
@@ -567,6 +576,8 @@ class Bid(models.Model):
     partners are the bidder's working copy; what was submitted is the latest ``BidVersion``."""
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    # Addressed in URLs and the API by a random id, so nothing about bidding volume leaks (the pk stays internal).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
     stage = models.CharField(max_length=4, choices=Stage.choices, default=Stage.FULL)
     lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="bids")
@@ -601,6 +612,12 @@ class Bid(models.Model):
     @classmethod
     def tenant_filter(cls, organisation: Organisation | None) -> Q:
         return _bid_visible(organisation, "")
+
+    # Sealed means sealed in the audit trail too: what a bid holds is for the bidder alone (core.audit).
+    audit_sensitive_fields = ("summary", "price", "annual_price", "file", "sha256", "reason")
+
+    def audit_restricted_readers(self) -> list[str]:
+        return [str(self.organisation_id)]
 
     def audit_audience(self) -> list[int]:
         """Before the deadline only the bidder may read a bid's history (so the audit trail cannot reveal that it
@@ -682,6 +699,8 @@ class BidPartnerKind(models.TextChoices):
 
 class BidPartner(BidChild):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="partners")
+    # Addressed in URLs and the API by a random id, so nothing about bidding volume leaks (the pk stays internal).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=15, choices=BidPartnerKind.choices)
     name = models.CharField(max_length=200)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -706,6 +725,8 @@ class BidAttachment(models.Model):
     submitted version refers to it: removing it from the draft only marks it removed."""
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="attachments")
+    # Addressed in URLs and the API by a random id, so nothing about bidding volume leaks (the pk stays internal).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
     file = PrivateFileField()
     original_filename = models.CharField(max_length=255)
@@ -750,6 +771,8 @@ class BidVersion(models.Model):
     version; the bid points at the latest."""
 
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="versions")
+    # Addressed in URLs and the API by a random id, so nothing about bidding volume leaks (the pk stays internal).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.PositiveIntegerField()
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -882,6 +905,8 @@ class ScoreSheet(models.Model):
     the organisation filter keeps the lead out until then)."""
 
     evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="sheets")
+    # Addressed in URLs and the API by a random id, so nothing about bidding volume leaks (the pk stays internal).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="sheets")
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

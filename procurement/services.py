@@ -1428,7 +1428,7 @@ def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
                 b.organisation_id,
                 subject=f"{tender.title}: your expression of interest was not shortlisted",
                 body=f"Why: {b.outcome_reason}",
-                url=reverse("bid-edit", kwargs={"bid_id": b.pk}),
+                url=reverse("bid-edit", kwargs={"bid_id": b.public_id}),
                 key=f"bid:{b.pk}:not-shortlisted",
             )
     return tender
@@ -1677,7 +1677,7 @@ def sheet_submit(*, sheet: ScoreSheet, by: Actor) -> ScoreSheet:
         raise DomainError("Your scores are not complete", problems=problems)
     sheet.submitted_at = timezone.now()
     sheet.save(update_fields=["submitted_at"])
-    audit.record(obj=sheet, action="evaluation.scores_submitted", by=by, data={"bid": sheet.bid_id})
+    audit.record(obj=sheet, action="evaluation.scores_submitted", by=by, data={"bid": str(sheet.bid.public_id)})
     return sheet
 
 
@@ -1741,7 +1741,7 @@ def moderate(
         obj=tender,
         action="evaluation.moderated",
         by=by,
-        data={"bid": bid.pk, "question": question.number, "score": value, "passed": outcome},
+        data={"bid": str(bid.public_id), "question": question.number, "score": value, "passed": outcome},
     )
     return moderated
 
@@ -2008,7 +2008,7 @@ def standstill_start(*, tender: Tender, by: Actor) -> Tender:
             bid.organisation_id,
             subject=f"{tender.title}: {'your bid was successful' if successful else 'the outcome of your bid'}",
             body=(f"Your award letter is ready. The standstill period ends at the end of {ends:%A %-d %B %Y}."),
-            url=reverse("bid-letter", kwargs={"bid_id": bid.pk}),
+            url=reverse("bid-letter", kwargs={"bid_id": bid.public_id}),
             key=f"bid:{bid.pk}:letter",
         )
     return tender

@@ -28,18 +28,18 @@ urlpatterns = [
         name="profile-document-remove",
     ),
     path("bids/", views.BidListView.as_view(), name="bids"),
-    path("bids/<int:bid_id>/", views.BidEditView.as_view(), name="bid-edit"),
-    path("bids/<int:bid_id>/autosave/", views.BidAutosaveView.as_view(), name="bid-autosave"),
-    path("bids/<int:bid_id>/submit/", views.BidSubmitView.as_view(), name="bid-submit"),
-    path("bids/<int:bid_id>/withdraw/", views.BidWithdrawView.as_view(), name="bid-withdraw"),
-    path("bids/<int:bid_id>/receipt/", views.BidReceiptView.as_view(), name="bid-receipt"),
-    path("bids/<int:bid_id>/letter/", views.BidLetterView.as_view(), name="bid-letter"),
-    path("bids/<int:bid_id>/partners/", views.BidPartnerAddView.as_view(), name="bid-partner-add"),
-    path("bids/<int:bid_id>/profile-documents/", views.BidProfileDocumentsView.as_view(), name="bid-profile-documents"),
-    path("bid-partners/<int:bid_partner_id>/remove/", views.BidPartnerRemoveView.as_view(), name="bid-partner-remove"),
-    path("bid-files/<int:attachment_id>/", views.BidAttachmentView.as_view(), name="bid-attachment"),
+    path("bids/<uuid:bid_id>/", views.BidEditView.as_view(), name="bid-edit"),
+    path("bids/<uuid:bid_id>/autosave/", views.BidAutosaveView.as_view(), name="bid-autosave"),
+    path("bids/<uuid:bid_id>/submit/", views.BidSubmitView.as_view(), name="bid-submit"),
+    path("bids/<uuid:bid_id>/withdraw/", views.BidWithdrawView.as_view(), name="bid-withdraw"),
+    path("bids/<uuid:bid_id>/receipt/", views.BidReceiptView.as_view(), name="bid-receipt"),
+    path("bids/<uuid:bid_id>/letter/", views.BidLetterView.as_view(), name="bid-letter"),
+    path("bids/<uuid:bid_id>/partners/", views.BidPartnerAddView.as_view(), name="bid-partner-add"),
+    path("bids/<uuid:bid_id>/profile-documents/", views.BidProfileDocumentsView.as_view(), name="bid-profile-documents"),
+    path("bid-partners/<uuid:bid_partner_id>/remove/", views.BidPartnerRemoveView.as_view(), name="bid-partner-remove"),
+    path("bid-files/<uuid:attachment_id>/", views.BidAttachmentView.as_view(), name="bid-attachment"),
     path(
-        "bid-files/<int:attachment_id>/remove/", views.BidAttachmentRemoveView.as_view(), name="bid-attachment-remove"
+        "bid-files/<uuid:attachment_id>/remove/", views.BidAttachmentRemoveView.as_view(), name="bid-attachment-remove"
     ),
     # The lead's tenders
     path("tenders/", views.TenderListView.as_view(), name="tenders"),
@@ -64,7 +64,7 @@ urlpatterns = [
         name="tender-document-remove",
     ),
     path("clarifications/<int:clarification_id>/answer/", views.AnswerView.as_view(), name="clarification-answer"),
-    path("submissions/<int:submission_id>/", views.SubmissionView.as_view(), name="submission-detail"),
+    path("submissions/<uuid:submission_id>/", views.SubmissionView.as_view(), name="submission-detail"),
     # Contracts
     path("contracts/", views.ContractListView.as_view(), name="contracts"),
     path("contracts/<int:signed_contract_id>/", views.ContractDetailView.as_view(), name="contract-detail"),
@@ -74,5 +74,5 @@ urlpatterns = [
     # Evaluators
     path("evaluations/", views.EvaluationsView.as_view(), name="evaluations"),
     path("evaluations/<int:evaluator_id>/", views.EvaluatorPanelView.as_view(), name="evaluation-panel"),
-    path("scoresheets/<int:scoresheet_id>/", views.ScoreSheetView.as_view(), name="scoresheet"),
+    path("scoresheets/<uuid:scoresheet_id>/", views.ScoreSheetView.as_view(), name="scoresheet"),
 ]

@@ -4,9 +4,9 @@ these views add the person-level checks (the lead commissioner, a cleared evalua
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
+import uuid
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,7 +24,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import FormView
 
 from commissioning.models import CommissionStatus, JointCommission, Outcome
-from core import audit
+from core import audit, exports
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
 from core.money import format_gbp
@@ -319,7 +319,7 @@ class BidStartView(MemberTemplateView):
         except DomainError as error:
             _error(request, error)
             return redirect("bid-start", opportunity_id=self.tender.pk)
-        return redirect("bid-edit", bid_id=bid.pk)
+        return redirect("bid-edit", bid_id=bid.public_id)
 
 
 class FollowView(MemberView, FormView):
@@ -441,7 +441,7 @@ class OwnBidMixin:
     def load(self, **kwargs: Any) -> None:
         self.bid = get_object_or_404(
             Bid.objects.select_related("tender__commission__lead", "lot", "current_version", "organisation"),
-            pk=kwargs["bid_id"],
+            public_id=kwargs["bid_id"],
             organisation=self.request.acting.organisation,  # type: ignore[attr-defined]
         )
         self.tender = self.bid.tender
@@ -499,7 +499,7 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
             and self.tender.status in (T.PUBLISHED, T.CLARIFICATIONS_CLOSED),
             annual_price=sum((line.annual_amount for line in lines), Decimal("0")),
             letter=AwardLetter.objects.filter(bid=bid).first(),
-            autosave_url=reverse("bid-autosave", kwargs={"bid_id": bid.pk}),
+            autosave_url=reverse("bid-autosave", kwargs={"bid_id": bid.public_id}),
             **kwargs,
         )
 
@@ -538,14 +538,14 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
             except DomainError as error:
                 self.bid.refresh_from_db()
                 _error(self.request, error)
-                return redirect("bid-edit", bid_id=self.bid.pk)
+                return redirect("bid-edit", bid_id=self.bid.public_id)
             messages.success(
                 self.request,
                 f"Submitted at {timezone.localtime(version.submitted_at):%H:%M:%S on %-d %B %Y}. Keep your receipt",
             )
-            return redirect("bid-receipt", bid_id=self.bid.pk)
+            return redirect("bid-receipt", bid_id=self.bid.public_id)
         messages.success(self.request, "Your draft is saved")
-        return redirect("bid-edit", bid_id=self.bid.pk)
+        return redirect("bid-edit", bid_id=self.bid.public_id)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
@@ -559,7 +559,7 @@ class BidAutosaveView(OwnBidMixin, MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_id: int) -> JsonResponse:
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> JsonResponse:
         try:
             payload = json.loads(request.body or b"{}")
         except ValueError:
@@ -597,86 +597,86 @@ class BidSubmitView(OwnBidMixin, MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
         try:
             version = services.bid_submit(bid=self.bid, by=self.acting)
         except DomainError as error:
             _error(request, error)
-            return redirect("bid-edit", bid_id=self.bid.pk)
+            return redirect("bid-edit", bid_id=self.bid.public_id)
         messages.success(
             request, f"Submitted at {timezone.localtime(version.submitted_at):%H:%M:%S on %-d %B %Y}. Keep your receipt"
         )
-        return redirect("bid-receipt", bid_id=self.bid.pk)
+        return redirect("bid-receipt", bid_id=self.bid.public_id)
 
 
 class BidWithdrawView(OwnBidMixin, MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
         try:
             services.bid_withdraw(bid=self.bid, by=self.acting, reason=request.POST.get("reason", ""))
         except DomainError as error:
             _error(request, error)
         else:
             messages.success(request, "Your bid is withdrawn. You can submit it again before the deadline")
-        return redirect("bid-edit", bid_id=self.bid.pk)
+        return redirect("bid-edit", bid_id=self.bid.public_id)
 
 
 class BidPartnerAddView(OwnBidMixin, MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
         form = f.BidPartnerForm(request.POST)
         if not form.is_valid():
             messages.error(
                 request, "Check the partner's details: " + "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items())
             )
-            return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.pk})}#partners")
+            return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.public_id})}#partners")
         try:
             services.bid_partner_add(bid=self.bid, by=self.acting, **form.cleaned_data)
         except DomainError as error:
             _error(request, error)
         else:
             messages.success(request, f"{form.cleaned_data['name']} added")
-        return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.pk})}#partners")
+        return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.public_id})}#partners")
 
 
 class BidPartnerRemoveView(MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_partner_id: int) -> HttpResponse:
-        partner = get_object_or_404(BidPartner.objects.select_related("bid"), pk=bid_partner_id)
+    def post(self, request: HttpRequest, bid_partner_id: uuid.UUID) -> HttpResponse:
+        partner = get_object_or_404(BidPartner.objects.select_related("bid"), public_id=bid_partner_id)
         try:
             services.bid_partner_remove(partner=partner, by=self.acting)
         except DomainError as error:
             _error(request, error)
-        return redirect(f"{reverse('bid-edit', kwargs={'bid_id': partner.bid_id})}#partners")
+        return redirect(f"{reverse('bid-edit', kwargs={'bid_id': partner.bid.public_id})}#partners")
 
 
 class BidProfileDocumentsView(OwnBidMixin, MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, bid_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
         try:
             added = services.bid_add_profile_documents(bid=self.bid, by=self.acting)
         except DomainError as error:
             _error(request, error)
         else:
             messages.success(request, f"{added} document{'s' if added != 1 else ''} added from your profile")
-        return redirect("bid-edit", bid_id=self.bid.pk)
+        return redirect("bid-edit", bid_id=self.bid.public_id)
 
 
 class BidAttachmentView(MemberView):
     """A bid's file: the bidder's own always; the lead's and a cleared evaluator's only once the bid is unsealed
     (the tenant filter) and only files in the submitted version."""
 
-    def get(self, request: HttpRequest, attachment_id: int) -> HttpResponse:
+    def get(self, request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
         attachment = get_object_or_404(
-            BidAttachment.objects.select_related("bid__tender__commission"), pk=attachment_id
+            BidAttachment.objects.select_related("bid__tender__commission"), public_id=attachment_id
         )
         if attachment.bid.organisation_id != self.acting.organisation.pk and not permissions.may_read_bids(
             attachment.bid.tender, self.acting
@@ -689,10 +689,10 @@ class BidAttachmentRemoveView(MemberView):
     http_method_names = ["post"]
     required_roles = BIDDER
 
-    def post(self, request: HttpRequest, attachment_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
         attachment = get_object_or_404(
             BidAttachment.objects.filter(bid__organisation=self.acting.organisation).select_related("bid"),
-            pk=attachment_id,
+            public_id=attachment_id,
         )
         try:
             services.bid_attachment_remove(attachment=attachment, by=self.acting)
@@ -700,7 +700,7 @@ class BidAttachmentRemoveView(MemberView):
             _error(request, error)
         else:
             messages.success(request, f"{attachment.title} removed from your draft")
-        return redirect("bid-edit", bid_id=attachment.bid_id)
+        return redirect("bid-edit", bid_id=attachment.bid.public_id)
 
 
 class BidReceiptView(OwnBidMixin, MemberTemplateView):
@@ -757,35 +757,30 @@ class TenderReportView(MemberView):
     required_roles = READ
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="tenders.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        headers = [
+            "Tender",
+            "Reference",
+            "Status",
+            "Lead",
+            "Service area",
+            "Estimated annual value",
+            "Bids close",
+            "Bids received",
+        ]
+        rows = (
             [
-                "Tender",
-                "Reference",
-                "Status",
-                "Lead",
-                "Service area",
-                "Estimated annual value",
-                "Bids close",
-                "Bids received",
+                t.title,
+                t.reference,
+                t.get_status_display(),
+                t.commission.lead.name,
+                t.commission.service_area.name,
+                t.estimated_annual_value,
+                timezone.localtime(t.submission_deadline).strftime("%Y-%m-%d %H:%M:%S"),
+                "sealed until the deadline" if getattr(t, "bids_received", None) is None else t.bids_received,  # type: ignore[attr-defined]
             ]
+            for t in selectors.tenders_for(organisation=self.acting.organisation)
         )
-        for t in selectors.tenders_for(organisation=self.acting.organisation):
-            writer.writerow(
-                [
-                    t.title,
-                    t.reference,
-                    t.get_status_display(),
-                    t.commission.lead.name,
-                    t.commission.service_area.name,
-                    f"{t.estimated_annual_value:.2f}",
-                    timezone.localtime(t.submission_deadline).strftime("%Y-%m-%d %H:%M:%S"),
-                    "sealed until the deadline" if getattr(t, "bids_received", None) is None else t.bids_received,  # type: ignore[attr-defined]
-                ]
-            )
-        return response
+        return exports.csv_response(headers, rows, filename="tenders.csv")
 
 
 def _lead_commissions(acting: Any) -> Any:
@@ -885,7 +880,7 @@ class TenderDetailView(TenderMixin, MemberTemplateView):
             steps=steps,
             documents=TenderDocument.objects.filter(tender=tender, removed_at__isnull=True),
             lots=list(tender.lots.all()),
-            history=audit.history_for(tender)[:30],
+            history=audit.reveal(audit.history_for(tender)[:30], self.acting),
             cancel_form=f.CancelForm(),
             unanswered=Clarification.objects.filter(tender=tender, published_at__isnull=True).count()
             if self.is_lead
@@ -1210,7 +1205,7 @@ class SubmissionView(MemberTemplateView):
     def load(self, **kwargs: Any) -> None:
         self.bid = get_object_or_404(
             Bid.objects.select_related("tender__commission__lead", "organisation", "lot", "current_version"),
-            pk=kwargs["submission_id"],
+            public_id=kwargs["submission_id"],
         )
         if not permissions.may_read_bids(self.bid.tender, self.acting):
             raise PermissionDenied("Only the lead commissioner and cleared evaluators read bids")
@@ -1655,7 +1650,7 @@ class ScoreSheetView(MemberView, FormView):
             ScoreSheet.objects.select_related(
                 "evaluator__tender__commission", "bid__organisation", "bid__current_version", "bid__lot"
             ),
-            pk=kwargs["scoresheet_id"],
+            public_id=kwargs["scoresheet_id"],
             evaluator__user=self.request.user,
         )
         self.tender = self.sheet.evaluator.tender
@@ -1724,7 +1719,7 @@ class ScoreSheetView(MemberView, FormView):
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
         messages.success(self.request, "Your scores are saved (only you can see them until you submit)")
-        return redirect("scoresheet", scoresheet_id=self.sheet.pk)
+        return redirect("scoresheet", scoresheet_id=self.sheet.public_id)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)

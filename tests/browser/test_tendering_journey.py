@@ -292,7 +292,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
             sheets = list(ScoreSheet.objects.filter(evaluator__user=user).select_related("bid__organisation"))
         assert len(sheets) == 2
         for sheet in sheets:
-            go(f"/scoresheets/{sheet.pk}/")
+            go(f"/scoresheets/{sheet.public_id}/")
             for q in questions:
                 if q.pass_fail:
                     page.locator(f"#id_passed_{q.pk}").select_option("pass")
@@ -367,7 +367,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     screenshot(page, "tender-14-standstill")
 
     sign_in(ruth, ageuk)
-    go(f"/bids/{bids['Age UK South Staffordshire'].pk}/letter/")
+    go(f"/bids/{bids['Age UK South Staffordshire'].public_id}/letter/")
     letter = page.content()
     assert "was not successful" in letter and world.provider.name in letter and "relative advantages" in letter
     screenshot(page, "tender-15-award-letter")

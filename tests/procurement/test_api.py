@@ -32,7 +32,7 @@ def test_a_bid_through_the_api(world, client):
     assert patch.status_code == 200, patch.content
     assert patch.json()["content"]["price"]["annual_total"] == "43750.00"
     receipt = client.post(f"/api/v1/bids/{bid_id}/submit/").json()
-    version = BidVersion._base_manager.get(bid_id=bid_id)
+    version = BidVersion._base_manager.get(bid__public_id=bid_id)
     assert receipt == {
         "bid": bid_id,
         "version": 1,
@@ -47,7 +47,7 @@ def test_a_bid_through_the_api(world, client):
         late = client.post(f"/api/v1/bids/{bid_id}/submit/")
         assert late.status_code == 400
         assert "late bids cannot be accepted" in late.json()["detail"]
-    assert Bid._base_manager.get(pk=bid_id).status == "withdrawn"
+    assert Bid._base_manager.get(public_id=bid_id).status == "withdrawn"
 
 
 def test_another_provider_cannot_touch_a_bid(world, client):

@@ -83,7 +83,7 @@ def test_resubmission_replaces_the_version_and_keeps_history(tender, bidder, cli
     assert bid.current_version == second and first.sha256 != second.sha256
     assert BidVersion._base_manager.filter(bid=bid).count() == 2
     sign_in(client, world.bidder, world.provider)
-    page = client.get(f"/bids/{bid.pk}/receipt/").content.decode()
+    page = client.get(f"/bids/{bid.public_id}/receipt/").content.decode()
     assert second.sha256 in page and "History" in page
 
 
@@ -132,11 +132,11 @@ def test_the_bid_page_saves_and_an_error_loses_nothing(tender, world, client):
     sign_in(client, world.bidder, world.provider)
     response = client.post(f"/opportunities/{tender.pk}/bid/")
     bid = Bid._base_manager.get(tender=tender, organisation=world.provider)
-    assert response["Location"] == f"/bids/{bid.pk}/"
+    assert response["Location"] == f"/bids/{bid.public_id}/"
     question = tender.method.questions.filter(pass_fail=False).order_by("number").first()
     upload = SimpleUploadedFile("plan.pdf", pdf().read(), content_type="application/pdf")
     response = client.post(
-        f"/bids/{bid.pk}/",
+        f"/bids/{bid.public_id}/",
         {
             f"answer_{question.pk}": "We visit people at home every week.",
             "price_staff": "not money",
@@ -151,7 +151,7 @@ def test_the_bid_page_saves_and_an_error_loses_nothing(tender, world, client):
     assert "Kept from your last attempt: plan.pdf" in text  # the upload is kept
     token = response.context["form"].kept_uploads["attachment"]["token"]
     response = client.post(
-        f"/bids/{bid.pk}/",
+        f"/bids/{bid.public_id}/",
         {
             f"answer_{question.pk}": "We visit people at home every week.",
             "price_staff": "30625.00",
@@ -170,14 +170,14 @@ def test_autosave_saves_as_the_bidder_types(tender, world, client, bidder):
     question = tender.method.questions.filter(pass_fail=False).first()
     sign_in(client, world.bidder, world.provider)
     response = client.post(
-        f"/bids/{bid.pk}/autosave/",
+        f"/bids/{bid.public_id}/autosave/",
         data=json.dumps({f"answer_{question.pk}": "Typed so far", "price_staff": "1000", "summary": "S"}),
         content_type="application/json",
     )
     assert response.status_code == 200 and "Draft saved" in response.json()["message"]
     assert bid.answers.get(question=question).text == "Typed so far"
     assert bid.price_lines.get(category="staff").annual_amount == Decimal("1000.00")
-    assert client.post(f"/bids/{bid.pk}/autosave/", data="nope", content_type="application/json").status_code == 400
+    assert client.post(f"/bids/{bid.public_id}/autosave/", data="nope", content_type="application/json").status_code == 400
 
 
 def test_a_late_submission_through_the_page_says_why_and_keeps_the_draft(tender, world, client, bidder):
@@ -185,7 +185,7 @@ def test_a_late_submission_through_the_page_says_why_and_keeps_the_draft(tender,
     fill_bid(bid, bidder)
     with time_machine.travel(tender.submission_deadline + dt.timedelta(seconds=1), tick=False):
         sign_in(client, world.bidder, world.provider)
-        response = client.post(f"/bids/{bid.pk}/submit/", follow=True)
+        response = client.post(f"/bids/{bid.public_id}/submit/", follow=True)
         text = response.content.decode()
         assert "late bids cannot be accepted" in text and "Your draft has been kept" in text
     assert Bid._base_manager.get(pk=bid.pk).status == "draft"

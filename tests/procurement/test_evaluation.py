@@ -56,7 +56,7 @@ def test_evaluators_declare_before_seeing_any_bid_and_the_lead_decides_on_confli
     # Not declared: no score sheets, no bids.
     assert not ScoreSheet._base_manager.filter(evaluator=seat).exists()
     sign_in(client, officer, world.county)
-    assert client.get(f"/submissions/{first.pk}/").status_code == 403
+    assert client.get(f"/submissions/{first.public_id}/").status_code == 403
     page = client.get(f"/evaluations/{seat.pk}/").content.decode()
     assert "Record my declaration" in page
     # Declares an interest: still nothing until the lead decides.
@@ -70,7 +70,7 @@ def test_evaluators_declare_before_seeing_any_bid_and_the_lead_decides_on_confli
         evaluator=seat, decision="mitigate", mitigation="Does not score Age UK's social value alone", by=lead
     )
     assert ScoreSheet._base_manager.filter(evaluator=seat).count() == 2
-    assert client.get(f"/submissions/{first.pk}/").status_code == 200
+    assert client.get(f"/submissions/{first.public_id}/").status_code == 200
     record = selectors.conflicts_record(tender)
     assert record == [
         {
@@ -93,7 +93,7 @@ def test_an_excluded_evaluator_loses_access_and_their_sheets(world, closed, lead
     services.conflict_decide(evaluator=seat, decision="exclude", by=lead)
     assert not permissions.may_evaluate(tender, user)
     sign_in(client, user, world.district)
-    assert client.get(f"/submissions/{first.pk}/").status_code in (403, 404)
+    assert client.get(f"/submissions/{first.public_id}/").status_code in (403, 404)
     with pytest.raises(DomainError, match="excluded"):
         services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.district))
     assert selectors.conflicts_record(tender)[0]["action"] == "Excluded from the evaluation"
@@ -139,7 +139,7 @@ def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, cl
     # Another evaluator (or colleague) cannot open the sheet.
     client.logout()
     sign_in(client, users[1], world.district)
-    assert client.get(f"/scoresheets/{sheet.pk}/").status_code == 404
+    assert client.get(f"/scoresheets/{sheet.public_id}/").status_code == 404
     with pytest.raises(PermissionDenied):
         services.scores_save(
             sheet=sheet, scores={q.pk: {"score": 1, "justification": "x"}}, by=acting(users[1], world.district)
@@ -273,9 +273,9 @@ def test_letters_standstill_and_the_contract(world, client):
         with pytest.raises(DomainError, match="standstill period ends at the end of Wednesday 6 January 2027"):
             services.contract_sign(line=line, signed_on=dt.date(2027, 1, 6), by=lead)
         sign_in(client, user, org)
-        letter_page = client.get(f"/bids/{loser.pk}/letter/").content.decode()
+        letter_page = client.get(f"/bids/{loser.public_id}/letter/").content.decode()
         assert "Wednesday 6 January 2027" in letter_page
-        pdf = client.get(f"/bids/{loser.pk}/letter/?format=pdf")
+        pdf = client.get(f"/bids/{loser.public_id}/letter/?format=pdf")
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     with time_machine.travel(dt.datetime(2027, 1, 7, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
         contract = services.contract_sign(line=line, signed_on=dt.date(2027, 1, 7), by=lead)
@@ -344,6 +344,6 @@ def test_scores_api_for_evaluators(world, closed, lead, client):
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
-    assert Score._base_manager.get(sheet_id=sheet["id"], question=q).score == 3
+    assert Score._base_manager.get(sheet__public_id=sheet["id"], question=q).score == 3
     assert client.post(f"/api/v1/scoresheets/{sheet['id']}/submit/").status_code == 400
     assert Evaluator._base_manager.get(pk=seat.pk).is_cleared

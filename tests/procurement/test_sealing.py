@@ -147,16 +147,16 @@ def test_pages_reveal_nothing_before_the_deadline(world, sealed, client):
         assert name not in text, f"{url} names the bidder before the deadline"
     status, text = page_text(client, f"/tenders/{tender.pk}/")
     assert "Sealed until the deadline" in text
-    assert client.get(f"/submissions/{bid.pk}/").status_code == 404
-    assert client.get(f"/bid-files/{attachment.pk}/").status_code == 404
+    assert client.get(f"/submissions/{bid.public_id}/").status_code == 404
+    assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 404
     # Refused by role before any lookup: the same answer for any number, so nothing is revealed.
-    assert client.get(f"/bids/{bid.pk}/").status_code == 403
-    assert client.get(f"/bids/{bid.pk}/receipt/").status_code == 403
+    assert client.get(f"/bids/{bid.public_id}/").status_code == 403
+    assert client.get(f"/bids/{bid.public_id}/receipt/").status_code == 403
     # The panel member too.
     client.logout()
     sign_in(client, panel_user, world.county)
-    assert client.get(f"/submissions/{bid.pk}/").status_code == 404
-    assert client.get(f"/bid-files/{attachment.pk}/").status_code == 404
+    assert client.get(f"/submissions/{bid.public_id}/").status_code == 404
+    assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 404
     status, text = page_text(client, "/evaluations/")
     assert name not in text
 
@@ -167,22 +167,22 @@ def test_pages_open_for_the_lead_and_cleared_panel_after_the_deadline(world, sea
         sign_in(client, world.lead_commissioner, world.county)
         status, text = page_text(client, f"/tenders/{tender.pk}/bids/")
         assert status == 200 and world.provider.name in text
-        assert client.get(f"/submissions/{bid.pk}/").status_code == 200
-        assert client.get(f"/bid-files/{attachment.pk}/").status_code == 200
+        assert client.get(f"/submissions/{bid.public_id}/").status_code == 200
+        assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 200
         status, text = page_text(client, f"/tenders/{tender.pk}/")
         assert "1 received" in text
         client.logout()
         sign_in(client, panel_user, world.county)
-        assert client.get(f"/submissions/{bid.pk}/").status_code == 200
-        assert client.get(f"/bid-files/{attachment.pk}/").status_code == 200
+        assert client.get(f"/submissions/{bid.public_id}/").status_code == 200
+        assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 200
         # A colleague of the lead without the commissioner role, and a partner, still cannot read it.
         client.logout()
         sign_in(client, world.member(world.county, Role.VIEWER), world.county)
-        assert client.get(f"/submissions/{bid.pk}/").status_code == 403
+        assert client.get(f"/submissions/{bid.public_id}/").status_code == 403
         client.logout()
         sign_in(client, world.member(world.district, Role.COMMISSIONER), world.district)
-        assert client.get(f"/submissions/{bid.pk}/").status_code == 404
-        assert client.get(f"/bid-files/{attachment.pk}/").status_code == 404
+        assert client.get(f"/submissions/{bid.public_id}/").status_code == 404
+        assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 404
 
 
 def test_an_uncleared_evaluator_cannot_read_bids_even_after_the_deadline(world, sealed, client):
@@ -191,34 +191,34 @@ def test_an_uncleared_evaluator_cannot_read_bids_even_after_the_deadline(world, 
     add_to_panel(tender, lead_of(world), pending)
     with time_machine.travel(tender.submission_deadline + ONE, tick=False):
         sign_in(client, pending, world.county)
-        assert client.get(f"/submissions/{bid.pk}/").status_code == 403
-        assert client.get(f"/bid-files/{attachment.pk}/").status_code == 403
+        assert client.get(f"/submissions/{bid.public_id}/").status_code == 403
+        assert client.get(f"/bid-files/{attachment.public_id}/").status_code == 403
 
 
 def test_the_api_is_sealed(world, sealed, client):
     tender, bid, _attachment, _ = sealed
     sign_in(client, world.lead_commissioner, world.county)
     assert client.get("/api/v1/bids/").json()["count"] == 0
-    assert client.get(f"/api/v1/bids/{bid.pk}/").status_code == 404
+    assert client.get(f"/api/v1/bids/{bid.public_id}/").status_code == 404
     assert client.get(f"/api/v1/bids/?tender={tender.pk}").json()["count"] == 0
     assert client.get(f"/api/v1/tenders/{tender.pk}/").json()["bids_received"] is None
     assert world.provider.name not in client.get("/api/v1/audit-events/?page_size=200").content.decode()
     client.logout()
     assert client.get(f"/api/v1/tenders/{tender.pk}/").json()["bids_received"] is None
     sign_in(client, world.bidder, world.provider)
-    mine = client.get(f"/api/v1/bids/{bid.pk}/").json()
+    mine = client.get(f"/api/v1/bids/{bid.public_id}/").json()
     assert mine["submitted"]["sha256"] == bid.current_version.sha256
     with time_machine.travel(tender.submission_deadline + ONE, tick=False):
         client.logout()
         sign_in(client, world.lead_commissioner, world.county)
         listed = client.get(f"/api/v1/bids/?tender={tender.pk}").json()
         assert listed["count"] == 1
-        detail = client.get(f"/api/v1/bids/{bid.pk}/").json()
+        detail = client.get(f"/api/v1/bids/{bid.public_id}/").json()
         assert detail["content"]["bidder"]["name"] == world.provider.name
         assert client.get(f"/api/v1/tenders/{tender.pk}/").json()["bids_received"] == 1
         client.logout()
         sign_in(client, world.outsider, world.other_council)
-        assert client.get(f"/api/v1/bids/{bid.pk}/").status_code == 404
+        assert client.get(f"/api/v1/bids/{bid.public_id}/").status_code == 404
 
 
 def test_the_admin_never_shows_bids():
@@ -284,8 +284,8 @@ def test_whether_a_provider_has_bid_is_hidden_from_other_providers(world, sealed
     tender, bid, *_ = sealed
     other, user = provider(world, "Another Charity")
     sign_in(client, user, other)
-    assert client.get(f"/bids/{bid.pk}/").status_code == 404
-    assert client.get(f"/api/v1/bids/{bid.pk}/").status_code == 404
+    assert client.get(f"/bids/{bid.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/bids/{bid.public_id}/").status_code == 404
     _status, text = page_text(client, f"/opportunities/{tender.pk}/")
     assert world.provider.name not in text
 

@@ -3,7 +3,8 @@
 - ``tender_id``: a draft tender the county leads (unpublished, so another organisation gets a 404).
 - ``opportunity_id`` / ``tender_document_id``: a published opportunity and its document (public).
 - ``bid_id`` / ``attachment_id`` / ``bid_partner_id`` / ``profile_document_id``: the provider's own (its bidder).
-- ``submission_id``: a received bid after the deadline, read by the lead commissioner.
+  Bids, their files and partners, and score sheets are addressed by their random ``public_id`` (a UUID).
+- ``submission_id``: a received bid (its public id) after the deadline, read by the lead commissioner.
 - ``clarification_id``: an unanswered question on a published tender (the lead answers it).
 - ``evaluator_id`` / ``scoresheet_id``: a panel seat and score sheet of the county's evaluator.
 - ``contract_id`` / ``contract_document_id``: the signed Lichfield contract (the lead's).
@@ -93,21 +94,21 @@ KWARGS = {
     "tender_id": lambda w: Target(_draft(w).pk, w.county),
     "opportunity_id": lambda w: Target(_published(w).pk, None),
     "tender_document_id": lambda w: Target(TenderDocument.objects.get(tender=_published(w)).pk, None),
-    "bid_id": lambda w: Target(_bid(w).pk, w.provider, user=w.bidder),
+    "bid_id": lambda w: Target(_bid(w).public_id, w.provider, user=w.bidder),
     "attachment_id": lambda w: Target(
-        BidAttachment.objects.filter(bid=_bid(w), from_profile__isnull=True).first().pk,
+        BidAttachment.objects.filter(bid=_bid(w), from_profile__isnull=True).first().public_id,
         w.provider,
         user=w.bidder,  # type: ignore[union-attr]
     ),
-    "bid_partner_id": lambda w: Target(BidPartner.objects.get(bid=_bid(w)).pk, w.provider, user=w.bidder),
+    "bid_partner_id": lambda w: Target(BidPartner.objects.get(bid=_bid(w)).public_id, w.provider, user=w.bidder),
     "profile_document_id": lambda w: (
         _bid(w),
         Target(ProfileDocument.objects.get(organisation=w.provider).pk, w.provider, user=w.bidder),
     )[1],
     "clarification_id": lambda w: Target(_clarification(w).pk, w.county, user=w.lead_commissioner),
-    "submission_id": lambda w: Target(_flow(w).bids[0].pk, w.county, user=w.lead_commissioner),
+    "submission_id": lambda w: Target(_flow(w).bids[0].public_id, w.county, user=w.lead_commissioner),
     "evaluator_id": lambda w: Target(_county_evaluator(w).pk, w.county, user=_county_evaluator(w).user),
-    "scoresheet_id": lambda w: Target(_sheet(w).pk, w.county, user=_county_evaluator(w).user),
+    "scoresheet_id": lambda w: Target(_sheet(w).public_id, w.county, user=_county_evaluator(w).user),
     "signed_contract_id": lambda w: Target(_flow(w).contract.pk, w.county, user=w.lead_commissioner),  # type: ignore[union-attr]
     "contract_document_id": lambda w: Target(
         ContractDocument.objects.get(contract=_flow(w).contract).pk, w.county, user=w.lead_commissioner
@@ -116,9 +117,9 @@ KWARGS = {
 
 API_OBJECTS = {
     Tender: lambda w: Target(_published(w).pk, None),
-    Bid: lambda w: Target(_bid(w).pk, w.provider, user=w.bidder),
+    Bid: lambda w: Target(_bid(w).public_id, w.provider, user=w.bidder),
     Clarification: lambda w: Target(_clarification(w).pk, w.county, user=w.lead_commissioner),
-    ScoreSheet: lambda w: Target(_sheet(w).pk, w.county, user=_county_evaluator(w).user),
+    ScoreSheet: lambda w: Target(_sheet(w).public_id, w.county, user=_county_evaluator(w).user),
     Evaluator: lambda w: Target(_county_evaluator(w).pk, w.county, user=_county_evaluator(w).user),
     AwardRecommendation: lambda w: Target(_flow(w).recommendation.pk, w.county, user=w.lead_commissioner),
     Contract: lambda w: Target(_flow(w).contract.pk, w.county, user=w.lead_commissioner),  # type: ignore[union-attr]
