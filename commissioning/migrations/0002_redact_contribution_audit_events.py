@@ -61,7 +61,7 @@ def redact_contribution_events(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("commissioning", "0001_initial"),
-        ("core", "0004_audit_restricted_payload"),
+        ("core", "0005_audit_restricted_payload"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
