@@ -226,3 +226,43 @@ def test_admin_is_for_platform_staff_only(world: World, client):
         assert response.status_code == 302 and "/admin/login/" in response["Location"], route.name
         checked += 1
     assert checked >= 10
+
+
+def half_sign_in(client, user, organisation) -> Any:
+    """The password step done, the two-factor code not yet given."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session["acting_organisation_id"] = organisation.pk
+    session.save()
+    return client
+
+
+TWO_FACTOR_STEPS = {"two-factor-verify", "two-factor-setup", "logout"}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_half_signed_in_session_is_anonymous_everywhere(route: Route, world: World, client):
+    """Alex gave a password but not yet the code: every route answers exactly as for anonymous (public pages as
+    the public sees them, member pages send Alex to the code step, the API says 401)."""
+    if route.name in TWO_FACTOR_STEPS:
+        return  # the steps that finish signing in: the only pages a half-signed-in person uses as themselves
+    public, _roles, _write_roles = declared(route)
+    kwargs, _owner = resolve_kwargs(route, world)
+    url = reverse(route.name, kwargs={k: v for k, v in kwargs.items() if k in route.kwarg_names})
+    anonymous = _call(client, route, url)
+
+    half_sign_in(client, world.lead_commissioner, world.county)
+    response = _call(client, route, url)
+    assert response.status_code != 500
+    if public:
+        assert response.status_code == anonymous.status_code, (
+            f"public {route.name}: half-signed-in got {response.status_code}, anonymous {anonymous.status_code}"
+        )
+        if anonymous.status_code in (301, 302):
+            assert response["Location"] == anonymous["Location"], route.name
+    elif is_api(route):
+        assert response.status_code == 401, f"{route.name}: half-signed-in got {response.status_code}, expected 401"
+    else:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor-verify")), (
+            f"{route.name}: half-signed-in got {response.status_code}, expected the two-factor step"
+        )
