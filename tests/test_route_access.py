@@ -145,6 +145,25 @@ def _ok(status: int) -> bool:
     return status < 400 or status in (400, 405)
 
 
+CSP_REQUIRED = (
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+)
+
+
+def assert_csp(route: Route, response: Any) -> None:
+    """Every HTML page carries the strict Content-Security-Policy: no inline script, never framed."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    policy = response.get("Content-Security-Policy", "")
+    assert all(d in policy for d in CSP_REQUIRED), f"{route.name}: Content-Security-Policy is {policy!r}"
+    script_src = next((d for d in policy.split(";") if d.strip().startswith("script-src")), "")
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src, f"{route.name}: {script_src}"
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_route_access(route: Route, world: World, client, django_user_model):
     public, roles, write_roles = declared(route)
@@ -197,6 +216,7 @@ def test_route_access(route: Route, world: World, client, django_user_model):
     sign_in(client, right, owner_org)
     response = _call(client, route, url)
     assert _ok(response.status_code), f"{route.name}: the right persona got {response.status_code}"
+    assert_csp(route, response)
 
 
 def test_admin_is_for_platform_staff_only(world: World, client):
@@ -251,9 +271,11 @@ def test_a_half_signed_in_session_is_anonymous_everywhere(route: Route, world: W
     url = reverse(route.name, kwargs={k: v for k, v in kwargs.items() if k in route.kwarg_names})
     anonymous = _call(client, route, url)
 
+    assert_csp(route, anonymous)
     half_sign_in(client, world.lead_commissioner, world.county)
     response = _call(client, route, url)
     assert response.status_code != 500
+    assert_csp(route, response)
     if public:
         assert response.status_code == anonymous.status_code, (
             f"public {route.name}: half-signed-in got {response.status_code}, anonymous {anonymous.status_code}"
