@@ -20,9 +20,15 @@ class SchemaView(PublicView, SpectacularAPIView):
 
 
 @method_decorator(
-    # Redoc injects its own <style> elements and searches in a blob: worker: styles are relaxed on this page only;
-    # scripts stay 'self' (templates/drf_spectacular/redoc.html has no inline script).
-    csp_replace({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}),
+    # Redoc injects its own <style> elements, searches in a blob: worker and shows Redocly's logo: relaxed on this
+    # page only; scripts stay 'self' (templates/drf_spectacular/redoc.html has no inline script).
+    csp_replace(
+        {
+            "style-src": ["'self'", "'unsafe-inline'"],
+            "worker-src": ["'self'", "blob:"],
+            "img-src": ["'self'", "data:", "https://cdn.redoc.ly"],
+        }
+    ),
     name="dispatch",
 )
 class DocsView(PublicView, SpectacularRedocView):
