@@ -6,10 +6,12 @@ Configuration comes from the environment (12-factor). With no DATABASE_URL or RE
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "core",
     "partners",
     "commissioning",
@@ -65,12 +68,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "partners.staff_session.StaffSessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -188,9 +193,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Jointly <no-re
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
+STAFF_SESSION_IDLE_SECONDS = 20 * 60  # platform staff (admin access): signed out after 20 idle minutes
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline script
+# anywhere (behaviour lives in static/js), the few <style> blocks carry the per-request nonce; never framed.
+# The API docs page (Redoc) relaxes styles only, in its own view (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
@@ -225,7 +249,7 @@ JOINTLY_EMAIL_CLAIM_TIMEOUT = int(os.environ.get("JOINTLY_EMAIL_CLAIM_TIMEOUT", 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api_permissions.HasRequiredRole"],
@@ -239,11 +263,20 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Personal API tokens (django-rest-knox): only a SHA-512 digest is stored; each expires; "jly_" marks a secret
+# so secret scanners can spot a leaked one. Created only by their owner (partners.tokens), revoked in the admin.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=90),
+    "TOKEN_PREFIX": "jly_",
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jointly API",
     "DESCRIPTION": (
         "Joint commissioning for UK public-sector partners and third-sector providers. "
-        "Authenticate with `Authorization: Token <key>`; choose which organisation you act for with the "
+        "Authenticate with `Authorization: Token <key>` (a personal token from *Your API token*; it expires after "
+        "90 days and is stored only as a digest); choose which organisation you act for with the "
         "`X-Jointly-Organisation: <id>` header (default: your last chosen organisation)."
     ),
     "VERSION": "1",

@@ -47,7 +47,7 @@ def stacked_bar_chart(
     bar_w = min(band * 0.6, 80)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" '
-        f'viewBox="0 0 {width} {total_height}" width="100%" style="max-width:{width}px" class="jointly-chart" font-family="Arial, Helvetica, sans-serif">',
+        f'viewBox="0 0 {width} {total_height}" width="{width}" class="jointly-chart" font-family="Arial, Helvetica, sans-serif">',
         f'<title id="chart-title">{escape(title)}</title>',
     ]
     for step in range(5):
@@ -184,7 +184,7 @@ def line_chart(
     safe_id = escape(chart_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{safe_id}-title" '
-        f'viewBox="0 0 {width} {total_height}" width="100%" style="max-width:{width}px" class="jointly-chart" font-family="Arial, Helvetica, sans-serif">',
+        f'viewBox="0 0 {width} {total_height}" width="{width}" class="jointly-chart" font-family="Arial, Helvetica, sans-serif">',
         f'<title id="{safe_id}-title">{escape(title)}</title>',
     ]
     for step in range(5):

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from core import tenancy
+from partners import twofactor
 from partners.models import PUBLIC_SECTOR_ROLES, Membership, Organisation, Role
 
 SESSION_KEY = "acting_organisation_id"
@@ -91,7 +92,14 @@ class ActingOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        acting = resolve_acting(request, getattr(request, "user", None))
+        user = getattr(request, "user", None)
+        acting = resolve_acting(request, user)
+        if twofactor.is_half_signed_in(user, acting) and not twofactor.is_two_factor_step(request):
+            # Password given, code not yet: anonymous for every page, public ones included, so a public page
+            # cannot read anything as this person's organisation (TwoFactorRequiredMiddleware redirects the rest).
+            request.user = twofactor.anonymous()
+            setattr(request, twofactor.HALF_SIGNED_IN, True)
+            acting = ANONYMOUS
         request.acting = acting  # type: ignore[attr-defined]
         with tenancy.scope(organisation=acting.organisation):
             return self.get_response(request)

@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from core import dashboard
 from core.errors import DomainError
@@ -30,7 +29,7 @@ from core.views import (
     apply_domain_error,
     form_invalid_response,
 )
-from partners import selectors, services
+from partners import selectors, services, tokens
 from partners.acting import SESSION_KEY, acting_roles_choices
 from partners.forms import (
     InvitationAcceptForm,
@@ -564,17 +563,24 @@ class AuditTrailView(MemberTemplateView):
 
 
 class ApiTokenView(MemberTemplateView):
+    """Your own API token: created here and shown once; only a digest is stored (partners.tokens)."""
+
     template_name = "partners/api_token.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        token = Token.objects.filter(user=self.request.user).first()
-        return super().get_context_data(token=token, **kwargs)
+        kwargs.setdefault("tokens", tokens.tokens_of(self.request.user))
+        return super().get_context_data(**kwargs)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
-        messages.success(request, "A new API token was created. The old one no longer works")
-        return self.render_to_response(self.get_context_data(token=token, fresh=True))
+        if request.POST.get("action") == "revoke":
+            revoked = tokens.api_token_revoke_all(by=self.acting)
+            messages.success(request, "Your API tokens were revoked" if revoked else "You had no API token")
+            return redirect("api-token")
+        instance, secret = tokens.api_token_create(by=self.acting)
+        messages.success(request, "A new API token was created. Any older one no longer works")
+        response = self.render_to_response(self.get_context_data(secret=secret, fresh=instance))
+        response["Cache-Control"] = "no-store"  # the secret is in this page: never keep it in a cache
+        return response
 
 
 class AccessibilityView(PublicTemplateView):

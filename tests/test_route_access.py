@@ -145,6 +145,25 @@ def _ok(status: int) -> bool:
     return status < 400 or status in (400, 405)
 
 
+CSP_REQUIRED = (
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+)
+
+
+def assert_csp(route: Route, response: Any) -> None:
+    """Every HTML page carries the strict Content-Security-Policy: no inline script, never framed."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    policy = response.get("Content-Security-Policy", "")
+    assert all(d in policy for d in CSP_REQUIRED), f"{route.name}: Content-Security-Policy is {policy!r}"
+    script_src = next((d for d in policy.split(";") if d.strip().startswith("script-src")), "")
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src, f"{route.name}: {script_src}"
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_route_access(route: Route, world: World, client, django_user_model):
     public, roles, write_roles = declared(route)
@@ -197,6 +216,7 @@ def test_route_access(route: Route, world: World, client, django_user_model):
     sign_in(client, right, owner_org)
     response = _call(client, route, url)
     assert _ok(response.status_code), f"{route.name}: the right persona got {response.status_code}"
+    assert_csp(route, response)
 
 
 def test_admin_is_for_platform_staff_only(world: World, client):
@@ -226,3 +246,45 @@ def test_admin_is_for_platform_staff_only(world: World, client):
         assert response.status_code == 302 and "/admin/login/" in response["Location"], route.name
         checked += 1
     assert checked >= 10
+
+
+def half_sign_in(client, user, organisation) -> Any:
+    """The password step done, the two-factor code not yet given."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session["acting_organisation_id"] = organisation.pk
+    session.save()
+    return client
+
+
+TWO_FACTOR_STEPS = {"two-factor-verify", "two-factor-setup", "logout"}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_half_signed_in_session_is_anonymous_everywhere(route: Route, world: World, client):
+    """Alex gave a password but not yet the code: every route answers exactly as for anonymous (public pages as
+    the public sees them, member pages send Alex to the code step, the API says 401)."""
+    if route.name in TWO_FACTOR_STEPS:
+        return  # the steps that finish signing in: the only pages a half-signed-in person uses as themselves
+    public, _roles, _write_roles = declared(route)
+    kwargs, _owner = resolve_kwargs(route, world)
+    url = reverse(route.name, kwargs={k: v for k, v in kwargs.items() if k in route.kwarg_names})
+    anonymous = _call(client, route, url)
+
+    assert_csp(route, anonymous)
+    half_sign_in(client, world.lead_commissioner, world.county)
+    response = _call(client, route, url)
+    assert response.status_code != 500
+    assert_csp(route, response)
+    if public:
+        assert response.status_code == anonymous.status_code, (
+            f"public {route.name}: half-signed-in got {response.status_code}, anonymous {anonymous.status_code}"
+        )
+        if anonymous.status_code in (301, 302):
+            assert response["Location"] == anonymous["Location"], route.name
+    elif is_api(route):
+        assert response.status_code == 401, f"{route.name}: half-signed-in got {response.status_code}, expected 401"
+    else:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor-verify")), (
+            f"{route.name}: half-signed-in got {response.status_code}, expected the two-factor step"
+        )

@@ -42,6 +42,36 @@ def _chromium() -> str:
 
 pytestmark = pytest.mark.browser
 
+# Content-Security-Policy violations seen in any page of any context during the current test (see _watch_csp).
+CSP_VIOLATIONS: list[str] = []
+_REPORT_CSP = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+    " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _watch_csp(context) -> None:
+    """Every page reports what the Content-Security-Policy blocked (the event, and Chromium's own console line)."""
+    context.add_init_script(_REPORT_CSP)  # Playwright's init scripts are not subject to the page's CSP
+
+    def on_console(message) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            CSP_VIOLATIONS.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    """A journey that makes the browser block anything under the Content-Security-Policy fails."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
 
 @pytest.fixture(scope="session")
 def _playwright() -> Iterator[object]:
@@ -54,6 +84,14 @@ def _playwright() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def _browser(_playwright) -> Iterator[object]:
     browser = _playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        _watch_csp(context)
+        return context
+
+    browser.new_context = watched_context  # every journey's contexts, including those a test makes itself
     yield browser
     browser.close()
 

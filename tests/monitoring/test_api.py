@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from monitoring.models import KpiReturn, ReturnStatus
@@ -15,8 +15,8 @@ from tests.factories.monitoring import debt_advice, pdf_upload
 
 def api(user, organisation) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_JOINTLY_ORGANISATION=str(organisation.pk))
+    _token, secret = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}", HTTP_X_JOINTLY_ORGANISATION=str(organisation.pk))
     return client
 
 

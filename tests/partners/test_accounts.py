@@ -179,10 +179,10 @@ def test_a_tampered_session_organisation_falls_back_to_one_of_yours(client, worl
 
 
 def test_api_refuses_an_organisation_header_you_do_not_belong_to(client, world):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=world.lead_commissioner)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, secret = AuthToken.objects.create(user=world.lead_commissioner)
+    auth = {"HTTP_AUTHORIZATION": f"Token {secret}"}
     assert client.get("/api/v1/me/", **auth).json()["acting_organisation"]["id"] == world.county.pk
     response = client.get("/api/v1/memberships/", HTTP_X_JOINTLY_ORGANISATION=str(world.other_council.pk), **auth)
     assert response.status_code == 403
