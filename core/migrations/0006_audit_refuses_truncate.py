@@ -29,6 +29,6 @@ DROP FUNCTION IF EXISTS jointly_refuse_audit_truncate();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_audit_append_only")]
+    dependencies = [("core", "0005_audit_restricted_payload")]
 
     operations = [migrations.RunSQL(REFUSE_TRUNCATE, REVERSE)]
