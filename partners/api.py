@@ -10,17 +10,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantAPIView, TenantReadOnlyViewSet
+from core.api_fields import BoundedSerializerMixin
 from core.models import AuditEvent, Notification
 from partners.models import Membership, Organisation, Partnership, PartnershipMember
 
 
-class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+class OrganisationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "sector", "charity_number", "company_number", "area", "website"]
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Membership]):
     user_name = serializers.CharField(source="user.full_name")
     user_email = serializers.EmailField(source="user.email")
 
@@ -29,7 +30,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         fields = ["id", "organisation", "user_name", "user_email", "roles", "job_title", "is_active"]
 
 
-class PartnershipMemberSerializer(serializers.ModelSerializer[PartnershipMember]):
+class PartnershipMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[PartnershipMember]):
     organisation_name = serializers.CharField(source="organisation.name")
 
     class Meta:
@@ -37,7 +38,7 @@ class PartnershipMemberSerializer(serializers.ModelSerializer[PartnershipMember]
         fields = ["organisation", "organisation_name", "status", "joined_at"]
 
 
-class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
+class PartnershipSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Partnership]):
     members = PartnershipMemberSerializer(source="memberships", many=True)
 
     class Meta:
@@ -45,7 +46,7 @@ class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
         fields = ["id", "name", "description", "accountable_body", "members", "created_at"]
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AuditEvent]):
     object_type = serializers.CharField(source="content_type.model")
 
     class Meta:
@@ -67,13 +68,13 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         ]
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
+class NotificationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "subject", "body", "url", "created_at", "read_at"]
 
 
-class MeSerializer(serializers.Serializer[Any]):
+class MeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     acting_organisation = OrganisationSerializer(allow_null=True)
@@ -181,7 +182,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore
         return self.model.objects.all()
 
 
-class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
+class BoardMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[BoardMember]):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -199,14 +200,14 @@ class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
         ]
 
 
-class QuorumRuleSerializer(serializers.Serializer[Any]):
+class QuorumRuleSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     min_members = serializers.IntegerField()
     min_share = serializers.DecimalField(max_digits=5, decimal_places=2)
     required_organisations = OrganisationSerializer(many=True)
     text = serializers.CharField()
 
 
-class BoardSerializer(serializers.ModelSerializer[Board]):
+class BoardSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Board]):
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
     members = serializers.SerializerMethodField()
     quorum = serializers.SerializerMethodField()
@@ -344,19 +345,19 @@ class _BoardWriteViewSet(
         raise NotImplementedError
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Meeting]):
     class Meta:
         model = Meeting
         fields = ["id", "board", "starts_at", "location", "status", "acting_chair", "minutes", "minutes_recorded_at"]
 
 
-class MeetingCreateSerializer(serializers.Serializer[Any]):
+class MeetingCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     board = ScopedPrimaryKeyField(Board)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     transition = serializers.ChoiceField(choices=["publish_papers", "hold", "approve_minutes", "cancel"])
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -393,7 +394,7 @@ class MeetingViewSet(_BoardWriteViewSet):
         return Response(MeetingSerializer(meeting).data)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
+class AgendaItemSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = [
@@ -410,7 +411,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
         ]
 
 
-class AgendaItemCreateSerializer(serializers.Serializer[Any]):
+class AgendaItemCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices)
     title = serializers.CharField(allow_blank=True, required=False, default="")
@@ -418,7 +419,7 @@ class AgendaItemCreateSerializer(serializers.Serializer[Any]):
     subject_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class QuorumResultSerializer(serializers.Serializer[Any]):
+class QuorumResultSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     ok = serializers.BooleanField()
     failures = serializers.ListField(child=serializers.CharField(), help_text="Each condition that fails, in words")
     counted = serializers.ListField(child=serializers.CharField())
@@ -468,13 +469,13 @@ class AgendaItemViewSet(_BoardWriteViewSet):
         return Response(board_pack.subject_summary(item))
 
 
-class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+class AttendanceSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Attendance]):
     class Meta:
         model = Attendance
         fields = ["id", "meeting", "member", "status", "substituting_for", "recorded_at"]
 
 
-class AttendanceCreateSerializer(serializers.Serializer[Any]):
+class AttendanceCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
     member = ScopedPrimaryKeyField(BoardMember)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
@@ -497,7 +498,7 @@ class AttendanceViewSet(_BoardWriteViewSet):
         return board_services.attendance_record(meeting=data["meeting"], entries=[entry], by=self.acting)[0]
 
 
-class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
+class DeclarationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Declaration]):
     member_name = serializers.CharField(source="member.person.full_name", read_only=True)
 
     class Meta:
@@ -505,7 +506,7 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
         fields = ["id", "item", "member", "member_name", "has_interest", "interest", "declared_at"]
 
 
-class DeclarationCreateSerializer(serializers.Serializer[Any]):
+class DeclarationCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     member = ScopedPrimaryKeyField(
         BoardMember,
@@ -539,13 +540,13 @@ class DeclarationViewSet(_BoardWriteViewSet):
         )
 
 
-class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
+class ExclusionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Exclusion]):
     class Meta:
         model = Exclusion
         fields = ["id", "item", "member", "chair", "reason", "created_at"]
 
 
-class ExclusionCreateSerializer(serializers.Serializer[Any]):
+class ExclusionCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     member = ScopedPrimaryKeyField(BoardMember)
     reason = serializers.CharField()
@@ -568,7 +569,7 @@ class ExclusionViewSet(_BoardWriteViewSet):
         )
 
 
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
+class DecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Decision]):
     class Meta:
         model = Decision
         fields = [
@@ -592,7 +593,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         ]
 
 
-class DecisionCreateSerializer(serializers.Serializer[Any]):
+class DecisionCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     method = serializers.ChoiceField(choices=Decision.Method.choices, default=Decision.Method.CONSENSUS)
@@ -623,7 +624,7 @@ class DecisionViewSet(_BoardWriteViewSet):
         return board_services.decision_record(by=self.acting, **data)
 
 
-class BoardPackSerializer(serializers.ModelSerializer[BoardPack]):
+class BoardPackSerializer(BoundedSerializerMixin, serializers.ModelSerializer[BoardPack]):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -646,7 +647,7 @@ class BoardPackSerializer(serializers.ModelSerializer[BoardPack]):
         return reverse("meeting-pack-download", kwargs={"board_meeting_id": pack.meeting_id})
 
 
-class BoardPackCreateSerializer(serializers.Serializer[Any]):
+class BoardPackCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
 
 
