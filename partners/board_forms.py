@@ -39,6 +39,7 @@ class BoardForm(BoundedForm):
         label="Minimum share of full members present, in per cent",
         min_value=Decimal("0"),
         max_value=Decimal("100"),
+        max_digits=5,
         decimal_places=2,
         help_text="For example 51. Enter 0 for no minimum share",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}),
