@@ -95,4 +95,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     django_request = getattr(request, "_request", None)
     reference = log_server_error(django_request, exc)
     set_rollback()
-    return Response({"detail": "Sorry, there is a problem with Jointly. Try again later.", "reference": reference}, status=500)
+    return Response(
+        {"detail": "Sorry, there is a problem with Jointly. Try again later.", "reference": reference}, status=500
+    )

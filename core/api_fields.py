@@ -87,9 +87,7 @@ def bound_serializer_field(field: serializers.Field[Any, Any, Any, Any], *, mult
         bound_serializer_field(child, multiline=True if multiline is None else multiline)
     if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
         if multiline is None:
-            multiline = isinstance(field, MultiLineCharField) or (
-                field.style.get("base_template") == "textarea.html"
-            )
+            multiline = isinstance(field, MultiLineCharField) or (field.style.get("base_template") == "textarea.html")
         if field.max_length is None:
             field.max_length = MULTILINE_MAX_LENGTH if multiline else SINGLE_LINE_MAX_LENGTH
             field.validators.append(validators.MaxLengthValidator(field.max_length))
