@@ -34,9 +34,10 @@ EXAMPLES_PER_OPERATION = 5
 
 @pytest.fixture
 def fuzz_world(world: Any) -> dict[str, Any]:
-    open_tender = published_tender(world, title="Befriending service")  # open, with Ruth's draft bid
-    procurement_services.bid_start(tender=open_tender, by=bidder_of(world))
+    open_tender = published_tender(world, title="Befriending service")  # still open when the other is awarded
     flow = awarded(world)  # the commission's other tender: bids, evaluation, award, signed contract
+    # Ruth's newest bid (the first her list shows, so the one the examples use) is a draft she can still change
+    procurement_services.bid_start(tender=open_tender, by=bidder_of(world))
     with tenancy_disabled():
         people = {
             "lead": (Token.objects.get_or_create(user=world.lead_commissioner)[0].key, world.county.pk),
