@@ -42,6 +42,7 @@ from commissioning.models import (
 from commissioning.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
 from commissioning.workflows import COMMISSION_WORKFLOW
 from core.api import TenantAPIView, TenantModelViewSet
+from core.api_fields import BoundedSerializerMixin, MoneySerializerField
 from core.errors import DomainError, PermissionDenied
 from core.files import check_upload
 from core.money import financial_year_label
@@ -52,7 +53,7 @@ router = SimpleRouter(trailing_slash=True)
 
 def _money_field(**kwargs: Any) -> serializers.DecimalField:
     """Exact pounds and pence, rendered as strings ("23750.00")."""
-    return serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
+    return MoneySerializerField(max_digits=12, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
 def _figures(f: selectors.Figures) -> dict[str, str]:
@@ -94,7 +95,7 @@ def _by_provider(queryset: Any, name: str, value: str) -> Any:
 # --------------------------------------------------------------------------------------------------------------
 
 
-class ServiceAreaSerializer(serializers.ModelSerializer[ServiceArea]):
+class ServiceAreaSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ServiceArea]):
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
 
     class Meta:
@@ -182,7 +183,7 @@ class ServiceAreaViewSet(TenantModelViewSet):
         )
 
 
-class MappedContractSerializer(serializers.ModelSerializer[MappedContract]):
+class MappedContractSerializer(BoundedSerializerMixin, serializers.ModelSerializer[MappedContract]):
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     service_area_name = serializers.CharField(source="service_area.name", read_only=True)
     annual_value = _money_field(min_value=Decimal("0"))
@@ -255,7 +256,7 @@ class MappedContractViewSet(TenantModelViewSet):
         services.mapped_contract_delete(contract=instance, by=self.acting)
 
 
-class ContractImportSerializer(serializers.Serializer[Any]):
+class ContractImportSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     partnership = serializers.IntegerField()
     file = serializers.FileField()
 
@@ -291,7 +292,7 @@ class ContractImportView(TenantAPIView):
         )
 
 
-class EvidenceSerializer(serializers.ModelSerializer[EvidenceItem]):
+class EvidenceSerializer(BoundedSerializerMixin, serializers.ModelSerializer[EvidenceItem]):
     has_document = serializers.SerializerMethodField()
     document = serializers.FileField(write_only=True, required=False)
 
@@ -353,7 +354,7 @@ class EvidenceViewSet(TenantModelViewSet):
         )
 
 
-class OutcomeSerializer(serializers.ModelSerializer[Outcome]):
+class OutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Outcome]):
     class Meta:
         model = Outcome
         fields = ["id", "partnership", "kind", "title", "description", "position"]
@@ -389,7 +390,7 @@ class OutcomeViewSet(TenantModelViewSet):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class ParticipationSerializer(serializers.ModelSerializer[Participation]):
+class ParticipationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Participation]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -405,13 +406,13 @@ class ParticipationSerializer(serializers.ModelSerializer[Participation]):
         ]
 
 
-class AgreementSummarySerializer(serializers.ModelSerializer[PartnershipAgreement]):
+class AgreementSummarySerializer(BoundedSerializerMixin, serializers.ModelSerializer[PartnershipAgreement]):
     class Meta:
         model = PartnershipAgreement
         fields = ["id", "organisation", "scopes", "signatory_name", "signed_on", "valid_from", "valid_until"]
 
 
-class CommissionSerializer(serializers.ModelSerializer[JointCommission]):
+class CommissionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[JointCommission]):
     participations = ParticipationSerializer(many=True, read_only=True)
     agreements = AgreementSummarySerializer(many=True, read_only=True)
     lead_name = serializers.CharField(source="lead.name", read_only=True)
@@ -458,28 +459,28 @@ class CommissionSerializer(serializers.ModelSerializer[JointCommission]):
         return [financial_year_label(y) for y in obj.financial_years]
 
 
-class ModelChoiceSerializer(serializers.Serializer[Any]):
+class ModelChoiceSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     model = serializers.ChoiceField(choices=CommissioningModel.choices)
     reason = serializers.CharField()
 
 
-class InviteSerializer(serializers.Serializer[Any]):
+class InviteSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     organisations = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
 @extend_schema_serializer(component_name="CommissionInvitationAnswer")
-class RespondSerializer(serializers.Serializer[Any]):
+class RespondSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     accept = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 @extend_schema_serializer(component_name="CommissionTransition")
-class TransitionSerializer(serializers.Serializer[Any]):
+class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     name = serializers.ChoiceField(choices=sorted(COMMISSION_WORKFLOW.transitions))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TimetableSerializer(serializers.Serializer[Any]):
+class TimetableSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     begins_on = serializers.DateField(required=False)
 
 
@@ -661,7 +662,7 @@ class CommissionViewSet(TenantModelViewSet):
         return Response({"model": suggestion.model, "label": suggestion.label, "reason": suggestion.reason})
 
 
-class ContributionSerializer(serializers.ModelSerializer[Contribution]):
+class ContributionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Contribution]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     financial_year_label = serializers.CharField(source="year_label", read_only=True)
     amount = _money_field(min_value=Decimal("0"))
@@ -687,7 +688,7 @@ class ContributionSerializer(serializers.ModelSerializer[Contribution]):
         validators: list[Any] = []  # one row per partner and year: recording again changes the indicative figure
 
 
-class TransferSerializer(serializers.Serializer[Any]):
+class TransferSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     transferred_on = serializers.DateField()
     reference = serializers.CharField(max_length=100)
 
@@ -754,7 +755,7 @@ class ContributionViewSet(TenantModelViewSet):
         return Response(ContributionSerializer(contribution).data)
 
 
-class AgreementSerializer(serializers.ModelSerializer[PartnershipAgreement]):
+class AgreementSerializer(BoundedSerializerMixin, serializers.ModelSerializer[PartnershipAgreement]):
     document = serializers.FileField(write_only=True)
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=DelegationScope.choices))
 
@@ -825,7 +826,7 @@ class AgreementViewSet(TenantModelViewSet):
         return serve(agreement.document, filename=agreement.original_filename)
 
 
-class StageSerializer(serializers.ModelSerializer[Stage]):
+class StageSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Stage]):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True, default=None)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
 
@@ -970,7 +971,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("stages", StageViewSet, basename="stage")
 
 
-class SettingsSerializer(serializers.Serializer[Any]):
+class SettingsSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     framework_threshold = _money_field(min_value=Decimal("0"))
     reminder_days = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=365), allow_empty=True)
     alignment_window_days = serializers.IntegerField(min_value=1, max_value=1830)

@@ -8,7 +8,7 @@ from django import forms
 
 from commissioning.models import CommissioningModel, DelegationScope, Outcome, ServiceArea
 from core.files import PrivateFileFormField
-from core.forms import DateInput, MoneyField
+from core.forms import BoundedForm, DateInput, MoneyField
 from core.money import financial_year_label
 
 
@@ -30,14 +30,14 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
 YES_NO = [("yes", "Yes"), ("no", "No, it is ring-fenced")]
 
 
-class ServiceAreaForm(forms.Form):
+class ServiceAreaForm(BoundedForm):
     name = forms.CharField(label="Name", max_length=200, help_text="For example, Debt, benefits and consumer advice")
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class MappedContractForm(forms.Form):
+class MappedContractForm(BoundedForm):
     service_area = ServiceAreaChoiceField(label="Service area", queryset=None, empty_label="Choose a service area")
     provider_name = forms.CharField(label="Provider", max_length=200, help_text="The organisation you pay")
     title = forms.CharField(label="What it pays for (optional)", max_length=200, required=False)
@@ -68,14 +68,14 @@ class MappedContractForm(forms.Form):
         return data
 
 
-class ContractImportForm(forms.Form):
+class ContractImportForm(BoundedForm):
     file = PrivateFileFormField(
         label="Spreadsheet of your contracts and grants",
         allowed=("csv", "xlsx"),
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(BoundedForm):
     title = forms.CharField(label="Title", max_length=200)
     summary = forms.CharField(
         label="What it shows (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -103,7 +103,7 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(BoundedForm):
     kind = forms.ChoiceField(
         label="Is it an outcome or a principle?", choices=Outcome.Kind.choices, widget=forms.RadioSelect
     )
@@ -113,7 +113,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(BoundedForm):
     framework_threshold = MoneyField(
         label="Framework threshold",
         help_text="A single partner commissioning above this annual value follows the framework procedure",
@@ -147,7 +147,7 @@ class SettingsForm(forms.Form):
 TERM_CHOICES = [(n, f"{n} year{'s' if n > 1 else ''}") for n in range(1, 6)]
 
 
-class CommissionForm(forms.Form):
+class CommissionForm(BoundedForm):
     service_area = ServiceAreaChoiceField(label="Service area", queryset=None, empty_label="Choose a service area")
     title = forms.CharField(
         label="Title", max_length=200, help_text="For example, Support for older people to live independently"
@@ -164,7 +164,7 @@ class CommissionForm(forms.Form):
         self.fields["service_area"].queryset = areas  # type: ignore[attr-defined]
 
 
-class CommissionEditForm(forms.Form):
+class CommissionEditForm(BoundedForm):
     title = forms.CharField(label="Title", max_length=200)
     intended_outcomes = forms.CharField(label="Intended outcomes", widget=forms.Textarea(attrs={"rows": 4}))
     outcomes = forms.ModelMultipleChoiceField(
@@ -182,14 +182,14 @@ class CommissionEditForm(forms.Form):
         self.fields["outcomes"].queryset = outcomes  # type: ignore[attr-defined]
 
 
-class ModelForm(forms.Form):
+class ModelForm(BoundedForm):
     model = forms.ChoiceField(label="Commissioning model", choices=CommissioningModel.choices, widget=forms.RadioSelect)
     model_reason = forms.CharField(
         label="Why this model?", widget=forms.Textarea(attrs={"rows": 3}), help_text="Recorded with the decision"
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoundedForm):
     organisations = forms.ModelMultipleChoiceField(
         label="Partners to invite",
         queryset=None,
@@ -202,7 +202,7 @@ class InviteForm(forms.Form):
         self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
 
 
-class RespondForm(forms.Form):
+class RespondForm(BoundedForm):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=2000)
 
@@ -214,7 +214,7 @@ class SourceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.funder.name} — {what}: £{obj.annual_value:,.2f} a year, {obj.funding_source}{ring}"
 
 
-class ContributionsForm(forms.Form):
+class ContributionsForm(BoundedForm):
     organisation = forms.ModelChoiceField(label="Partner", queryset=None, empty_label="Choose a partner")
     annual_amount = MoneyField(label="Amount each year", help_text="In pounds and pence, for example 23750")
     years = forms.TypedMultipleChoiceField(
@@ -239,14 +239,14 @@ class ContributionsForm(forms.Form):
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
 
 
-class TransferForm(forms.Form):
+class TransferForm(BoundedForm):
     transferred_on = _date("Date of transfer")
     reference = forms.CharField(
         label="Transfer reference", max_length=100, help_text="For example, the payment or journal reference"
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(BoundedForm):
     scopes = forms.MultipleChoiceField(
         label="What your organisation delegates to the lead commissioner",
         choices=DelegationScope.choices,
@@ -262,14 +262,14 @@ class AgreementForm(forms.Form):
     document = PrivateFileFormField(label="The signed agreement", allowed=("pdf", "docx", "odt", "png", "jpg", "jpeg"))
 
 
-class TimetableForm(forms.Form):
+class TimetableForm(BoundedForm):
     begins_on = _date(
         "Start the timetable no earlier than",
         help_text="Usually today. The stages are fitted to end when the contract starts",
     )
 
 
-class StageForm(forms.Form):
+class StageForm(BoundedForm):
     name = forms.CharField(label="Stage", max_length=200)
     owner = forms.ModelChoiceField(label="Owner", queryset=None, required=False, empty_label="Nobody yet")
     planned_start = _date("Planned start")
@@ -285,7 +285,7 @@ class StageForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda m: f"{m.user.full_name} ({m.organisation.name})"  # type: ignore[attr-defined]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BoundedForm):
     name = forms.CharField(max_length=50)
     reason = forms.CharField(required=False, max_length=2000)
 

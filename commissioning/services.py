@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -57,6 +57,7 @@ from core.errors import DomainError, PermissionDenied
 from core.money import financial_year_label, format_gbp, money
 from core.notifications import notify
 from core.tenancy import tenancy_disabled
+from core.text import MULTILINE_MAX_LENGTH, text_problem
 from core.workflow import transition
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, Role, User
 
@@ -529,6 +530,9 @@ def _import_row(
         reasons.append(f"Can be aligned: {exc}")
     for name in ("provider_name", "title", "reference", "funding_source", "not_alignable_reason"):
         values[name] = tabular.text(fields.get(name))
+        problem = _cell_problem(name, values[name])
+        if problem:
+            reasons.append(problem)
     for field, messages in _contract_problems(values).items():
         if field in ("annual_value", "start_date", "end_date") and field not in values:
             continue  # the parser has already said what is wrong
@@ -536,15 +540,44 @@ def _import_row(
     return values, list(dict.fromkeys(reasons))
 
 
+_IMPORT_LABELS = {
+    "provider_name": "Provider",
+    "title": "Title",
+    "reference": "Reference",
+    "funding_source": "Funding source",
+    "not_alignable_reason": "Why not",
+}
+
+
+def _cell_problem(name: str, value: str) -> str | None:
+    """A text cell against its column: length (the column's own) and the text rules (one line, no control
+    characters), so a long or odd cell refuses its row with a reason instead of failing the insert."""
+    field = MappedContract._meta.get_field(name)
+    label = _IMPORT_LABELS[name]
+    multiline = isinstance(field, models.TextField)
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        return f"{label}: {problem[0].lower()}{problem[1:]}"
+    limit = getattr(field, "max_length", None) or MULTILINE_MAX_LENGTH
+    if len(value) > limit:
+        return f"{label} is {len(value):,} characters long; it can be at most {limit:,}"
+    return None
+
+
+@transaction.atomic
 def contracts_import(*, partnership: Partnership, upload: Any, by: Actor) -> ContractImport:
     """Import a partner's contracts from CSV or XLSX, row by row: good rows are kept, bad rows refused with the row
-    number and the reason. The file and the report are kept."""
+    number and the reason. The file and the report are kept.
+
+    One transaction, and the whole file is read and checked (row count, cell sizes) before any row is written: a
+    refused file changes nothing at all."""
     funder = _require_funder(partnership, by)
     filename = (getattr(upload, "name", "") or "contracts").rsplit("/", 1)[-1]
     upload.seek(0)
     data = upload.read()
     try:
-        headers, rows = tabular.read_table(data, filename=filename)
+        headers, lazy_rows = tabular.read_table(data, filename=filename)
+        rows = list(lazy_rows)  # every file-level refusal happens here, before the first write
         known = {IMPORT_COLUMNS[h] for h in headers if h in IMPORT_COLUMNS}
         missing = [f for f in REQUIRED_IMPORT_FIELDS if f not in known]
         if missing:

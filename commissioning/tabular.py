@@ -19,6 +19,9 @@ from openpyxl import load_workbook
 from core.exports import DATE_FORMAT, GBP_FORMAT, Sheet, safe_text, write_csv, write_xlsx  # noqa: F401
 
 MAX_ROWS = 5000
+# The most one cell may hold (no column takes more). Checked for every cell before anything is written, so an
+# enormous cell refuses the file with its row and column rather than failing deep inside (or as a 500).
+MAX_CELL_CHARS = 10_000
 
 
 class TableError(ValueError):
@@ -45,7 +48,14 @@ def _rows(headers: list[str], rows: Iterable[Sequence[Any]], first_row: int) -> 
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if number - first_row >= MAX_ROWS:
-            raise TableError(f"The file has more than {MAX_ROWS} rows. Split it into smaller files")
+            raise TableError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                column = headers[index] if index < len(headers) and headers[index] else get_column_letter(index + 1)
+                raise TableError(
+                    f"Row {number}, column '{column}': the cell has {len(value):,} characters; a cell can hold at "
+                    f"most {MAX_CELL_CHARS:,}. Shorten it and upload the file again"
+                )
         yield number, {h: v for h, v in zip(headers, values, strict=False) if h}
 
 
@@ -55,12 +65,21 @@ def _read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any
     except UnicodeDecodeError as exc:
         raise TableError("Save the CSV file as UTF-8 text") from exc
     reader = csv.reader(io.StringIO(text, newline=""))
+    # The csv module refuses a field over its process-wide limit (131,072 characters) with ``_csv.Error``. Read
+    # the whole file (uploads are size-capped) under a limit the file cannot exceed, so an enormous cell reaches
+    # our own check, which names its row and column; then put the limit back.
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
     try:
-        header_row = next(reader)
-    except StopIteration as exc:
-        raise TableError("The file is empty") from exc
-    headers = [normalise_header(h) for h in header_row]
-    return headers, _rows(headers, reader, first_row=2)
+        all_rows = list(reader)
+    except csv.Error as exc:
+        raise TableError(f"Row {reader.line_num} cannot be read as CSV ({exc}). Save the file as CSV again") from exc
+    finally:
+        csv.field_size_limit(previous)
+    if not all_rows:
+        raise TableError("The file is empty")
+    headers = [normalise_header(h) for h in all_rows[0]]
+    return headers, _rows(headers, all_rows[1:], first_row=2)
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:

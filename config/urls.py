@@ -65,3 +65,7 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]
+
+# Errors: the 500 page shows a reference that is also in the log line (core.views.server_error).
+handler500 = "core.views.server_error"
+handler404 = "core.views.page_not_found"

@@ -64,8 +64,11 @@ class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):  # type: ignore
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Domain refusals become 400 (or 403) with the message, never a 500."""
+    """Domain refusals become 400 (or 403) with the message; a value the database cannot hold becomes 400; anything
+    else unexpected is logged under a reference and answered as JSON ``{"detail", "reference"}`` with status 500."""
+    from django.db import DataError
     from rest_framework.views import exception_handler as drf_handler
+    from rest_framework.views import set_rollback
 
     if isinstance(exc, DomainPermissionDenied):
         return Response({"detail": str(exc)}, status=403)
@@ -78,4 +81,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         elif exc.field:
             body = {exc.field: [exc.message], **body}
         return Response(body, status=400)
-    return drf_handler(exc, context)
+    if isinstance(exc, DataError):
+        # A value that passed the fields' checks but not the column's (the fields should catch it first; this is
+        # the net under them, so a person gets a message, not a 500).
+        set_rollback()
+        return Response({"detail": "A value is too long or too large to store. Shorten it and try again."}, status=400)
+    response = drf_handler(exc, context)
+    if response is not None:
+        return response
+    from core.views import log_server_error
+
+    request = context.get("request")
+    django_request = getattr(request, "_request", None)
+    reference = log_server_error(django_request, exc)
+    set_rollback()
+    return Response(
+        {"detail": "Sorry, there is a problem with Jointly. Try again later.", "reference": reference}, status=500
+    )

@@ -140,6 +140,9 @@ def run() -> int:
         stops.append(stop)
         print(f"Redis: embedded on {url}", flush=True)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production-like by default: DEBUG off, so errors show the real 500 page (with its reference) and static files
+    # come from collectstatic through whitenoise. DJANGO_DEBUG=1 make run turns debug on for development.
+    env.setdefault("DJANGO_DEBUG", "0")
     env.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     env.setdefault("JOINTLY_EMAIL_DIR", str(STATE_DIR / "emails"))
     processes: list[subprocess.Popen[bytes]] = []
@@ -147,6 +150,7 @@ def run() -> int:
     try:
         state_file.write_text(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}\n")
         _manage("migrate", "--no-input", env=env)
+        _manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
         _manage("load_demo", env=env)
         bin_dir = Path(sys.executable).parent
         processes.append(

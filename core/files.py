@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import secrets
 from pathlib import Path
@@ -21,10 +22,12 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.deconstruct import deconstructible
 
 from core import upload_checks
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TYPES: dict[str, str] = {
     "pdf": "PDF",
@@ -124,10 +127,28 @@ class PrivateFileFormField(forms.FileField):
         return value
 
 
+class MissingFile(Http404):
+    """The database names a file that storage no longer has: the person gets a 404 page saying so (not a 500), and
+    operations get a log line naming the stored path, to restore it from the file backup (docs/operations.md)."""
+
+
+MISSING_FILE_MESSAGE = (
+    "This file is missing from Jointly's file store. Nothing you can do will bring it back from here: tell the "
+    "person who uploaded it, or your Jointly administrator, so they can upload it again or restore it from a backup."
+)
+
+
 def serve(file: models.fields.files.FieldFile, *, filename: str, inline: bool = False) -> HttpResponse:
     """Send a private file. Call only after checking the person may see the object that owns it."""
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)
+    try:
+        if not file:
+            raise FileNotFoundError("no file recorded")
+        handle = file.open("rb")
+    except (FileNotFoundError, IsADirectoryError, ValueError) as exc:
+        logger.error("Private file missing from storage: %s (%s)", getattr(file, "name", "") or "-", exc)
+        raise MissingFile(MISSING_FILE_MESSAGE) from exc
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,6 +42,12 @@ class MoneyField(models.DecimalField):
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs
 
+    def formfield(self, **kwargs):  # type: ignore[no-untyped-def]
+        # Model forms get the strict pounds-and-pence reader (core.forms imports this module, hence the late import).
+        from core.forms import MoneyField as MoneyFormField
+
+        return super().formfield(**{"form_class": MoneyFormField, **kwargs})
+
 
 def financial_year_start(year_starting: int) -> dt.date:
     return dt.date(year_starting, 4, 1)
@@ -58,3 +65,75 @@ def financial_year_label(year_starting: int) -> str:
 def financial_years(start: dt.date, years: int) -> list[int]:
     first = financial_year_of(start)
     return list(range(first, first + years))
+
+
+# --- reading amounts people type ---------------------------------------------------------------------------------
+# One reader for every way an amount arrives (form fields, API fields, the bid page's autosave JSON), so each refuses
+# the same things with the same words: NaN/Infinity and exponent notation ("1e3" is not £1,000.00 to a person),
+# fractions of a penny, negatives where not allowed, and anything the column cannot hold (which would be a 500).
+
+_AMOUNT = re.compile(r"^(?P<sign>-?)(?P<units>\d+)(?:\.(?P<pence>\d+))?$")
+FORMAT_MESSAGE = "Enter an amount in pounds and pence, like £1,250.50"
+
+
+class AmountError(ValueError):
+    """An amount a person typed that cannot be taken; ``message`` says what to type instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def largest_amount(max_digits: int = 12, decimal_places: int = 2) -> Decimal:
+    return (Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)).quantize(
+        Decimal(1).scaleb(-decimal_places)
+    )
+
+
+def _amount_text(value: object) -> str:
+    if isinstance(value, bool):
+        raise AmountError(FORMAT_MESSAGE)
+    if isinstance(value, float):
+        # JSON numbers arrive as floats: judge the digits as written (repr is the shortest exact form), never
+        # compute with the float itself.
+        return repr(value)
+    if isinstance(value, int | Decimal | str):
+        return str(value)
+    raise AmountError(FORMAT_MESSAGE)
+
+
+def parse_amount(
+    value: object,
+    *,
+    max_digits: int = 12,
+    decimal_places: int = 2,
+    allow_negative: bool = False,
+    min_value: Decimal | None = None,
+) -> Decimal | None:
+    """``None`` for nothing typed; otherwise a Decimal rounded to ``decimal_places``, or ``AmountError``."""
+    if value is None:
+        return None
+    text = _amount_text(value).strip().replace(",", "").replace(" ", "")
+    if text == "":
+        return None
+    if text.startswith("-£"):
+        text = "-" + text[2:]
+    elif text.startswith("£"):
+        text = text[1:]
+    match = _AMOUNT.match(text)
+    if not match:
+        raise AmountError(FORMAT_MESSAGE)
+    if match["pence"] is not None and len(match["pence"]) > decimal_places:
+        if decimal_places == 2:
+            raise AmountError("Enter an amount with no more than 2 decimal places (pence), like £1,250.50")
+        raise AmountError(f"Enter a number with no more than {decimal_places} decimal places")
+    amount = Decimal(text).quantize(Decimal(1).scaleb(-decimal_places))
+    largest = largest_amount(max_digits, decimal_places)
+    if abs(amount) > largest:
+        if amount < 0:
+            raise AmountError(f"Enter an amount of {format_gbp(-largest)} or more")
+        raise AmountError(f"Enter an amount of {format_gbp(largest)} or less")
+    floor = min_value if min_value is not None else (None if allow_negative else Decimal("0"))
+    if floor is not None and amount < floor:
+        raise AmountError(f"Enter an amount of {format_gbp(floor)} or more")
+    return amount

@@ -3,12 +3,15 @@ and the route-walking test reads that declaration."""
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -84,3 +87,59 @@ def form_invalid_response(view: Any, form: forms.BaseForm, status: int = 400) ->
     response: HttpResponse = view.render_to_response(view.get_context_data(form=form))
     response.status_code = status
     return response
+
+
+# --- errors -----------------------------------------------------------------------------------------------------------
+
+error_log = logging.getLogger("jointly.errors")
+
+
+def error_reference() -> str:
+    """A short id a person can read out over the phone; it is in the log line too, so support can find it."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def log_server_error(request: HttpRequest | None, exc: BaseException | None) -> str:
+    reference = error_reference()
+    path = request.path if request is not None else "-"
+    method = request.method if request is not None else "-"
+    error_log.error(
+        "Server error %s on %s %s",
+        reference,
+        method,
+        path,
+        exc_info=(type(exc), exc, exc.__traceback__) if exc is not None else True,
+        extra={"reference": reference},
+    )
+    return reference
+
+
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    """handler500: log the failure under a reference and show it on the page. No database access and no
+    context processors: the failure may be the database itself."""
+    import sys
+
+    exc = sys.exc_info()[1]
+    reference = getattr(request, "error_reference", None) or log_server_error(request, exc)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Sorry, there is a problem with Jointly. Try again later.", "reference": reference}, status=500
+        )
+    try:
+        body = loader.get_template(template_name).render({"reference": reference})
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        body = f"<h1>Sorry, there is a problem with Jointly</h1><p>Reference: {reference}</p>"
+    return HttpResponseServerError(body)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: the GOV.UK 404 page; a file missing from storage says so (``core.files.MissingFile``)."""
+    from django.shortcuts import render
+
+    from core.files import MissingFile
+
+    message = str(exception) if isinstance(exception, MissingFile) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "Not found."}, status=404)
+    return render(request, "404.html", {"message": message}, status=404)

@@ -25,6 +25,7 @@ from rest_framework.routers import SimpleRouter
 
 from commissioning.models import JointCommission, Outcome
 from core.api import TenantAPIView, TenantModelViewSet
+from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError
 from monitoring import selectors, services
 from monitoring.models import (
@@ -62,7 +63,7 @@ def _value_field(**kwargs: Any) -> serializers.DecimalField:
 
 
 @extend_schema_serializer(component_name="MonitoringTransition")
-class TransitionSerializer(serializers.Serializer[Any]):
+class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     name = serializers.CharField(max_length=40)
 
 
@@ -71,7 +72,7 @@ class TransitionSerializer(serializers.Serializer[Any]):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class KpiSerializer(serializers.ModelSerializer[Kpi]):
+class KpiSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Kpi]):
     target = serializers.CharField(max_length=20)
     green_threshold = serializers.CharField(max_length=20, required=False, allow_blank=True)
     red_threshold = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -109,7 +110,7 @@ class KpiSerializer(serializers.ModelSerializer[Kpi]):
         return data
 
 
-class KpiSetResponseSerializer(serializers.ModelSerializer[KpiSetResponse]):
+class KpiSetResponseSerializer(BoundedSerializerMixin, serializers.ModelSerializer[KpiSetResponse]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -117,7 +118,7 @@ class KpiSetResponseSerializer(serializers.ModelSerializer[KpiSetResponse]):
         fields = ["id", "organisation", "organisation_name", "kind", "text", "version", "by_name", "at"]
 
 
-class KpiSetSerializer(serializers.ModelSerializer[KpiSet]):
+class KpiSetSerializer(BoundedSerializerMixin, serializers.ModelSerializer[KpiSet]):
     kpis = KpiSerializer(many=True, read_only=True)
     responses = KpiSetResponseSerializer(many=True, read_only=True)
     commission = serializers.PrimaryKeyRelatedField(queryset=JointCommission.objects.none())
@@ -152,7 +153,7 @@ class KpiSetSerializer(serializers.ModelSerializer[KpiSet]):
 
 
 @extend_schema_serializer(component_name="KpiResponse")
-class RespondSerializer(serializers.Serializer[Any]):
+class RespondSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     agree = serializers.BooleanField(required=True)
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -249,7 +250,7 @@ class KpiViewSet(TenantModelViewSet):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class KpiValueSerializer(serializers.ModelSerializer[KpiValue]):
+class KpiValueSerializer(BoundedSerializerMixin, serializers.ModelSerializer[KpiValue]):
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)
     unit = serializers.CharField(source="kpi.unit", read_only=True)
     target = _value_field(source="kpi.target", read_only=True)
@@ -261,7 +262,7 @@ class KpiValueSerializer(serializers.ModelSerializer[KpiValue]):
 
 
 @extend_schema_serializer(component_name="ReturnEvidence")
-class EvidenceSerializer(serializers.ModelSerializer[ReturnEvidence]):
+class EvidenceSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ReturnEvidence]):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -274,13 +275,13 @@ class EvidenceSerializer(serializers.ModelSerializer[ReturnEvidence]):
         return reverse("kpi-return-evidence", kwargs={"return_evidence_id": obj.pk})
 
 
-class QuerySerializer(serializers.ModelSerializer[ReturnQuery]):
+class QuerySerializer(BoundedSerializerMixin, serializers.ModelSerializer[ReturnQuery]):
     class Meta:
         model = ReturnQuery
         fields = ["id", "question", "asked_by_name", "asked_at", "answer", "answered_by_name", "answered_at"]
 
 
-class KpiReturnSerializer(serializers.ModelSerializer[KpiReturn]):
+class KpiReturnSerializer(BoundedSerializerMixin, serializers.ModelSerializer[KpiReturn]):
     values = KpiValueSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     queries = QuerySerializer(many=True, read_only=True)
@@ -314,18 +315,18 @@ class KpiReturnSerializer(serializers.ModelSerializer[KpiReturn]):
         read_only_fields = fields
 
 
-class ReturnStartSerializer(serializers.Serializer[Any]):
+class ReturnStartSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     contract = serializers.IntegerField()
     period_start = serializers.DateField()
 
 
-class ValueInputSerializer(serializers.Serializer[Any]):
+class ValueInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     kpi = serializers.IntegerField()
     actual = serializers.CharField(allow_blank=True, allow_null=True, required=False)
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class ReturnSaveSerializer(serializers.Serializer[Any]):
+class ReturnSaveSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     values = ValueInputSerializer(many=True, required=False)
     narrative = serializers.CharField(allow_blank=True, required=False)
     case_studies = serializers.CharField(allow_blank=True, required=False)
@@ -335,19 +336,19 @@ class ReturnSaveSerializer(serializers.Serializer[Any]):
     )
 
 
-class QuestionSerializer(serializers.Serializer[Any]):
+class QuestionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     question = serializers.CharField()
 
 
-class AnswerSerializer(serializers.Serializer[Any]):
+class AnswerSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     answer = serializers.CharField()
 
 
-class AcceptSerializer(serializers.Serializer[Any]):
+class AcceptSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class EvidenceUploadSerializer(serializers.Serializer[Any]):
+class EvidenceUploadSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     file = serializers.FileField()
     title = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -467,7 +468,7 @@ class KpiReturnViewSet(TenantModelViewSet):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class VisitSerializer(serializers.ModelSerializer[MonitoringVisit]):
+class VisitSerializer(BoundedSerializerMixin, serializers.ModelSerializer[MonitoringVisit]):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
 
     class Meta:
@@ -480,14 +481,14 @@ class VisitSerializer(serializers.ModelSerializer[MonitoringVisit]):
         self.fields["contract"].queryset = Contract.objects.all()  # type: ignore[attr-defined]
 
 
-class VisitRecordSerializer(serializers.Serializer[Any]):
+class VisitRecordSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     visited_on = serializers.DateField()
     visitors = serializers.CharField(allow_blank=True, required=False, default="")
     notes = serializers.CharField(allow_blank=True, required=False, default="")
     findings = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class ReasonSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
@@ -529,7 +530,7 @@ class MonitoringVisitViewSet(TenantModelViewSet):
         return Response(VisitSerializer(visit).data)
 
 
-class ActionSerializer(serializers.ModelSerializer[ImprovementAction]):
+class ActionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ImprovementAction]):
     owner_organisation_name = serializers.CharField(source="owner_organisation.name", read_only=True)
 
     class Meta:
@@ -549,7 +550,7 @@ class ActionSerializer(serializers.ModelSerializer[ImprovementAction]):
         read_only_fields = ["plan", "action", "owner_name", "owner_organisation", "due_on", "updated_at"]
 
 
-class PlanSerializer(serializers.ModelSerializer[ImprovementPlan]):
+class PlanSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ImprovementPlan]):
     actions = ActionSerializer(many=True, read_only=True)
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
     kpis = serializers.PrimaryKeyRelatedField(queryset=Kpi.objects.none(), many=True, required=False)
@@ -580,14 +581,14 @@ class PlanSerializer(serializers.ModelSerializer[ImprovementPlan]):
         self.fields["source_return"].queryset = KpiReturn.objects.all()  # type: ignore[attr-defined]
 
 
-class ActionAddSerializer(serializers.Serializer[Any]):
+class ActionAddSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     action = serializers.CharField()
     owner_name = serializers.CharField()
     owner_organisation = serializers.IntegerField()
     due_on = serializers.DateField()
 
 
-class NoteSerializer(serializers.Serializer[Any]):
+class NoteSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     note = serializers.CharField()
 
 
@@ -673,14 +674,14 @@ class ImprovementActionViewSet(TenantModelViewSet):
 # --------------------------------------------------------------------------------------------------------------
 
 
-class StepSerializer(serializers.ModelSerializer[DecommissioningStep]):
+class StepSerializer(BoundedSerializerMixin, serializers.ModelSerializer[DecommissioningStep]):
     class Meta:
         model = DecommissioningStep
         fields = ["id", "review", "position", "title", "owner_name", "due_on", "done_on", "not_needed", "note"]
         read_only_fields = ["review", "position", "title"]
 
 
-class EndReviewSerializer(serializers.ModelSerializer[EndReview]):
+class EndReviewSerializer(BoundedSerializerMixin, serializers.ModelSerializer[EndReview]):
     steps = StepSerializer(many=True, read_only=True)
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
 
@@ -719,7 +720,7 @@ class EndReviewSerializer(serializers.ModelSerializer[EndReview]):
         return data
 
 
-class StepAddSerializer(serializers.Serializer[Any]):
+class StepAddSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     title = serializers.CharField()
     owner_name = serializers.CharField(allow_blank=True, required=False, default="")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -799,7 +800,7 @@ class DecommissioningStepViewSet(TenantModelViewSet):
         )
 
 
-class FollowUpSerializer(serializers.ModelSerializer[OutcomeFollowUp]):
+class FollowUpSerializer(BoundedSerializerMixin, serializers.ModelSerializer[OutcomeFollowUp]):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
     outcome = serializers.PrimaryKeyRelatedField(queryset=Outcome.objects.none(), required=False, allow_null=True)
 
@@ -814,7 +815,7 @@ class FollowUpSerializer(serializers.ModelSerializer[OutcomeFollowUp]):
         self.fields["outcome"].queryset = Outcome.objects.all()  # type: ignore[attr-defined]
 
 
-class FindingSerializer(serializers.Serializer[Any]):
+class FindingSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     finding = serializers.CharField()
 
 

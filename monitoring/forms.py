@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from core.files import PrivateFileFormField
-from core.forms import DateInput
+from core.forms import BoundedForm, DateInput
 from monitoring.models import ActionStatus, Direction, Frequency, Kpi, KpiValue, Unit
 
 
@@ -30,7 +30,7 @@ class ReminderDaysField(forms.CharField):
             raise forms.ValidationError("Enter whole numbers of days separated by commas, like 7, 1") from exc
 
 
-class KpiSetForm(forms.Form):
+class KpiSetForm(BoundedForm):
     commission = forms.ModelChoiceField(queryset=None, label="Joint commission", empty_label="Choose a commission")
     lot = forms.ModelChoiceField(
         queryset=None,
@@ -60,7 +60,7 @@ class KpiSetForm(forms.Form):
         self.fields["lot"].label_from_instance = lambda lot: f"{lot.tender.title}: lot {lot.number}, {lot.title}"  # type: ignore[attr-defined]
 
 
-class KpiSetEditForm(forms.Form):
+class KpiSetEditForm(BoundedForm):
     title = forms.CharField(label="Title", max_length=200)
     return_frequency = forms.ChoiceField(
         label="How often the provider sends a return", choices=Frequency.choices, widget=forms.RadioSelect
@@ -73,7 +73,7 @@ class KpiSetEditForm(forms.Form):
     )
 
 
-class KpiForm(forms.Form):
+class KpiForm(BoundedForm):
     name = forms.CharField(label="Name", max_length=200)
     definition = _text("Definition", rows=3, help_text="Exactly what is counted, and how")
     unit = forms.ChoiceField(label="Unit", choices=Unit.choices, widget=forms.RadioSelect, initial=Unit.COUNT)
@@ -114,7 +114,7 @@ class KpiForm(forms.Form):
         self.fields["outcome"].queryset = outcomes  # type: ignore[attr-defined]
 
 
-class RespondForm(forms.Form):
+class RespondForm(BoundedForm):
     answer = forms.ChoiceField(
         label="Your response",
         choices=[("agree", "Agree these KPIs for my organisation"), ("comment", "Comment without agreeing yet")],
@@ -123,12 +123,12 @@ class RespondForm(forms.Form):
     text = _text("Comment", rows=3, required=False, help_text="Required when you comment; optional when you agree")
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BoundedForm):
     name = forms.CharField(max_length=40)
     reason = forms.CharField(required=False)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(BoundedForm):
     """One actual (and a note) per KPI due, then the narrative, case studies and feedback."""
 
     narrative = _text("Narrative", rows=5, required=False, help_text="How the period went, in your words")
@@ -203,7 +203,7 @@ class ReturnForm(forms.Form):
         }
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(BoundedForm):
     title = forms.CharField(
         label="What it shows",
         max_length=200,
@@ -213,7 +213,7 @@ class EvidenceForm(forms.Form):
     file = PrivateFileFormField(label="File")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     decision = forms.ChoiceField(
         label="Your review",
         choices=[
@@ -226,23 +226,23 @@ class ReviewForm(forms.Form):
     text = _text("Your note or question", rows=3, required=False, help_text="Needed to accept with a note, or to query")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BoundedForm):
     answer = _text("Your answer", rows=4)
 
 
-class VisitForm(forms.Form):
+class VisitForm(BoundedForm):
     planned_on = _date("Date of the visit")
     purpose = _text("What you want to see", rows=3)
 
 
-class VisitRecordForm(forms.Form):
+class VisitRecordForm(BoundedForm):
     visited_on = _date("Date visited")
     visitors = forms.CharField(label="Who went", max_length=300, required=False)
     notes = _text("Notes", rows=4, required=False)
     findings = _text("Findings", rows=4, help_text="Shared with the provider")
 
 
-class PlanForm(forms.Form):
+class PlanForm(BoundedForm):
     title = forms.CharField(label="Title", max_length=200)
     concern = _text("What is not going well", rows=3, help_text="And the evidence: which KPIs, which periods")
     support_offered = _text(
@@ -260,11 +260,11 @@ class PlanForm(forms.Form):
         self.fields["kpis"].queryset = kpis  # type: ignore[attr-defined]
 
 
-class PlanCloseForm(forms.Form):
+class PlanCloseForm(BoundedForm):
     note = _text("What improved", rows=3)
 
 
-class ActionForm(forms.Form):
+class ActionForm(BoundedForm):
     action = _text("Action", rows=2)
     owner_name = forms.CharField(label="Owner", max_length=200, help_text="The person responsible")
     owner_organisation = forms.ChoiceField(label="Their organisation", widget=forms.RadioSelect)
@@ -276,12 +276,12 @@ class ActionForm(forms.Form):
         self.fields["owner_organisation"].choices = [(str(o.pk), o.name) for o in organisations]  # type: ignore[attr-defined]
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(BoundedForm):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
     progress = _text("Progress", rows=3, required=False)
 
 
-class EndReviewForm(forms.Form):
+class EndReviewForm(BoundedForm):
     summary = _text("What the contract achieved", rows=4, required=False)
     lessons = _text("Lessons for future commissioning", rows=3, required=False)
     feedback = _text(
@@ -293,19 +293,19 @@ class EndReviewForm(forms.Form):
     track_outcomes = forms.BooleanField(label="Track outcomes after the contract ends", required=False)
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedForm):
     title = forms.CharField(label="Step", max_length=300)
     owner_name = forms.CharField(label="Owner", max_length=200, required=False)
     due_on = _date("Due", required=False)
 
 
-class StepUpdateForm(forms.Form):
+class StepUpdateForm(BoundedForm):
     done_on = _date("Done on", required=False)
     not_needed = forms.BooleanField(label="Not needed for this contract", required=False)
     note = _text("Note", rows=2, required=False, help_text="Say why, if it is not needed")
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BoundedForm):
     outcome = forms.ModelChoiceField(queryset=None, required=False, label="Outcome", empty_label="None")
     measure = forms.CharField(label="What will be checked, and how", max_length=300)
     due_on = _date("When")
@@ -315,5 +315,5 @@ class FollowUpForm(forms.Form):
         self.fields["outcome"].queryset = outcomes  # type: ignore[attr-defined]
 
 
-class FollowUpRecordForm(forms.Form):
+class FollowUpRecordForm(BoundedForm):
     finding = _text("What was found", rows=4)

@@ -17,6 +17,7 @@ from commissioning.models import OPEN_STATUSES, JointCommission, Outcome
 from core import audit
 from core.errors import DomainError, PermissionDenied
 from core.files import KeepUploadsMixin, serve
+from core.forms import BoundedForm
 from core.pdf import render_pdf
 from core.views import MemberTemplateView, MemberView, apply_domain_error, form_invalid_response
 from monitoring import forms as f
@@ -522,7 +523,7 @@ class ContractReportPdfView(ContractMixin, MemberView):
         return _pdf(content, f"performance-{slugify(self.contract.title)}-{timezone.localdate():%Y-%m-%d}.pdf")
 
 
-class ReturnStartForm(f.forms.Form):
+class ReturnStartForm(BoundedForm):
     period_start = f.forms.DateField()
 
 
@@ -854,7 +855,7 @@ class VisitRecordView(VisitMixin, FormPage):
         return redirect(self.back_url())
 
 
-class CancelForm(f.forms.Form):
+class CancelForm(BoundedForm):
     reason = f.forms.CharField(max_length=500)
 
 

@@ -11,17 +11,18 @@ from rest_framework.response import Response
 
 from core import audit
 from core.api import TenantAPIView, TenantReadOnlyViewSet
+from core.api_fields import BoundedSerializerMixin
 from core.models import AuditEvent, Notification
 from partners.models import Membership, Organisation, Partnership, PartnershipMember
 
 
-class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+class OrganisationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "name", "kind", "sector", "charity_number", "company_number", "area", "website"]
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Membership]):
     user_name = serializers.CharField(source="user.full_name")
     user_email = serializers.EmailField(source="user.email")
 
@@ -30,7 +31,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         fields = ["id", "organisation", "user_name", "user_email", "roles", "job_title", "is_active"]
 
 
-class PartnershipMemberSerializer(serializers.ModelSerializer[PartnershipMember]):
+class PartnershipMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[PartnershipMember]):
     organisation_name = serializers.CharField(source="organisation.name")
 
     class Meta:
@@ -38,7 +39,7 @@ class PartnershipMemberSerializer(serializers.ModelSerializer[PartnershipMember]
         fields = ["organisation", "organisation_name", "status", "joined_at"]
 
 
-class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
+class PartnershipSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Partnership]):
     members = PartnershipMemberSerializer(source="memberships", many=True)
 
     class Meta:
@@ -46,7 +47,7 @@ class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
         fields = ["id", "name", "description", "accountable_body", "members", "created_at"]
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AuditEvent]):
     object_type = serializers.CharField(source="content_type.model")
 
     class Meta:
@@ -77,13 +78,13 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         return super().to_representation(instance)
 
 
-class NotificationSerializer(serializers.ModelSerializer[Notification]):
+class NotificationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "subject", "body", "url", "created_at", "read_at"]
 
 
-class MeSerializer(serializers.Serializer[Any]):
+class MeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     acting_organisation = OrganisationSerializer(allow_null=True)
@@ -191,7 +192,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore
         return self.model.objects.all()
 
 
-class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
+class BoardMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[BoardMember]):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -209,14 +210,14 @@ class BoardMemberSerializer(serializers.ModelSerializer[BoardMember]):
         ]
 
 
-class QuorumRuleSerializer(serializers.Serializer[Any]):
+class QuorumRuleSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     min_members = serializers.IntegerField()
     min_share = serializers.DecimalField(max_digits=5, decimal_places=2)
     required_organisations = OrganisationSerializer(many=True)
     text = serializers.CharField()
 
 
-class BoardSerializer(serializers.ModelSerializer[Board]):
+class BoardSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Board]):
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
     members = serializers.SerializerMethodField()
     quorum = serializers.SerializerMethodField()
@@ -354,19 +355,19 @@ class _BoardWriteViewSet(
         raise NotImplementedError
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Meeting]):
     class Meta:
         model = Meeting
         fields = ["id", "board", "starts_at", "location", "status", "acting_chair", "minutes", "minutes_recorded_at"]
 
 
-class MeetingCreateSerializer(serializers.Serializer[Any]):
+class MeetingCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     board = ScopedPrimaryKeyField(Board)
     starts_at = serializers.DateTimeField()
     location = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     transition = serializers.ChoiceField(choices=["publish_papers", "hold", "approve_minutes", "cancel"])
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -403,7 +404,7 @@ class MeetingViewSet(_BoardWriteViewSet):
         return Response(MeetingSerializer(meeting).data)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
+class AgendaItemSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = [
@@ -420,7 +421,7 @@ class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
         ]
 
 
-class AgendaItemCreateSerializer(serializers.Serializer[Any]):
+class AgendaItemCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
     kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices)
     title = serializers.CharField(allow_blank=True, required=False, default="")
@@ -428,7 +429,7 @@ class AgendaItemCreateSerializer(serializers.Serializer[Any]):
     subject_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class QuorumResultSerializer(serializers.Serializer[Any]):
+class QuorumResultSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     ok = serializers.BooleanField()
     failures = serializers.ListField(child=serializers.CharField(), help_text="Each condition that fails, in words")
     counted = serializers.ListField(child=serializers.CharField())
@@ -478,13 +479,13 @@ class AgendaItemViewSet(_BoardWriteViewSet):
         return Response(board_pack.subject_summary(item))
 
 
-class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+class AttendanceSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Attendance]):
     class Meta:
         model = Attendance
         fields = ["id", "meeting", "member", "status", "substituting_for", "recorded_at"]
 
 
-class AttendanceCreateSerializer(serializers.Serializer[Any]):
+class AttendanceCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
     member = ScopedPrimaryKeyField(BoardMember)
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
@@ -507,7 +508,7 @@ class AttendanceViewSet(_BoardWriteViewSet):
         return board_services.attendance_record(meeting=data["meeting"], entries=[entry], by=self.acting)[0]
 
 
-class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
+class DeclarationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Declaration]):
     member_name = serializers.CharField(source="member.person.full_name", read_only=True)
 
     class Meta:
@@ -515,7 +516,7 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
         fields = ["id", "item", "member", "member_name", "has_interest", "interest", "declared_at"]
 
 
-class DeclarationCreateSerializer(serializers.Serializer[Any]):
+class DeclarationCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     member = ScopedPrimaryKeyField(
         BoardMember,
@@ -549,13 +550,13 @@ class DeclarationViewSet(_BoardWriteViewSet):
         )
 
 
-class ExclusionSerializer(serializers.ModelSerializer[Exclusion]):
+class ExclusionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Exclusion]):
     class Meta:
         model = Exclusion
         fields = ["id", "item", "member", "chair", "reason", "created_at"]
 
 
-class ExclusionCreateSerializer(serializers.Serializer[Any]):
+class ExclusionCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     member = ScopedPrimaryKeyField(BoardMember)
     reason = serializers.CharField()
@@ -578,7 +579,7 @@ class ExclusionViewSet(_BoardWriteViewSet):
         )
 
 
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
+class DecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Decision]):
     class Meta:
         model = Decision
         fields = [
@@ -602,7 +603,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         ]
 
 
-class DecisionCreateSerializer(serializers.Serializer[Any]):
+class DecisionCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     item = ScopedPrimaryKeyField(AgendaItem)
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     method = serializers.ChoiceField(choices=Decision.Method.choices, default=Decision.Method.CONSENSUS)
@@ -633,7 +634,7 @@ class DecisionViewSet(_BoardWriteViewSet):
         return board_services.decision_record(by=self.acting, **data)
 
 
-class BoardPackSerializer(serializers.ModelSerializer[BoardPack]):
+class BoardPackSerializer(BoundedSerializerMixin, serializers.ModelSerializer[BoardPack]):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -656,7 +657,7 @@ class BoardPackSerializer(serializers.ModelSerializer[BoardPack]):
         return reverse("meeting-pack-download", kwargs={"board_meeting_id": pack.meeting_id})
 
 
-class BoardPackCreateSerializer(serializers.Serializer[Any]):
+class BoardPackCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     meeting = ScopedPrimaryKeyField(Meeting)
 
 

@@ -10,13 +10,13 @@ from django import forms
 from django.utils import timezone
 
 from core.files import PrivateFileFormField
-from core.forms import DateInput
+from core.forms import BoundedForm, DateInput
 from partners.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class BoardForm(forms.Form):
+class BoardForm(BoundedForm):
     name = forms.CharField(label="Board name", max_length=200)
     purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     parent_board_name = forms.CharField(
@@ -39,6 +39,7 @@ class BoardForm(forms.Form):
         label="Minimum share of full members present, in per cent",
         min_value=Decimal("0"),
         max_value=Decimal("100"),
+        max_digits=5,
         decimal_places=2,
         help_text="For example 51. Enter 0 for no minimum share",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}),
@@ -85,7 +86,7 @@ class BoardForm(forms.Form):
             )
 
 
-class BoardMemberForm(forms.Form):
+class BoardMemberForm(BoundedForm):
     person = forms.TypedChoiceField(label="Person", coerce=int, error_messages={"required": "Choose the person"})
     kind = forms.ChoiceField(
         label="Kind of member",
@@ -118,7 +119,7 @@ class BoardMemberForm(forms.Form):
         return data
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedForm):
     date = forms.DateField(
         label="Date",
         widget=DateInput(),
@@ -138,7 +139,7 @@ class MeetingForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
 
 
-class ItemForm(forms.Form):
+class ItemForm(BoundedForm):
     kind = forms.ChoiceField(label="What is the item?", choices=AgendaItem.Kind.choices, widget=forms.RadioSelect)
     subject = forms.ChoiceField(
         label="What the board is asked to approve",
@@ -180,7 +181,7 @@ class ItemForm(forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(BoundedForm):
     """One question per seat: present, apologies or absent (a substitute: standing in, or not attending)."""
 
     def __init__(self, *args: Any, members: list[BoardMember], current: dict[int, Attendance], **kwargs: Any) -> None:
@@ -205,7 +206,7 @@ class AttendanceForm(forms.Form):
         return [(m, self.cleaned_data.get(f"m{m.pk}") or "") for m in self.members]
 
 
-class ChairForm(forms.Form):
+class ChairForm(BoundedForm):
     member = forms.TypedChoiceField(
         label="Chair for this meeting",
         coerce=int,
@@ -218,7 +219,7 @@ class ChairForm(forms.Form):
         self.fields["member"].choices = present  # type: ignore[attr-defined]
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(BoundedForm):
     has_interest = forms.ChoiceField(
         label="Do you have an interest in this item?",
         choices=YES_NO,
@@ -251,7 +252,7 @@ class DeclarationForm(forms.Form):
         return data
 
 
-class ExclusionForm(forms.Form):
+class ExclusionForm(BoundedForm):
     member = forms.TypedChoiceField(
         label="Member to exclude from this item",
         coerce=int,
@@ -269,7 +270,7 @@ class ExclusionForm(forms.Form):
         self.fields["member"].choices = declared  # type: ignore[attr-defined]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedForm):
     outcome = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect, error_messages={"required": "Choose the decision"}
     )
@@ -336,7 +337,7 @@ class DecisionForm(forms.Form):
             self.order_fields(["correction_reason"])
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(BoundedForm):
     minutes = forms.CharField(
         label="Minutes",
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -345,6 +346,6 @@ class MinutesForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(BoundedForm):
     start = forms.DateField(label="From", widget=DateInput(), required=False)
     end = forms.DateField(label="To", widget=DateInput(), required=False)

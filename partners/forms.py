@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import BoundedForm, BoundedFormMixin
 from partners.models import PROVIDER_KINDS, OrganisationKind, Role
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(BoundedFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter the email address and password for your Jointly account. Both are case-sensitive.",
         "inactive": "This account is not active.",
@@ -20,7 +21,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
 
 
-class ProviderRegistrationForm(forms.Form):
+class ProviderRegistrationForm(BoundedForm):
     organisation_name = forms.CharField(label="Organisation name", max_length=200)
     kind = forms.ChoiceField(
         label="What kind of organisation is it?",
@@ -57,7 +58,7 @@ class ProviderRegistrationForm(forms.Form):
         return data
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(BoundedForm):
     full_name = forms.CharField(label="Your full name", max_length=150)
     password1 = forms.CharField(
         label="Create a password",
@@ -78,7 +79,7 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
-class OtpForm(forms.Form):
+class OtpForm(BoundedForm):
     code = forms.CharField(
         label="Code from your authenticator app",
         min_length=6,
@@ -111,7 +112,7 @@ def role_field(choices: list[tuple[str, str]], initial: list[str] | None = None)
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(BoundedForm):
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Email address")
 
@@ -120,7 +121,7 @@ class InviteForm(forms.Form):
         self.fields["roles"] = role_field(role_choices)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(BoundedForm):
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
 
     def __init__(self, *args: Any, role_choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -128,7 +129,7 @@ class MembershipForm(forms.Form):
         self.fields["roles"] = role_field(role_choices)
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(BoundedForm):
     name = forms.CharField(label="Name", max_length=200)
     area = forms.CharField(label="Area", max_length=200, required=False)
     charity_number = forms.CharField(label="Charity number", max_length=20, required=False)
@@ -139,7 +140,7 @@ class OrganisationForm(forms.Form):
     )
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(BoundedForm):
     name = forms.CharField(label="Partnership name", max_length=200)
     description = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     invitees = forms.ModelMultipleChoiceField(
@@ -162,7 +163,7 @@ class PartnershipForm(forms.Form):
         self.fields["accountable_body"].queryset = organisations  # type: ignore[attr-defined]
 
 
-class PartnerInviteForm(forms.Form):
+class PartnerInviteForm(BoundedForm):
     organisation = forms.ModelChoiceField(label="Organisation", queryset=None, empty_label="Choose an organisation")
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
@@ -170,7 +171,7 @@ class PartnerInviteForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
-class SwitchOrganisationForm(forms.Form):
+class SwitchOrganisationForm(BoundedForm):
     organisation = forms.CharField()
 
 

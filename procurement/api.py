@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api import TenantAPIMixin, TenantReadOnlyViewSet
+from core.api_fields import BoundedSerializerMixin
 from core.errors import PermissionDenied
 from partners.models import Role
 from procurement import permissions, selectors, services
@@ -45,31 +46,31 @@ urlpatterns: list = []
 UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
-class EvaluationCriterionSerializer(serializers.ModelSerializer[Criterion]):
+class EvaluationCriterionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Criterion]):
     class Meta:
         model = Criterion
         fields = ["id", "kind", "name", "weight"]
 
 
-class EvaluationQuestionSerializer(serializers.ModelSerializer[Question]):
+class EvaluationQuestionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Question]):
     class Meta:
         model = Question
         fields = ["id", "stage", "number", "text", "guidance", "word_limit", "weight", "pass_fail", "criterion"]
 
 
-class TenderLotSerializer(serializers.ModelSerializer[Lot]):
+class TenderLotSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Lot]):
     class Meta:
         model = Lot
         fields = ["id", "number", "title", "description", "estimated_annual_value"]
 
 
-class TenderDocumentSerializer(serializers.ModelSerializer[TenderDocument]):
+class TenderDocumentSerializer(BoundedSerializerMixin, serializers.ModelSerializer[TenderDocument]):
     class Meta:
         model = TenderDocument
         fields = ["id", "title", "original_filename", "size", "sha256", "added_at"]
 
 
-class TenderSerializer(serializers.ModelSerializer[Tender]):
+class TenderSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Tender]):
     service_area = serializers.CharField(source="commission.service_area.name")
     lead = serializers.CharField(source="commission.lead.name")
     bids_received = serializers.IntegerField(
@@ -144,14 +145,14 @@ class TenderViewSet(TenantReadOnlyViewSet):
 # --- bids (sealed) ----------------------------------------------------------------------------------------------------
 
 
-class BidVersionSerializer(serializers.Serializer[Any]):
+class BidVersionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     number = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     sha256 = serializers.CharField()
     annual_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
 
-class BidSerializer(serializers.ModelSerializer[Bid]):
+class BidSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Bid]):
     id = serializers.UUIDField(source="public_id", read_only=True, help_text="The bid's random public id")
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     submitted = serializers.SerializerMethodField(help_text="The latest submitted version (the receipt)")
@@ -193,12 +194,12 @@ class BidListSerializer(BidSerializer):
         read_only_fields = fields
 
 
-class BidCreateSerializer(serializers.Serializer[Any]):
+class BidCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     tender = serializers.IntegerField()
     lot = serializers.IntegerField(required=False, allow_null=True)
 
 
-class BidDraftSerializer(serializers.Serializer[Any]):
+class BidDraftSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     summary = serializers.CharField(required=False, allow_blank=True)
     is_consortium = serializers.BooleanField(required=False)
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
@@ -209,11 +210,14 @@ class BidDraftSerializer(serializers.Serializer[Any]):
     )
 
 
-class BidReceiptSerializer(serializers.Serializer[Any]):
+class BidReceiptSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     bid = serializers.UUIDField()
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     sha256 = serializers.CharField()
+    detail = serializers.CharField(
+        required=False, help_text="Present when this exact content was already submitted: no new version was made"
+    )
 
 
 class BidViewSet(
@@ -297,15 +301,16 @@ class BidViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit (or resubmit) before the deadline, judged on the server's clock. Returns the receipt."""
-        version = services.bid_submit(bid=self._own(), by=self.acting)
-        return Response(
-            {
-                "bid": version.bid.public_id,
-                "version": version.number,
-                "submitted_at": version.submitted_at,
-                "sha256": version.sha256,
-            }
-        )
+        version, new = services.bid_submit_once(bid=self._own(), by=self.acting)
+        body: dict[str, Any] = {
+            "bid": version.bid.public_id,
+            "version": version.number,
+            "submitted_at": version.submitted_at,
+            "sha256": version.sha256,
+        }
+        if not new:
+            body["detail"] = services.ALREADY_SUBMITTED
+        return Response(body)
 
     @extend_schema(request=None, responses=BidSerializer)
     @action(detail=True, methods=["post"])
@@ -317,7 +322,7 @@ class BidViewSet(
 # --- clarifications ----------------------------------------------------------------------------------------------------
 
 
-class ClarificationSerializer(serializers.ModelSerializer[Clarification]):
+class ClarificationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Clarification]):
     question = serializers.SerializerMethodField()
     asked_by_your_organisation = serializers.SerializerMethodField()
 
@@ -339,12 +344,12 @@ class ClarificationSerializer(serializers.ModelSerializer[Clarification]):
         return acting.organisation is not None and acting.organisation.pk == c.organisation_id
 
 
-class ClarificationAskSerializer(serializers.Serializer[Any]):
+class ClarificationAskSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     tender = serializers.IntegerField()
     question = serializers.CharField()
 
 
-class ClarificationAnswerSerializer(serializers.Serializer[Any]):
+class ClarificationAnswerSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     answer = serializers.CharField()
     published_question = serializers.CharField(required=False, allow_blank=True)
 
@@ -386,13 +391,13 @@ class ClarificationViewSet(
 # --- evaluation ---------------------------------------------------------------------------------------------------------
 
 
-class EvaluatorScoreSerializer(serializers.ModelSerializer[Score]):
+class EvaluatorScoreSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Score]):
     class Meta:
         model = Score
         fields = ["question", "score", "passed", "justification"]
 
 
-class ScoreSheetSerializer(serializers.ModelSerializer[ScoreSheet]):
+class ScoreSheetSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ScoreSheet]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     bid = serializers.UUIDField(source="bid.public_id", read_only=True)
     bidder = serializers.CharField(source="bid.organisation.name")
@@ -409,7 +414,7 @@ class ScoreSheetSerializer(serializers.ModelSerializer[ScoreSheet]):
         return version.content if version else None
 
 
-class EvaluatorScoresInputSerializer(serializers.Serializer[Any]):
+class EvaluatorScoresInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     scores = serializers.DictField(
         child=serializers.DictField(), help_text='{"<question id>": {"score": 4, "justification": "..."}}'
     )
@@ -453,7 +458,7 @@ class ScoreSheetViewSet(TenantReadOnlyViewSet):
         return Response(ScoreSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
 
 
-class EvaluatorSerializer(serializers.ModelSerializer[Evaluator]):
+class EvaluatorSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Evaluator]):
     person = serializers.CharField(source="user.full_name")
     organisation_name = serializers.CharField(source="organisation.name")
     conflict_summary = serializers.CharField(read_only=True)
@@ -476,12 +481,12 @@ class EvaluatorSerializer(serializers.ModelSerializer[Evaluator]):
         ]
 
 
-class DeclarationInputSerializer(serializers.Serializer[Any]):
+class DeclarationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     has_interest = serializers.BooleanField()
     interest = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConflictDecisionInputSerializer(serializers.Serializer[Any]):
+class ConflictDecisionInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=["exclude", "mitigate"])
     mitigation = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -521,7 +526,7 @@ class EvaluatorViewSet(TenantReadOnlyViewSet):
 # --- recommendations and contracts ------------------------------------------------------------------------------------
 
 
-class AwardLineSerializer(serializers.ModelSerializer[AwardLine]):
+class AwardLineSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AwardLine]):
     bid = serializers.UUIDField(source="bid.public_id", read_only=True)
     bidder = serializers.CharField(source="bid.organisation.name")
 
@@ -530,7 +535,7 @@ class AwardLineSerializer(serializers.ModelSerializer[AwardLine]):
         fields = ["id", "lot", "bid", "bidder", "annual_value", "shares"]
 
 
-class RecommendationSerializer(serializers.ModelSerializer[AwardRecommendation]):
+class RecommendationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AwardRecommendation]):
     lines = AwardLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -576,14 +581,14 @@ class RecommendationViewSet(TenantReadOnlyViewSet):
         return Response(RecommendationSerializer(self.get_queryset().get(pk=recommendation.pk)).data)
 
 
-class ContractPartnerShareSerializer(serializers.Serializer[Any]):
+class ContractPartnerShareSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     organisation = serializers.IntegerField(source="organisation_id")
     organisation_name = serializers.CharField(source="organisation.name")
     financial_year = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ContractSerializer(serializers.ModelSerializer[Contract]):
+class ContractSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Contract]):
     provider_name = serializers.CharField(source="provider.name")
     shares = ContractPartnerShareSerializer(many=True, read_only=True)
     total_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)

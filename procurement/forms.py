@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from core.files import PrivateFileFormField
-from core.forms import DateInput, MoneyField
+from core.forms import BoundedForm, DateInput, MoneyField
 from procurement.models import (
     BidPartnerKind,
     CriterionKind,
@@ -39,7 +39,7 @@ def deadline_field(label: str, *, required: bool = True, help_text: str = "") ->
     )
 
 
-class TenderForm(forms.Form):
+class TenderForm(BoundedForm):
     commission = forms.ModelChoiceField(
         label="Joint commission",
         queryset=None,
@@ -106,24 +106,24 @@ class TenderForm(forms.Form):
                 ].help_text = "UK time. After publication a deadline may be extended, never brought forward."
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(BoundedForm):
     title = forms.CharField(max_length=200, label="Document title")
     file = PrivateFileFormField(label="File")
 
 
-class LotForm(forms.Form):
+class LotForm(BoundedForm):
     title = forms.CharField(max_length=200, label="Lot title")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     estimated_annual_value = MoneyField(label="Estimated annual value of the lot")
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(BoundedForm):
     kind = forms.ChoiceField(choices=CriterionKind.choices, label="Kind of criterion")
     name = forms.CharField(max_length=200, required=False, label="Name", help_text="For example “Quality of service”")
     weight = forms.IntegerField(min_value=1, max_value=100, label="Weight (%)")
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BoundedForm):
     stage = forms.ChoiceField(choices=Stage.choices, initial=Stage.FULL)
     criterion = forms.ModelChoiceField(queryset=None, required=False, label="Criterion it scores")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Question")
@@ -139,7 +139,7 @@ class QuestionForm(forms.Form):
             self.fields["stage"].widget = forms.HiddenInput()
 
 
-class MethodSettingsForm(forms.Form):
+class MethodSettingsForm(BoundedForm):
     scale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 7}),
         label="Scoring scale",
@@ -148,7 +148,7 @@ class MethodSettingsForm(forms.Form):
     price_formula = forms.ChoiceField(choices=PriceFormula.choices, widget=forms.RadioSelect, label="Price formula")
 
 
-class AskForm(forms.Form):
+class AskForm(BoundedForm):
     question = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Your question",
@@ -156,7 +156,7 @@ class AskForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BoundedForm):
     published_question = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="The question as it will be published",
@@ -165,7 +165,7 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class FollowForm(forms.Form):
+class FollowForm(BoundedForm):
     service_areas = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Service areas you follow"
     )
@@ -177,20 +177,20 @@ class FollowForm(forms.Form):
         ]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BoundedForm):
     annual_income = MoneyField(label="Annual income (latest accounts)", required=False)
     accounts_year_end = forms.DateField(label="Accounts year end", required=False, widget=DateInput())
     staff_count = forms.IntegerField(label="Paid staff", min_value=0, required=False)
     volunteer_count = forms.IntegerField(label="Volunteers", min_value=0, required=False)
 
 
-class ProfileDocumentForm(forms.Form):
+class ProfileDocumentForm(BoundedForm):
     kind = forms.ChoiceField(choices=ProfileDocumentKind.choices, label="Kind of document")
     title = forms.CharField(max_length=200, required=False)
     file = PrivateFileFormField(label="File")
 
 
-class BidForm(forms.Form):
+class BidForm(BoundedForm):
     """The bid's working copy: answers, price breakdown, consortium flag, and an optional new attachment."""
 
     summary = forms.CharField(
@@ -237,7 +237,7 @@ class BidForm(forms.Form):
         self.fields = ordered
 
 
-class BidPartnerForm(forms.Form):
+class BidPartnerForm(BoundedForm):
     kind = forms.ChoiceField(choices=BidPartnerKind.choices, widget=forms.RadioSelect, label="Kind")
     name = forms.CharField(max_length=200, label="Organisation name")
     charity_number = forms.CharField(max_length=20, required=False)
@@ -246,7 +246,7 @@ class BidPartnerForm(forms.Form):
     share_percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Share of the work (%)")
 
 
-class EvaluatorForm(forms.Form):
+class EvaluatorForm(BoundedForm):
     membership = forms.ChoiceField(label="Evaluator")
     role_title = forms.CharField(max_length=200, required=False, label="Their role on the panel")
 
@@ -257,7 +257,7 @@ class EvaluatorForm(forms.Form):
         ]
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(BoundedForm):
     has_interest = forms.TypedChoiceField(
         label="Do you have an interest to declare for this tender?",
         choices=[("no", "No, I have no interest to declare"), ("yes", "Yes, I have an interest to declare")],
@@ -268,7 +268,7 @@ class DeclarationForm(forms.Form):
     interest = forms.CharField(label="Describe the interest", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(BoundedForm):
     evaluator = forms.IntegerField(widget=forms.HiddenInput())
     decision = forms.ChoiceField(
         choices=[
@@ -281,7 +281,7 @@ class ConflictForm(forms.Form):
     mitigation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Mitigation")
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(BoundedForm):
     def __init__(self, *args: Any, questions: list[Question], scale: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Choose a score")] + [(str(r["score"]), f"{r['score']}: {r['descriptor']}") for r in scale]
@@ -301,11 +301,11 @@ class ScoreForm(forms.Form):
             )
 
 
-class CancelForm(forms.Form):
+class CancelForm(BoundedForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is it being cancelled?")
 
 
-class ContractForm(forms.Form):
+class ContractForm(BoundedForm):
     line = forms.IntegerField(widget=forms.HiddenInput())
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     start_date = forms.DateField(label="Contract starts", widget=DateInput())

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
@@ -37,8 +37,9 @@ from commissioning.models import (
 from core import audit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, PermissionDenied
-from core.money import financial_year_label, financial_years, format_gbp, money
+from core.money import AmountError, financial_year_label, financial_years, format_gbp, money, parse_amount
 from core.notifications import notify
+from core.text import check_text
 from core.workflow import transition
 from partners.models import THIRD_SECTOR_KINDS, Membership, Organisation, Role, User
 from procurement import permissions, scoring
@@ -1013,15 +1014,21 @@ def _editable_bid(bid: Bid, by: Actor) -> Bid:
 
 
 def _parse_amount(value: Any, label: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
+    # The one reader of typed amounts (core.money), so the autosave JSON and the API refuse what the form refuses.
     try:
-        amount = money(str(value).replace(",", "").replace("£", "").strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(f"Enter {label} in pounds and pence, like 23750 or 23750.00") from exc
-    if amount < 0:
-        raise DomainError(f"{label.capitalize()} cannot be negative")
-    return amount
+        return parse_amount(value, max_digits=12, decimal_places=2)
+    except AmountError as exc:
+        raise DomainError(f"{label[0].upper()}{label[1:]}: {exc.message[0].lower()}{exc.message[1:]}") from exc
+
+
+def _typed_text(value: Any, *, label: str, field: str, multiline: bool = True, max_length: int | None = None) -> str:
+    """Text from the autosave JSON or the API, which no form has checked: refuse NUL/control characters (and line
+    breaks where one line is expected) and over-long text with a message, never a database error."""
+    text = "" if value is None else str(value)
+    try:
+        return check_text(text, multiline=multiline, max_length=max_length, label=label)
+    except ValueError as exc:
+        raise DomainError(str(exc), field=field) from exc
 
 
 @transaction.atomic
@@ -1040,7 +1047,7 @@ def bid_save_draft(
     bid = _editable_bid(bid, by)
     fields: list[str] = []
     if summary is not None:
-        bid.summary = summary
+        bid.summary = _typed_text(summary, label="Summary", field="summary")
         fields.append("summary")
     if is_consortium is not None:
         bid.is_consortium = is_consortium
@@ -1061,14 +1068,16 @@ def bid_save_draft(
         for question_id, text in answers.items():
             if int(question_id) not in valid:
                 continue
-            BidAnswer._base_manager.update_or_create(
-                bid=bid, question_id=int(question_id), defaults={"text": text or ""}
-            )
+            text = _typed_text(text, label="Your answer", field=f"answer_{int(question_id)}")
+            BidAnswer._base_manager.update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
     if price_lines:
         for category, (raw, description) in price_lines.items():
             if category not in PriceCategory.values:
                 continue
             amount = _parse_amount(raw, f"the {PriceCategory(category).label.lower()}")
+            description = _typed_text(
+                description, label="The price note", field=f"note_{category}", multiline=False, max_length=300
+            )
             if amount is None and not (description or "").strip():
                 BidPriceLine._base_manager.filter(bid=bid, category=category).delete()
                 continue
@@ -1316,9 +1325,21 @@ def late_message(bid: Bid, deadline: dt.datetime | None) -> str:
     )
 
 
+ALREADY_SUBMITTED = "You already submitted this version of your bid. Your receipt is unchanged"
+
+
 def bid_submit(*, bid: Bid, by: Actor) -> BidVersion:
-    """Submit (or resubmit) the working copy: judged on the server's clock inside this transaction. Returns the new
-    version: the receipt (server timestamp and SHA-256 of the canonical content)."""
+    """Submit (or resubmit) the working copy; the receipt (see ``bid_submit_once``)."""
+    return bid_submit_once(bid=bid, by=by)[0]
+
+
+def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
+    """Submit (or resubmit) the working copy: judged on the server's clock inside this transaction. Returns the
+    version (the receipt: server timestamp and SHA-256 of the canonical content) and whether it is new.
+
+    Idempotent: submitting content identical to the current submitted version makes no new version (a double click,
+    a retried request) and returns that version with ``False``. Concurrent submits of one bid queue on the bid's row
+    lock, so the second sees the first's version and exactly one is new."""
     with transaction.atomic():
         tender = _lock_tender_shared(bid.tender_id)
         locked = Bid._base_manager.select_for_update(of=("self",)).select_related("organisation", "lot").get(pk=bid.pk)
@@ -1337,6 +1358,11 @@ def bid_submit(*, bid: Bid, by: Actor) -> BidVersion:
             raise DomainError("Your bid cannot be submitted yet", problems=problems)
         content = canonical_content(locked, tender, working)
         digest = content_hash(content)
+        current = (
+            BidVersion._base_manager.filter(pk=locked.current_version_id).first() if locked.current_version_id else None
+        )
+        if locked.status == BidStatus.SUBMITTED and current is not None and current.sha256 == digest:
+            return current, False
         number = (BidVersion._base_manager.filter(bid=locked).aggregate(n=Max("number"))["n"] or 0) + 1
         price = Decimal(content["price"]["annual_total"]) if content["price"] else None
         version = BidVersion(
@@ -1359,7 +1385,7 @@ def bid_submit(*, bid: Bid, by: Actor) -> BidVersion:
             data={"version": number, "sha256": digest, "submitted_at": now.isoformat()},
         )
         Bid._base_manager.filter(pk=locked.pk).update(current_version=version, submitted_at=now)
-    return version
+    return version, True
 
 
 @transaction.atomic

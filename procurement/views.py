@@ -27,6 +27,7 @@ from commissioning.models import CommissionStatus, JointCommission, Outcome
 from core import audit, exports
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
+from core.forms import BoundedForm
 from core.money import format_gbp
 from core.pdf import render_pdf
 from core.views import (
@@ -98,7 +99,7 @@ def paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
 # =====================================================================================================================
 
 
-class PortalFilterForm(forms.Form):
+class PortalFilterForm(BoundedForm):
     q = forms.CharField(label="Search", required=False)
     service_area = forms.TypedChoiceField(label="Service area", required=False, coerce=int, empty_value=None)
     partner = forms.TypedChoiceField(label="Partner", required=False, coerce=int, empty_value=None)
@@ -534,15 +535,12 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
             return self.form_invalid(form)
         if self.request.POST.get("action") == "submit":
             try:
-                version = services.bid_submit(bid=self.bid, by=self.acting)
+                version, new = services.bid_submit_once(bid=self.bid, by=self.acting)
             except DomainError as error:
                 self.bid.refresh_from_db()
                 _error(self.request, error)
                 return redirect("bid-edit", bid_id=self.bid.public_id)
-            messages.success(
-                self.request,
-                f"Submitted at {timezone.localtime(version.submitted_at):%H:%M:%S on %-d %B %Y}. Keep your receipt",
-            )
+            _submitted_message(self.request, version, new)
             return redirect("bid-receipt", bid_id=self.bid.public_id)
         messages.success(self.request, "Your draft is saved")
         return redirect("bid-edit", bid_id=self.bid.public_id)
@@ -551,6 +549,15 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+def _submitted_message(request: HttpRequest, version: BidVersion, new: bool) -> None:
+    """A repeated submit of unchanged content (a double click) made no new version: say so, with the same receipt."""
+    when = f"{timezone.localtime(version.submitted_at):%H:%M:%S on %-d %B %Y}"
+    if new:
+        messages.success(request, f"Submitted at {when}. Keep your receipt")
+    else:
+        messages.info(request, f"{services.ALREADY_SUBMITTED} (version {version.number}, submitted at {when})")
 
 
 class BidAutosaveView(OwnBidMixin, MemberView):
@@ -599,13 +606,11 @@ class BidSubmitView(OwnBidMixin, MemberView):
 
     def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
         try:
-            version = services.bid_submit(bid=self.bid, by=self.acting)
+            version, new = services.bid_submit_once(bid=self.bid, by=self.acting)
         except DomainError as error:
             _error(request, error)
             return redirect("bid-edit", bid_id=self.bid.public_id)
-        messages.success(
-            request, f"Submitted at {timezone.localtime(version.submitted_at):%H:%M:%S on %-d %B %Y}. Keep your receipt"
-        )
+        _submitted_message(request, version, new)
         return redirect("bid-receipt", bid_id=self.bid.public_id)
 
 
