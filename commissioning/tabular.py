@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 # Writing lives in core.exports (the one formula-safe writer); these names stay importable from here.
 from core.exports import DATE_FORMAT, GBP_FORMAT, Sheet, safe_text, write_csv, write_xlsx  # noqa: F401

@@ -68,7 +68,6 @@ class AuditEventSerializer(BoundedSerializerMixin, serializers.ModelSerializer[A
             "data",
         ]
 
-
     def to_representation(self, instance: AuditEvent) -> dict[str, Any]:
         # Show the event's withheld part only to a reader entitled to it (core.audit).
         request = self.context.get("request")

@@ -35,7 +35,9 @@ urlpatterns = [
     path("bids/<uuid:bid_id>/receipt/", views.BidReceiptView.as_view(), name="bid-receipt"),
     path("bids/<uuid:bid_id>/letter/", views.BidLetterView.as_view(), name="bid-letter"),
     path("bids/<uuid:bid_id>/partners/", views.BidPartnerAddView.as_view(), name="bid-partner-add"),
-    path("bids/<uuid:bid_id>/profile-documents/", views.BidProfileDocumentsView.as_view(), name="bid-profile-documents"),
+    path(
+        "bids/<uuid:bid_id>/profile-documents/", views.BidProfileDocumentsView.as_view(), name="bid-profile-documents"
+    ),
     path("bid-partners/<uuid:bid_partner_id>/remove/", views.BidPartnerRemoveView.as_view(), name="bid-partner-remove"),
     path("bid-files/<uuid:attachment_id>/", views.BidAttachmentView.as_view(), name="bid-attachment"),
     path(

@@ -177,7 +177,9 @@ def test_autosave_saves_as_the_bidder_types(tender, world, client, bidder):
     assert response.status_code == 200 and "Draft saved" in response.json()["message"]
     assert bid.answers.get(question=question).text == "Typed so far"
     assert bid.price_lines.get(category="staff").annual_amount == Decimal("1000.00")
-    assert client.post(f"/bids/{bid.public_id}/autosave/", data="nope", content_type="application/json").status_code == 400
+    assert (
+        client.post(f"/bids/{bid.public_id}/autosave/", data="nope", content_type="application/json").status_code == 400
+    )
 
 
 def test_a_late_submission_through_the_page_says_why_and_keeps_the_draft(tender, world, client, bidder):
