@@ -4,8 +4,9 @@
   contracts, with several providers funded more than once and contracts ending close together -- and Tamworth's
   ring-fenced £20,000-a-year homelessness grant, which cannot be aligned.
 - Other service areas in both partnerships, the Lichfield outcomes framework and some shared evidence.
-- One joint commission already running (the county-wide aligned debt advice service), so dashboards, reports and
-  timetables have something in them. The Lichfield worked example is *not* created: the browser journey does that.
+- One joint commission signed up and in procurement (the county-wide aligned debt advice service), so dashboards,
+  reports and timetables have something in them; the tendering demo awards it and signs its contract (live since
+  April 2025). The Lichfield worked example is *not* created: the browser journey does that.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from commissioning.models import (
     Outcome,
     ServiceArea,
 )
-from core.actors import SYSTEM
 from partners.acting import Acting
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
@@ -571,7 +571,7 @@ def load() -> None:
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
-    """The county-wide aligned debt advice service: signed up in 2024, live since April 2025."""
+    """The county-wide aligned debt advice service: signed up in 2024 and in procurement (see the module docstring)."""
     if JointCommission.objects.filter(partnership=partnership, title=RUNNING_TITLE).exists():
         return
     county = orgs["Staffordshire County Council"]
@@ -637,8 +637,8 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         for contribution in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
             services.contribution_confirm(contribution=contribution, by=actor)
     services.commission_transition(commission=commission, name="enter_procurement", by=lead)
-    services.commission_transition(commission=commission, name="award", by=SYSTEM)  # as the tendering app does
-    services.commission_transition(commission=commission, name="go_live", by=SYSTEM)
+    # The tendering demo tenders it, awards it and signs the contract, which moves the commission to awarded and
+    # live (as in real life: only a signed contract does that).
     for organisation, actor in everyone:
         for paid in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
             if paid.financial_year == 2025 and D(2025, 4, 30) <= timezone.localdate():
@@ -658,4 +658,4 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     for stage in commission.stages.order_by("position"):
         if stage.planned_end <= D(2025, 4, 1):
             services.stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
-    assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.LIVE
+    assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.PROCUREMENT

@@ -74,6 +74,12 @@ PERSONAS = [
         "evaluator at the county council",
     ),
     Persona(
+        "ben@staffordshire.demo",
+        "Ben Adeyemi",
+        (("Staffordshire County Council", (Role.EVALUATOR,), "Contracts officer"),),
+        "second evaluator at the county council (sits on the tender panels)",
+    ),
+    Persona(
         "sam@lichfield.demo",
         "Sam Taylor",
         (
