@@ -497,9 +497,9 @@ def _people(orgs: dict[str, Organisation]) -> None:
         )
 
 
-def _area(partnership: Partnership, name: str, description: str) -> ServiceArea:
+def _area(partnership: Partnership, name: str, description: str, by: Acting) -> ServiceArea:
     area = ServiceArea.objects.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).first()
-    return area or ServiceArea.objects.create(partnership=partnership, name=name, description=description)
+    return area or services.service_area_create(partnership=partnership, name=name, description=description, by=by)
 
 
 def _contract(
@@ -536,36 +536,31 @@ def load() -> None:
     orgs = {o.name: o for o in Organisation.objects.all()}
     partnerships = {p.name: p for p in Partnership.objects.filter(name__in=[TSCIP, LICHFIELD])}
     _people(orgs)
+    # The county's lead commissioner (a partner in both partnerships) sets up the service areas; each partnership's
+    # accountable body keeps its evidence base; the district's commissioner writes Lichfield's outcomes framework.
+    county = _acting(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
+    district = _acting(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
+    keepers = {TSCIP: county, LICHFIELD: district}
     areas: dict[tuple[str, str], ServiceArea] = {}
     for partnership_name, specs in AREAS.items():
         for name, description in specs:
-            areas[(partnership_name, name)] = _area(partnerships[partnership_name], name, description)
+            areas[(partnership_name, name)] = _area(partnerships[partnership_name], name, description, county)
     for funder, provider, title, value, start, end, source, ring in DEBT_CONTRACTS:
         _contract(areas[(TSCIP, DEBT)], orgs[funder], provider, title, value, start, end, source, ring)
     for partnership_name, area_name, funder, provider, title, value, start, end, source, ring in OTHER_CONTRACTS:
         _contract(areas[(partnership_name, area_name)], orgs[funder], provider, title, value, start, end, source, ring)
 
     lichfield = partnerships[LICHFIELD]
-    for position, (title, description) in enumerate(LICHFIELD_OUTCOMES, start=1):
-        Outcome.objects.get_or_create(
-            partnership=lichfield,
-            kind=Outcome.Kind.OUTCOME,
-            title=title,
-            defaults={"description": description, "position": position},
-        )
-    for position, title in enumerate(LICHFIELD_PRINCIPLES, start=1):
-        Outcome.objects.get_or_create(
-            partnership=lichfield, kind=Outcome.Kind.PRINCIPLE, title=title, defaults={"position": position}
-        )
+    framework = [(Outcome.Kind.OUTCOME, t, d) for t, d in LICHFIELD_OUTCOMES]
+    framework += [(Outcome.Kind.PRINCIPLE, t, "") for t in LICHFIELD_PRINCIPLES]
+    for kind, title, description in framework:
+        if not Outcome.objects.filter(partnership=lichfield, kind=kind, title=title).exists():
+            services.outcome_add(partnership=lichfield, kind=kind, title=title, description=description, by=district)
     for partnership_name, title, url, tags in EVIDENCE:
         partnership = partnerships[partnership_name]
         if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
-            EvidenceItem.objects.create(
-                partnership=partnership,
-                title=title,
-                url=url,
-                tags=tags,
-                added_by_organisation=partnership.accountable_body,
+            services.evidence_add(
+                partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name]
             )
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
 

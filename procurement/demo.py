@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -199,7 +200,7 @@ def _cast(orgs: dict[str, Organisation], lead: Acting) -> stages.Cast | None:
     return stages.Cast(lead=lead, bidders=actors[:2], evaluators=actors[2:])
 
 
-def _tender(commission: JointCommission, lead: Acting, title: str, reference: str, summary: str, **kw) -> Tender:  # type: ignore[no-untyped-def]
+def _tender(commission: JointCommission, lead: Acting, title: str, reference: str, summary: str, **kw: Any) -> Tender:
     return services.tender_create(
         commission=commission,
         title=title,

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from commissioning.demo import simple_pdf
@@ -164,9 +165,7 @@ def backdate_standstill(tender: Tender, *, letters_sent_on: dt.date) -> dt.date:
     return ends
 
 
-def pdf(name: str, *lines: str):  # type: ignore[no-untyped-def]
-    from django.core.files.base import ContentFile
-
+def pdf(name: str, *lines: str) -> ContentFile[bytes]:
     return ContentFile(simple_pdf(*lines), name=name)
 
 
