@@ -4,8 +4,9 @@
   contracts, with several providers funded more than once and contracts ending close together -- and Tamworth's
   ring-fenced £20,000-a-year homelessness grant, which cannot be aligned.
 - Other service areas in both partnerships, the Lichfield outcomes framework and some shared evidence.
-- One joint commission already running (the county-wide aligned debt advice service), so dashboards, reports and
-  timetables have something in them. The Lichfield worked example is *not* created: the browser journey does that.
+- One joint commission signed up and in procurement (the county-wide aligned debt advice service), so dashboards,
+  reports and timetables have something in them; the tendering demo awards it and signs its contract (live since
+  April 2025). The Lichfield worked example is *not* created: the browser journey does that.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from commissioning.models import (
     Outcome,
     ServiceArea,
 )
-from core.actors import SYSTEM
 from partners.acting import Acting
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
@@ -497,9 +497,9 @@ def _people(orgs: dict[str, Organisation]) -> None:
         )
 
 
-def _area(partnership: Partnership, name: str, description: str) -> ServiceArea:
+def _area(partnership: Partnership, name: str, description: str, by: Acting) -> ServiceArea:
     area = ServiceArea.objects.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).first()
-    return area or ServiceArea.objects.create(partnership=partnership, name=name, description=description)
+    return area or services.service_area_create(partnership=partnership, name=name, description=description, by=by)
 
 
 def _contract(
@@ -536,42 +536,37 @@ def load() -> None:
     orgs = {o.name: o for o in Organisation.objects.all()}
     partnerships = {p.name: p for p in Partnership.objects.filter(name__in=[TSCIP, LICHFIELD])}
     _people(orgs)
+    # The county's lead commissioner (a partner in both partnerships) sets up the service areas; each partnership's
+    # accountable body keeps its evidence base; the district's commissioner writes Lichfield's outcomes framework.
+    county = _acting(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
+    district = _acting(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
+    keepers = {TSCIP: county, LICHFIELD: district}
     areas: dict[tuple[str, str], ServiceArea] = {}
     for partnership_name, specs in AREAS.items():
         for name, description in specs:
-            areas[(partnership_name, name)] = _area(partnerships[partnership_name], name, description)
+            areas[(partnership_name, name)] = _area(partnerships[partnership_name], name, description, county)
     for funder, provider, title, value, start, end, source, ring in DEBT_CONTRACTS:
         _contract(areas[(TSCIP, DEBT)], orgs[funder], provider, title, value, start, end, source, ring)
     for partnership_name, area_name, funder, provider, title, value, start, end, source, ring in OTHER_CONTRACTS:
         _contract(areas[(partnership_name, area_name)], orgs[funder], provider, title, value, start, end, source, ring)
 
     lichfield = partnerships[LICHFIELD]
-    for position, (title, description) in enumerate(LICHFIELD_OUTCOMES, start=1):
-        Outcome.objects.get_or_create(
-            partnership=lichfield,
-            kind=Outcome.Kind.OUTCOME,
-            title=title,
-            defaults={"description": description, "position": position},
-        )
-    for position, title in enumerate(LICHFIELD_PRINCIPLES, start=1):
-        Outcome.objects.get_or_create(
-            partnership=lichfield, kind=Outcome.Kind.PRINCIPLE, title=title, defaults={"position": position}
-        )
+    framework = [(Outcome.Kind.OUTCOME, t, d) for t, d in LICHFIELD_OUTCOMES]
+    framework += [(Outcome.Kind.PRINCIPLE, t, "") for t in LICHFIELD_PRINCIPLES]
+    for kind, title, description in framework:
+        if not Outcome.objects.filter(partnership=lichfield, kind=kind, title=title).exists():
+            services.outcome_add(partnership=lichfield, kind=kind, title=title, description=description, by=district)
     for partnership_name, title, url, tags in EVIDENCE:
         partnership = partnerships[partnership_name]
         if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
-            EvidenceItem.objects.create(
-                partnership=partnership,
-                title=title,
-                url=url,
-                tags=tags,
-                added_by_organisation=partnership.accountable_body,
+            services.evidence_add(
+                partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name]
             )
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
-    """The county-wide aligned debt advice service: signed up in 2024, live since April 2025."""
+    """The county-wide aligned debt advice service: signed up in 2024 and in procurement (see the module docstring)."""
     if JointCommission.objects.filter(partnership=partnership, title=RUNNING_TITLE).exists():
         return
     county = orgs["Staffordshire County Council"]
@@ -637,8 +632,8 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         for contribution in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
             services.contribution_confirm(contribution=contribution, by=actor)
     services.commission_transition(commission=commission, name="enter_procurement", by=lead)
-    services.commission_transition(commission=commission, name="award", by=SYSTEM)  # as the tendering app does
-    services.commission_transition(commission=commission, name="go_live", by=SYSTEM)
+    # The tendering demo tenders it, awards it and signs the contract, which moves the commission to awarded and
+    # live (as in real life: only a signed contract does that).
     for organisation, actor in everyone:
         for paid in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
             if paid.financial_year == 2025 and D(2025, 4, 30) <= timezone.localdate():
@@ -658,4 +653,4 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     for stage in commission.stages.order_by("position"):
         if stage.planned_end <= D(2025, 4, 1):
             services.stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
-    assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.LIVE
+    assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.PROCUREMENT

@@ -1,34 +1,24 @@
-"""Demo data for monitoring (idempotent): the county-wide debt advice service (commissioning's running commission)
-gets its KPIs, agreed by every partner, a contract with Citizens Advice Lichfield District if the tendering demo has
-not made one, and six quarters of returns -- five accepted, the latest submitted with one KPI red and waiting for
+"""Demo data for monitoring (idempotent): the county-wide debt advice service (commissioning's running commission,
+whose contract with Citizens Advice Lichfield District the tendering demo signs) gets its KPIs, agreed by every
+partner, and six quarters of returns -- five accepted, the latest submitted with one KPI red and waiting for
 the lead commissioner's review -- plus a planned monitoring visit."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db.models import Sum
 from django.utils import timezone
 
-from commissioning.models import ContributionStatus, JointCommission, Participation, ParticipationStatus
+from commissioning.models import JointCommission, Participation, ParticipationStatus
 from core.tenancy import tenancy_disabled
 from monitoring import services
 from monitoring.models import KpiSet, KpiSetStatus, MonitoringVisit, ReturnStatus
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Role, User
 from procurement.models import (
-    AwardLine,
-    AwardRecommendation,
-    Bid,
-    BidStatus,
     Contract,
-    ContractShare,
-    RecommendationStatus,
-    Tender,
-    TenderStatus,
 )
 
 RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
@@ -185,9 +175,9 @@ def load() -> None:
             return
         lead = _acting(lead_user, commission.lead)
         kpi_set = _kpis(commission, lead)
-        contract = Contract.objects.filter(commission=commission).order_by("pk").first() or _contract(
-            commission, provider, lead_user
-        )
+        contract = Contract.objects.filter(commission=commission).order_by("pk").first()
+        if contract is None:
+            return  # the tendering demo signs it (through the services); without it there is nothing to monitor
         if contract.provider_id != provider.pk:
             provider = contract.provider
             provider_user = _person(provider, Role.BIDDER, Role.ORG_ADMIN)
@@ -227,65 +217,6 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
         kpi_set.responses.update(at=agreed_on - dt.timedelta(days=3))
         kpi_set.refresh_from_db()
     return kpi_set
-
-
-def _contract(commission: JointCommission, provider: Organisation, signed_by: User) -> Contract:
-    """The signed contract, made directly (the tendering demo, when it exists, makes its own): each partner's share
-    of each year is its confirmed contribution, so the split reconciles to the penny."""
-    now = timezone.now()
-    shares = list(
-        commission.contributions.filter(status__in=[ContributionStatus.CONFIRMED, ContributionStatus.TRANSFERRED])
-        .values("organisation_id", "financial_year")
-        .annotate(amount=Sum("amount"))
-    )
-    first_year = [s for s in shares if s["financial_year"] == 2025]
-    annual = sum((s["amount"] for s in first_year), Decimal("0"))
-    tender = Tender.objects.create(
-        commission=commission,
-        title=RUNNING_TITLE,
-        reference="SCC-DEBT-2024",
-        summary="Free, independent advice on debt, benefits and consumer problems across Staffordshire.",
-        specification="Advice sessions in every district; outreach; telephone and web advice.",
-        estimated_annual_value=annual,
-        term_years=3,
-        clarification_deadline=now - dt.timedelta(days=700),
-        submission_deadline=now - dt.timedelta(days=690),
-        status=TenderStatus.AWARDED,
-        published_at=now - dt.timedelta(days=740),
-    )
-    bid = Bid.objects.create(
-        tender=tender, organisation=provider, status=BidStatus.SUCCESSFUL, submitted_at=now - dt.timedelta(days=691)
-    )
-    recommendation = AwardRecommendation.objects.create(
-        tender=tender, status=RecommendationStatus.APPROVED, decided_at=now - dt.timedelta(days=650)
-    )
-    line = AwardLine.objects.create(recommendation=recommendation, bid=bid, annual_value=annual)
-    contract = Contract.objects.create(
-        tender=tender,
-        commission=commission,
-        award_line=line,
-        bid=bid,
-        provider=provider,
-        title=RUNNING_TITLE,
-        reference="SCC-DEBT-2025",
-        annual_value=annual,
-        start_date=START,
-        end_date=END,
-        signed_on=dt.date(2025, 3, 10),
-        signed_by=signed_by,
-    )
-    ContractShare.objects.bulk_create(
-        [
-            ContractShare(
-                contract=contract,
-                organisation_id=s["organisation_id"],
-                financial_year=s["financial_year"],
-                amount=s["amount"],
-            )
-            for s in shares
-        ]
-    )
-    return contract
 
 
 def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting) -> None:

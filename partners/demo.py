@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from core.actors import SYSTEM
+from partners.acting import Acting
 from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
 
 DEMO_PASSWORD = "Jointly-demo-2026"
@@ -72,6 +73,12 @@ PERSONAS = [
         "Dee Okafor",
         (("Staffordshire County Council", (Role.EVALUATOR,), "Commissioning officer"),),
         "evaluator at the county council",
+    ),
+    Persona(
+        "ben@staffordshire.demo",
+        "Ben Adeyemi",
+        (("Staffordshire County Council", (Role.EVALUATOR,), "Contracts officer"),),
+        "second evaluator at the county council (sits on the tender panels)",
     ),
     Persona(
         "sam@lichfield.demo",
@@ -281,18 +288,25 @@ BOARD_PEOPLE = [
 BOARD_NAME = "Lichfield Locality Commissioning Board"
 
 
+def _acting(user: User, organisation: Organisation) -> Acting:
+    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
+
+
 def _lichfield_board(orgs: dict[str, Organisation]) -> None:
+    """The district's commissioner sets the board up (becoming its clerk), gives each person their seat, appoints
+    the chair and schedules the next meeting with its first two items: all through the board services."""
     from datetime import datetime, time, timedelta
     from decimal import Decimal
 
-    from partners import permissions
+    from partners import board_services
     from partners.models import AgendaItem, Board, BoardMember, Meeting
 
     partnership = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
-    clerk = User.objects.get(email="sam@lichfield.demo")
+    clerk = _acting(User.objects.get(email="sam@lichfield.demo"), orgs[LDC])
     board = Board.objects.filter(partnership=partnership, name=BOARD_NAME).first()
     if board is None:
-        board = Board.objects.create(
+        board = board_services.board_create(
             partnership=partnership,
             name=BOARD_NAME,
             purpose="To oversee public-sector commissioning in Lichfield District and make investment decisions on "
@@ -300,53 +314,46 @@ def _lichfield_board(orgs: dict[str, Organisation]) -> None:
             parent_board_name="Lichfield District Board",
             min_members=4,
             min_share=Decimal("51"),
-            created_by=clerk,
+            required_organisations=[orgs[LDC]],
+            by=clerk,
         )
-        board.required_organisations.set([orgs[LDC]])
-        board.clerks.add(clerk)
-        audit.record(obj=board, action="board.created", by=SYSTEM, to_state="active")
     seats: dict[str, BoardMember] = {}
     for persona, kind, role_title, substitute_for in BOARD_PEOPLE:
         user = _person(persona, orgs)
         organisation = orgs[persona.organisations[0][0]]
         member = BoardMember.objects.filter(board=board, person=user, active=True).first()
         if member is None:
-            member = BoardMember.objects.create(
+            member = board_services.board_member_add(
                 board=board,
                 person=user,
                 organisation=organisation,
                 kind=kind,
                 role_title=role_title,
                 substitute_for=seats.get(substitute_for),
+                by=clerk,
             )
         seats[persona.email] = member
     if board.chair_id is None:
-        board.chair = seats["chris@lichfield.demo"]
-        board.save(update_fields=["chair"])
-    permissions.sync_board_permissions(board)
+        board = board_services.board_set_chair(board=board, member=seats["chris@lichfield.demo"], by=clerk)
 
     if not Meeting.objects.filter(board=board).exists():
         day = timezone.localdate() + timedelta(days=21)
-        meeting = Meeting.objects.create(
+        meeting = board_services.meeting_create(
             board=board,
             starts_at=timezone.make_aware(datetime.combine(day, time(14, 0))),
             location="District Council House, Frog Lane, Lichfield",
-            created_by=clerk,
+            by=clerk,
         )
-        audit.record(obj=meeting, action="board.meeting_scheduled", by=SYSTEM, to_state=meeting.status)
-        for order, (kind, title, summary) in enumerate(
-            [
-                (
-                    AgendaItem.Kind.MONITORING_REPORT,
-                    "Community transport: quarter 2 monitoring report",
-                    "Journeys provided and the outcomes reported by the provider against the agreed KPIs.",
-                ),
-                (
-                    AgendaItem.Kind.OTHER,
-                    "Locality commissioning priorities for 2026/27",
-                    "Prosperous, healthy, independent and safe: the partners' draft priorities for next year.",
-                ),
-            ],
-            start=1,
-        ):
-            AgendaItem.objects.create(meeting=meeting, order=order, kind=kind, title=title, summary=summary)
+        for kind, title, summary in [
+            (
+                AgendaItem.Kind.MONITORING_REPORT,
+                "Community transport: quarter 2 monitoring report",
+                "Journeys provided and the outcomes reported by the provider against the agreed KPIs.",
+            ),
+            (
+                AgendaItem.Kind.OTHER,
+                "Locality commissioning priorities for 2026/27",
+                "Prosperous, healthy, independent and safe: the partners' draft priorities for next year.",
+            ),
+        ]:
+            board_services.item_add(meeting=meeting, kind=kind, title=title, summary=summary, by=clerk)

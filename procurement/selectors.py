@@ -291,7 +291,9 @@ class Evaluation:
 def evaluation_results(tender: Tender) -> Evaluation:
     """Weighted totals from moderated scores and the price formula, ranked (per lot). Reads through the tenant
     scope: before the deadline it sees no bids."""
-    method = EvaluationMethod.objects.get(tender=tender)
+    method = EvaluationMethod.objects.filter(tender=tender).first()
+    if method is None:  # no method, nothing to rank by: an empty evaluation ("not set yet"), not an error
+        return Evaluation(criteria=[], questions=[], results=[], max_score=0, formula="")
     criteria_rows = list(Criterion.objects.filter(method=method))
     questions = list(Question.objects.filter(method=method, stage=Stage.FULL).order_by("number"))
     criteria = [scoring.CriterionSpec(c.pk, c.kind, c.name, c.weight) for c in criteria_rows]

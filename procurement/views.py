@@ -1016,7 +1016,9 @@ class MethodView(TenderMixin, MemberTemplateView):
     write_roles = LEAD
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        method = EvaluationMethod.objects.get(tender=self.tender)
+        method = EvaluationMethod.objects.filter(tender=self.tender).first()
+        if method is None:  # a tender made outside tender_create (imported, or old data): say so, don't fail
+            return super().get_context_data(**self.tender_context(), method=None, **kwargs)
         criteria = Criterion.objects.filter(method=method)
         scale_text = "\n".join(f"{r['score']}: {r['descriptor']}" for r in method.scale)
         return super().get_context_data(
@@ -1339,13 +1341,13 @@ class ModerationView(TenderMixin, MemberTemplateView):
         if not permissions.may_read_bids(self.tender, self.acting):
             raise PermissionDenied("Only the lead commissioner and cleared evaluators see the moderation")
         bids, questions, grid = selectors.moderation_grid(tender=self.tender)
-        method = EvaluationMethod.objects.get(tender=self.tender)
+        method = EvaluationMethod.objects.filter(tender=self.tender).first()
         rows = [(b, [grid[(b.pk, q.pk)] for q in questions]) for b in bids]
         return super().get_context_data(
             **self.tender_context(),
             rows=rows,
             questions=questions,
-            scale=method.scale,
+            scale=method.scale if method is not None else [],
             problems=services.moderation_problems(self.tender) if self.tender.status == T.EVALUATION else [],
             evaluation=selectors.evaluation_results(self.tender),
             **kwargs,
@@ -1479,13 +1481,19 @@ class AwardView(TenderMixin, KeepUploadsMixin, MemberView, FormView):
         recommendation = selectors.current_recommendation(tender=tender)
         lines = list(recommendation.lines.all()) if recommendation else []
         contracts = {c.award_line_id: c for c in Contract.objects.filter(tender=tender)}
+        signed = {c.award_line_id: list(c.shares.select_related("organisation")) for c in contracts.values()}
         holidays = []
         if tender.letters_sent_on and tender.standstill_ends_on:
             holidays = bank_holidays_between(tender.letters_sent_on, tender.standstill_ends_on)
         return super().get_context_data(
             **self.tender_context(),
             recommendation=recommendation,
-            lines=[(line, contracts.get(line.pk), selectors.shares_table(line.shares)) for line in lines],
+            # Once signed, the contract's shares are the split that binds the partners (the same figures the
+            # contract page shows); before that, the approved recommendation's.
+            lines=[
+                (line, contracts.get(line.pk), selectors.shares_table(signed.get(line.pk) or line.shares))
+                for line in lines
+            ],
             # One contract form at a time (the next award without its contract), so field ids stay unique.
             next_line=next((line.pk for line in lines if line.pk not in contracts), None),
             letters=selectors.letters_of(tender=tender) if self.is_lead else [],
@@ -1662,10 +1670,11 @@ class ScoreSheetView(MemberView, FormView):
         if not self.sheet.evaluator.is_cleared or not permissions.may_evaluate(self.tender, self.request.user):
             raise PermissionDenied("You are not cleared to evaluate this tender")
         self.questions = list(Question.objects.filter(method__tender=self.tender, stage=Stage.FULL).order_by("number"))
-        self.method = EvaluationMethod.objects.get(tender=self.tender)
+        self.method = EvaluationMethod.objects.filter(tender=self.tender).first()
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "questions": self.questions, "scale": self.method.scale}
+        scale = self.method.scale if self.method is not None else []
+        return {**super().get_form_kwargs(), "questions": self.questions, "scale": scale}
 
     def get_initial(self) -> dict[str, Any]:
         initial: dict[str, Any] = {}

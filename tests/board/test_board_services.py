@@ -270,5 +270,10 @@ def test_demo_has_the_lichfield_board_and_loads_idempotently():
     assert [o.name for o in board.required_organisations.all()] == ["Lichfield District Council"]
     assert board.clerks.get().email == "sam@lichfield.demo"
     assert board.chair.person.has_perm("partners.chair_board", board)
-    meeting = Meeting.objects.get(board=board)
-    assert meeting.starts_at > timezone.now() and meeting.items.count() == 2
+    # The next meeting: the two seeded items, the worked example's evaluation method and an award to approve.
+    meeting = Meeting.objects.get(board=board, starts_at__gt=timezone.now())
+    assert meeting.items.count() == 4
+    assert set(meeting.items.values_list("kind", flat=True)) >= {"evaluation_method", "award"}
+    # The last meeting (the tendering demo's): held, it approved a method, its minutes approved.
+    held = Meeting.objects.get(board=board, starts_at__lt=timezone.now())
+    assert held.status == "minutes_approved" and held.items.get().status == "approved"

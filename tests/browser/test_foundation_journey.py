@@ -17,6 +17,7 @@ EXPECTED_PANEL = {
     "priya@staffordshire.demo": "People and invitations",
     "alex@staffordshire.demo": "Partnerships",
     "dee@staffordshire.demo": "Your organisation",
+    "ben@staffordshire.demo": "Your organisation",
     "sam@lichfield.demo": "Partnerships",
     "jo@lichfield.demo": "Partnerships",
     "chris@lichfield.demo": "Partnerships",
