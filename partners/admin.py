@@ -33,7 +33,7 @@ admin.site.__class__ = JointlyAdminSite
 
 # model label -> the rule its admin page follows (keep docs/admin.md in step).
 ADMIN_PAGES: dict[str, str] = {
-    "partners.User": "accounts: name, email, active/staff flags; password only as a hash summary",
+    "partners.User": "accounts: name, email, active/staff flags; no password shown or set for an existing person",
     "partners.Organisation": "the tenants themselves (no tenant data beneath them)",
     "otp_totp.TOTPDevice": "list, rename, confirm or delete (a lost phone); the secret key and QR code never shown",
     "knox.AuthToken": "revoke only: owner, first characters, dates; no add (a token is made by its owner alone)",
@@ -53,12 +53,17 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     fieldsets = (
-        (None, {"fields": ("email", "full_name", "password")}),
+        (None, {"fields": ("email", "full_name")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ["is_active", "is_staff"]
+
+    def get_urls(self) -> list[Any]:
+        # Staff never set someone else's password: that would let them sign in as a bidder (and read the bid the
+        # bidder may read). People reset their own password through the emailed link.
+        return [url for url in super().get_urls() if not str(url.pattern).endswith("password/")]
 
 
 @admin.register(Organisation)

@@ -235,6 +235,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # recorded after the email is handed to the provider
 
     objects = TenantManager["Invitation"]()
 

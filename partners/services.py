@@ -12,10 +12,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit
+from core import audit, outbox
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, PermissionDenied
-from core.notifications import notify
+from core.notifications import notify, single_line
 from core.tenancy import tenancy_disabled
 from partners.models import (
     PROVIDER_KINDS,
@@ -188,26 +188,44 @@ def invitation_create(
         organisation=organisation, email=email, full_name=full_name.strip(), roles=roles, invited_by=by.user
     )
     audit.record(obj=invitation, action="invitation.sent", by=by, to_state="waiting", data={"roles": roles})
-    link = reverse("invitation-accept", kwargs={"token": invitation.token})
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, link))
+    # The email is work for later, recorded with the invitation (core.outbox): a mail server or broker outage
+    # never turns a saved invitation into an error page, and the email still goes out once it is back.
+    outbox.enqueue(
+        "partners.tasks.send_invitation_email", args=[invitation.pk], dedupe_key=f"invitation:{invitation.pk}:email"
+    )
     return invitation
 
 
-def _send_invitation_email(invitation_id: int, link: str) -> None:
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Email an open invitation once: the row is locked while sending and marked sent in the same transaction;
+    a retry after a crash before that commit sends again with the same Message-ID (docs/background-work.md)."""
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
-    with tenancy_disabled():
-        invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
-    inviter = invitation.invited_by.full_name if invitation.invited_by else "A colleague"
-    send_mail(
-        f"You have been invited to join {invitation.organisation} on Jointly",
-        f"{inviter} has invited you to join {invitation.organisation} on Jointly.\n\n"
-        f"Accept the invitation: {settings.JOINTLY_BASE_URL}{link}\n\n"
-        f"The link works once and expires on {timezone.localtime(invitation.expires_at):%d %B %Y}.",
-        None,
-        [invitation.email],
-    )
+    with tenancy_disabled(), transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("organisation", "invited_by")
+            .filter(pk=invitation_id, emailed_at__isnull=True)
+            .first()
+        )
+        if invitation is None or not invitation.is_open:
+            return False
+        inviter = invitation.invited_by.full_name if invitation.invited_by else "A colleague"
+        link = reverse("invitation-accept", kwargs={"token": invitation.token})
+        key = f"jointly-invitation-{invitation.pk}"
+        EmailMessage(
+            single_line(f"You have been invited to join {invitation.organisation} on Jointly"),
+            f"{inviter} has invited you to join {invitation.organisation} on Jointly.\n\n"
+            f"Accept the invitation: {settings.JOINTLY_BASE_URL}{link}\n\n"
+            f"The link works once and expires on {timezone.localtime(invitation.expires_at):%d %B %Y}.",
+            None,
+            [invitation.email],
+            headers={"Message-ID": f"<{key}@jointly>", "X-Jointly-Idempotency-Key": key},
+        ).send()
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
+    return True
 
 
 @transaction.atomic

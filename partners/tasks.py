@@ -42,3 +42,11 @@ def send_board_reminders() -> int:
     from partners.board_services import send_due_reminders
 
     return send_due_reminders()
+
+
+@shared_task(acks_late=True)
+def send_invitation_email(invitation_id: int) -> bool:
+    """Safe to run twice: an invitation already emailed (or no longer open) is left alone."""
+    from partners.services import invitation_email_send
+
+    return invitation_email_send(invitation_id=invitation_id)

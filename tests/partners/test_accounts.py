@@ -208,3 +208,23 @@ def test_a_forgotten_password_is_reset_by_email_link(client, world):
     assert world.bidder.check_password("A-much-better-password-2026")
     # Unknown addresses get the same answer (no account enumeration).
     assert client.post(reverse("password_reset"), {"email": "nobody@example.org"}).status_code == 302
+
+
+def test_an_invitation_email_goes_out_once_even_if_its_job_runs_twice(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The invitation email is work recorded with the invitation (the outbox), so a mail or broker outage never turns
+    the saved invitation into an error page; running its job again sends nothing more."""
+    from partners.services import invitation_email_send
+
+    sign_in(client, world.county_admin, world.county)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("people-invite"), {"full_name": "Lee Park", "email": "lee.park@example.org", "roles": [Role.VIEWER]}
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="lee.park@example.org")
+    assert invitation.emailed_at is not None and len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["X-Jointly-Idempotency-Key"] == f"jointly-invitation-{invitation.pk}"
+    assert invitation_email_send(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1

@@ -131,6 +131,25 @@ def test_staff_cannot_mint_a_token_for_someone_else_in_the_admin(sam, client, wo
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
 
 
+def test_staff_cannot_set_a_bidders_password_to_sign_in_as_them(sam, client, world):
+    sign_in(client, sam)
+    old_hash = world.bidder.password
+
+    change_page = _text(client.get(reverse("admin:partners_user_change", args=[world.bidder.pk])))
+    assert "password" not in change_page.lower().split("<form", 1)[1].split("</form>", 1)[0].replace(
+        'name="csrfmiddlewaretoken"', ""
+    )
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:auth_user_password_change", args=[world.bidder.pk])
+    response = client.post(
+        f"/admin/partners/user/{world.bidder.pk}/password/",
+        {"password1": "Sam-knows-this-now-2026", "password2": "Sam-knows-this-now-2026"},
+    )
+    assert response.status_code in (302, 404)  # no such page: the admin's catch-all sends it away
+    world.bidder.refresh_from_db()
+    assert world.bidder.password == old_hash
+
+
 def test_a_superuser_sees_no_sealed_bid_in_any_admin_page(sam, sealed_bid, client, world):
     sign_in(client, sam, world.county)
     walked = 0
