@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 # Writing lives in core.exports (the one formula-safe writer); these names stay importable from here.
 from core.exports import DATE_FORMAT, GBP_FORMAT, Sheet, safe_text, write_csv, write_xlsx  # noqa: F401
@@ -52,7 +51,7 @@ def _rows(headers: list[str], rows: Iterable[Sequence[Any]], first_row: int) -> 
             raise TableError(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
         for index, value in enumerate(values):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                column = headers[index] if index < len(headers) and headers[index] else get_column_letter(index + 1)
+                column = headers[index] if index < len(headers) and headers[index] else f"number {index + 1}"
                 raise TableError(
                     f"Row {number}, column '{column}': the cell has {len(value):,} characters; a cell can hold at "
                     f"most {MAX_CELL_CHARS:,}. Shorten it and upload the file again"

@@ -47,7 +47,7 @@ def bid(tender, world):
 def test_autosave_refuses_an_amount_it_cannot_take_with_a_message(world, bid, client, typed, message):
     sign_in(client, world.bidder, world.provider)
     before = list(BidPriceLine._base_manager.filter(bid=bid).values_list("category", "annual_amount"))
-    response = client.post(f"/bids/{bid.pk}/autosave/", {"price_staff": typed}, content_type="application/json")
+    response = client.post(f"/bids/{bid.public_id}/autosave/", {"price_staff": typed}, content_type="application/json")
     assert response.status_code == 400
     assert message.lower() in response.json()["detail"].lower()
     assert list(BidPriceLine._base_manager.filter(bid=bid).values_list("category", "annual_amount")) == before
@@ -55,7 +55,9 @@ def test_autosave_refuses_an_amount_it_cannot_take_with_a_message(world, bid, cl
 
 def test_autosave_takes_pounds_and_pence_as_people_type_them(world, bid, client):
     sign_in(client, world.bidder, world.provider)
-    response = client.post(f"/bids/{bid.pk}/autosave/", {"price_staff": "£31,250.50"}, content_type="application/json")
+    response = client.post(
+        f"/bids/{bid.public_id}/autosave/", {"price_staff": "£31,250.50"}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert BidPriceLine._base_manager.get(bid=bid, category="staff").annual_amount == Decimal("31250.50")
 
@@ -64,7 +66,7 @@ def test_autosave_refuses_a_nul_character_instead_of_failing(world, bid, client)
     sign_in(client, world.bidder, world.provider)
     question = BidAnswer._base_manager.filter(bid=bid).first().question_id
     response = client.post(
-        f"/bids/{bid.pk}/autosave/",
+        f"/bids/{bid.public_id}/autosave/",
         {"summary": "Our bid\x00", f"answer_{question}": "Fine"},
         content_type="application/json",
     )
@@ -75,7 +77,7 @@ def test_autosave_refuses_a_nul_character_instead_of_failing(world, bid, client)
 
 def test_the_api_refuses_bad_prices_and_nul_characters_with_400(world, bid, client):
     sign_in(client, world.bidder, world.provider)
-    url = f"/api/v1/bids/{bid.pk}/"
+    url = f"/api/v1/bids/{bid.public_id}/"
     for body in (
         {"price_lines": {"staff": {"amount": "99999999999"}}},
         {"price_lines": {"staff": {"amount": "NaN"}}},
@@ -130,12 +132,12 @@ def test_money_form_field_reads_one_strict_way(db):
 
 def test_submitting_the_same_content_twice_makes_one_version(world, bid, client):
     sign_in(client, world.bidder, world.provider)
-    first = client.post(f"/bids/{bid.pk}/submit/", follow=True)
+    first = client.post(f"/bids/{bid.public_id}/submit/", follow=True)
     assert "Keep your receipt" in first.content.decode()
-    again = client.post(f"/bids/{bid.pk}/submit/", follow=True)
+    again = client.post(f"/bids/{bid.public_id}/submit/", follow=True)
     assert "You already submitted this version of your bid" in again.content.decode()
     assert BidVersion._base_manager.filter(bid=bid).count() == 1
-    receipt = client.post(f"/api/v1/bids/{bid.pk}/submit/").json()
+    receipt = client.post(f"/api/v1/bids/{bid.public_id}/submit/").json()
     assert receipt["version"] == 1 and "already submitted" in receipt["detail"]
     assert BidVersion._base_manager.filter(bid=bid).count() == 1
 
