@@ -211,3 +211,68 @@ def test_a_beat_whose_lock_expired_and_was_taken_stops_scheduling(two_beats):
     assert lost.wait(5)
     stop.set()
     assert second.holder() == second.token
+
+
+def _beat(tmp_path: Path, name: str, redis_url: str) -> subprocess.Popen[str]:
+    schedule = str(tmp_path / f"{name}-schedule")
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "beat", "--loglevel", "WARNING", "-s", schedule],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "REDIS_URL": redis_url,
+            "JOINTLY_BEAT_LOCK_SECONDS": "2",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_two_beat_processes_only_one_schedules_and_the_other_takes_over_when_it_stops(tmp_path):
+    """Two nodes both start celery beat: the second says it stays idle; stop the first and the second takes over."""
+    from tests.celery_support import RedisServer
+
+    redis_server = RedisServer(tmp_path / "redis")
+    redis_server.start()
+    lines: dict[str, list[str]] = {"first": [], "second": []}
+
+    def follow(name: str, process: subprocess.Popen[str]) -> threading.Thread:
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines[name].append(line)
+
+        thread = threading.Thread(target=read, daemon=True)
+        thread.start()
+        return thread
+
+    first = _beat(tmp_path, "first", redis_server.url)
+    follow("first", first)
+    second = None
+    try:
+        wait_for(
+            lambda: any("holds the beat lock: this instance" in x for x in lines["first"]),
+            timeout=30,
+            what="the first beat to take the lock",
+        )
+        second = _beat(tmp_path, "second", redis_server.url)
+        follow("second", second)
+        wait_for(
+            lambda: any("stays idle" in x for x in lines["second"]), timeout=30, what="the second beat to say it waits"
+        )
+        assert not any("holds the beat lock: this instance" in x for x in lines["second"])
+        first.terminate()
+        first.wait(15)
+        wait_for(
+            lambda: any("holds the beat lock: this instance" in x for x in lines["second"]),
+            timeout=30,
+            what="the second beat to take over",
+        )
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(15)
+        redis_server.stop()
