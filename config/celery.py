@@ -3,6 +3,7 @@ import importlib.util
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -17,3 +18,11 @@ for _name in ("core", "partners", "commissioning", "procurement", "monitoring"):
             **app.conf.beat_schedule,
             **importlib.import_module(f"{_name}.schedule").BEAT_SCHEDULE,
         }
+
+
+@beat_init.connect
+def _one_beat(sender: object = None, **kwargs: object) -> None:
+    # Only one beat sends the schedule however many are started (core.beat_lock, docs/scaling.md).
+    from core.beat_lock import on_beat_init
+
+    on_beat_init(sender, **kwargs)

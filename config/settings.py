@@ -167,10 +167,28 @@ DATETIME_FORMAT = "j F Y, H:i"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".jointly" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Private files in S3-compatible object storage (django-storages) when a bucket is named, so every web node serves the
+# same files (docs/scaling.md); else the local disk below. Credentials come from boto3's own chain (AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY in the environment, or an instance role), never from settings.
+JOINTLY_S3_BUCKET = os.environ.get("JOINTLY_S3_BUCKET", "")
+JOINTLY_S3_ENDPOINT_URL = os.environ.get("JOINTLY_S3_ENDPOINT_URL", "")
+JOINTLY_S3_REGION = os.environ.get("JOINTLY_S3_REGION", os.environ.get("AWS_DEFAULT_REGION", ""))
+if JOINTLY_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": JOINTLY_S3_BUCKET,
+            "endpoint_url": JOINTLY_S3_ENDPOINT_URL or None,
+            "region_name": JOINTLY_S3_REGION or None,
+            "location": "default",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 # Uploaded files are private: stored outside STATIC/any served path, served only by permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("JOINTLY_MEDIA_ROOT", BASE_DIR / ".jointly" / "media"))
 MEDIA_URL = "/files/"
@@ -217,6 +235,24 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Shared by every web node (per-person unread counts: core.unread). Local memory only when no Redis is configured at
+# all, e.g. a management command run without the devstack: a per-process cache is wrong once there are two nodes.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Parallel test processes share one Redis but not one database: each keeps its own keys.
+            "KEY_PREFIX": "jointly" + os.environ.get("PYTEST_XDIST_WORKER", ""),
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if "REDIS_URL" in os.environ
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jointly"}
+    )
+}
+# The single celery beat: the instance holding this Redis lock runs the schedule; another one waits (core.beat_lock).
+JOINTLY_BEAT_LOCK_SECONDS = int(os.environ.get("JOINTLY_BEAT_LOCK_SECONDS", "60"))
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

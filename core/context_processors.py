@@ -3,8 +3,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core import unread as unread_counts
 from core.dashboard import nav_for
-from core.models import Notification
 
 
 def jointly(request: HttpRequest) -> dict[str, Any]:
@@ -22,7 +22,12 @@ def jointly(request: HttpRequest) -> dict[str, Any]:
     if pending:
         acting = None  # signed in with a password only: show nothing of the organisation until the code is given
     if acting is not None and acting.organisation is not None and user is not None and user.is_authenticated:
-        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        # A plain int, cached per person (core.unread): no notification query on most page views.
+        counted: int | None = getattr(request, "_jointly_unread", None)
+        if counted is None:
+            counted = unread_counts.count_for(user_id=user.pk, organisation=acting.organisation)
+            request._jointly_unread = counted  # type: ignore[attr-defined]  # once per request
+        unread = counted
         for item in nav_for(acting):
             url = reverse(item.url_name)
             nav_items.append({"label": item.label, "url": url, "active": request.path.startswith(url)})

@@ -1,7 +1,8 @@
 """Private uploaded files.
 
-- Stored under MEDIA_ROOT/private, never under a served URL: a file reaches a browser only through a view
-  that has checked the person may see the object it belongs to, and that view calls ``serve``.
+- Stored under MEDIA_ROOT/private, or in a private S3-compatible bucket when ``JOINTLY_S3_BUCKET`` is set (several
+  web nodes: docs/scaling.md), never under a served URL: a file reaches a browser only through a view that has
+  checked the person may see the object it belongs to, and that view calls ``serve`` (which streams it).
 - Checked on the way in: size (FILE_UPLOAD_MAX_BYTES), type (by extension *and* by content, including an
   Office/ODF file's inner structure: ``core.upload_checks``) and the malware scanner hook.
 - Kept across form errors: ``KeepUploadsMixin`` stashes each valid upload when the form fails for another
@@ -14,12 +15,12 @@ import logging
 import mimetypes
 import secrets
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import FileResponse, Http404, HttpResponse
@@ -43,8 +44,9 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 
 
-@deconstructible
-class PrivateStorage(FileSystemStorage):
+class _LocalPrivateStorage(FileSystemStorage):
+    """The embedded default: MEDIA_ROOT/private on this node's disk (one node only)."""
+
     def __init__(self) -> None:
         super().__init__(location=None, base_url=None)
 
@@ -55,6 +57,76 @@ class PrivateStorage(FileSystemStorage):
     @property
     def location(self) -> str:  # type: ignore[override]
         return str(Path(self.base_location).resolve())
+
+
+def _s3_backend(bucket: str) -> Storage:
+    # Imported here: boto3 is only loaded on nodes that store in S3.
+    from storages.backends.s3 import S3Storage
+
+    return S3Storage(
+        bucket_name=bucket,
+        endpoint_url=settings.JOINTLY_S3_ENDPOINT_URL or None,
+        region_name=settings.JOINTLY_S3_REGION or None,
+        location="private",
+        default_acl="private",  # nothing in the bucket is readable without credentials
+        file_overwrite=False,  # two nodes never overwrite each other's upload under one name
+        querystring_auth=True,  # a URL, were one ever made, would be signed; none is (``url`` refuses)
+        custom_domain=None,
+    )
+
+
+@deconstructible(path="core.files.PrivateStorage")
+class PrivateStorage(Storage):
+    """Private files on S3-compatible object storage when ``JOINTLY_S3_BUCKET`` is set (several web nodes serve the
+    same files), else on the local disk. The backend is chosen from settings at each use, so this one object (named
+    in migrations as ``core.files.PrivateStorage()``) never changes with the deployment."""
+
+    _backends: ClassVar[dict[tuple[str, str], Storage]] = {}
+
+    def backend(self) -> Storage:
+        bucket = getattr(settings, "JOINTLY_S3_BUCKET", "")
+        key = (
+            ("s3", f"{bucket}|{settings.JOINTLY_S3_ENDPOINT_URL}|{settings.JOINTLY_S3_REGION}")
+            if bucket
+            else ("disk", "")
+        )
+        if key not in self._backends:
+            self._backends[key] = _s3_backend(bucket) if bucket else _LocalPrivateStorage()
+        return self._backends[key]
+
+    # Everything a FileField, a form stash or a view does with storage is handed to the backend.
+    def _open(self, name: str, mode: str = "rb") -> File:
+        return self.backend().open(name, mode)
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        return self.backend().save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename: str) -> str:
+        return self.backend().generate_filename(filename)
+
+    def get_valid_name(self, name: str) -> str:
+        return self.backend().get_valid_name(name)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self.backend().get_available_name(name, max_length=max_length)
+
+    def delete(self, name: str) -> None:
+        self.backend().delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self.backend().exists(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self.backend().listdir(path)
+
+    def size(self, name: str) -> int:
+        return self.backend().size(name)
+
+    def path(self, name: str) -> str:
+        return self.backend().path(name)  # the local disk only: S3 has no path (NotImplementedError)
+
+    def get_modified_time(self, name: str) -> Any:
+        return self.backend().get_modified_time(name)
 
     def url(self, name: str | None) -> str:
         raise RuntimeError("Private files have no public URL: serve them through a permission-checked view")

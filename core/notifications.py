@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import outbox
+from core import outbox, unread
 from core.models import Notification
 from core.tenancy import tenancy_disabled
 
@@ -52,6 +52,8 @@ def notify(
         except IntegrityError:
             continue  # already sent under this key
         created.append(n)
+    if created:
+        unread.forget(*(n.recipient_id for n in created))
     if email and created:
         _enqueue_delivery([n.pk for n in created])
     return created

@@ -17,7 +17,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core import dashboard
+from core import dashboard, unread
 from core.errors import DomainError
 from core.models import Notification
 from core.tenancy import tenancy_disabled
@@ -314,6 +314,7 @@ class NotificationsView(MemberTemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        unread.forget(request.user.pk)
         return redirect("notifications")
 
 

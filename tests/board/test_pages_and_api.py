@@ -88,10 +88,14 @@ def test_list_pages_run_a_fixed_number_of_queries(client, lichfield, django_asse
     grow(lichfield, 1)
     sign_in(client, lichfield.seats["walker"].person, lichfield.world.district)
     urls = _urls(lichfield, item)
+    for url in urls:
+        client.get(url)  # warm caches (the unread count: core.unread)
     small = {url: queries(client, url) for url in urls}
     grow(lichfield, 12)
     for extra in range(8):  # the current meeting's agenda grows too
         lichfield.item(title=f"Item {extra}")
+    for url in urls:
+        client.get(url)  # warm again: growing notified people, so each unread count is recounted once (then cached)
     measured = {}
     for url in urls:
         with django_assert_num_queries(small[url]):

@@ -130,6 +130,8 @@ def test_query_counts_do_not_grow_with_rows(client, world, who):
         count(client, url)  # warm caches (content types, sessions)
     small = {url: count(client, url) for url in pages}
     grow(world, ex, 6)
+    for url in pages:
+        count(client, url)  # warm again: growing notified people, so each unread count is recounted once (cached)
     large = {url: count(client, url) for url in pages}
     grown = {url: (small[url], large[url]) for url in pages if small[url] != large[url]}
     assert not grown, f"queries grew with rows: {grown}"
@@ -144,6 +146,7 @@ def test_list_page_query_budget(client, world, django_assert_num_queries, url):
     client.get(url)
     expected = count(client, url)
     grow(world, ex, 5)
+    client.get(url)  # warm again: growing notified Ravi, so his unread count is recounted once (then cached)
     with django_assert_num_queries(expected):
         client.get(url)
 
