@@ -5,6 +5,7 @@ doubles anything."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -276,3 +277,4 @@ def test_the_first_request_after_postgresql_restarts_succeeds(db):
         app.terminate()
         app.wait(15)
         stop()
+        shutil.rmtree(datadir.parent, ignore_errors=True)

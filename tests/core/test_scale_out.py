@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,13 +90,17 @@ def _web_node(*, port: int, endpoint: str, media_root: Path) -> subprocess.Popen
 
 
 @pytest.mark.celery
-def test_a_tender_document_uploaded_through_one_web_node_downloads_through_another(world, transactional_db, on_s3):
+def test_a_tender_document_uploaded_through_one_web_node_downloads_through_another(
+    world, transactional_db, on_s3, tmp_path
+):
     """Ravi Patel, the county's lead commissioner, adds the service specification to a draft tender; the load
     balancer sends his upload to node A and his later download to node B, which has never seen the file."""
     tender = draft_tender(world)
     session_id = sign_in(Client(), world.lead_commissioner, world.county).cookies["sessionid"].value
     ports = [free_port(), free_port()]
-    disks = [Path(tempfile.mkdtemp(prefix="jointly-node-")) for _ in ports]
+    disks = [tmp_path / f"node-{index}" for index, _ in enumerate(ports)]
+    for disk in disks:
+        disk.mkdir()
     nodes = [_web_node(port=p, endpoint=on_s3, media_root=d) for p, d in zip(ports, disks, strict=True)]
     node_a, node_b = (f"http://127.0.0.1:{p}" for p in ports)
     try:
