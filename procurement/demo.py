@@ -138,6 +138,13 @@ def _method(tender: Tender, lead: Acting, *, eoi: bool = False) -> None:
         )
 
 
+def _publish_with_method(tender: Tender, lead: Acting, *, eoi: bool = False) -> None:
+    """What a lead does before opening a tender that needs no board: set the method, submit it, publish."""
+    _method(tender, lead, eoi=eoi)
+    services.method_submit(tender=tender, by=lead)
+    services.tender_publish(tender=tender, by=lead)
+
+
 def load() -> None:
     orgs = {o.name: o for o in Organisation.objects.all()}
     county = orgs.get("Staffordshire County Council")
@@ -234,9 +241,7 @@ def _signed_contract(cast: stages.Cast) -> None:
         "Free, independent advice on debt, benefits and consumer problems across Staffordshire: advice sessions in "
         "every district, outreach, telephone and web advice.",
     )
-    _method(tender, lead)
-    services.method_submit(tender=tender, by=lead)
-    services.tender_publish(tender=tender, by=lead)
+    _publish_with_method(tender, lead)
     mo, ruth = cast.bidders
     won = stages.submit_bid(tender, mo, price=Decimal("239500.00"), flavour="Advice in every district.")
     lost = stages.submit_bid(tender, ruth, price=Decimal("246000.00"), flavour="Advice for older people first.")
@@ -321,9 +326,7 @@ def _published(
         upload=_pdf("specification.pdf", PUBLISHED_TITLE, "Service specification", "Staffordshire County Council"),
         by=lead,
     )
-    _method(tender, lead)
-    services.method_submit(tender=tender, by=lead)
-    services.tender_publish(tender=tender, by=lead)
+    _publish_with_method(tender, lead)
     if cast is not None:
         mo_acting, ruth = cast.bidders
         asked = services.clarification_ask(
@@ -414,9 +417,7 @@ def _two_stage_at_shortlisting(
         clarification_deadline=_at(35),
         submission_deadline=_at(49),
     )
-    _method(tender, cast.lead, eoi=True)
-    services.method_submit(tender=tender, by=cast.lead)
-    services.tender_publish(tender=tender, by=cast.lead)
+    _publish_with_method(tender, cast.lead, eoi=True)
     mo, ruth = cast.bidders
     first = stages.submit_bid(tender, mo, price=Decimal("0"), flavour="Twenty years of money advice.", stage_eoi=True)
     stages.submit_bid(tender, ruth, price=Decimal("0"), flavour="Young carers' money support.", stage_eoi=True)
@@ -448,9 +449,7 @@ def _in_evaluation(
         "SCC-TSCIP-2026-011",
         "A volunteer centre for Cannock Chase: brokering placements, supporting groups that involve volunteers.",
     )
-    _method(tender, cast.lead)
-    services.method_submit(tender=tender, by=cast.lead)
-    services.tender_publish(tender=tender, by=cast.lead)
+    _publish_with_method(tender, cast.lead)
     mo, ruth = cast.bidders
     first = stages.submit_bid(tender, mo, price=Decimal("23500.00"), flavour="A volunteer centre in every town.")
     second = stages.submit_bid(tender, ruth, price=Decimal("24000.00"), flavour="Older volunteers at the heart.")
@@ -486,9 +485,7 @@ def _in_standstill(
         "SCC-TSCIP-2026-008",
         "Benefits checks and help to claim for residents over 65 in Tamworth, at home and in community venues.",
     )
-    _method(tender, cast.lead)
-    services.method_submit(tender=tender, by=cast.lead)
-    services.tender_publish(tender=tender, by=cast.lead)
+    _publish_with_method(tender, cast.lead)
     mo, ruth = cast.bidders
     second = stages.submit_bid(tender, mo, price=Decimal("19800.00"), flavour="Advice at the town's GP surgeries.")
     first = stages.submit_bid(tender, ruth, price=Decimal("20000.00"), flavour="Home visits by trained volunteers.")
