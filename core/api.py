@@ -40,13 +40,13 @@ class TenantAPIMixin:
         request._request.acting = acting  # type: ignore[attr-defined]
         request.acting = acting  # type: ignore[attr-defined]
         self._scope_token = tenancy.activate(acting.organisation if acting else None)
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         if self._scope_token is not None:
             tenancy.deactivate(self._scope_token)
             self._scope_token = None
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc, no-any-return]
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> None:
         if request.authenticators and not request.successful_authenticator:
@@ -62,11 +62,11 @@ class TenantAPIView(TenantAPIMixin, APIView):
     pass
 
 
-class TenantReadOnlyViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class TenantReadOnlyViewSet(TenantAPIMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class TenantModelViewSet(TenantAPIMixin, viewsets.ModelViewSet):
     pass
 
 
@@ -130,7 +130,7 @@ def transition_serializer(workflow: wf.Workflow) -> type[serializers.Serializer[
         ),
     }
     cls = type(name, (BoundedSerializerMixin, serializers.Serializer), fields)
-    return extend_schema_serializer(component_name=name)(cls)  # type: ignore[no-any-return]
+    return extend_schema_serializer(component_name=name)(cls)
 
 
 @extend_schema_serializer(component_name="WorkflowStep")

@@ -94,7 +94,7 @@ def form_invalid_response(view: Any, form: forms.BaseForm, status: int = 400) ->
     return response
 
 
-class FormPage(MemberView, FormView):  # type: ignore[type-arg]
+class FormPage(MemberView, FormView):
     """The one form page: ``act(form)`` calls a service and returns the response (usually a redirect). A refusal
     (``DomainError``) is shown on the form next to its field, status 400, nothing typed lost (with
     ``KeepUploadsMixin``, good uploads are kept too); ``NotPermitted`` is a 403 page saying who may do it.
