@@ -35,13 +35,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models
 from django.urls import get_resolver
 from django.utils.module_loading import autodiscover_modules
 
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, TransitionNotAllowed
+from core.service import service
 
 M = TypeVar("M", bound=models.Model)
 
@@ -239,41 +240,42 @@ def colour_for(state: Any, workflow: str | Workflow | None = None) -> str | None
     return found.pop() if len(found) == 1 else None
 
 
+@service
 def transition(
     *, obj: M, workflow: Workflow, name: str, by: Actor, reason: str = "", data: dict[str, Any] | None = None
 ) -> M:
     """Take one guarded step. Returns the refreshed object; raises ``TransitionNotAllowed`` (or ``DomainError`` on
-    ``reason`` for a step that needs one) and changes nothing."""
+    ``reason`` for a step that needs one) and changes nothing. A service: one transaction, in the acting
+    organisation's scope, so guards and effects see what the actor may see."""
     reason = (reason or "").strip()
     declared = workflow.transitions.get(name)
     if declared is not None and declared.needs_reason and not reason:
         raise DomainError("Give a reason for this step", field="reason")
-    with transaction.atomic():
-        # The row was found through the caller's tenant scope; the lock re-reads it by primary key whatever the scope
-        # (a system step has none), so the checks below run against the locked state.
-        locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-        problems = workflow.refusals(locked, name, by)
-        if problems:
-            what = declared.label if declared else name
-            raise TransitionNotAllowed(f"Cannot {what.lower()}", problems=problems)
-        t = workflow[name]
-        from_state = workflow.state_of(locked)
-        setattr(locked, workflow.field, t.target)
-        locked.save(update_fields=[workflow.field, *_timestamp_fields(locked)])
-        for effect in t.effects:
-            if isinstance(effect, str):
-                workflow.bound_effect(effect)(locked, by=by, reason=reason, data=data)
-            else:
-                effect(locked, by)
-        audit.record(
-            obj=locked,
-            action=f"{workflow.name}.{t.name}",
-            by=by,
-            from_state=from_state,
-            to_state=t.target,
-            reason=reason,
-            data=data,
-        )
+    # The row was found through the caller's tenant scope; the lock re-reads it by primary key whatever the scope (a
+    # system step has none), so the checks below run against the locked state.
+    locked = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    problems = workflow.refusals(locked, name, by)
+    if problems:
+        what = declared.label if declared else name
+        raise TransitionNotAllowed(f"Cannot {what.lower()}", problems=problems)
+    t = workflow[name]
+    from_state = workflow.state_of(locked)
+    setattr(locked, workflow.field, t.target)
+    locked.save(update_fields=[workflow.field, *_timestamp_fields(locked)])
+    for effect in t.effects:
+        if isinstance(effect, str):
+            workflow.bound_effect(effect)(locked, by=by, reason=reason, data=data)
+        else:
+            effect(locked, by)
+    audit.record(
+        obj=locked,
+        action=f"{workflow.name}.{t.name}",
+        by=by,
+        from_state=from_state,
+        to_state=t.target,
+        reason=reason,
+        data=data,
+    )
     setattr(obj, workflow.field, t.target)
     return locked
 
