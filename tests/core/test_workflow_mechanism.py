@@ -380,3 +380,19 @@ def test_every_workflow_has_a_viewset_with_the_one_api_action():
 @pytest.mark.urls(URLS)
 def test_the_viewset_walk_finds_a_workflow_viewset():
     assert _workflow_viewsets(get_resolver(URLS).url_patterns)["core_test_thing"] == [app.ThingViewSet]
+
+
+def test_the_steps_include_posts_transition_and_asks_a_reason_where_needed(world, thing):
+    by = acting(world.lead_commissioner, world.county)
+    transition(obj=thing, workflow=THING_WORKFLOW, name="open", by=by)
+    thing.refresh_from_db()
+    steps = THING_WORKFLOW.possible_for(thing, by)
+    html = Template('{% include "core/includes/transition_steps.html" with action="/go/" %}').render(
+        Context({"steps": steps})
+    )
+    assert "Next steps" in html
+    assert html.count('name="transition"') == 2
+    assert 'value="close"' in html and 'value="forbid"' in html
+    assert html.count('name="reason"') == 1  # only "close" needs a reason
+    assert html.index('value="forbid"') < html.index('value="close"')  # steps needing a reason come last
+    assert Template('{% include "core/includes/transition_steps.html" %}').render(Context({"steps": []})).strip() == ""
