@@ -371,7 +371,7 @@ def _workflow_viewsets(patterns, found=None) -> dict[str, list[type]]:
 def test_every_workflow_has_a_viewset_with_the_one_api_action():
     workflow_module.discover_effects()
     in_api = _workflow_viewsets(get_resolver().url_patterns)
-    names = {w.name for w in workflows() if not w.name.startswith("core_test_")}
+    names = {w.name for w in workflows() if not w.states.__module__.startswith("tests.")}  # tests' own left out
     assert sorted(names - set(in_api) - NOT_YET_IN_THE_API) == [], "add WorkflowActions to the model's viewset"
     assert sorted(NOT_YET_IN_THE_API & set(in_api)) == [], "adopted: remove these names from NOT_YET_IN_THE_API"
     assert sorted(NOT_YET_IN_THE_API - names) == [], "no such workflow any more: remove it from NOT_YET_IN_THE_API"
