@@ -7,7 +7,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import DatabaseError
 
-from commissioning import services
+from commissioning.timetable import services
 from core.tenancy import tenancy_disabled
 
 

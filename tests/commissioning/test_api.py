@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from commissioning.models import Contribution
+from commissioning.commissions.models import Contribution
 from partners.models import Role
 from tests.factories.commissioning import ServiceAreaFactory, commissioner_at, pdf_upload
 

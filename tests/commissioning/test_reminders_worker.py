@@ -11,8 +11,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from commissioning import services
 from commissioning.tasks import send_stage_reminders
+from commissioning.timetable import services
 from core.models import Notification
 from core.tenancy import tenancy_disabled
 from tests.celery_support import running_worker, settle, wait_for

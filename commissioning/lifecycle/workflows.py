@@ -2,22 +2,25 @@
 
 draft -> gathering requirements -> sign-up -> procurement -> awarded -> live -> closed | decommissioned
 
-The tendering app moves a commission on through ``services.commission_transition``: ``award`` and ``go_live`` are
-taken only by the system (the tendering process), never by hand; ``enter_procurement`` by the lead or the system,
-guarded by ``services.procurement_blockers``.
+The tendering app moves a commission on through ``commissioning.lifecycle.services.commission_transition``: ``award``
+and ``go_live`` are taken only by the system (the tendering process), never by hand; ``enter_procurement`` by the lead
+or the system, guarded by ``rules.procurement_blockers``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from commissioning.models import CommissioningModel, CommissionStatus, JointCommission
+from commissioning.commissions.models import CommissionStatus, JointCommission
+from commissioning.commissions.services import notify_participants
+from commissioning.lifecycle.rules import model_chosen, procurement_blockers, sign_up_blockers
 from core.actors import Actor
 from core.workflow import Transition, Workflow
 from partners.models import Role
 
 S = CommissionStatus
+
+
 LEAD = frozenset({Role.COMMISSIONER})
 
 
@@ -30,28 +33,7 @@ def _nobody(commission: JointCommission, by: Actor) -> bool:
     return False
 
 
-def model_chosen(commission: JointCommission) -> Iterable[str]:
-    if not commission.model:
-        yield "Choose the commissioning model and say why"
-    elif commission.model == CommissioningModel.DO_NOTHING:
-        yield "The chosen model is to do nothing: existing contracts continue and nothing is commissioned"
-
-
-def sign_up_blockers(commission: JointCommission) -> Iterable[str]:
-    from commissioning.services import sign_up_blockers as blockers
-
-    return blockers(commission)
-
-
-def procurement_guard(commission: JointCommission) -> Iterable[str]:
-    from commissioning.services import procurement_blockers
-
-    return procurement_blockers(commission)
-
-
 def _notify_procurement(commission: Any, by: Actor) -> None:
-    from commissioning.services import notify_participants
-
     notify_participants(
         commission,
         subject=f"{commission.title} has entered procurement",
@@ -102,7 +84,7 @@ COMMISSION_WORKFLOW = Workflow(
             system=True,
             allowed=_is_lead,
             who="the lead commissioner",
-            guards=(procurement_guard,),
+            guards=(procurement_blockers,),
             effects=(_notify_procurement,),
         ),
         Transition(
@@ -145,6 +127,7 @@ COMMISSION_WORKFLOW = Workflow(
     ],
     terminal=(S.CLOSED, S.DECOMMISSIONED),
 )
+
 
 # Steps that need a reason recorded with them.
 NEEDS_REASON = frozenset({"close", "decommission", "reopen_requirements"})
