@@ -471,13 +471,13 @@ def simple_pdf(*lines: str) -> bytes:
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _commissioner(organisation: Organisation) -> User:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
         .select_related("user")
         .order_by("pk")
         .first()

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from commissioning.commissions.models import CommissionChild, JointCommission
+from commissioning.commissions.models import JointCommission
 from core.files import PrivateFileField
 from core.tenancy import TenantManager
 from partners.models import Organisation, User
@@ -19,7 +19,7 @@ class DelegationScope(models.TextChoices):
     PERFORMANCE_MANAGEMENT = "performance_management", "Performance management"
 
 
-class PartnershipAgreement(CommissionChild):
+class PartnershipAgreement(models.Model):
     """A partner's signed agreement delegating to the lead commissioner, for the commission's term."""
 
     commission = models.ForeignKey(JointCommission, on_delete=models.CASCADE, related_name="agreements")
@@ -37,7 +37,7 @@ class PartnershipAgreement(CommissionChild):
     original_filename = models.CharField(max_length=255)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["PartnershipAgreement"]()
+    objects = TenantManager["PartnershipAgreement"](via="commission")  # visible exactly when its commission is
 
     class Meta:
         ordering = ["organisation__name"]

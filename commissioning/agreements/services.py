@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from commissioning.agreements.models import DelegationScope, PartnershipAgreement
@@ -17,6 +16,7 @@ from commissioning.commissions.services import lock_commission, notify_lead
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
+from core.service import service
 from partners.models import Role
 
 
@@ -29,7 +29,7 @@ def term_end(commission: JointCommission) -> dt.date:
     return end - dt.timedelta(days=1)
 
 
-@transaction.atomic
+@service
 def agreement_sign(
     *,
     commission: JointCommission,
@@ -53,7 +53,7 @@ def agreement_sign(
             f"Under the {commission.get_model_display().lower() or 'chosen'} model partners do not delegate to a lead"
         )
     require_planning(commission, "sign the agreement")
-    if PartnershipAgreement._base_manager.filter(commission=commission, organisation=organisation).exists():
+    if PartnershipAgreement.objects.filter(commission=commission, organisation=organisation).exists():
         raise DomainError(f"{organisation} has already signed the agreement for this commission")
     problems: dict[str, list[str]] = {}
     scopes = list(dict.fromkeys(scopes))

@@ -72,28 +72,12 @@ def commission_q(organisation: Organisation) -> Q:
         | Q(partnership__accountable_body=organisation)
         | Q(
             Exists(
-                Participation._base_manager.filter(
+                Participation.objects.unscoped(reason="a visibility rule reads the participation table itself").filter(
                     commission=OuterRef("pk"), organisation=organisation, status__in=VISIBLE_PARTICIPATION
                 )
             )
         )
     )
-
-
-class CommissionChild(models.Model):
-    """Anything belonging to one joint commission: visible exactly when the commission is."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return Q(Exists(JointCommission._base_manager.filter(commission_q(organisation), pk=OuterRef("commission"))))
-
-    def audit_audience(self) -> list[int]:
-        return self.commission.audit_audience()  # type: ignore[attr-defined]
 
 
 class JointCommission(models.Model):
@@ -138,10 +122,16 @@ class JointCommission(models.Model):
         return commission_q(organisation)
 
     def audit_audience(self) -> list[int]:
-        ids = set(Participation._base_manager.filter(commission=self).values_list("organisation_id", flat=True))
+        ids = set(
+            Participation.objects.unscoped(reason="the audience is every organisation involved")
+            .filter(commission=self)
+            .values_list("organisation_id", flat=True)
+        )
         ids.add(self.lead_id)
         ids.add(
-            Partnership._base_manager.filter(pk=self.partnership_id).values_list("accountable_body_id", flat=True)[0]
+            Partnership.objects.unscoped(reason="the audience is every organisation involved")
+            .filter(pk=self.partnership_id)
+            .values_list("accountable_body_id", flat=True)[0]
         )
         return sorted(ids)
 
@@ -171,7 +161,7 @@ class JointCommission(models.Model):
         return self.model in DELEGATING_MODELS
 
 
-class Participation(CommissionChild):
+class Participation(models.Model):
     """An organisation's part in a joint commission: invited by the lead, then accepted or declined."""
 
     commission = models.ForeignKey(JointCommission, on_delete=models.CASCADE, related_name="participations")
@@ -184,7 +174,7 @@ class Participation(CommissionChild):
     responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     response_reason = models.TextField(blank=True)
 
-    objects = TenantManager["Participation"]()
+    objects = TenantManager["Participation"](via="commission")  # visible exactly when its commission is
 
     class Meta:
         ordering = ["-is_lead", "organisation__name"]
@@ -203,7 +193,7 @@ class ContributionStatus(models.TextChoices):
     TRANSFERRED = "transferred", "Transferred"
 
 
-class Contribution(CommissionChild):
+class Contribution(models.Model):
     """What one partner puts into a joint commission in one UK financial year (1 April to 31 March)."""
 
     commission = models.ForeignKey(JointCommission, on_delete=models.CASCADE, related_name="contributions")
@@ -228,7 +218,7 @@ class Contribution(CommissionChild):
     transfer_reference = models.CharField(max_length=100, blank=True)
     transfer_recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = TenantManager["Contribution"]()
+    objects = TenantManager["Contribution"](via="commission")  # visible exactly when its commission is
 
     class Meta:
         ordering = ["financial_year", "organisation__name"]
@@ -256,18 +246,22 @@ class Contribution(CommissionChild):
     def audit_restricted_readers(self) -> list[str]:
         """The same readers as the contributions API: the contributing organisation; commissioners and admins of
         the lead and of every organisation taking part; the accountable body's finance officers and commissioners."""
-        commission = JointCommission._base_manager.get(pk=self.commission_id)
+        commission = JointCommission.objects.unscoped(reason="the audience is every organisation involved").get(
+            pk=self.commission_id
+        )
         taking_part = set(
-            Participation._base_manager.filter(commission_id=self.commission_id).values_list(
-                "organisation_id", flat=True
-            )
+            Participation.objects.unscoped(reason="the audience is every organisation involved")
+            .filter(commission_id=self.commission_id)
+            .values_list("organisation_id", flat=True)
         )
         taking_part.add(commission.lead_id)
         grants = {str(self.organisation_id)}
         grants.update(f"{org}:{role}" for org in taking_part for role in (Role.COMMISSIONER, Role.ORG_ADMIN))
-        body = Partnership._base_manager.filter(pk=commission.partnership_id).values_list(
-            "accountable_body_id", flat=True
-        )[0]
+        body = (
+            Partnership.objects.unscoped(reason="the audience is every organisation involved")
+            .filter(pk=commission.partnership_id)
+            .values_list("accountable_body_id", flat=True)[0]
+        )
         grants.update(f"{body}:{role}" for role in (Role.FINANCE_OFFICER, Role.COMMISSIONER))
         return sorted(grants)
 

@@ -17,7 +17,7 @@ def is_lead(commission: JointCommission, by: Any) -> bool:
 def participation_of(commission: JointCommission, organisation_id: int | None) -> Participation | None:
     if organisation_id is None:
         return None
-    return Participation._base_manager.filter(commission=commission, organisation_id=organisation_id).first()
+    return Participation.objects.filter(commission=commission, organisation_id=organisation_id).first()
 
 
 def is_accepted_participant(commission: JointCommission, organisation_id: int | None) -> bool:

@@ -80,12 +80,12 @@ def suggest_model(
 def suggestion_for(commission: JointCommission) -> Suggestion:
     """The suggestion for a commission as it stands: partners invited or taking part, and the first year's money."""
     partners = (
-        Participation._base_manager.filter(commission=commission, status__in=["invited", "accepted"])
+        Participation.objects.filter(commission=commission, status__in=["invited", "accepted"])
         .values("organisation_id")
         .distinct()
         .count()
     )
-    first = Contribution._base_manager.filter(commission=commission, financial_year=commission.first_year).aggregate(
+    first = Contribution.objects.filter(commission=commission, financial_year=commission.first_year).aggregate(
         total=Sum("amount")
     )["total"]
     threshold = settings_for(commission.partnership).framework_threshold

@@ -26,7 +26,7 @@ def commissions_for(*, organisation: Organisation) -> QuerySet[JointCommission]:
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation._base_manager.filter(organisation=organisation),
+                queryset=Participation.objects.filter(organisation=organisation),
                 to_attr="own_participation",
             )
         )
@@ -35,10 +35,10 @@ def commissions_for(*, organisation: Organisation) -> QuerySet[JointCommission]:
 
 
 def invitable_organisations(*, commission: JointCommission) -> QuerySet[Organisation]:
-    taken = Participation._base_manager.filter(
+    taken = Participation.objects.filter(
         commission=commission, status__in=[ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED]
     ).values("organisation_id")
-    members = PartnershipMember._base_manager.filter(
+    members = PartnershipMember.objects.filter(
         partnership_id=commission.partnership_id, status=PartnershipMember.Status.ACTIVE
     ).values("organisation_id")
     return Organisation.objects.filter(pk__in=members).exclude(pk__in=taken).exclude(pk=commission.lead_id)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,12 +26,18 @@ from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.money import financial_years
 from core.notifications import notify
+from core.service import service
 from partners.models import Membership, Organisation, PartnershipMember, Role, User
+
+# The row the caller passed (found through its own scope) is re-read by primary key to lock it, as
+# core.workflow.transition does; who may act on it is checked next, so an outsider gets a refusal, not "not found".
+LOCK = "re-read by primary key to lock the row the caller passed; who may act is checked next"
 
 
 def lock_commission(commission: JointCommission) -> JointCommission:
     return (
-        JointCommission._base_manager.select_for_update(of=("self",))
+        JointCommission.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
         .select_related("partnership", "lead", "service_area")
         .get(pk=commission.pk)
     )
@@ -40,9 +45,9 @@ def lock_commission(commission: JointCommission) -> JointCommission:
 
 def commissioners_of(organisation_ids: Iterable[int]) -> list[Membership]:
     return list(
-        Membership._base_manager.filter(
-            organisation_id__in=list(organisation_ids), is_active=True, roles__contains=[Role.COMMISSIONER]
-        ).select_related("user", "organisation")
+        Membership.objects.unscoped(reason="the commissioners of other organisations, to tell them")
+        .filter(organisation_id__in=list(organisation_ids), is_active=True, roles__contains=[Role.COMMISSIONER])
+        .select_related("user", "organisation")
     )
 
 
@@ -88,9 +93,9 @@ def notify_participants(
 ) -> None:
     """Tell the commissioners of every organisation taking part (the lead included)."""
     ids = set(
-        Participation._base_manager.filter(commission=commission, status=ParticipationStatus.ACCEPTED).values_list(
-            "organisation_id", flat=True
-        )
+        Participation.objects.unscoped(reason="every organisation taking part is told, whoever acts")
+        .filter(commission=commission, status=ParticipationStatus.ACCEPTED)
+        .values_list("organisation_id", flat=True)
     )
     ids.add(commission.lead_id)
     ids.discard(exclude_organisation_id)  # type: ignore[arg-type]
@@ -106,7 +111,7 @@ def _set_outcomes(commission: JointCommission, outcomes: Iterable[Outcome]) -> N
     commission.outcomes.set(outcomes)
 
 
-@transaction.atomic
+@service
 def commission_create(
     *,
     service_area: ServiceArea,
@@ -136,9 +141,9 @@ def commission_create(
     contact = lead_contact or by.user
     if (
         contact is not None
-        and not Membership._base_manager.filter(
-            user=contact, organisation=lead, is_active=True, roles__contains=[Role.COMMISSIONER]
-        ).exists()
+        and not Membership.objects.unscoped(reason="the lead contact may be anyone at the lead organisation")
+        .filter(user=contact, organisation=lead, is_active=True, roles__contains=[Role.COMMISSIONER])
+        .exists()
     ):
         raise DomainError(f"The lead commissioner must be a commissioner at {lead}", field="lead_contact")
     commission = JointCommission.objects.create(
@@ -169,7 +174,7 @@ def commission_create(
     return commission
 
 
-@transaction.atomic
+@service
 def commission_update(
     *,
     commission: JointCommission,
@@ -193,7 +198,7 @@ def commission_update(
     years = set(financial_years(start_date, term_years))
     outside = [
         c
-        for c in Contribution._base_manager.filter(commission=commission).select_related("organisation")
+        for c in Contribution.objects.filter(commission=commission).select_related("organisation")
         if c.financial_year not in years
     ]
     if outside:
@@ -216,7 +221,7 @@ def commission_update(
     return commission
 
 
-@transaction.atomic
+@service
 def commission_choose_model(*, commission: JointCommission, model: str, reason: str, by: Actor) -> JointCommission:
     """Record the chosen commissioning model with the reason, beside the app's suggestion."""
     commission = lock_commission(commission)
@@ -243,7 +248,7 @@ def commission_choose_model(*, commission: JointCommission, model: str, reason: 
     return commission
 
 
-@transaction.atomic
+@service
 def commission_invite(
     *, commission: JointCommission, organisations: Iterable[Organisation], by: Actor
 ) -> list[Participation]:
@@ -255,7 +260,7 @@ def commission_invite(
     if not organisations:
         raise DomainError("Choose at least one partner to invite", field="organisations")
     members = set(
-        PartnershipMember._base_manager.filter(
+        PartnershipMember.objects.filter(
             partnership=commission.partnership, status=PartnershipMember.Status.ACTIVE
         ).values_list("organisation_id", flat=True)
     )
@@ -265,7 +270,7 @@ def commission_invite(
             raise DomainError(f"{organisation} leads this commission", field="organisations")
         if organisation.pk not in members:
             raise DomainError(f"{organisation} is not a member of {commission.partnership}", field="organisations")
-        p, created = Participation._base_manager.select_for_update(of=("self",)).get_or_create(
+        p, created = Participation.objects.select_for_update(of=("self",)).get_or_create(
             commission=commission, organisation=organisation, defaults={"invited_by": by.user}
         )
         if not created:
@@ -296,16 +301,16 @@ def commission_invite(
 
 def _drop_indicative(commission: JointCommission, organisation_id: int) -> list[dict[str, str]]:
     rows = list(
-        Contribution._base_manager.filter(
-            commission=commission, organisation_id=organisation_id, status=ContributionStatus.INDICATIVE
-        )
+        Contribution.objects.unscoped(
+            reason="a partner that declined (or lost its invitation) no longer sees the commission, yet its indicative figures go"
+        ).filter(commission=commission, organisation_id=organisation_id, status=ContributionStatus.INDICATIVE)
     )
     for c in rows:
         c.delete()
     return [{"year": c.year_label, "amount": money_str(c.amount)} for c in rows]
 
 
-@transaction.atomic
+@service
 def commission_withdraw_invitation(
     *, commission: JointCommission, organisation: Organisation, by: Actor
 ) -> Participation:
@@ -313,7 +318,7 @@ def commission_withdraw_invitation(
     require_lead(commission, by, "withdraw an invitation")
     require_planning(commission, "withdraw an invitation")
     p = (
-        Participation._base_manager.select_for_update(of=("self",))
+        Participation.objects.select_for_update(of=("self",))
         .filter(commission=commission, organisation=organisation)
         .first()
     )
@@ -333,14 +338,14 @@ def commission_withdraw_invitation(
     return p
 
 
-@transaction.atomic
+@service
 def commission_respond(*, commission: JointCommission, accept: bool, by: Actor, reason: str = "") -> Participation:
     """An invited partner accepts or declines. A decline is recorded (with its reason), not an error."""
     commission = lock_commission(commission)
     if by.organisation is None or not by.has_role(Role.COMMISSIONER, Role.ORG_ADMIN):
         raise PermissionDenied("Only a commissioner or admin of your organisation can answer for it")
     p = (
-        Participation._base_manager.select_for_update(of=("self",))
+        Participation.objects.select_for_update(of=("self",))
         .filter(commission=commission, organisation=by.organisation)
         .first()
     )

@@ -21,11 +21,11 @@ def sign_up_blockers(commission: JointCommission) -> list[str]:
     """Every partner taking part has said what it will put in (at least one year)."""
     problems: list[str] = []
     taking_part = list(
-        Participation._base_manager.filter(commission=commission, status=ParticipationStatus.ACCEPTED)
+        Participation.objects.filter(commission=commission, status=ParticipationStatus.ACCEPTED)
         .select_related("organisation")
         .order_by("-is_lead", "organisation__name")
     )
-    with_money = set(Contribution._base_manager.filter(commission=commission).values_list("organisation_id", flat=True))
+    with_money = set(Contribution.objects.filter(commission=commission).values_list("organisation_id", flat=True))
     for p in taking_part:
         if p.organisation_id not in with_money:
             problems.append(f"{p.organisation} has not said what it will contribute")
@@ -40,14 +40,14 @@ def procurement_blockers(commission: JointCommission) -> list[str]:
     lead; and under any model every partner taking part must have confirmed its first-year contribution. Partners
     still to answer an invitation block it too (the lead can withdraw the invitation).
     """
-    commission = JointCommission._base_manager.select_related("lead").get(pk=commission.pk)
+    commission = JointCommission.objects.select_related("lead").get(pk=commission.pk)
     problems: list[str] = []
     if not commission.model:
         problems.append("The commissioning model has not been chosen")
     elif commission.model == CommissioningModel.DO_NOTHING:
         problems.append("The chosen model is to do nothing: existing contracts continue and nothing is procured")
     participations = list(
-        Participation._base_manager.filter(commission=commission)
+        Participation.objects.filter(commission=commission)
         .select_related("organisation")
         .order_by("-is_lead", "organisation__name")
     )
@@ -61,7 +61,7 @@ def procurement_blockers(commission: JointCommission) -> list[str]:
     if commission.model == CommissioningModel.INDIVIDUAL and partners:
         problems.append("Under the individual model only the lead takes part: choose a joint model")
     if commission.model in DELEGATING_MODELS:
-        agreements = {a.organisation_id: a for a in PartnershipAgreement._base_manager.filter(commission=commission)}
+        agreements = {a.organisation_id: a for a in PartnershipAgreement.objects.filter(commission=commission)}
         for p in partners:
             agreement = agreements.get(p.organisation_id)
             if agreement is None:
@@ -71,7 +71,7 @@ def procurement_blockers(commission: JointCommission) -> list[str]:
     first = commission.first_year
     label = financial_year_label(first)
     contributions = {
-        c.organisation_id: c for c in Contribution._base_manager.filter(commission=commission, financial_year=first)
+        c.organisation_id: c for c in Contribution.objects.filter(commission=commission, financial_year=first)
     }
     for p in taking_part:
         c = contributions.get(p.organisation_id)

@@ -11,9 +11,11 @@ from commissioning.commissions.models import JointCommission
 from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW, NEEDS_REASON
 from core.actors import Actor
 from core.errors import DomainError
+from core.service import service
 from core.workflow import transition
 
 
+@service
 def commission_transition(*, commission: JointCommission, name: str, by: Actor, reason: str = "") -> JointCommission:
     """Take one step of the commission's life (guarded, locked, audited). Raises TransitionNotAllowed naming what
     is missing."""

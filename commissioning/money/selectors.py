@@ -35,7 +35,7 @@ def contributions_visible(*, acting: Any) -> QuerySet[Contribution]:
     q = Q(organisation=organisation)
     if acting.has_role(Role.COMMISSIONER, Role.ORG_ADMIN):
         q |= Q(commission__lead=organisation) | Q(
-            Exists(Participation._base_manager.filter(commission=OuterRef("commission"), organisation=organisation))
+            Exists(Participation.objects.filter(commission=OuterRef("commission"), organisation=organisation))
         )
     if acting.has_role(Role.FINANCE_OFFICER, Role.COMMISSIONER):
         q |= Q(commission__partnership__accountable_body=organisation)
@@ -144,13 +144,11 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
     own_id = acting.organisation.pk if acting.organisation is not None else None
     participations = {
         p.organisation_id: p
-        for p in Participation._base_manager.filter(
+        for p in Participation.objects.filter(
             commission=commission, status=ParticipationStatus.ACCEPTED
         ).select_related("organisation")
     }
-    contributions = list(
-        Contribution._base_manager.filter(commission=commission).select_related("organisation", "source")
-    )
+    contributions = list(Contribution.objects.filter(commission=commission).select_related("organisation", "source"))
     totals = {y: Figures() for y in years}
     rows: dict[int, PartnerRow] = {}
     others: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -196,7 +194,7 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
 def contribution_sources(*, commission: JointCommission, organisation: Organisation) -> list[MappedContract]:
     """The organisation's mapped contracts in the commission's service area: where its money might come from."""
     return list(
-        MappedContract._base_manager.filter(
+        MappedContract.objects.filter(
             partnership_id=commission.partnership_id, service_area_id=commission.service_area_id, funder=organisation
         ).order_by("-alignable", "end_date")
     )
@@ -299,12 +297,12 @@ def report_commissions(*, partnership: Partnership, organisation: Organisation |
             Q(lead=organisation)
             | Q(
                 Exists(
-                    Participation._base_manager.filter(
+                    Participation.objects.filter(
                         commission=OuterRef("pk"), organisation=organisation, status=ParticipationStatus.ACCEPTED
                     )
                 )
             )
-            | Q(Exists(Contribution._base_manager.filter(commission=OuterRef("pk"), organisation=organisation)))
+            | Q(Exists(Contribution.objects.filter(commission=OuterRef("pk"), organisation=organisation)))
         )
     return list(commissions.exclude(model=CommissioningModel.DO_NOTHING).order_by("start_date", "title", "pk"))
 
@@ -319,7 +317,7 @@ def contribution_report(
     (``sees_whole_partnership_report``)."""
     commissions = report_commissions(partnership=partnership, organisation=organisation)
     contributions = list(
-        Contribution._base_manager.filter(commission__in=[c.pk for c in commissions]).select_related("organisation")
+        Contribution.objects.filter(commission__in=[c.pk for c in commissions]).select_related("organisation")
     )
     by_commission: dict[int, list[Contribution]] = defaultdict(list)
     for c in contributions:

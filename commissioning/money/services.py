@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -20,13 +19,14 @@ from commissioning.commissions.models import (
 )
 from commissioning.commissions.permissions import is_accepted_participant, is_lead
 from commissioning.commissions.rules import require_planning
-from commissioning.commissions.services import lock_commission, notify_lead
+from commissioning.commissions.services import LOCK, lock_commission, notify_lead
 from commissioning.service_map.models import MappedContract
 from commissioning.service_map.services import money_str
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.money import financial_year_label, format_gbp, money
+from core.service import service
 from partners.models import Organisation, Role
 
 
@@ -61,7 +61,9 @@ def _check_source(
         raise DomainError(f"That contract is not funded by {organisation}", field="source")
     if source.partnership_id != commission.partnership_id:
         raise DomainError("That contract is in another partnership's map", field="source")
-    others = Contribution._base_manager.filter(source=source, financial_year=year)
+    others = Contribution.objects.unscoped(reason="what is already drawn from this contract, in any commission").filter(
+        source=source, financial_year=year
+    )
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     used = others.aggregate(total=Sum("amount"))["total"] or Decimal("0")
@@ -73,7 +75,7 @@ def _check_source(
         )
 
 
-@transaction.atomic
+@service
 def contribution_set(
     *,
     commission: JointCommission,
@@ -88,7 +90,7 @@ def contribution_set(
     commission = lock_commission(commission)
     _may_record_for(commission, organisation, by)
     require_planning(commission, "add or change contributions")
-    p = Participation._base_manager.filter(commission=commission, organisation=organisation).first()
+    p = Participation.objects.filter(commission=commission, organisation=organisation).first()
     if p is None or p.status not in (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED):
         raise DomainError(f"{organisation} is not taking part in this commission", field="organisation")
     if financial_year not in commission.financial_years:
@@ -102,7 +104,7 @@ def contribution_set(
     if amount < 0:
         raise DomainError("A contribution cannot be negative", field="amount")
     existing = (
-        Contribution._base_manager.select_for_update(of=("self",))
+        Contribution.objects.select_for_update(of=("self",))
         .filter(commission=commission, organisation=organisation, financial_year=financial_year)
         .first()
     )
@@ -149,7 +151,7 @@ def contribution_set(
     return contribution
 
 
-@transaction.atomic
+@service
 def contributions_set_annual(
     *,
     commission: JointCommission,
@@ -178,10 +180,11 @@ def contributions_set_annual(
     ]
 
 
-@transaction.atomic
+@service
 def contribution_remove(*, contribution: Contribution, by: Actor) -> None:
     contribution = (
-        Contribution._base_manager.select_for_update(of=("self",))
+        Contribution.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
         .select_related("commission", "organisation")
         .get(pk=contribution.pk)
     )
@@ -199,11 +202,12 @@ def contribution_remove(*, contribution: Contribution, by: Actor) -> None:
     contribution.delete()
 
 
-@transaction.atomic
+@service
 def contribution_confirm(*, contribution: Contribution, by: Actor) -> Contribution:
     """The contributing partner confirms its figure: indicative -> confirmed. Only that partner can commit its money."""
     contribution = (
-        Contribution._base_manager.select_for_update(of=("self",))
+        Contribution.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
         .select_related("commission", "organisation", "source")
         .get(pk=contribution.pk)
     )
@@ -249,13 +253,14 @@ def contribution_confirm(*, contribution: Contribution, by: Actor) -> Contributi
     return contribution
 
 
-@transaction.atomic
+@service
 def contribution_transfer(
     *, contribution: Contribution, transferred_on: dt.date, reference: str, by: Actor
 ) -> Contribution:
     """Record that a confirmed contribution has been transferred to the lead: confirmed -> transferred."""
     contribution = (
-        Contribution._base_manager.select_for_update(of=("self",))
+        Contribution.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
         .select_related("commission__partnership", "organisation")
         .get(pk=contribution.pk)
     )

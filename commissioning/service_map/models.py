@@ -29,7 +29,7 @@ def active_member(organisation: Organisation, partnership_ref: str) -> Q:
     """Rows whose partnership (``partnership_ref`` on the outer row) has ``organisation`` as an active member."""
     return Q(
         Exists(
-            PartnershipMember._base_manager.filter(
+            PartnershipMember.objects.unscoped(reason="a visibility rule reads the membership table itself").filter(
                 partnership=OuterRef(partnership_ref),
                 organisation=organisation,
                 status=PartnershipMember.Status.ACTIVE,
@@ -40,9 +40,9 @@ def active_member(organisation: Organisation, partnership_ref: str) -> Q:
 
 def partnership_audience(partnership_id: int) -> list[int]:
     return list(
-        PartnershipMember._base_manager.filter(
-            partnership_id=partnership_id, status=PartnershipMember.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
+        PartnershipMember.objects.unscoped(reason="the audience is every active member")
+        .filter(partnership_id=partnership_id, status=PartnershipMember.Status.ACTIVE)
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -109,7 +109,7 @@ class CommissioningSettings(models.Model):
 
 def settings_for(partnership: Partnership) -> CommissioningSettings:
     """The partnership's settings, or the defaults (unsaved) when none have been saved."""
-    found = CommissioningSettings._base_manager.filter(partnership=partnership).first()
+    found = CommissioningSettings.objects.filter(partnership=partnership).first()
     return found or CommissioningSettings(
         partnership=partnership,
         framework_threshold=DEFAULT_FRAMEWORK_THRESHOLD,

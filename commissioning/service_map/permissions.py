@@ -26,6 +26,6 @@ def org_id(by: Any) -> int | None:
 def is_active_partner(partnership_id: int, by: Any) -> bool:
     if by.organisation is None:
         return False
-    return PartnershipMember._base_manager.filter(
+    return PartnershipMember.objects.filter(
         partnership_id=partnership_id, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE
     ).exists()

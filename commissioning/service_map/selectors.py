@@ -31,7 +31,7 @@ def partnerships_of(*, organisation: Organisation) -> QuerySet[Partnership]:
     return (
         Partnership.objects.filter(
             Exists(
-                PartnershipMember._base_manager.filter(
+                PartnershipMember.objects.filter(
                     partnership=OuterRef("pk"), organisation=organisation, status=PartnershipMember.Status.ACTIVE
                 )
             )

@@ -34,6 +34,7 @@ from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.money import format_gbp, money
+from core.service import service
 from partners.models import Organisation, Partnership, Role
 
 
@@ -41,7 +42,7 @@ def money_str(value: Decimal) -> str:
     return f"{money(value):.2f}"
 
 
-@transaction.atomic
+@service
 def settings_update(
     *,
     partnership: Partnership,
@@ -63,9 +64,7 @@ def settings_update(
         raise DomainError("Reminder days must be between 0 and 365", field="reminder_days")
     if not 1 <= int(alignment_window_days) <= 1830:
         raise DomainError("The alignment window must be between 1 and 1830 days", field="alignment_window_days")
-    found, _ = CommissioningSettings._base_manager.select_for_update(of=("self",)).get_or_create(
-        partnership=partnership
-    )
+    found, _ = CommissioningSettings.objects.select_for_update(of=("self",)).get_or_create(partnership=partnership)
     before = {
         "framework_threshold": money_str(found.framework_threshold),
         "reminder_days": list(found.reminder_days),
@@ -84,13 +83,13 @@ def settings_update(
     return found
 
 
-@transaction.atomic
+@service
 def service_area_create(*, partnership: Partnership, name: str, description: str = "", by: Actor) -> ServiceArea:
     require_partner(partnership, by, Role.COMMISSIONER, doing="add a service area")
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter the service area's name", field="name")
-    if ServiceArea._base_manager.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).exists():
+    if ServiceArea.objects.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).exists():
         raise DomainError(f"{partnership} already has a service area called {name}", field="name")
     area = ServiceArea.objects.create(partnership=partnership, name=name, description=description.strip())
     audit.record(obj=area, action="service_area.created", by=by)
@@ -107,7 +106,7 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
     return out
 
 
-@transaction.atomic
+@service
 def evidence_add(
     *,
     partnership: Partnership,
@@ -150,7 +149,7 @@ def evidence_add(
     return item
 
 
-@transaction.atomic
+@service
 def outcome_add(*, partnership: Partnership, kind: str, title: str, description: str = "", by: Actor) -> Outcome:
     """Add an outcome or a principle to the partnership's outcomes framework."""
     require_partner(partnership, by, Role.COMMISSIONER, doing="change the outcomes framework")
@@ -159,12 +158,10 @@ def outcome_add(*, partnership: Partnership, kind: str, title: str, description:
     title = " ".join(title.split())
     if not title:
         raise DomainError("Enter the outcome or principle", field="title")
-    exists = Outcome._base_manager.annotate(t=Lower("title")).filter(
-        partnership=partnership, kind=kind, t=title.lower()
-    )
+    exists = Outcome.objects.annotate(t=Lower("title")).filter(partnership=partnership, kind=kind, t=title.lower())
     if exists.exists():
         raise DomainError(f"The framework already has '{title}'", field="title")
-    position = Outcome._base_manager.filter(partnership=partnership, kind=kind).count() + 1
+    position = Outcome.objects.filter(partnership=partnership, kind=kind).count() + 1
     outcome = Outcome.objects.create(
         partnership=partnership, kind=kind, title=title, description=description.strip(), position=position
     )
@@ -209,7 +206,7 @@ def _require_funder(partnership: Partnership, by: Actor) -> Organisation:
     return by.organisation
 
 
-@transaction.atomic
+@service
 def mapped_contract_create(*, service_area: ServiceArea, by: Actor, **values: Any) -> MappedContract:
     """A partner records one of its own existing contracts or grants."""
     funder = _require_funder(service_area.partnership, by)
@@ -234,7 +231,7 @@ def _contract_data(contract: MappedContract) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def mapped_contract_update(*, contract: MappedContract, by: Actor, **values: Any) -> MappedContract:
     if by.organisation is None or contract.funder_id != by.organisation.pk:
         raise PermissionDenied("Only the partner that funds a contract can change it")
@@ -276,7 +273,7 @@ def mapped_contract_update(*, contract: MappedContract, by: Actor, **values: Any
     return contract
 
 
-@transaction.atomic
+@service
 def mapped_contract_delete(*, contract: MappedContract, by: Actor) -> None:
     if by.organisation is None or contract.funder_id != by.organisation.pk:
         raise PermissionDenied("Only the partner that funds a contract can remove it")
@@ -328,7 +325,7 @@ def _import_row(
     return values, list(dict.fromkeys(reasons))
 
 
-@transaction.atomic
+@service
 def contracts_import(*, partnership: Partnership, upload: Any, by: Actor) -> ContractImport:
     """Import a partner's contracts from CSV or XLSX, row by row: good rows are kept, bad rows refused with the row
     number and the reason. The file and the report are kept.
@@ -358,7 +355,7 @@ def contracts_import(*, partnership: Partnership, upload: Any, by: Actor) -> Con
                 field="file",
                 problems=[f"Use these column headings: {', '.join(EXPORT_HEADERS)}"],
             )
-        areas = {a.name.lower(): a for a in ServiceArea._base_manager.filter(partnership=partnership)}
+        areas = {a.name.lower(): a for a in ServiceArea.objects.filter(partnership=partnership)}
         report: list[dict[str, Any]] = []
         imported = 0
         for number, raw in rows:
@@ -418,7 +415,7 @@ def contracts_import(*, partnership: Partnership, upload: Any, by: Actor) -> Con
 
 
 def _duplicate_exists(values: dict[str, Any], funder: Organisation) -> bool:
-    return MappedContract._base_manager.filter(
+    return MappedContract.objects.filter(
         service_area=values["service_area"],
         funder=funder,
         provider_key=provider_key(values["provider_name"]),

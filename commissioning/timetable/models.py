@@ -10,12 +10,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from commissioning.commissions.models import CommissionChild, JointCommission
+from commissioning.commissions.models import JointCommission
 from core.tenancy import TenantManager, nothing
 from partners.models import Membership, Organisation, User
 
 
-class Stage(CommissionChild):
+class Stage(models.Model):
     """One stage of a commission's timetable, with an owner, planned dates and the actual completion."""
 
     commission = models.ForeignKey(JointCommission, on_delete=models.CASCADE, related_name="stages")
@@ -31,7 +31,7 @@ class Stage(CommissionChild):
     completed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
-    objects = TenantManager["Stage"]()
+    objects = TenantManager["Stage"](via="commission")  # visible exactly when its commission is
 
     class Meta:
         ordering = ["position", "planned_start", "id"]
@@ -68,13 +68,17 @@ class CalendarFeed(models.Model):
             return nothing()
 
         return Q(
-            Exists(Membership._base_manager.filter(user=OuterRef("user"), organisation=organisation, is_active=True))
+            Exists(
+                Membership.objects.unscoped(reason="a visibility rule reads the membership table itself").filter(
+                    user=OuterRef("user"), organisation=organisation, is_active=True
+                )
+            )
         )
 
     def audit_audience(self) -> list[int]:
 
         return list(
-            Membership._base_manager.filter(user_id=self.user_id, is_active=True).values_list(
-                "organisation_id", flat=True
-            )
+            Membership.objects.unscoped(reason="the audience is every organisation the person belongs to")
+            .filter(user_id=self.user_id, is_active=True)
+            .values_list("organisation_id", flat=True)
         )

@@ -43,13 +43,14 @@ def stage_owner_choices(*, commission: JointCommission) -> QuerySet[Membership]:
     organisations = [
         commission.lead_id,
         *list(
-            Participation._base_manager.filter(commission=commission, status=ParticipationStatus.ACCEPTED).values_list(
+            Participation.objects.filter(commission=commission, status=ParticipationStatus.ACCEPTED).values_list(
                 "organisation_id", flat=True
             )
         ),
     ]
     return (
-        Membership._base_manager.filter(organisation_id__in=organisations, is_active=True)
+        Membership.objects.unscoped(reason="stage owners may be people at any partner organisation")
+        .filter(organisation_id__in=organisations, is_active=True)
         .filter(
             Q(roles__contains=[Role.COMMISSIONER])
             | Q(roles__contains=[Role.FINANCE_OFFICER])
@@ -75,7 +76,9 @@ def calendar_stages(*, user: Any) -> list[Stage]:
     seen: dict[int, Stage] = {}
     organisations = [
         m.organisation
-        for m in Membership._base_manager.filter(user=user, is_active=True).select_related("organisation")
+        for m in Membership.objects.unscoped(reason="the person's memberships of every organisation they belong to")
+        .filter(user=user, is_active=True)
+        .select_related("organisation")
     ]
     for organisation in organisations:
         with scope(organisation=organisation):

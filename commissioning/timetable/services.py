@@ -13,14 +13,15 @@ from django.utils import timezone
 from commissioning.commissions.models import OPEN_STATUSES, JointCommission, Participation, ParticipationStatus
 from commissioning.commissions.permissions import is_lead
 from commissioning.commissions.rules import require_lead
-from commissioning.commissions.services import commissioners_of, lock_commission
+from commissioning.commissions.services import LOCK, commissioners_of, lock_commission
 from commissioning.service_map.models import DEFAULT_REMINDER_DAYS, CommissioningSettings
 from commissioning.timetable.models import CalendarFeed, Stage
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.notifications import notify
-from core.tenancy import tenancy_disabled
+from core.service import service
+from core.tenancy import unscoped
 from partners.models import Membership, Organisation, User
 
 # The TSCiP stage-3 timetable (Tamworth cabinet report, 2011), with its real planned dates. A new timetable keeps
@@ -74,16 +75,16 @@ def _owner_organisation(commission: JointCommission, owner: User | None) -> Orga
     eligible = [
         commission.lead_id,
         *list(
-            Participation._base_manager.filter(commission=commission, status=ParticipationStatus.ACCEPTED).values_list(
+            Participation.objects.filter(commission=commission, status=ParticipationStatus.ACCEPTED).values_list(
                 "organisation_id", flat=True
             )
         ),
     ]
     memberships = {
         m.organisation_id: m
-        for m in Membership._base_manager.filter(
-            user=owner, is_active=True, organisation_id__in=eligible
-        ).select_related("organisation")
+        for m in Membership.objects.unscoped(reason="stage owners may be people at any partner organisation")
+        .filter(user=owner, is_active=True, organisation_id__in=eligible)
+        .select_related("organisation")
     }
     for organisation_id in eligible:
         if organisation_id in memberships:
@@ -93,7 +94,7 @@ def _owner_organisation(commission: JointCommission, owner: User | None) -> Orga
     )
 
 
-@transaction.atomic
+@service
 def timetable_from_template(
     *, commission: JointCommission, by: Actor, begins_on: dt.date | None = None, owner: User | None = None
 ) -> list[Stage]:
@@ -102,7 +103,7 @@ def timetable_from_template(
     require_lead(commission, by, "set up the timetable")
     if not commission.is_open:
         raise DomainError(f"The commission is {commission.get_status_display().lower()}")
-    if Stage._base_manager.filter(commission=commission).exists():
+    if Stage.objects.filter(commission=commission).exists():
         raise DomainError("The commission already has a timetable: change its stages instead")
     begins_on = begins_on or timezone.localdate()
     owner = owner or commission.lead_contact or by.user
@@ -144,7 +145,7 @@ def _check_stage_dates(planned_start: dt.date | None, planned_end: dt.date | Non
         raise DomainError("Check the stage's dates", field_errors=problems)
 
 
-@transaction.atomic
+@service
 def stage_add(
     *,
     commission: JointCommission,
@@ -159,10 +160,7 @@ def stage_add(
         raise DomainError("Enter the stage's name", field="name")
     _check_stage_dates(planned_start, planned_end)
     position = (
-        Stage._base_manager.filter(commission=commission)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
+        Stage.objects.filter(commission=commission).order_by("-position").values_list("position", flat=True).first()
         or 0
     ) + 1
     stage = Stage.objects.create(
@@ -178,7 +176,7 @@ def stage_add(
     return stage
 
 
-@transaction.atomic
+@service
 def stage_update(
     *,
     stage: Stage,
@@ -191,7 +189,12 @@ def stage_update(
     notes: str = "",
 ) -> Stage:
     """The lead changes any stage: name, owner, planned dates, actual completion (stages may overlap)."""
-    stage = Stage._base_manager.select_for_update(of=("self",)).select_related("commission").get(pk=stage.pk)
+    stage = (
+        Stage.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
+        .select_related("commission")
+        .get(pk=stage.pk)
+    )
     require_lead(stage.commission, by, "change the timetable")
     if not name.strip():
         raise DomainError("Enter the stage's name", field="name")
@@ -224,10 +227,15 @@ def stage_update(
     return stage
 
 
-@transaction.atomic
+@service
 def stage_complete(*, stage: Stage, by: Actor, completed_on: dt.date | None = None) -> Stage:
     """The stage's owner or the lead marks it done."""
-    stage = Stage._base_manager.select_for_update(of=("self",)).select_related("commission").get(pk=stage.pk)
+    stage = (
+        Stage.objects.unscoped(reason=LOCK)
+        .select_for_update(of=("self",))
+        .select_related("commission")
+        .get(pk=stage.pk)
+    )
     is_owner = by.user is not None and stage.owner_id == by.user.pk
     if not (is_owner or is_lead(stage.commission, by)):
         raise PermissionDenied("Only the stage's owner or the lead commissioner can mark it done")
@@ -293,7 +301,7 @@ def stage_reminders_send(*, today: dt.date | None = None) -> int:
     the notifications' unique constraint make retries, restarted workers and duplicate beats harmless. Runs as the
     system (tenancy disabled by the caller). Returns how many notifications were created."""
     today = today or timezone.localdate()
-    with tenancy_disabled():
+    with unscoped(reason="stage reminders go to people at every partner organisation"):
         return _send_reminders(today)
 
 
@@ -315,9 +323,9 @@ def _send_reminders(today: dt.date) -> int:
     )
     stages = list(stage_rows)
     still_there = set(
-        Membership._base_manager.filter(
-            user_id__in={s.owner_id for s in stages if s.owner_id}, is_active=True
-        ).values_list("user_id", "organisation_id")
+        Membership.objects.filter(user_id__in={s.owner_id for s in stages if s.owner_id}, is_active=True).values_list(
+            "user_id", "organisation_id"
+        )
     )
     created = 0
     for stage in stages:
@@ -366,16 +374,16 @@ def _send_reminders(today: dt.date) -> int:
 
 
 def calendar_feed_for(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed._base_manager.get_or_create(user=user)
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
-@transaction.atomic
+@service
 def calendar_feed_reset(*, by: Actor) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     if by.user is None:
         raise PermissionDenied("Only a person has a calendar")
-    CalendarFeed._base_manager.filter(user=by.user).delete()
-    feed = CalendarFeed._base_manager.create(user=by.user)
+    CalendarFeed.objects.filter(user=by.user).delete()
+    feed = CalendarFeed.objects.create(user=by.user)
     audit.record(obj=feed, action="calendar_feed.reset", by=by)
     return feed

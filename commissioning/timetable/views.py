@@ -27,7 +27,7 @@ from commissioning.timetable.services import (
     timetable_from_template,
 )
 from core.errors import DomainError
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from core.views import MemberTemplateView, MemberView, PublicView
 from partners.models import Membership, Role
 
@@ -84,7 +84,9 @@ class StageEditView(FormPage):
     def get_initial(self) -> dict[str, Any]:
         s = self.stage
         owner = (
-            Membership._base_manager.filter(user_id=s.owner_id, organisation_id=s.owner_organisation_id).first()
+            Membership.objects.unscoped(reason="the stage's owner may work for another partner organisation")
+            .filter(user_id=s.owner_id, organisation_id=s.owner_organisation_id)
+            .first()
             if s.owner_id
             else None
         )
@@ -172,7 +174,9 @@ class CalendarFeedView(PublicView):
     only stage names and dates, can be replaced at any time, and follows the person's current memberships."""
 
     def get(self, request: HttpRequest, feed_token: str) -> HttpResponse:
-        with tenancy_disabled():
+        with unscoped(
+            reason="the feed's address is the credential: it names its person, whose organisation is not known yet"
+        ):
             feed = CalendarFeed.objects.select_related("user").filter(token=feed_token).first()
         if feed is None or not feed.user.is_active:
             raise Http404("No such calendar")
