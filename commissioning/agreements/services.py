@@ -15,7 +15,7 @@ from commissioning.commissions.rules import require_planning
 from commissioning.commissions.services import lock_commission, notify_lead
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.service import service
 from partners.models import Role
 
@@ -43,7 +43,7 @@ def agreement_sign(
     commission = lock_commission(commission)
     organisation = by.organisation
     if organisation is None or not by.has_role(Role.COMMISSIONER, Role.ORG_ADMIN) or by.user is None:
-        raise PermissionDenied("Only a named commissioner or admin of a partner can sign for it")
+        raise NotPermitted("Only a named commissioner or admin of a partner can sign for it")
     if organisation.pk == commission.lead_id:
         raise DomainError("The lead commissioner does not delegate to itself")
     if not is_accepted_participant(commission, organisation.pk):

@@ -14,9 +14,8 @@ from commissioning.agreements.models import PartnershipAgreement
 from commissioning.agreements.services import agreement_sign, term_end
 from commissioning.commissions.views import CommissionMixin
 from commissioning.service_map.permissions import READ_ROLES
-from commissioning.service_map.views import FormPage
 from core.files import KeepUploadsMixin, serve
-from core.views import MemberView
+from core.views import FormPage, MemberView
 from partners.models import Role
 
 

@@ -12,13 +12,13 @@ from commissioning.commissions.models import CommissioningModel, Contribution, J
 from commissioning.commissions.permissions import is_lead
 from commissioning.service_map.models import DEFAULT_FRAMEWORK_THRESHOLD, settings_for
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import format_gbp, money
 
 
 def require_lead(commission: JointCommission, by: Actor, doing: str) -> None:
     if not is_lead(commission, by):
-        raise PermissionDenied(f"Only the lead commissioner ({commission.lead}) can {doing}")
+        raise NotPermitted(f"Only the lead commissioner ({commission.lead}) can {doing}")
 
 
 def require_planning(commission: JointCommission, doing: str) -> None:

@@ -23,7 +23,7 @@ from commissioning.service_map.rules import require_partner
 from commissioning.service_map.services import money_str
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import financial_years
 from core.notifications import notify
 from core.service import service
@@ -343,7 +343,7 @@ def commission_respond(*, commission: JointCommission, accept: bool, by: Actor, 
     """An invited partner accepts or declines. A decline is recorded (with its reason), not an error."""
     commission = lock_commission(commission)
     if by.organisation is None or not by.has_role(Role.COMMISSIONER, Role.ORG_ADMIN):
-        raise PermissionDenied("Only a commissioner or admin of your organisation can answer for it")
+        raise NotPermitted("Only a commissioner or admin of your organisation can answer for it")
     p = (
         Participation.objects.select_for_update(of=("self",))
         .filter(commission=commission, organisation=by.organisation)

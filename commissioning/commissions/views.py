@@ -24,9 +24,9 @@ from commissioning.commissions.services import (
 from commissioning.service_map.models import Outcome, settings_for
 from commissioning.service_map.permissions import FINANCE_ROLES, READ_ROLES, WRITE_ROLES
 from commissioning.service_map.selectors import partnerships_of
-from commissioning.service_map.views import FormPage, _areas_for
+from commissioning.service_map.views import areas_for
 from core.errors import DomainError
-from core.views import MemberTemplateView, MemberView
+from core.views import FormPage, MemberTemplateView, MemberView
 from partners.models import Organisation, Role
 
 
@@ -84,7 +84,7 @@ class CommissionCreateView(FormPage):
         return reverse("commissions")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "areas": _areas_for(self.acting)}
+        return {**super().get_form_kwargs(), "areas": areas_for(self.acting)}
 
     def act(self, form: CommissionForm) -> HttpResponse:
         commission = commission_create(by=self.acting, **form.cleaned_data)

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -39,7 +39,7 @@ from commissioning.service_map.api import id_filters, partnership_for
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
 from commissioning.timetable.api import StageSerializer, TimetableSerializer
 from commissioning.timetable.services import timetable_from_template
-from core.api import TenantModelViewSet
+from core.api import TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError
 from core.money import financial_year_label
@@ -93,19 +93,14 @@ class CommissionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[J
         return [financial_year_label(y) for y in obj.financial_years]
 
 
-@extend_schema_serializer(component_name="CommissionTransition")
-class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    name = serializers.ChoiceField(choices=sorted(COMMISSION_WORKFLOW.transitions))
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class CommissionViewSet(TenantModelViewSet):
+class CommissionViewSet(WorkflowActions, TenantModelViewSet):
     """Joint commissions you lead, are invited to or take part in (and, for the accountable body, those it holds
-    money for). Steps: ``invite``, ``respond``, ``choose-model``, ``move`` (the workflow), ``blockers`` (what stops
+    money for). Steps: ``invite``, ``respond``, ``choose-model``, ``transition`` and ``transitions`` (the workflow), ``blockers`` (what stops
     procurement), ``totals`` (per financial year), ``timetable`` (create stages from the TSCiP template)."""
 
     serializer_class = CommissionSerializer
     queryset = JointCommission.objects.none()
+    workflow = COMMISSION_WORKFLOW
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -190,16 +185,8 @@ class CommissionViewSet(TenantModelViewSet):
         )
         return self._done(commission)
 
-    @extend_schema(request=TransitionSerializer, responses=CommissionSerializer)
-    @action(detail=True, methods=["post"])
-    def move(self, request: Request, pk: Any = None) -> Response:
-        commission = self.get_object()
-        s = TransitionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        commission_transition(
-            commission=commission, name=s.validated_data["name"], reason=s.validated_data["reason"], by=self.acting
-        )
-        return self._done(commission)
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return commission_transition(commission=obj, name=name, by=self.acting, reason=reason)
 
     @action(detail=True, methods=["get"])
     def blockers(self, request: Request, pk: Any = None) -> Response:

@@ -7,10 +7,12 @@ everything that stops it entering procurement.
 
 from __future__ import annotations
 
+from typing import Any
+
 from commissioning.commissions.models import JointCommission
-from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW, NEEDS_REASON
+from commissioning.commissions.services import notify_participants
+from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from core.actors import Actor
-from core.errors import DomainError
 from core.service import service
 from core.workflow import transition
 
@@ -19,6 +21,17 @@ from core.workflow import transition
 def commission_transition(*, commission: JointCommission, name: str, by: Actor, reason: str = "") -> JointCommission:
     """Take one step of the commission's life (guarded, locked, audited). Raises TransitionNotAllowed naming what
     is missing."""
-    if name in NEEDS_REASON and not reason.strip():
-        raise DomainError("Give a reason for this step", field="reason")
-    return transition(obj=commission, workflow=COMMISSION_WORKFLOW, name=name, by=by, reason=reason.strip())
+    return transition(obj=commission, workflow=COMMISSION_WORKFLOW, name=name, by=by, reason=reason)
+
+
+@COMMISSION_WORKFLOW.effect("tell_partners_procurement_started")
+def _tell_partners_procurement_started(
+    commission: JointCommission, *, by: Actor, reason: str, data: dict[str, Any] | None
+) -> None:
+    notify_participants(
+        commission,
+        subject=f"{commission.title} has entered procurement",
+        body=f"{commission.lead} now runs the procurement on behalf of every partner.",
+        exclude_organisation_id=by.organisation.pk if by.organisation is not None else None,
+        key=f"commission:{commission.pk}:procurement",
+    )

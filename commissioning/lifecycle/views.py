@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.agreements.models import PartnershipAgreement
@@ -25,15 +24,15 @@ from commissioning.commissions.views import CommissionMixin
 from commissioning.lifecycle.rules import procurement_blockers
 from commissioning.lifecycle.selectors import commission_detail
 from commissioning.lifecycle.services import commission_transition
-from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW, NEEDS_REASON
+from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from commissioning.money.selectors import contribution_table
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
 from commissioning.timetable.models import Stage
 from commissioning.timetable.selectors import stages_of
 from core import audit
-from core.errors import DomainError
 from core.models import AuditEvent
-from core.views import MemberTemplateView, MemberView
+from core.views import MemberTemplateView, TransitionView
+from core.workflow import Transition
 from partners.models import Role
 
 
@@ -58,7 +57,6 @@ class CommissionDetailView(MemberTemplateView):
             is_lead=is_lead(c, acting),
             table=contribution_table(commission=c, acting=acting),
             steps=steps,
-            needs_reason=NEEDS_REASON,
             blockers=procurement_blockers(c) if c.status == CommissionStatus.SIGN_UP else [],
             agreements=agreements,
             own_agreement=agreements.get(acting.organisation.pk),
@@ -82,28 +80,24 @@ class CommissionDetailView(MemberTemplateView):
         )
 
 
-class CommissionTransitionView(CommissionMixin, MemberView):
-    """Move the commission on. A refusal names what is missing."""
+class CommissionTransitionView(CommissionMixin, TransitionView):
+    """Move the commission on (POST ``transition`` and ``reason``). A refusal names what is missing."""
 
-    http_method_names = ["post"]
+    workflow = COMMISSION_WORKFLOW
     required_roles = WRITE_ROLES
 
-    def post(self, request: HttpRequest, commission_id: int) -> HttpResponse:
-        name = request.POST.get("name", "")
-        if name not in COMMISSION_WORKFLOW.transitions:
-            messages.error(request, "Choose a step")
-            response = redirect("commission-detail", commission_id=commission_id)
-            return response
-        try:
-            c = commission_transition(
-                commission=self.commission, name=name, by=self.acting, reason=request.POST.get("reason", "")
-            )
-        except DomainError as error:
-            text = error.message + (": " + "; ".join(error.problems) if error.problems else "")
-            messages.error(request, text)
-            return redirect("commission-detail", commission_id=commission_id)
-        messages.success(request, f"{c.title} is now: {c.get_status_display().lower()}")
-        return redirect("commission-detail", commission_id=commission_id)
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.object = self.commission
+
+    def get_success_url(self) -> str:
+        return reverse("commission-detail", kwargs={"commission_id": self.commission.pk})
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return commission_transition(commission=obj, name=name, by=self.acting, reason=reason)
+
+    def done_message(self, obj: Any, step: Transition) -> str:
+        return f"{obj.title} is now: {obj.get_status_display().lower()}"
 
 
 class CommissionHistoryView(CommissionMixin, MemberTemplateView):

@@ -18,16 +18,18 @@ from commissioning.commissions.models import Contribution, ContributionStatus, J
 from commissioning.commissions.permissions import sees_whole_partnership_report
 from commissioning.money.selectors import Figures, contribution_report, contributions_visible
 from commissioning.money.services import (
+    CONTRIBUTION_STEPS,
     contribution_confirm,
     contribution_remove,
     contribution_set,
     contribution_transfer,
 )
+from commissioning.money.workflows import CONTRIBUTION_WORKFLOW
 from commissioning.service_map.api import id_filters, money_field, partnership_for
 from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
-from core.api import TenantAPIView, TenantModelViewSet
+from core.api import TenantAPIView, TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from partners.models import Organisation
 
 
@@ -72,13 +74,15 @@ class TransferSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     reference = serializers.CharField(max_length=100)
 
 
-class ContributionViewSet(TenantModelViewSet):
+class ContributionViewSet(WorkflowActions, TenantModelViewSet):
     """Contributions per partner per financial year: indicative -> confirmed -> transferred. A finance officer sees
     their own organisation's rows (and the totals, on ``commissions/{id}/totals/``); commissioners taking part and
-    the accountable body see every partner's. ``POST`` records or changes an indicative figure."""
+    the accountable body see every partner's. ``POST`` records or changes an indicative figure; ``transition`` takes a step of the workflow (a transfer needs
+    its date and reference: ``transfer``)."""
 
     serializer_class = ContributionSerializer
     queryset = Contribution.objects.none()
+    workflow = CONTRIBUTION_WORKFLOW
     required_roles = READ_ROLES
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "delete", "head", "options"]
@@ -113,6 +117,9 @@ class ContributionViewSet(TenantModelViewSet):
 
     def perform_destroy(self, instance: Contribution) -> None:
         contribution_remove(contribution=instance, by=self.acting)
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return CONTRIBUTION_STEPS[name](contribution=obj, by=self.acting)
 
     @action(detail=True, methods=["post"], write_roles=MONEY_ROLES)
     def confirm(self, request: Request, pk: Any = None) -> Response:
@@ -155,13 +162,13 @@ class ContributionReportView(TenantAPIView):
         organisation: Organisation | None = self.acting.organisation
         if request.query_params.get("scope") == "partnership":
             if not whole:
-                raise PermissionDenied("Only the accountable body can report on every partner")
+                raise NotPermitted("Only the accountable body can report on every partner")
             organisation = None
         else:
             raw = request.query_params.get("organisation", "")
             if raw.isdigit() and int(raw) != self.acting.organisation.pk:
                 if not whole:
-                    raise PermissionDenied("You can report on your own organisation's contributions only")
+                    raise NotPermitted("You can report on your own organisation's contributions only")
                 organisation = get_object_or_404(partnership.members.all(), pk=int(raw))
         report = contribution_report(partnership=partnership, organisation=organisation)
         return Response(

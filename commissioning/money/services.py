@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -20,13 +21,15 @@ from commissioning.commissions.models import (
 from commissioning.commissions.permissions import is_accepted_participant, is_lead
 from commissioning.commissions.rules import require_planning
 from commissioning.commissions.services import LOCK, lock_commission, notify_lead
+from commissioning.money.workflows import CONTRIBUTION_WORKFLOW
 from commissioning.service_map.models import MappedContract
 from commissioning.service_map.services import money_str
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import financial_year_label, format_gbp, money
 from core.service import service
+from core.workflow import transition
 from partners.models import Organisation, Role
 
 
@@ -35,7 +38,7 @@ def _may_record_for(commission: JointCommission, organisation: Organisation, by:
         return
     if by.organisation is not None and by.organisation.pk == organisation.pk and by.has_role(Role.COMMISSIONER):
         return
-    raise PermissionDenied(
+    raise NotPermitted(
         f"Only the lead commissioner or {organisation}'s commissioners can record {organisation}'s contribution"
     )
 
@@ -213,9 +216,9 @@ def contribution_confirm(*, contribution: Contribution, by: Actor) -> Contributi
     )
     commission = contribution.commission
     if by.organisation is None or by.organisation.pk != contribution.organisation_id:
-        raise PermissionDenied(f"Only {contribution.organisation} can confirm its own contribution")
+        raise NotPermitted(f"Only {contribution.organisation} can confirm its own contribution")
     if not by.has_role(Role.COMMISSIONER, Role.FINANCE_OFFICER):
-        raise PermissionDenied("Only a commissioner or finance officer can confirm a contribution")
+        raise NotPermitted("Only a commissioner or finance officer can confirm a contribution")
     if not commission.is_open:
         raise DomainError(f"The commission is {commission.get_status_display().lower()}")
     if not is_accepted_participant(commission, contribution.organisation_id):
@@ -232,30 +235,31 @@ def contribution_confirm(*, contribution: Contribution, by: Actor) -> Contributi
         amount=contribution.amount,
         exclude_pk=contribution.pk,
     )
-    contribution.status = ContributionStatus.CONFIRMED
-    contribution.confirmed_by = by.user
-    contribution.confirmed_at = timezone.now()
-    contribution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    audit.record(
+    return transition(
         obj=contribution,
-        action="contribution.confirmed",
+        workflow=CONTRIBUTION_WORKFLOW,
+        name="confirmed",
         by=by,
-        from_state="indicative",
-        to_state="confirmed",
         data={"amount": money_str(contribution.amount), "year": contribution.year_label},
     )
+
+
+@CONTRIBUTION_WORKFLOW.effect("tell_lead_of_confirmation")
+def _tell_lead_of_confirmation(
+    contribution: Contribution, *, by: Actor, reason: str, data: dict[str, Any] | None
+) -> None:
+    commission = contribution.commission
     if contribution.organisation_id != commission.lead_id:
         notify_lead(
             commission,
             subject=f"{contribution.organisation} confirmed {format_gbp(contribution.amount)} for {contribution.year_label}",
             body=f"{commission.title}",
         )
-    return contribution
 
 
 @service
 def contribution_transfer(
-    *, contribution: Contribution, transferred_on: dt.date, reference: str, by: Actor
+    *, contribution: Contribution, transferred_on: dt.date | None = None, reference: str = "", by: Actor
 ) -> Contribution:
     """Record that a confirmed contribution has been transferred to the lead: confirmed -> transferred."""
     contribution = (
@@ -273,7 +277,7 @@ def contribution_transfer(
         and by.has_role(Role.FINANCE_OFFICER)
     )
     if not allowed:
-        raise PermissionDenied(
+        raise NotPermitted(
             "Only the contributing partner, or the lead's or accountable body's finance officers, can record a transfer"
         )
     if commission.status in (CommissionStatus.DRAFT, CommissionStatus.GATHERING):
@@ -291,17 +295,17 @@ def contribution_transfer(
         problems["reference"] = ["Enter the transfer's reference"]
     if problems:
         raise DomainError("Check the transfer's details", field_errors=problems)
-    contribution.status = ContributionStatus.TRANSFERRED
+    # The details go in first: the table's check constraint wants them whenever the state is "transferred", and the
+    # step saves only the state. Refused below, the whole service rolls back with them.
     contribution.transferred_on = transferred_on
     contribution.transfer_reference = reference.strip()[:100]
     contribution.transfer_recorded_by = by.user
-    contribution.save(update_fields=["status", "transferred_on", "transfer_reference", "transfer_recorded_by"])
-    audit.record(
+    contribution.save(update_fields=["transferred_on", "transfer_reference", "transfer_recorded_by"])
+    return transition(
         obj=contribution,
-        action="contribution.transferred",
+        workflow=CONTRIBUTION_WORKFLOW,
+        name="transferred",
         by=by,
-        from_state="confirmed",
-        to_state="transferred",
         data={
             "amount": money_str(contribution.amount),
             "year": contribution.year_label,
@@ -309,4 +313,11 @@ def contribution_transfer(
             "reference": contribution.transfer_reference,
         },
     )
-    return contribution
+
+
+# The generic API step (``POST /api/v1/contributions/{id}/transition/``) for each of the workflow's steps. A transfer
+# taken that way has no date or reference, so it is refused naming both: ``.../transfer/`` records them.
+CONTRIBUTION_STEPS: dict[str, Callable[..., Contribution]] = {
+    "confirmed": contribution_confirm,
+    "transferred": contribution_transfer,
+}

@@ -30,9 +30,9 @@ from commissioning.money.services import (
 )
 from commissioning.service_map.models import MappedContract as MC
 from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
-from commissioning.service_map.views import CSV, XLSX, FormPage, PartnershipMixin, download
-from core.errors import DomainError, PermissionDenied
-from core.views import MemberTemplateView, MemberView
+from commissioning.service_map.views import CSV, XLSX, PartnershipMixin, download
+from core.errors import DomainError, NotPermitted
+from core.views import FormPage, MemberTemplateView, MemberView
 from partners.models import Organisation, Role
 
 
@@ -196,14 +196,14 @@ class _ReportMixin(PartnershipMixin):
         scope = self.request.GET.get("scope", "")
         if scope == "partnership":
             if not whole:
-                raise PermissionDenied(
+                raise NotPermitted(
                     f"Only {self.partnership.accountable_body}, the accountable body, can report on every partner"
                 )
             return None
         raw = self.request.GET.get("organisation", "")
         if raw.isdigit() and int(raw) != self.acting.organisation.pk:
             if not whole:
-                raise PermissionDenied("You can report on your own organisation's contributions only")
+                raise NotPermitted("You can report on your own organisation's contributions only")
             organisation = self.partnership.members.filter(pk=int(raw)).first()
             if organisation is None:
                 raise Http404("No such partner")

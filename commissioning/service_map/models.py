@@ -46,13 +46,11 @@ def partnership_audience(partnership_id: int) -> list[int]:
     )
 
 
-class PartnershipScoped(models.Model):
-    """Shared by the partnership's active members."""
+class SharedWithActivePartners:
+    """The tenancy rule of rows shared by their partnership's active members (an invited organisation sees nothing
+    until it joins): narrower than the partnership's own rule, so written here rather than ``via="partnership"``."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        abstract = True
+    partnership_id: int
 
     @classmethod
     def tenant_filter(cls, organisation: Organisation | None) -> Q:
@@ -64,11 +62,20 @@ class PartnershipScoped(models.Model):
         return partnership_audience(self.partnership_id)
 
 
+class PartnershipScoped(SharedWithActivePartners, models.Model):
+    """Shared by the partnership's active members."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 def _default_reminder_days() -> list[int]:
     return list(DEFAULT_REMINDER_DAYS)
 
 
-class CommissioningSettings(models.Model):
+class CommissioningSettings(SharedWithActivePartners, models.Model):
     """A partnership's commissioning settings (kept here, one-to-one, so ``partners`` needs no change)."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="commissioning_settings")
@@ -96,15 +103,6 @@ class CommissioningSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Commissioning settings for {self.partnership}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return active_member(organisation, "partnership")
-
-    def audit_audience(self) -> list[int]:
-        return partnership_audience(self.partnership_id)
 
 
 def settings_for(partnership: Partnership) -> CommissioningSettings:

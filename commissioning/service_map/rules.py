@@ -9,7 +9,7 @@ from django.db import models
 from commissioning.service_map.models import MappedContract
 from commissioning.service_map.permissions import is_active_partner
 from core.actors import Actor
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from core.money import money
 from core.text import MULTILINE_MAX_LENGTH, text_problem
 from partners.models import Partnership
@@ -17,9 +17,9 @@ from partners.models import Partnership
 
 def require_partner(partnership: Partnership, by: Actor, *roles: str, doing: str) -> None:
     if not is_active_partner(partnership.pk, by):
-        raise PermissionDenied(f"Only a member of {partnership} can {doing}")
+        raise NotPermitted(f"Only a member of {partnership} can {doing}")
     if roles and not by.has_role(*roles):
-        raise PermissionDenied(f"Your role does not allow you to {doing}")
+        raise NotPermitted(f"Your role does not allow you to {doing}")
 
 
 CONTRACT_FIELDS = (

@@ -32,7 +32,7 @@ from commissioning.service_map.rules import (
 from commissioning.service_map.tabular import TableError, parse_date, parse_money, parse_yes_no, read_table, text
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import format_gbp, money
 from core.service import service
 from partners.models import Organisation, Partnership, Role
@@ -53,9 +53,9 @@ def settings_update(
 ) -> CommissioningSettings:
     """The accountable body's admin or commissioner sets the partnership's commissioning settings."""
     if by.organisation is None or by.organisation.pk != partnership.accountable_body_id:
-        raise PermissionDenied(f"Only the accountable body ({partnership.accountable_body}) can change these settings")
+        raise NotPermitted(f"Only the accountable body ({partnership.accountable_body}) can change these settings")
     if not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER):
-        raise PermissionDenied("Only an admin or commissioner of the accountable body can change these settings")
+        raise NotPermitted("Only an admin or commissioner of the accountable body can change these settings")
     threshold = money(framework_threshold)
     if threshold < 0:
         raise DomainError("The threshold cannot be negative", field="framework_threshold")
@@ -234,7 +234,7 @@ def _contract_data(contract: MappedContract) -> dict[str, Any]:
 @service
 def mapped_contract_update(*, contract: MappedContract, by: Actor, **values: Any) -> MappedContract:
     if by.organisation is None or contract.funder_id != by.organisation.pk:
-        raise PermissionDenied("Only the partner that funds a contract can change it")
+        raise NotPermitted("Only the partner that funds a contract can change it")
     _require_funder(contract.partnership, by)
     unknown = set(values) - set(CONTRACT_FIELDS)
     if unknown:
@@ -276,7 +276,7 @@ def mapped_contract_update(*, contract: MappedContract, by: Actor, **values: Any
 @service
 def mapped_contract_delete(*, contract: MappedContract, by: Actor) -> None:
     if by.organisation is None or contract.funder_id != by.organisation.pk:
-        raise PermissionDenied("Only the partner that funds a contract can remove it")
+        raise NotPermitted("Only the partner that funds a contract can remove it")
     _require_funder(contract.partnership, by)
     if contract.contributions(manager="_base_manager").exists():  # as in mapped_contract_update
         raise DomainError("A joint commission's contribution comes from this contract: it cannot be removed")

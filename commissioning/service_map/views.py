@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.generic import FormView
 
 from commissioning.service_map.exports import contracts_csv, contracts_xlsx
 from commissioning.service_map.forms import (
@@ -51,10 +50,10 @@ from commissioning.service_map.services import (
     service_area_create,
     settings_update,
 )
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
 from core.money import money
-from core.views import MemberTemplateView, MemberView, apply_domain_error
+from core.views import FormPage, MemberTemplateView, MemberView
 from partners.models import Role
 
 
@@ -70,47 +69,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 CSV = "text/csv; charset=utf-8"
-
-
-class FormPage(MemberView, FormView):
-    """A form page: a service call in ``act``; a refusal is shown on the form (status 400), nothing lost."""
-
-    template_name = "commissioning/form.html"
-    heading = ""
-    caption = ""
-    button = "Save"
-    intro = ""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("heading", self.heading)
-        kwargs.setdefault("caption", self.get_caption())
-        kwargs.setdefault("button", self.button)
-        kwargs.setdefault("intro", self.intro)
-        kwargs.setdefault("back_url", self.back_url())
-        return super().get_context_data(**kwargs)
-
-    def get_caption(self) -> str:
-        return self.caption
-
-    def back_url(self) -> str:
-        return ""
-
-    def act(self, form: Any) -> HttpResponse:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            return self.act(form)
-        except PermissionDenied:
-            raise  # a 403 page saying who may do it
-        except DomainError as error:
-            apply_domain_error(form, error)
-            return self.form_invalid(form)  # keeps good uploads (KeepUploadsMixin) and answers 400
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class PartnershipMixin:
@@ -185,7 +143,7 @@ class ServiceAreaDetailView(MemberTemplateView):
         )
 
 
-def _areas_for(acting: Any, partnership_id: int | None = None) -> Any:
+def areas_for(acting: Any, partnership_id: int | None = None) -> Any:
     areas = ServiceArea.objects.select_related("partnership").order_by("partnership__name", "name")
     if partnership_id is not None:
         areas = areas.filter(partnership_id=partnership_id)
@@ -208,7 +166,7 @@ class MappedContractCreateView(FormPage):
         return reverse("service-area-detail", kwargs={"service_area_id": self.area.pk})
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "areas": _areas_for(self.acting, self.area.partnership_id)}
+        return {**super().get_form_kwargs(), "areas": areas_for(self.acting, self.area.partnership_id)}
 
     def get_initial(self) -> dict[str, Any]:
         return {"service_area": self.area, "alignable": "yes"}
@@ -239,7 +197,7 @@ class MappedContractEditView(FormPage):
         return reverse("service-area-detail", kwargs={"service_area_id": self.contract.service_area_id})
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "areas": _areas_for(self.acting, self.contract.partnership_id)}
+        return {**super().get_form_kwargs(), "areas": areas_for(self.acting, self.contract.partnership_id)}
 
     def get_initial(self) -> dict[str, Any]:
         c = self.contract
@@ -250,6 +208,7 @@ class MappedContractEditView(FormPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if self.contract.funder_id == self.acting.organisation.pk:
+            context["delete_label"] = "Remove from the map"
             context["delete_url"] = reverse("mapped-contract-delete", kwargs={"contract_id": self.contract.pk})
         return context
 
@@ -323,7 +282,7 @@ class MappedContractImportView(PartnershipMixin, KeepUploadsMixin, FormPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            headers=EXPORT_HEADERS, areas=list(_areas_for(self.acting, self.partnership.pk)), **kwargs
+            headers=EXPORT_HEADERS, areas=list(areas_for(self.acting, self.partnership.pk)), **kwargs
         )
 
     def act(self, form: ContractImportForm) -> HttpResponse:
@@ -395,7 +354,7 @@ class EvidenceCreateView(PartnershipMixin, KeepUploadsMixin, FormPage):
         return reverse("evidence-list", kwargs={"partnership_id": self.partnership.pk})
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "areas": _areas_for(self.acting, self.partnership.pk)}
+        return {**super().get_form_kwargs(), "areas": areas_for(self.acting, self.partnership.pk)}
 
     def act(self, form: EvidenceForm) -> HttpResponse:
         data = form.cleaned_data

@@ -18,7 +18,7 @@ from commissioning.service_map.models import DEFAULT_REMINDER_DAYS, Commissionin
 from commissioning.timetable.models import CalendarFeed, Stage
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.notifications import notify
 from core.service import service
 from core.tenancy import unscoped
@@ -238,7 +238,7 @@ def stage_complete(*, stage: Stage, by: Actor, completed_on: dt.date | None = No
     )
     is_owner = by.user is not None and stage.owner_id == by.user.pk
     if not (is_owner or is_lead(stage.commission, by)):
-        raise PermissionDenied("Only the stage's owner or the lead commissioner can mark it done")
+        raise NotPermitted("Only the stage's owner or the lead commissioner can mark it done")
     if stage.completed_on is not None:
         raise DomainError(f"{stage.name} was completed on {stage.completed_on:%d %B %Y}")
     completed_on = completed_on or timezone.localdate()
@@ -382,7 +382,7 @@ def calendar_feed_for(*, user: User) -> CalendarFeed:
 def calendar_feed_reset(*, by: Actor) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     if by.user is None:
-        raise PermissionDenied("Only a person has a calendar")
+        raise NotPermitted("Only a person has a calendar")
     CalendarFeed.objects.filter(user=by.user).delete()
     feed = CalendarFeed.objects.create(user=by.user)
     audit.record(obj=feed, action="calendar_feed.reset", by=by)

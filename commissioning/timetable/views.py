@@ -13,7 +13,6 @@ from django.utils import timezone
 from commissioning.commissions.permissions import is_lead
 from commissioning.commissions.views import CommissionMixin
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
-from commissioning.service_map.views import FormPage
 from commissioning.timetable.exports import stages_ical
 from commissioning.timetable.forms import StageForm, TimetableForm
 from commissioning.timetable.models import CalendarFeed, Stage
@@ -28,7 +27,7 @@ from commissioning.timetable.services import (
 )
 from core.errors import DomainError
 from core.tenancy import unscoped
-from core.views import MemberTemplateView, MemberView, PublicView
+from core.views import FormPage, MemberTemplateView, MemberView, PublicView
 from partners.models import Membership, Role
 
 

@@ -114,9 +114,17 @@ def test_the_worked_example_through_the_api(world):
         ).status_code
         == 200
     )
-    assert county.post(f"/api/v1/commissions/{c}/move/", {"name": "start_gathering"}, format="json").status_code == 200
-    assert county.post(f"/api/v1/commissions/{c}/move/", {"name": "open_sign_up"}, format="json").status_code == 200
-    refused = county.post(f"/api/v1/commissions/{c}/move/", {"name": "enter_procurement"}, format="json")
+    assert (
+        county.post(
+            f"/api/v1/commissions/{c}/transition/", {"transition": "start_gathering"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "open_sign_up"}, format="json").status_code
+        == 200
+    )
+    refused = county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "enter_procurement"}, format="json")
     assert refused.status_code == 400
     assert "Lichfield District Council has not signed the partnership agreement" in refused.json()["problems"]
     blockers = district.get(f"/api/v1/commissions/{c}/blockers/").json()
@@ -160,7 +168,7 @@ def test_the_worked_example_through_the_api(world):
     assert fake.status_code == 400
     document = county.get(f"/api/v1/agreements/{signed.json()['id']}/document/")
     assert document.status_code == 200 and b"".join(document.streaming_content).startswith(b"%PDF")
-    moved = county.post(f"/api/v1/commissions/{c}/move/", {"name": "enter_procurement"}, format="json")
+    moved = county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "enter_procurement"}, format="json")
     assert moved.status_code == 200 and moved.json()["status"] == "procurement"
 
     transfer = district.post(

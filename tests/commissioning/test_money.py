@@ -18,7 +18,7 @@ from commissioning.commissions.models import Contribution, ContributionStatus
 from commissioning.money import exports, selectors
 from commissioning.money.services import contribution_confirm, contribution_set, contribution_transfer
 from commissioning.service_map.services import mapped_contract_update
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.exports import write_csv
 from core.money import money
 from tests.conftest import sign_in
@@ -154,7 +154,7 @@ def test_worked_example_reconciles_to_the_penny(lichfield):
 def test_contribution_lifecycle_indicative_confirmed_transferred(lichfield, world):
     c = Contribution.objects.get(commission=lichfield.commission, organisation=world.district, financial_year=Y1)
     assert c.status == ContributionStatus.INDICATIVE
-    with pytest.raises(PermissionDenied):  # only the district commits the district's money
+    with pytest.raises(NotPermitted):  # only the district commits the district's money
         contribution_confirm(contribution=c, by=lichfield.county_lead)
     district_fo = acting(world.finance_officer, world.district)
     c = contribution_confirm(contribution=c, by=district_fo)
@@ -167,7 +167,7 @@ def test_contribution_lifecycle_indicative_confirmed_transferred(lichfield, worl
             amount=Decimal("1"),
             by=lichfield.district_commissioner,
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         contribution_transfer(
             contribution=c, transferred_on=dt.date(2026, 11, 2), reference="X", by=acting(world.bidder, world.provider)
         )

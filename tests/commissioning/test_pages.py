@@ -101,7 +101,7 @@ def test_the_guard_refusal_names_what_is_missing_on_the_page(world, client):
     page = client.get(f"/commissions/{ex.commission.pk}/").content.decode()
     assert "Before procurement can start" in page
     assert "Lichfield District Council has not signed the partnership agreement" in page
-    response = client.post(f"/commissions/{ex.commission.pk}/move/", {"name": "enter_procurement"}, follow=True)
+    response = client.post(f"/commissions/{ex.commission.pk}/move/", {"transition": "enter_procurement"}, follow=True)
     text = response.content.decode()
     assert "Cannot enter procurement: Lichfield District Council has not signed the partnership agreement" in text
     assert ex.refresh().status == CommissionStatus.SIGN_UP
@@ -183,7 +183,7 @@ def test_read_only_roles_see_but_cannot_change(world, client):
     viewer = world.member(world.county, Role.VIEWER)
     sign_in(client, viewer, world.county)
     assert client.get(f"/commissions/{ex.commission.pk}/").status_code == 200
-    assert client.post(f"/commissions/{ex.commission.pk}/move/", {"name": "enter_procurement"}).status_code == 403
+    assert client.post(f"/commissions/{ex.commission.pk}/move/", {"transition": "enter_procurement"}).status_code == 403
     assert client.get(f"/commissions/{ex.commission.pk}/invite/").status_code == 403
 
 

@@ -28,7 +28,7 @@ from commissioning.service_map.services import (
     outcome_add,
     settings_update,
 )
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from partners import demo as partners_demo
 from partners.models import Organisation, Partnership, PartnershipMember, Role
 from tests.conftest import sign_in
@@ -123,7 +123,7 @@ def test_ring_fenced_contract_needs_a_reason(world, area):
     )
     assert c.funder == world.county and not c.alignable
     other = acting(world.member(world.district, Role.COMMISSIONER), world.district)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         mapped_contract_update(contract=c, title="x", by=other)
 
 
@@ -335,7 +335,7 @@ def test_outcomes_framework_links_to_commissions(world, lichfield, client):
 
 def test_settings_belong_to_the_accountable_body(world):
     district_admin = acting(world.member(world.district, Role.ORG_ADMIN), world.district)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         settings_update(
             partnership=world.partnership,
             framework_threshold=Decimal("50000"),

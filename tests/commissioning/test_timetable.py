@@ -23,7 +23,7 @@ from commissioning.timetable.services import (
     template_dates,
     timetable_from_template,
 )
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.models import Notification
 from core.money import money
 from partners.models import Membership, Role
@@ -91,7 +91,7 @@ def test_timetable_created_edited_and_completed(lichfield, world):
             stage=tender, by=lead, name="Tender", planned_start=D(2027, 3, 4), planned_end=D(2027, 2, 26), owner=None
         )
     assert "planned_end" in refused.value.field_errors
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         stage_update(
             stage=tender,
             by=lichfield.district_commissioner,

@@ -17,7 +17,7 @@ from commissioning.lifecycle.services import commission_transition
 from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from core import audit
 from core.actors import SYSTEM
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from tests.factories.commissioning import acting, lichfield_example
 
 
@@ -166,7 +166,7 @@ def test_agreement_rules(lichfield, world):
             by=lichfield.county_lead,
         )
     viewer = acting(world.member(world.district, "viewer"), world.district)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         agreement_sign(
             commission=c, scopes=["procurement"], signatory_authority="x", signed_on=None, document=None, by=viewer
         )
