@@ -249,7 +249,6 @@ def test_api_import_reports_row_by_row(world):
 
 
 def test_settings_through_the_api(world):
-    from partners.models import Role
 
     url = f"/api/v1/commissioning-settings/{world.partnership.pk}/"
     assert api(world.lead_commissioner, world.county).get(url).json() == {

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commissioning.agreements.models import PartnershipAgreement
 from commissioning.commissions.models import CommissionStatus, JointCommission
 from commissioning.commissions.rules import suggest_model
-from commissioning.service_map.models import settings_for
+from commissioning.service_map.models import EvidenceItem, MappedContract, ServiceArea, settings_for
+from commissioning.timetable.models import Stage
 from commissioning.timetable.services import calendar_feed_for, timetable_from_template
 from core.money import money
 from partners.models import Role
@@ -188,8 +189,6 @@ def test_read_only_roles_see_but_cannot_change(world, client):
 
 
 def test_every_other_form_saves(world, client):
-    from commissioning.service_map.models import EvidenceItem, MappedContract, ServiceArea
-    from commissioning.timetable.models import Stage
 
     ex = lichfield_example(world)
     p = world.partnership.pk

@@ -18,6 +18,7 @@ from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from core import audit
 from core.actors import SYSTEM
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from core.models import Notification
 from tests.factories.commissioning import acting, lichfield_example
 
 
@@ -147,7 +148,6 @@ def test_decline_is_recorded_not_an_error(world):
         {"year": "2029/30", "amount": "20000.00"},
     ]
     # the lead is told
-    from core.models import Notification
 
     assert Notification.objects.filter(recipient=world.lead_commissioner, subject__contains="declined").exists()
     # and can invite again
