@@ -47,14 +47,14 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, st
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from commissioning.models import (
+    from commissioning.commissions.models import (
         CommissioningModel,
         CommissionStatus,
         JointCommission,
         Participation,
         ParticipationStatus,
-        ServiceArea,
     )
+    from commissioning.service_map.models import ServiceArea
     from core.tenancy import tenancy_disabled
     from partners.acting import Acting
     from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User

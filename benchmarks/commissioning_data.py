@@ -40,7 +40,7 @@ def build_county_scale(
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from commissioning.models import MappedContract, ServiceArea, provider_key
+    from commissioning.service_map.models import MappedContract, ServiceArea, provider_key
     from core.tenancy import tenancy_disabled
     from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
 

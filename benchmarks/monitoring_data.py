@@ -34,7 +34,8 @@ def build(context: dict[str, Any]) -> list:
     from django.utils import timezone
 
     from benchmarks.run import Page
-    from commissioning.models import JointCommission, Participation, ServiceArea
+    from commissioning.commissions.models import JointCommission, Participation
+    from commissioning.service_map.models import ServiceArea
     from core.tenancy import tenancy_disabled
     from monitoring import periods, rag
     from monitoring.models import Kpi, KpiReturn, KpiSet, KpiValue

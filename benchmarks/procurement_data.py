@@ -12,14 +12,14 @@ from typing import Any
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commissioning.models import (
+from commissioning.commissions.models import (
     CommissioningModel,
     CommissionStatus,
     JointCommission,
     Participation,
     ParticipationStatus,
-    ServiceArea,
 )
+from commissioning.service_map.models import ServiceArea
 from core.tenancy import tenancy_disabled
 from partners.models import Membership, Role, User
 from procurement.models import (

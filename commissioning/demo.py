@@ -19,16 +19,19 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commissioning import services
-from commissioning.models import (
-    CommissionStatus,
-    ContributionStatus,
-    EvidenceItem,
-    JointCommission,
-    MappedContract,
-    Outcome,
-    ServiceArea,
+from commissioning.agreements.services import agreement_sign
+from commissioning.commissions.models import CommissionStatus, ContributionStatus, JointCommission
+from commissioning.commissions.services import (
+    commission_choose_model,
+    commission_create,
+    commission_invite,
+    commission_respond,
 )
+from commissioning.lifecycle.services import commission_transition
+from commissioning.money.services import contribution_confirm, contribution_transfer, contributions_set_annual
+from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
+from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
+from commissioning.timetable.services import stage_complete, timetable_from_template
 from partners.acting import Acting
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
@@ -468,20 +471,20 @@ def simple_pdf(*lines: str) -> bytes:
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _commissioner(organisation: Organisation) -> User:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
         .select_related("user")
         .order_by("pk")
         .first()
     )
     if m is None:
         raise LookupError(f"No commissioner at {organisation}")
-    return m.user  # type: ignore[no-any-return]
+    return m.user
 
 
 def _people(orgs: dict[str, Organisation]) -> None:
@@ -499,7 +502,7 @@ def _people(orgs: dict[str, Organisation]) -> None:
 
 def _area(partnership: Partnership, name: str, description: str, by: Acting) -> ServiceArea:
     area = ServiceArea.objects.annotate(n=Lower("name")).filter(partnership=partnership, n=name.lower()).first()
-    return area or services.service_area_create(partnership=partnership, name=name, description=description, by=by)
+    return area or service_area_create(partnership=partnership, name=name, description=description, by=by)
 
 
 def _contract(
@@ -555,13 +558,11 @@ def load() -> None:
     framework += [(Outcome.Kind.PRINCIPLE, t, "") for t in LICHFIELD_PRINCIPLES]
     for kind, title, description in framework:
         if not Outcome.objects.filter(partnership=lichfield, kind=kind, title=title).exists():
-            services.outcome_add(partnership=lichfield, kind=kind, title=title, description=description, by=district)
+            outcome_add(partnership=lichfield, kind=kind, title=title, description=description, by=district)
     for partnership_name, title, url, tags in EVIDENCE:
         partnership = partnerships[partnership_name]
         if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
-            services.evidence_add(
-                partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name]
-            )
+            evidence_add(partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name])
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
 
 
@@ -572,7 +573,7 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     county = orgs["Staffordshire County Council"]
     alex = _commissioner(county)
     lead = _acting(alex, county)
-    commission = services.commission_create(
+    commission = commission_create(
         service_area=area,
         title=RUNNING_TITLE,
         intended_outcomes=(
@@ -584,10 +585,8 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         by=lead,
     )
     partners = [(orgs[name], amount) for name, amount in RUNNING_PARTNERS]
-    services.commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
-    services.contributions_set_annual(
-        commission=commission, organisation=county, annual_amount=Decimal("85000.00"), by=lead
-    )
+    commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
+    contributions_set_annual(commission=commission, organisation=county, annual_amount=Decimal("85000.00"), by=lead)
     sources: dict[int, MappedContract] = {}
     for c in MappedContract.objects.filter(service_area=area, alignable=True).order_by("-annual_value", "pk"):
         sources.setdefault(c.funder_id, c)
@@ -595,23 +594,23 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     for organisation, amount in partners:
         actor = _acting(_commissioner(organisation), organisation)
         actors[organisation.pk] = actor
-        services.commission_respond(commission=commission, accept=True, by=actor)
+        commission_respond(commission=commission, accept=True, by=actor)
         source = sources.get(organisation.pk)
-        services.contributions_set_annual(
+        contributions_set_annual(
             commission=commission, organisation=organisation, annual_amount=amount, source=source, by=actor
         )
-    services.commission_choose_model(
+    commission_choose_model(
         commission=commission,
         model="aligned",
         reason="Five partners buy broadly similar advice services: the TSCiP board agreed an aligned budget with the "
         "county council as lead commissioner.",
         by=lead,
     )
-    services.timetable_from_template(commission=commission, begins_on=D(2024, 1, 8), by=lead)
-    services.commission_transition(commission=commission, name="start_gathering", by=lead)
-    services.commission_transition(commission=commission, name="open_sign_up", by=lead)
+    timetable_from_template(commission=commission, begins_on=D(2024, 1, 8), by=lead)
+    commission_transition(commission=commission, name="start_gathering", by=lead)
+    commission_transition(commission=commission, name="open_sign_up", by=lead)
     for organisation, _ in partners:
-        services.agreement_sign(
+        agreement_sign(
             commission=commission,
             scopes=["procurement", "contract_management", "performance_management"],
             signatory_authority="Head of Communities, under the council's scheme of delegation",
@@ -630,21 +629,21 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     everyone = [(county, lead), *((o, actors[o.pk]) for o, _ in partners)]
     for organisation, actor in everyone:
         for contribution in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
-            services.contribution_confirm(contribution=contribution, by=actor)
-    services.commission_transition(commission=commission, name="enter_procurement", by=lead)
+            contribution_confirm(contribution=contribution, by=actor)
+    commission_transition(commission=commission, name="enter_procurement", by=lead)
     # The tendering demo tenders it, awards it and signs the contract, which moves the commission to awarded and
     # live (as in real life: only a signed contract does that).
     for organisation, actor in everyone:
         for paid in commission.contributions.filter(organisation=organisation, status=ContributionStatus.CONFIRMED):
             if paid.financial_year == 2025 and D(2025, 4, 30) <= timezone.localdate():
-                services.contribution_transfer(
+                contribution_transfer(
                     contribution=paid,
                     transferred_on=D(2025, 4, 30),
                     reference=f"TSCIP-25-{organisation.pk:03d}",
                     by=actor,
                 )
             elif paid.financial_year == 2026 and D(2026, 4, 30) <= timezone.localdate():
-                services.contribution_transfer(
+                contribution_transfer(
                     contribution=paid,
                     transferred_on=D(2026, 4, 30),
                     reference=f"TSCIP-26-{organisation.pk:03d}",
@@ -652,5 +651,5 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
                 )
     for stage in commission.stages.order_by("position"):
         if stage.planned_end <= D(2025, 4, 1):
-            services.stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
+            stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
     assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.PROCUREMENT

@@ -6,7 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from commissioning import permissions, selectors
+from commissioning.commissions.selectors import commissions_for, pending_invitations
+from commissioning.money.selectors import outstanding_for
+from commissioning.service_map import permissions
+from commissioning.service_map.selectors import ZERO, partnerships_of
+from commissioning.timetable.selectors import upcoming_stages
 from core.dashboard import NavItem, Panel, register_nav, register_panel
 from partners.models import Role
 
@@ -14,21 +18,21 @@ from partners.models import Role
 def _commissions(acting: Any) -> dict[str, Any]:
     organisation = acting.organisation
     return {
-        "commissions": list(selectors.commissions_for(organisation=organisation)[:6]),
-        "stages": selectors.upcoming_stages(organisation=organisation, limit=5),
-        "invitations": list(selectors.pending_invitations(organisation=organisation)[:5]),
+        "commissions": list(commissions_for(organisation=organisation)[:6]),
+        "stages": upcoming_stages(organisation=organisation, limit=5),
+        "invitations": list(pending_invitations(organisation=organisation)[:5]),
         "today": timezone.localdate(),
     }
 
 
 def _finance(acting: Any) -> dict[str, Any]:
     organisation = acting.organisation
-    years = selectors.outstanding_for(organisation=organisation)
+    years = outstanding_for(organisation=organisation)
     return {
         "years": years,
-        "partnerships": list(selectors.partnerships_of(organisation=organisation)),
-        "outstanding": sum((f.outstanding for _, f in years), start=selectors.ZERO),
-        "indicative": sum((f.indicative for _, f in years), start=selectors.ZERO),
+        "partnerships": list(partnerships_of(organisation=organisation)),
+        "outstanding": sum((f.outstanding for _, f in years), start=ZERO),
+        "indicative": sum((f.indicative for _, f in years), start=ZERO),
     }
 
 

@@ -1,4 +1,5 @@
-"""Thin Celery tasks: run as the system and call a service."""
+"""Thin Celery tasks: run as the system (``SystemTask``: unscoped, with the task's name as the reason) and call a
+service."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import datetime as dt
 from celery import shared_task
 from django.db import DatabaseError
 
-from commissioning import services
-from core.tenancy import tenancy_disabled
+from commissioning.timetable import services
+from core.tasks import SystemTask
 
 
 @shared_task(
+    base=SystemTask,
     autoretry_for=(OSError, DatabaseError),
     retry_backoff=True,
     retry_backoff_max=300,
@@ -21,5 +23,4 @@ from core.tenancy import tenancy_disabled
 def send_stage_reminders(today: str | None = None) -> int:
     """Remind stage owners and lead commissioners before stages end and when they are overdue. Safe to run
     twice, retried, or from two beats at once: each reminder has a dedupe key and goes out exactly once."""
-    with tenancy_disabled():
-        return services.stage_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+    return services.stage_reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -23,7 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from commissioning.models import JointCommission, Outcome
+from commissioning.commissions.models import JointCommission
+from commissioning.service_map.models import Outcome
 from core.api import TenantAPIView, TenantModelViewSet
 from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError

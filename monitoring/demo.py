@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from commissioning.models import JointCommission, Participation, ParticipationStatus
+from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
 from core.tenancy import tenancy_disabled
 from monitoring import services
 from monitoring.models import KpiSet, KpiSetStatus, MonitoringVisit, ReturnStatus

@@ -31,7 +31,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from commissioning.models import JointCommission, Outcome
+from commissioning.commissions.models import JointCommission
+from commissioning.service_map.models import Outcome
 from core.files import PrivateFileField
 from core.tenancy import TenantManager, nothing
 from monitoring import periods, rag

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.models import JointCommission, Participation, ParticipationStatus
+from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
 from partners.models import Board, BoardMember, Role
 from procurement.models import Contract
 

@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.models import JointCommission, Outcome
+from commissioning.commissions.models import JointCommission
+from commissioning.service_map.models import Outcome
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import FormView
 
-from commissioning.models import OPEN_STATUSES, JointCommission, Outcome
+from commissioning.commissions.models import OPEN_STATUSES, JointCommission
+from commissioning.service_map.models import Outcome
 from core import audit
 from core.errors import DomainError, PermissionDenied
 from core.files import KeepUploadsMixin, serve

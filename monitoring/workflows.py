@@ -70,7 +70,7 @@ def frequencies_fit(kpi_set: KpiSet) -> Iterable[str]:
 
 def partners_of(kpi_set: KpiSet) -> list[Any]:
     """The organisations (other than the lead) taking part in the commission: each must agree the KPIs."""
-    from commissioning.models import Participation, ParticipationStatus
+    from commissioning.commissions.models import Participation, ParticipationStatus
 
     return [
         p.organisation

@@ -26,9 +26,18 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from commissioning import services as commissioning
+from commissioning.agreements.services import agreement_sign
+from commissioning.commissions.models import JointCommission
+from commissioning.commissions.services import (
+    commission_choose_model,
+    commission_create,
+    commission_invite,
+    commission_respond,
+)
 from commissioning.demo import simple_pdf
-from commissioning.models import JointCommission, ServiceArea
+from commissioning.lifecycle.services import commission_transition
+from commissioning.money.services import contribution_confirm, contributions_set_annual
+from commissioning.service_map.models import ServiceArea
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Partnership, Role, User
 from procurement import demo_stages as stages
@@ -82,25 +91,21 @@ def _commission(
         actors.append((organisation, _acting(user, organisation)))
     assert lead.organisation is not None
     lead_org: Organisation = lead.organisation
-    commission = commissioning.commission_create(
+    commission = commission_create(
         service_area=area, title=title, intended_outcomes=outcomes, term_years=3, start_date=start, by=lead
     )
-    commissioning.commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
-    commissioning.contributions_set_annual(
-        commission=commission, organisation=lead_org, annual_amount=lead_amount, by=lead
-    )
+    commission_invite(commission=commission, organisations=[o for o, _ in partners], by=lead)
+    contributions_set_annual(commission=commission, organisation=lead_org, annual_amount=lead_amount, by=lead)
     for (organisation, amount), (_, actor) in zip(partners, actors, strict=True):
-        commissioning.commission_respond(commission=commission, accept=True, by=actor)
-        commissioning.contributions_set_annual(
-            commission=commission, organisation=organisation, annual_amount=amount, by=actor
-        )
-    commissioning.commission_choose_model(
+        commission_respond(commission=commission, accept=True, by=actor)
+        contributions_set_annual(commission=commission, organisation=organisation, annual_amount=amount, by=actor)
+    commission_choose_model(
         commission=commission, model="aligned", reason="The partners align their budgets; the county leads.", by=lead
     )
-    commissioning.commission_transition(commission=commission, name="start_gathering", by=lead)
-    commissioning.commission_transition(commission=commission, name="open_sign_up", by=lead)
+    commission_transition(commission=commission, name="start_gathering", by=lead)
+    commission_transition(commission=commission, name="open_sign_up", by=lead)
     for organisation, actor in actors:
-        commissioning.agreement_sign(
+        agreement_sign(
             commission=commission,
             scopes=["procurement", "contract_management", "performance_management"],
             signatory_authority="Head of Communities, under the council's scheme of delegation",
@@ -112,8 +117,8 @@ def _commission(
         )
     for organisation, actor in [(lead_org, lead), *actors]:
         for c in commission.contributions.filter(organisation=organisation).order_by("financial_year"):
-            commissioning.contribution_confirm(contribution=c, by=actor)
-    commissioning.commission_transition(commission=commission, name="enter_procurement", by=lead)
+            contribution_confirm(contribution=c, by=actor)
+    commission_transition(commission=commission, name="enter_procurement", by=lead)
     return JointCommission.objects.get(pk=commission.pk)
 
 

@@ -24,7 +24,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from commissioning.models import JointCommission, Outcome, ServiceArea
+from commissioning.commissions.models import JointCommission
+from commissioning.service_map.models import Outcome, ServiceArea
 from core.files import PrivateFileField
 from core.money import MoneyField
 from core.tenancy import TenantManager, nothing

@@ -26,7 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from commissioning.models import Participation, ParticipationStatus, ServiceArea
+from commissioning.commissions.models import Participation, ParticipationStatus
+from commissioning.service_map.models import ServiceArea
 from partners.models import Organisation
 from procurement import scoring
 from procurement.models import (
@@ -160,7 +161,7 @@ def opportunity(*, opportunity_id: int) -> Tender:
 
 def opportunity_parts(tender: Tender) -> dict[str, Any]:
     """Documents, lots, the evaluation method, linked outcomes and published clarifications of a tender."""
-    from commissioning.models import Outcome
+    from commissioning.service_map.models import Outcome
 
     method = EvaluationMethod.objects.filter(tender=tender).first()
     return {
@@ -183,7 +184,7 @@ def opportunity_parts(tender: Tender) -> dict[str, Any]:
 
 def tenders_for(*, organisation: Organisation) -> QuerySet[Tender]:
     """Tenders the organisation leads or takes part in (not merely published ones)."""
-    from commissioning.models import JointCommission
+    from commissioning.commissions.models import JointCommission
 
     visible = JointCommission._base_manager.filter(
         JointCommission.tenant_filter(organisation), pk=OuterRef("commission")

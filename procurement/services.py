@@ -23,17 +23,16 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning import services as commissioning
-from commissioning.models import (
+from commissioning.commissions.models import (
     CommissionStatus,
     Contribution,
     ContributionStatus,
     JointCommission,
-    Outcome,
     Participation,
     ParticipationStatus,
-    ServiceArea,
 )
+from commissioning.lifecycle import services as commissioning
+from commissioning.service_map.models import Outcome, ServiceArea
 from core import audit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, PermissionDenied

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import FormView
 
-from commissioning.models import CommissionStatus, JointCommission, Outcome
+from commissioning.commissions.models import CommissionStatus, JointCommission
+from commissioning.service_map.models import Outcome
 from core import audit, exports
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve

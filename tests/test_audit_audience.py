@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from commissioning.money import services
 from core import audit
 from core.models import AuditEvent
 from partners.models import Role
@@ -120,7 +121,6 @@ def test_the_event_itself_holds_no_amount_outside_its_withheld_part(lichfield, w
 
 
 def test_a_changed_figure_keeps_both_amounts_withheld(lichfield, world, client):
-    from commissioning import services
 
     services.contribution_set(
         commission=lichfield.commission,
@@ -176,7 +176,7 @@ def test_events_written_before_the_split_are_redacted_by_the_migration(lichfield
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    from commissioning.models import Contribution
+    from commissioning.commissions.models import Contribution
 
     migration = importlib.import_module("commissioning.migrations.0002_redact_contribution_audit_events")
     district = Contribution.objects.filter(organisation=world.district).first()

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from commissioning import demo as commissioning_demo
+from commissioning.commissions.models import CommissionStatus, JointCommission
 from commissioning.demo import simple_pdf
-from commissioning.models import CommissionStatus, JointCommission
 from core.tenancy import tenancy_disabled
 from partners import demo as partners_demo
 from partners.demo import DEMO_PASSWORD

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from commissioning.models import Contribution
+from commissioning.commissions.models import Contribution
 from partners.models import Role
 from tests.factories.commissioning import ServiceAreaFactory, commissioner_at, pdf_upload
 
@@ -114,9 +114,17 @@ def test_the_worked_example_through_the_api(world):
         ).status_code
         == 200
     )
-    assert county.post(f"/api/v1/commissions/{c}/move/", {"name": "start_gathering"}, format="json").status_code == 200
-    assert county.post(f"/api/v1/commissions/{c}/move/", {"name": "open_sign_up"}, format="json").status_code == 200
-    refused = county.post(f"/api/v1/commissions/{c}/move/", {"name": "enter_procurement"}, format="json")
+    assert (
+        county.post(
+            f"/api/v1/commissions/{c}/transition/", {"transition": "start_gathering"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "open_sign_up"}, format="json").status_code
+        == 200
+    )
+    refused = county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "enter_procurement"}, format="json")
     assert refused.status_code == 400
     assert "Lichfield District Council has not signed the partnership agreement" in refused.json()["problems"]
     blockers = district.get(f"/api/v1/commissions/{c}/blockers/").json()
@@ -160,7 +168,7 @@ def test_the_worked_example_through_the_api(world):
     assert fake.status_code == 400
     document = county.get(f"/api/v1/agreements/{signed.json()['id']}/document/")
     assert document.status_code == 200 and b"".join(document.streaming_content).startswith(b"%PDF")
-    moved = county.post(f"/api/v1/commissions/{c}/move/", {"name": "enter_procurement"}, format="json")
+    moved = county.post(f"/api/v1/commissions/{c}/transition/", {"transition": "enter_procurement"}, format="json")
     assert moved.status_code == 200 and moved.json()["status"] == "procurement"
 
     transfer = district.post(
@@ -241,7 +249,6 @@ def test_api_import_reports_row_by_row(world):
 
 
 def test_settings_through_the_api(world):
-    from partners.models import Role
 
     url = f"/api/v1/commissioning-settings/{world.partnership.pk}/"
     assert api(world.lead_commissioner, world.county).get(url).json() == {

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commissioning import services
-from commissioning.models import CommissionStatus, JointCommission, PartnershipAgreement
+from commissioning.agreements.models import PartnershipAgreement
+from commissioning.commissions.models import CommissionStatus, JointCommission
+from commissioning.commissions.rules import suggest_model
+from commissioning.service_map.models import EvidenceItem, MappedContract, ServiceArea, settings_for
+from commissioning.timetable.models import Stage
+from commissioning.timetable.services import calendar_feed_for, timetable_from_template
+from core.money import money
 from partners.models import Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import ServiceAreaFactory, commissioner_at, lichfield_example, pdf_upload
@@ -81,17 +86,14 @@ def test_setting_up_a_commission_through_the_pages(world, client):
 
 
 def test_suggestions_follow_the_seeds_guidance():
-    s = services.suggest_model
-    assert s(partners=5, annual_value=services.money("280000"), new_service=False).model == "aligned"
-    assert s(partners=3, annual_value=services.money("280000"), new_service=False).model == "standalone"
-    assert s(partners=6, annual_value=services.money("280000"), new_service=True).model == "standalone"
-    assert s(partners=6, annual_value=services.money("20000"), new_service=False).model == "standalone"
-    assert s(partners=1, annual_value=services.money("60000"), new_service=False).model == "individual"
-    assert s(partners=1, annual_value=services.money("35000"), new_service=False).model == "do_nothing"
-    assert (
-        s(partners=1, annual_value=services.money("40000"), new_service=False, threshold=services.money("50000")).model
-        == "do_nothing"
-    )
+    s = suggest_model
+    assert s(partners=5, annual_value=money("280000"), new_service=False).model == "aligned"
+    assert s(partners=3, annual_value=money("280000"), new_service=False).model == "standalone"
+    assert s(partners=6, annual_value=money("280000"), new_service=True).model == "standalone"
+    assert s(partners=6, annual_value=money("20000"), new_service=False).model == "standalone"
+    assert s(partners=1, annual_value=money("60000"), new_service=False).model == "individual"
+    assert s(partners=1, annual_value=money("35000"), new_service=False).model == "do_nothing"
+    assert s(partners=1, annual_value=money("40000"), new_service=False, threshold=money("50000")).model == "do_nothing"
 
 
 def test_the_guard_refusal_names_what_is_missing_on_the_page(world, client):
@@ -100,7 +102,7 @@ def test_the_guard_refusal_names_what_is_missing_on_the_page(world, client):
     page = client.get(f"/commissions/{ex.commission.pk}/").content.decode()
     assert "Before procurement can start" in page
     assert "Lichfield District Council has not signed the partnership agreement" in page
-    response = client.post(f"/commissions/{ex.commission.pk}/move/", {"name": "enter_procurement"}, follow=True)
+    response = client.post(f"/commissions/{ex.commission.pk}/move/", {"transition": "enter_procurement"}, follow=True)
     text = response.content.decode()
     assert "Cannot enter procurement: Lichfield District Council has not signed the partnership agreement" in text
     assert ex.refresh().status == CommissionStatus.SIGN_UP
@@ -160,7 +162,7 @@ def test_the_district_accepts_confirms_and_signs_through_the_pages(world, client
 
 def test_dashboard_panels(world, client):
     ex = lichfield_example(world)
-    services.timetable_from_template(commission=ex.commission, by=ex.county_lead)
+    timetable_from_template(commission=ex.commission, by=ex.county_lead)
     sign_in(client, world.lead_commissioner, world.county)
     page = client.get("/dashboard/").content.decode()
     assert 'data-testid="panel-joint-commissions"' in page and "Next deadlines" in page and ex.commission.title in page
@@ -182,12 +184,11 @@ def test_read_only_roles_see_but_cannot_change(world, client):
     viewer = world.member(world.county, Role.VIEWER)
     sign_in(client, viewer, world.county)
     assert client.get(f"/commissions/{ex.commission.pk}/").status_code == 200
-    assert client.post(f"/commissions/{ex.commission.pk}/move/", {"name": "enter_procurement"}).status_code == 403
+    assert client.post(f"/commissions/{ex.commission.pk}/move/", {"transition": "enter_procurement"}).status_code == 403
     assert client.get(f"/commissions/{ex.commission.pk}/invite/").status_code == 403
 
 
 def test_every_other_form_saves(world, client):
-    from commissioning.models import EvidenceItem, MappedContract, ServiceArea, Stage
 
     ex = lichfield_example(world)
     p = world.partnership.pk
@@ -246,7 +247,7 @@ def test_every_other_form_saves(world, client):
         ).status_code
         == 302
     )
-    assert services.settings_for(world.partnership).reminder_days == [14, 7, 1]
+    assert settings_for(world.partnership).reminder_days == [14, 7, 1]
     assert (
         client.post(
             f"/service-map/{p}/settings/",
@@ -285,7 +286,7 @@ def test_every_other_form_saves(world, client):
     )
     first.refresh_from_db()
     assert first.status == "transferred"
-    old = services.calendar_feed_for(user=world.lead_commissioner).token
+    old = calendar_feed_for(user=world.lead_commissioner).token
     client.logout()
     sign_in(client, world.lead_commissioner, world.county)
     assert old in client.get("/calendar/").content.decode()

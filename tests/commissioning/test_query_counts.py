@@ -12,8 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.commissioning_data import build_county_scale
-from commissioning import services
-from commissioning.models import JointCommission, ServiceArea
+from commissioning.agreements.services import agreement_sign
+from commissioning.commissions.models import JointCommission
+from commissioning.commissions.services import commission_create, commission_invite, commission_respond
+from commissioning.money.services import contributions_set_annual
+from commissioning.service_map.models import ServiceArea
+from commissioning.service_map.services import evidence_add, outcome_add
+from commissioning.timetable.services import stage_add, timetable_from_template
 from partners.models import PartnershipMember, Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import MappedContractFactory, acting, lichfield_example, pdf_upload
@@ -30,20 +35,18 @@ def grow(world, ex, n: int) -> None:
         user = person(org, Role.COMMISSIONER)
         actor = acting(user, org)
         MappedContractFactory(service_area=ex.area, funder=org, provider_name=f"Provider of {org.name}")
-        services.evidence_add(
+        evidence_add(
             partnership=world.partnership,
             title=f"Profile {org.pk}",
             url="https://example.org/p",
             tags=[f"t{org.pk}"],
             by=lead,
         )
-        services.outcome_add(partnership=world.partnership, kind="outcome", title=f"Outcome {org.pk}", by=lead)
-        services.commission_invite(commission=ex.commission, organisations=[org], by=lead)
-        services.commission_respond(commission=ex.commission, accept=True, by=actor)
-        services.contributions_set_annual(
-            commission=ex.commission, organisation=org, annual_amount=Decimal("1000.00"), by=actor
-        )
-        services.agreement_sign(
+        outcome_add(partnership=world.partnership, kind="outcome", title=f"Outcome {org.pk}", by=lead)
+        commission_invite(commission=ex.commission, organisations=[org], by=lead)
+        commission_respond(commission=ex.commission, accept=True, by=actor)
+        contributions_set_annual(commission=ex.commission, organisation=org, annual_amount=Decimal("1000.00"), by=actor)
+        agreement_sign(
             commission=ex.commission,
             scopes=["procurement"],
             signatory_authority="Director",
@@ -51,7 +54,7 @@ def grow(world, ex, n: int) -> None:
             document=pdf_upload(),
             by=actor,
         )
-        services.stage_add(
+        stage_add(
             commission=ex.commission,
             name=f"Stage {org.pk}",
             planned_start=dt.date(2026, 12, 1),
@@ -59,7 +62,7 @@ def grow(world, ex, n: int) -> None:
             owner=user,
             by=lead,
         )
-        other = services.commission_create(
+        other = commission_create(
             service_area=ex.area,
             title=f"Commission {org.pk}",
             intended_outcomes="x",
@@ -67,11 +70,9 @@ def grow(world, ex, n: int) -> None:
             start_date=dt.date(2027, 4, 1),
             by=lead,
         )
-        services.commission_invite(commission=other, organisations=[org, world.district], by=lead)
-        services.contributions_set_annual(
-            commission=other, organisation=world.county, annual_amount=Decimal("500.00"), by=lead
-        )
-        services.contributions_set_annual(
+        commission_invite(commission=other, organisations=[org, world.district], by=lead)
+        contributions_set_annual(commission=other, organisation=world.county, annual_amount=Decimal("500.00"), by=lead)
+        contributions_set_annual(
             commission=other, organisation=world.district, annual_amount=Decimal("250.00"), by=lead
         )
 
@@ -117,7 +118,7 @@ def urls(world, ex) -> list[str]:
 @pytest.mark.parametrize("who", ["lead", "finance"])
 def test_query_counts_do_not_grow_with_rows(client, world, who):
     ex = lichfield_example(world)
-    services.timetable_from_template(commission=ex.commission, begins_on=dt.date(2026, 11, 22), by=ex.county_lead)
+    timetable_from_template(commission=ex.commission, begins_on=dt.date(2026, 11, 22), by=ex.county_lead)
     if who == "lead":
         user, org = world.lead_commissioner, world.county
     else:

@@ -11,10 +11,10 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from commissioning import services
 from commissioning.tasks import send_stage_reminders
+from commissioning.timetable import services
 from core.models import Notification
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from tests.celery_support import running_worker, settle, wait_for
 from tests.commissioning.test_timetable import EXPECTED_KEYS, TODAY, reminder_stages
 from tests.factories.commissioning import lichfield_example
@@ -32,7 +32,7 @@ def stages(transactional_db, world):
 
 
 def notifications() -> list[tuple[str, int]]:
-    with tenancy_disabled():
+    with unscoped(reason="test set-up reads every organisation's stages"):
         return sorted(
             Notification.objects.filter(dedupe_key__startswith="stage:").values_list("dedupe_key", "recipient_id")
         )
@@ -43,7 +43,7 @@ def emails() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _pending() -> str:
-    with tenancy_disabled():
+    with unscoped(reason="test set-up reads every organisation's stages"):
         return "unsent: " + str(
             list(
                 Notification.objects.filter(emailed_at__isnull=True, dedupe_key__startswith="stage:").values_list(

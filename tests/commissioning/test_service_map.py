@@ -13,9 +13,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from commissioning import demo, exports, selectors, services
-from commissioning.models import ContractImport, MappedContract, ServiceArea
-from core.errors import DomainError, PermissionDenied
+from commissioning import demo
+from commissioning.commissions.services import commission_update
+from commissioning.money.selectors import contribution_report
+from commissioning.service_map import exports
+from commissioning.service_map.models import ContractImport, MappedContract, ServiceArea, settings_for
+from commissioning.service_map.rules import EXPORT_HEADERS
+from commissioning.service_map.selectors import evidence_for, evidence_tags, service_map
+from commissioning.service_map.services import (
+    contracts_import,
+    evidence_add,
+    mapped_contract_create,
+    mapped_contract_update,
+    outcome_add,
+    settings_update,
+)
+from core.errors import DomainError, NotPermitted
 from partners import demo as partners_demo
 from partners.models import Organisation, Partnership, PartnershipMember, Role
 from tests.conftest import sign_in
@@ -56,7 +69,7 @@ def test_map_totals_duplication_and_alignment_opportunities(world, area):
         alignable=False,
         reason="CLG grant",
     )
-    m = selectors.service_map(area=area, window_days=90)
+    m = service_map(area=area, window_days=90)
     assert len(m.contracts) == 4 and len(m.partners) == 2
     assert (
         m.total == Decimal("95500.00")
@@ -79,14 +92,14 @@ def test_map_totals_duplication_and_alignment_opportunities(world, area):
     o = m.opportunities[0]
     assert (o.first_end, o.last_end, o.combined_value) == (D(2027, 3, 31), D(2027, 5, 31), Decimal("66000.00"))
     assert o.partners == ["Lichfield District Council", "Staffordshire County Council"]
-    wide = selectors.service_map(area=area, window_days=365)
+    wide = service_map(area=area, window_days=365)
     assert [op.combined_value for op in wide.opportunities] == [Decimal("75500.00")]
 
 
 def test_ring_fenced_contract_needs_a_reason(world, area):
     lead = acting(world.lead_commissioner, world.county)
     with pytest.raises(DomainError) as refused:
-        services.mapped_contract_create(
+        mapped_contract_create(
             service_area=area,
             provider_name="Citizens Advice",
             annual_value=Decimal("20000"),
@@ -97,7 +110,7 @@ def test_ring_fenced_contract_needs_a_reason(world, area):
             by=lead,
         )
     assert "not_alignable_reason" in refused.value.field_errors
-    c = services.mapped_contract_create(
+    c = mapped_contract_create(
         service_area=area,
         provider_name="Citizens Advice",
         annual_value=Decimal("20000"),
@@ -110,8 +123,8 @@ def test_ring_fenced_contract_needs_a_reason(world, area):
     )
     assert c.funder == world.county and not c.alignable
     other = acting(world.member(world.district, Role.COMMISSIONER), world.district)
-    with pytest.raises(PermissionDenied):
-        services.mapped_contract_update(contract=c, title="x", by=other)
+    with pytest.raises(NotPermitted):
+        mapped_contract_update(contract=c, title="x", by=other)
 
 
 def test_the_map_is_shared_with_active_partners_only(world, area, client):
@@ -150,7 +163,7 @@ def test_csv_import_keeps_good_rows_and_refuses_bad_ones_with_row_numbers(world,
         '"Debt, benefits and consumer advice",,,,,,,,,,yes',  # 12 many missing
     ]
     upload = SimpleUploadedFile("contracts.csv", (HEADER + "\n".join(rows) + "\n").encode())
-    run = services.contracts_import(partnership=world.partnership, upload=upload, by=lead)
+    run = contracts_import(partnership=world.partnership, upload=upload, by=lead)
     report = {r["row"]: r for r in run.report}
     assert (run.rows_total, run.rows_imported) == (10, 2)
     assert [n for n, r in report.items() if r["status"] == "imported"] == [2, 8]
@@ -178,7 +191,7 @@ def test_xlsx_import_reads_numbers_and_dates_exactly(world, area):
     buffer = io.BytesIO()
     wb.save(buffer)
     upload = SimpleUploadedFile("contracts.xlsx", buffer.getvalue())
-    run = services.contracts_import(
+    run = contracts_import(
         partnership=world.partnership, upload=upload, by=acting(world.lead_commissioner, world.county)
     )
     assert [(r["row"], r["status"]) for r in run.report] == [(2, "imported"), (3, "refused")]
@@ -190,9 +203,7 @@ def test_xlsx_import_reads_numbers_and_dates_exactly(world, area):
 def test_import_refuses_a_file_missing_columns(world, area):
     upload = SimpleUploadedFile("contracts.csv", b"Provider,Value\nX,1\n")
     with pytest.raises(DomainError, match="missing columns: Service area, Annual value, Start date"):
-        services.contracts_import(
-            partnership=world.partnership, upload=upload, by=acting(world.lead_commissioner, world.county)
-        )
+        contracts_import(partnership=world.partnership, upload=upload, by=acting(world.lead_commissioner, world.county))
 
 
 def test_import_page_shows_the_report(world, area, client):
@@ -217,7 +228,7 @@ def test_export_round_trips_through_import(world, area, client):
     sign_in(client, world.lead_commissioner, world.county)
     csv_bytes = client.get(f"/service-map/{world.partnership.pk}/contracts.csv?mine=1").content
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
-    assert rows[0] == services.EXPORT_HEADERS
+    assert rows[0] == EXPORT_HEADERS
     assert rows[1][2].startswith("'=cmd")  # a formula is neutralised
     assert rows[2][5:11] == ["9500.50", "2025-04-01", "2027-12-31", "Core budget", "no", "Ring-fenced"]
     xlsx = client.get(f"/service-map/{world.partnership.pk}/contracts.xlsx").content
@@ -226,7 +237,7 @@ def test_export_round_trips_through_import(world, area, client):
     assert values[2][:2] == ("Service area", "Funder") and Decimal(str(values[4][5])) == Decimal("9500.50")
     # re-importing the export: every row is recognised as already recorded
     MappedContract.objects.filter(provider_name__startswith="=").delete()
-    run = services.contracts_import(
+    run = contracts_import(
         partnership=world.partnership,
         upload=SimpleUploadedFile("again.csv", csv_bytes),
         by=acting(world.lead_commissioner, world.county),
@@ -243,7 +254,7 @@ def test_the_tscip_picture_is_reproducible_from_the_demo(db):
     call_command("load_demo", verbosity=0)  # idempotent
     tscip = Partnership.objects.get(name="Staffordshire Third Sector Commissioning in Partnership")
     area = ServiceArea.objects.get(partnership=tscip, name="Debt, benefits and consumer advice")
-    m = selectors.service_map(area=area)
+    m = service_map(area=area)
     assert len(m.partners) == 12 and len(m.contracts) == 22
     assert [c.not_alignable_reason != "" and c.annual_value for c in m.ring_fenced] == [Decimal("20000.00")]
     assert m.ring_fenced[0].funder.name == "Tamworth Borough Council"
@@ -251,10 +262,10 @@ def test_the_tscip_picture_is_reproducible_from_the_demo(db):
     assert max(o.combined_value for o in m.opportunities) > Decimal("300000")
     running = tscip.joint_commissions.get(title=demo.RUNNING_TITLE)
     assert running.status == "live" and running.participations.count() == 5
-    assert selectors.contribution_report(partnership=tscip, organisation=None).reconciles
+    assert contribution_report(partnership=tscip, organisation=None).reconciles
     lichfield = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
     older = ServiceArea.objects.get(partnership=lichfield, name="Supporting older people to live independently")
-    assert selectors.service_map(area=older).opportunities[0].combined_value == Decimal("43750.00")
+    assert service_map(area=older).opportunities[0].combined_value == Decimal("43750.00")
 
 
 def test_the_commissioning_demo_leaves_the_worked_example_to_the_journey(db):
@@ -269,7 +280,7 @@ def test_the_commissioning_demo_leaves_the_worked_example_to_the_journey(db):
 
 def test_evidence_base_documents_links_and_tags(world, area, client):
     lead = acting(world.lead_commissioner, world.county)
-    doc = services.evidence_add(
+    doc = evidence_add(
         partnership=world.partnership,
         title="Joint Strategic Needs Assessment",
         document=pdf_upload("jsna.pdf"),
@@ -277,7 +288,7 @@ def test_evidence_base_documents_links_and_tags(world, area, client):
         service_area=area,
         by=lead,
     )
-    services.evidence_add(
+    evidence_add(
         partnership=world.partnership,
         title="Community safety profile",
         url="https://example.org/csp",
@@ -286,9 +297,9 @@ def test_evidence_base_documents_links_and_tags(world, area, client):
     )
     assert doc.tags == ["needs assessment", "health"] and doc.original_filename == "jsna.pdf"
     with pytest.raises(DomainError, match="link or upload"):
-        services.evidence_add(partnership=world.partnership, title="Nothing", by=lead)
-    assert selectors.evidence_tags(partnership=world.partnership) == ["community safety", "health", "needs assessment"]
-    assert [e.title for e in selectors.evidence_for(partnership=world.partnership, tag="health")] == [
+        evidence_add(partnership=world.partnership, title="Nothing", by=lead)
+    assert evidence_tags(partnership=world.partnership) == ["community safety", "health", "needs assessment"]
+    assert [e.title for e in evidence_for(partnership=world.partnership, tag="health")] == [
         "Joint Strategic Needs Assessment"
     ]
     sign_in(client, world.finance_officer, world.district)
@@ -300,15 +311,11 @@ def test_evidence_base_documents_links_and_tags(world, area, client):
 
 def test_outcomes_framework_links_to_commissions(world, lichfield, client):
     lead = lichfield.county_lead
-    healthy = services.outcome_add(
-        partnership=world.partnership, kind="outcome", title="A community which is healthy", by=lead
-    )
-    services.outcome_add(partnership=world.partnership, kind="principle", title="Encourage early intervention", by=lead)
+    healthy = outcome_add(partnership=world.partnership, kind="outcome", title="A community which is healthy", by=lead)
+    outcome_add(partnership=world.partnership, kind="principle", title="Encourage early intervention", by=lead)
     with pytest.raises(DomainError, match="already has"):
-        services.outcome_add(
-            partnership=world.partnership, kind="outcome", title="a community which is HEALTHY", by=lead
-        )
-    services.commission_update(
+        outcome_add(partnership=world.partnership, kind="outcome", title="a community which is HEALTHY", by=lead)
+    commission_update(
         commission=lichfield.commission,
         by=lead,
         title=lichfield.commission.title,
@@ -328,15 +335,15 @@ def test_outcomes_framework_links_to_commissions(world, lichfield, client):
 
 def test_settings_belong_to_the_accountable_body(world):
     district_admin = acting(world.member(world.district, Role.ORG_ADMIN), world.district)
-    with pytest.raises(PermissionDenied):
-        services.settings_update(
+    with pytest.raises(NotPermitted):
+        settings_update(
             partnership=world.partnership,
             framework_threshold=Decimal("50000"),
             reminder_days=[3],
             alignment_window_days=90,
             by=acting(world.lead_commissioner, world.county),
         )
-    s = services.settings_update(
+    s = settings_update(
         partnership=world.partnership,
         framework_threshold=Decimal("50000"),
         reminder_days=[1, 14, 7, 7],
@@ -344,13 +351,13 @@ def test_settings_belong_to_the_accountable_body(world):
         by=district_admin,
     )
     assert (s.framework_threshold, s.reminder_days, s.alignment_window_days) == (Decimal("50000.00"), [14, 7, 1], 90)
-    assert services.settings_for(world.partnership).framework_threshold == Decimal("50000.00")
+    assert settings_for(world.partnership).framework_threshold == Decimal("50000.00")
     other = Partnership.objects.create(
         name="Elsewhere", accountable_body=Organisation.objects.get(pk=world.other_council.pk)
     )
-    assert services.settings_for(other).framework_threshold == Decimal("35000.00")
-    assert services.settings_for(other).reminder_days == [7, 1]
+    assert settings_for(other).framework_threshold == Decimal("35000.00")
+    assert settings_for(other).reminder_days == [7, 1]
 
 
 def test_contract_export_module_handles_empty(world):
-    assert exports.contracts_csv([]).decode("utf-8-sig").splitlines() == [",".join(services.EXPORT_HEADERS)]
+    assert exports.contracts_csv([]).decode("utf-8-sig").splitlines() == [",".join(EXPORT_HEADERS)]

@@ -9,10 +9,23 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from commissioning import services
-from commissioning.models import Stage
-from core.errors import DomainError, PermissionDenied
+from commissioning.lifecycle.services import commission_transition
+from commissioning.service_map.services import evidence_add, settings_update
+from commissioning.timetable.models import Stage
+from commissioning.timetable.services import (
+    TSCIP_TEMPLATE,
+    calendar_feed_for,
+    calendar_feed_reset,
+    stage_add,
+    stage_complete,
+    stage_reminders_send,
+    stage_update,
+    template_dates,
+    timetable_from_template,
+)
+from core.errors import DomainError, NotPermitted
 from core.models import Notification
+from core.money import money
 from partners.models import Membership, Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
@@ -22,7 +35,7 @@ TODAY = D(2027, 1, 10)
 
 
 def test_template_is_the_tscip_timetable_fitted_to_the_contract_start():
-    names = [name for _, name, _, _ in services.TSCIP_TEMPLATE]
+    names = [name for _, name, _, _ in TSCIP_TEMPLATE]
     assert names == [
         "Confirm requirements",
         "Confirm three-year investment",
@@ -36,10 +49,10 @@ def test_template_is_the_tscip_timetable_fitted_to_the_contract_start():
         "Contract award signed",
         "Contract start",
     ]
-    roomy = services.template_dates(begins_on=D(2025, 1, 1), contract_start=D(2027, 4, 1))
+    roomy = template_dates(begins_on=D(2025, 1, 1), contract_start=D(2027, 4, 1))
     assert roomy[-1][3] == D(2027, 4, 1) and roomy[0][2] == D(2027, 4, 1) - dt.timedelta(days=508)
     assert (roomy[5][3] - roomy[5][2]).days == (D(2012, 8, 20) - D(2012, 4, 2)).days  # tender keeps its length
-    tight = services.template_dates(begins_on=D(2026, 11, 22), contract_start=D(2027, 4, 1))
+    tight = template_dates(begins_on=D(2026, 11, 22), contract_start=D(2027, 4, 1))
     assert tight[0][2] == D(2026, 11, 22) and tight[-1][3] == D(2027, 4, 1)
     assert all(start <= end for _, _, start, end in tight)
     tender, appraisal = tight[5], tight[6]
@@ -48,13 +61,13 @@ def test_template_is_the_tscip_timetable_fitted_to_the_contract_start():
 
 def test_timetable_created_edited_and_completed(lichfield, world):
     lead = lichfield.county_lead
-    stages = services.timetable_from_template(commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lead)
+    stages = timetable_from_template(commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lead)
     assert len(stages) == 11 and all(s.owner == world.lead_commissioner for s in stages)
     with pytest.raises(DomainError, match="already has a timetable"):
-        services.timetable_from_template(commission=lichfield.commission, by=lead)
+        timetable_from_template(commission=lichfield.commission, by=lead)
     tender = Stage.objects.get(commission=lichfield.commission, key="tender")
     district_user = lichfield.district_commissioner.user
-    stage = services.stage_update(
+    stage = stage_update(
         stage=tender,
         by=lead,
         name="Tender (staggered)",
@@ -65,7 +78,7 @@ def test_timetable_created_edited_and_completed(lichfield, world):
     )
     assert stage.owner_organisation == world.district
     with pytest.raises(DomainError, match="cannot own a stage"):
-        services.stage_update(
+        stage_update(
             stage=tender,
             by=lead,
             name="Tender",
@@ -74,12 +87,12 @@ def test_timetable_created_edited_and_completed(lichfield, world):
             owner=world.outsider,
         )
     with pytest.raises(DomainError) as refused:
-        services.stage_update(
+        stage_update(
             stage=tender, by=lead, name="Tender", planned_start=D(2027, 3, 4), planned_end=D(2027, 2, 26), owner=None
         )
     assert "planned_end" in refused.value.field_errors
-    with pytest.raises(PermissionDenied):
-        services.stage_update(
+    with pytest.raises(NotPermitted):
+        stage_update(
             stage=tender,
             by=lichfield.district_commissioner,
             name="x",
@@ -87,11 +100,9 @@ def test_timetable_created_edited_and_completed(lichfield, world):
             planned_end=D(2027, 2, 26),
             owner=None,
         )
-    done = services.stage_complete(
-        stage=tender, by=lichfield.district_commissioner, completed_on=D(2026, 11, 20)
-    )  # its owner
+    done = stage_complete(stage=tender, by=lichfield.district_commissioner, completed_on=D(2026, 11, 20))  # its owner
     assert done.completed_on == D(2026, 11, 20)
-    extra = services.stage_add(
+    extra = stage_add(
         commission=lichfield.commission,
         name="Market engagement event",
         planned_start=D(2026, 12, 1),
@@ -102,9 +113,7 @@ def test_timetable_created_edited_and_completed(lichfield, world):
 
 
 def test_timetable_page_has_gantt_and_table(lichfield, world, client):
-    services.timetable_from_template(
-        commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lichfield.county_lead
-    )
+    timetable_from_template(commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lichfield.county_lead)
     sign_in(client, world.finance_officer, world.district)
     page = client.get(f"/commissions/{lichfield.commission.pk}/timetable/").content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title"' in page
@@ -139,12 +148,10 @@ def test_the_lead_creates_the_timetable_on_its_page(lichfield, world, client):
 
 
 def test_ical_feed_per_user_with_stages_and_deadlines(lichfield, world, client):
-    services.timetable_from_template(
-        commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lichfield.county_lead
-    )
+    timetable_from_template(commission=lichfield.commission, begins_on=D(2026, 11, 22), by=lichfield.county_lead)
     tender = Stage.objects.get(commission=lichfield.commission, key="tender")
     district_user = lichfield.district_commissioner.user
-    services.stage_update(
+    stage_update(
         stage=tender,
         by=lichfield.county_lead,
         name="Tender",
@@ -152,7 +159,7 @@ def test_ical_feed_per_user_with_stages_and_deadlines(lichfield, world, client):
         planned_end=tender.planned_end,
         owner=district_user,
     )
-    feed = services.calendar_feed_for(user=district_user)
+    feed = calendar_feed_for(user=district_user)
     response = client.get(f"/calendar/{feed.token}.ics")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(response.content)
@@ -164,11 +171,11 @@ def test_ical_feed_per_user_with_stages_and_deadlines(lichfield, world, client):
     span = next(e for e in events if not str(e["SUMMARY"]).startswith("Deadline"))
     assert span["DTSTART"].dt == tender.planned_start and span["DTEND"].dt == tender.planned_end + dt.timedelta(days=1)
     # the lead commissioner's feed has every stage of the commission it leads
-    lead_feed = services.calendar_feed_for(user=world.lead_commissioner)
+    lead_feed = calendar_feed_for(user=world.lead_commissioner)
     assert len(Calendar.from_ical(client.get(f"/calendar/{lead_feed.token}.ics").content).walk("VEVENT")) == 22
     # a wrong address is a 404; a new address retires the old one; leaving the organisation empties the feed
     assert client.get("/calendar/not-a-token.ics").status_code == 404
-    new = services.calendar_feed_reset(by=lichfield.district_commissioner)
+    new = calendar_feed_reset(by=lichfield.district_commissioner)
     assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
     Membership.objects.filter(user=district_user).update(is_active=False)
     assert Calendar.from_ical(client.get(f"/calendar/{new.token}.ics").content).walk("VEVENT") == []
@@ -183,7 +190,7 @@ def reminder_stages(ex):
     district_user = ex.district_commissioner.user
 
     def add(name, end, owner):
-        return services.stage_add(
+        return stage_add(
             commission=ex.commission, name=name, planned_start=D(2026, 11, 1), planned_end=end, owner=owner, by=lead
         )
 
@@ -194,7 +201,7 @@ def reminder_stages(ex):
         "later": add("Tender", TODAY + dt.timedelta(days=30), district_user),
         "done": add("Sign-up", TODAY - dt.timedelta(days=2), district_user),
     }
-    services.stage_complete(stage=stages["done"], completed_on=D(2026, 11, 20), by=lead)
+    stage_complete(stage=stages["done"], completed_on=D(2026, 11, 20), by=lead)
     return stages
 
 
@@ -205,9 +212,9 @@ def test_reminders_go_to_owner_and_lead_once(lichfield, world, django_capture_on
     stages = reminder_stages(lichfield)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.stage_reminders_send(today=TODAY) == EXPECTED_KEYS
+        assert stage_reminders_send(today=TODAY) == EXPECTED_KEYS
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.stage_reminders_send(today=TODAY) == 0  # a second run sends nothing
+        assert stage_reminders_send(today=TODAY) == 0  # a second run sends nothing
     keys = sorted(
         Notification.objects.filter(dedupe_key__startswith="stage:").values_list("dedupe_key", "recipient_id")
     )
@@ -230,9 +237,9 @@ def test_reminders_go_to_owner_and_lead_once(lichfield, world, django_capture_on
     assert len(mail.outbox) == EXPECTED_KEYS
     # six days later the week-ahead stage reaches its 1-day reminder (a different reminder, once)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.stage_reminders_send(today=TODAY + dt.timedelta(days=6)) == 3  # week: due:1 x2, day: overdue
+        assert stage_reminders_send(today=TODAY + dt.timedelta(days=6)) == 3  # week: due:1 x2, day: overdue
     # re-planning a stage gives it fresh reminders
-    services.stage_update(
+    stage_update(
         stage=stages["late"],
         by=lichfield.county_lead,
         name="Training for providers",
@@ -240,19 +247,19 @@ def test_reminders_go_to_owner_and_lead_once(lichfield, world, django_capture_on
         planned_end=TODAY + dt.timedelta(days=7),
         owner=lichfield.district_commissioner.user,
     )
-    assert services.stage_reminders_send(today=TODAY + dt.timedelta(days=6)) == 2
+    assert stage_reminders_send(today=TODAY + dt.timedelta(days=6)) == 2
 
 
 def test_reminder_days_are_configurable_per_partnership(lichfield, world):
     reminder_stages(lichfield)
-    services.settings_update(
+    settings_update(
         partnership=world.partnership,
-        framework_threshold=services.money("35000"),
+        framework_threshold=money("35000"),
         reminder_days=[14],
         alignment_window_days=183,
         by=acting(world.member(world.district, Role.ORG_ADMIN), world.district),
     )
-    services.stage_reminders_send(today=TODAY)
+    stage_reminders_send(today=TODAY)
     keys = list(Notification.objects.filter(dedupe_key__startswith="stage:").values_list("dedupe_key", flat=True))
     assert all(":due:14:" in k or ":overdue:" in k for k in keys)
     assert sum(":due:14:" in k for k in keys) == 3  # week (owner + lead), day (lead)
@@ -260,16 +267,14 @@ def test_reminder_days_are_configurable_per_partnership(lichfield, world):
 
 def test_no_reminders_for_closed_commissions(lichfield):
     reminder_stages(lichfield)
-    services.commission_transition(
-        commission=lichfield.commission, name="close", by=lichfield.county_lead, reason="Abandoned"
-    )
-    assert services.stage_reminders_send(today=TODAY) == 0
+    commission_transition(commission=lichfield.commission, name="close", by=lichfield.county_lead, reason="Abandoned")
+    assert stage_reminders_send(today=TODAY) == 0
 
 
 def test_an_owner_who_left_is_not_reminded_but_the_lead_is(lichfield, world):
     reminder_stages(lichfield)
     Membership.objects.filter(user=lichfield.district_commissioner.user).update(is_active=False)
-    services.stage_reminders_send(today=TODAY)
+    stage_reminders_send(today=TODAY)
     recipients = set(
         Notification.objects.filter(dedupe_key__startswith="stage:").values_list("recipient_id", flat=True)
     )
@@ -278,7 +283,7 @@ def test_an_owner_who_left_is_not_reminded_but_the_lead_is(lichfield, world):
 
 def test_evidence_links_must_be_web_addresses(world):
     with pytest.raises(DomainError, match="web address"):
-        services.evidence_add(
+        evidence_add(
             partnership=world.partnership,
             title="x",
             url="javascript:alert(1)",

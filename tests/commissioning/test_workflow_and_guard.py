@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from commissioning import services
-from commissioning.models import CommissionStatus, Contribution, ParticipationStatus
-from commissioning.workflows import COMMISSION_WORKFLOW
+from commissioning.agreements.services import agreement_sign
+from commissioning.commissions.models import CommissionStatus, Contribution, ParticipationStatus
+from commissioning.commissions.services import (
+    commission_choose_model,
+    commission_invite,
+    commission_respond,
+    commission_withdraw_invitation,
+)
+from commissioning.lifecycle.rules import procurement_blockers
+from commissioning.lifecycle.services import commission_transition
+from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from core import audit
 from core.actors import SYSTEM
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from core.models import Notification
 from tests.factories.commissioning import acting, lichfield_example
 
 
@@ -24,14 +33,14 @@ def test_states_are_data():
 
 def test_procurement_refused_with_unsigned_agreement_and_unconfirmed_first_year_naming_each(lichfield):
     c = lichfield.commission
-    problems = services.procurement_blockers(c)
+    problems = procurement_blockers(c)
     assert problems == [
         "Lichfield District Council has not signed the partnership agreement",
         "Staffordshire County Council's 2027/28 contribution (£23,750.00) is indicative, not confirmed",
         "Lichfield District Council's 2027/28 contribution (£20,000.00) is indicative, not confirmed",
     ]
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
+        commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
     assert refused.value.problems == problems
     assert lichfield.refresh().status == CommissionStatus.SIGN_UP
 
@@ -40,9 +49,9 @@ def test_procurement_refused_while_only_the_agreement_is_missing(lichfield):
     c = lichfield.commission
     lichfield.confirm_all(lichfield.county, lichfield.county_lead, [c.first_year])
     lichfield.confirm_all(lichfield.district, lichfield.district_commissioner, [c.first_year])
-    assert services.procurement_blockers(c) == ["Lichfield District Council has not signed the partnership agreement"]
+    assert procurement_blockers(c) == ["Lichfield District Council has not signed the partnership agreement"]
     with pytest.raises(TransitionNotAllowed):
-        services.commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
+        commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
 
 
 def test_procurement_refused_while_only_a_first_year_is_unconfirmed(lichfield):
@@ -50,17 +59,17 @@ def test_procurement_refused_while_only_a_first_year_is_unconfirmed(lichfield):
     lichfield.confirm_all(lichfield.county, lichfield.county_lead, [c.first_year])
     lichfield.sign()
     # Later years still indicative do not matter; the district's first year does.
-    assert services.procurement_blockers(c) == [
+    assert procurement_blockers(c) == [
         "Lichfield District Council's 2027/28 contribution (£20,000.00) is indicative, not confirmed"
     ]
     with pytest.raises(TransitionNotAllowed):
-        services.commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
+        commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
 
 
 def test_procurement_opens_when_every_partner_signed_and_first_year_confirmed(lichfield):
     c = lichfield.ready_for_procurement()
-    assert services.procurement_blockers(c) == []
-    services.commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
+    assert procurement_blockers(c) == []
+    commission_transition(commission=c, name="enter_procurement", by=lichfield.county_lead)
     assert lichfield.refresh().status == CommissionStatus.PROCUREMENT
     event = audit.history_for(c).filter(action="commission.enter_procurement").get()
     assert (event.from_state, event.to_state) == ("sign_up", "procurement")
@@ -73,16 +82,16 @@ def test_agreement_without_procurement_scope_blocks(lichfield):
     lichfield.confirm_all(lichfield.county, lichfield.county_lead, [c.first_year])
     lichfield.confirm_all(lichfield.district, lichfield.district_commissioner, [c.first_year])
     lichfield.sign(scopes=["contract_management"])
-    assert services.procurement_blockers(c) == [
+    assert procurement_blockers(c) == [
         "Lichfield District Council's agreement does not delegate procurement to Staffordshire County Council"
     ]
 
 
 def test_unanswered_invitation_blocks_until_withdrawn(world):
     ex = lichfield_example(world, accept=False)
-    assert "Lichfield District Council has not answered its invitation" in services.procurement_blockers(ex.commission)
-    services.commission_withdraw_invitation(commission=ex.commission, organisation=world.district, by=ex.county_lead)
-    problems = services.procurement_blockers(ex.commission)
+    assert "Lichfield District Council has not answered its invitation" in procurement_blockers(ex.commission)
+    commission_withdraw_invitation(commission=ex.commission, organisation=world.district, by=ex.county_lead)
+    problems = procurement_blockers(ex.commission)
     assert "No partner besides the lead has agreed to take part" in problems
     # the withdrawn partner's indicative money went with it
     assert not Contribution.objects.filter(commission=ex.commission, organisation=world.district).exists()
@@ -91,17 +100,17 @@ def test_unanswered_invitation_blocks_until_withdrawn(world):
 def test_only_the_lead_moves_the_commission_and_the_system_may_award(lichfield):
     c = lichfield.ready_for_procurement()
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.commission_transition(commission=c, name="enter_procurement", by=lichfield.district_commissioner)
+        commission_transition(commission=c, name="enter_procurement", by=lichfield.district_commissioner)
     assert refused.value.problems == ["Only the lead commissioner can do this"]
-    services.commission_transition(commission=c, name="enter_procurement", by=SYSTEM)  # the tendering app may
-    services.commission_transition(commission=c, name="award", by=SYSTEM)
-    services.commission_transition(commission=c, name="go_live", by=SYSTEM)
+    commission_transition(commission=c, name="enter_procurement", by=SYSTEM)  # the tendering app may
+    commission_transition(commission=c, name="award", by=SYSTEM)
+    commission_transition(commission=c, name="go_live", by=SYSTEM)
     assert lichfield.refresh().status == CommissionStatus.LIVE
     with pytest.raises(TransitionNotAllowed):
-        services.commission_transition(commission=c, name="decommission", by=SYSTEM, reason="x")
+        commission_transition(commission=c, name="decommission", by=SYSTEM, reason="x")
     with pytest.raises(DomainError, match="reason"):
-        services.commission_transition(commission=c, name="decommission", by=lichfield.county_lead)
-    services.commission_transition(
+        commission_transition(commission=c, name="decommission", by=lichfield.county_lead)
+    commission_transition(
         commission=c, name="decommission", by=lichfield.county_lead, reason="Need met by the new county-wide service"
     )
     assert lichfield.refresh().status == CommissionStatus.DECOMMISSIONED
@@ -118,16 +127,16 @@ def test_sign_up_needs_a_model_and_money_from_each_partner(world):
     ex = lichfield_example(world, status="gathering", model="")
     c = ex.commission
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.commission_transition(commission=c, name="open_sign_up", by=ex.county_lead)
+        commission_transition(commission=c, name="open_sign_up", by=ex.county_lead)
     assert refused.value.problems == ["Choose the commissioning model and say why"]
-    services.commission_choose_model(commission=c, model="do_nothing", reason="Keep the grants", by=ex.county_lead)
+    commission_choose_model(commission=c, model="do_nothing", reason="Keep the grants", by=ex.county_lead)
     with pytest.raises(TransitionNotAllowed, match="do nothing"):
-        services.commission_transition(commission=c, name="open_sign_up", by=ex.county_lead)
+        commission_transition(commission=c, name="open_sign_up", by=ex.county_lead)
 
 
 def test_decline_is_recorded_not_an_error(world):
     ex = lichfield_example(world, accept=False)
-    p = services.commission_respond(
+    p = commission_respond(
         commission=ex.commission, accept=False, reason="No budget this year", by=ex.district_commissioner
     )
     assert p.status == ParticipationStatus.DECLINED and p.response_reason == "No budget this year"
@@ -139,17 +148,16 @@ def test_decline_is_recorded_not_an_error(world):
         {"year": "2029/30", "amount": "20000.00"},
     ]
     # the lead is told
-    from core.models import Notification
 
     assert Notification.objects.filter(recipient=world.lead_commissioner, subject__contains="declined").exists()
     # and can invite again
-    services.commission_invite(commission=ex.commission, organisations=[world.district], by=ex.county_lead)
+    commission_invite(commission=ex.commission, organisations=[world.district], by=ex.county_lead)
 
 
 def test_agreement_rules(lichfield, world):
     c = lichfield.commission
     with pytest.raises(DomainError, match="does not delegate to itself"):
-        services.agreement_sign(
+        agreement_sign(
             commission=c,
             scopes=["procurement"],
             signatory_authority="x",
@@ -158,12 +166,12 @@ def test_agreement_rules(lichfield, world):
             by=lichfield.county_lead,
         )
     viewer = acting(world.member(world.district, "viewer"), world.district)
-    with pytest.raises(PermissionDenied):
-        services.agreement_sign(
+    with pytest.raises(NotPermitted):
+        agreement_sign(
             commission=c, scopes=["procurement"], signatory_authority="x", signed_on=None, document=None, by=viewer
         )
     with pytest.raises(DomainError) as refused:
-        services.agreement_sign(
+        agreement_sign(
             commission=c,
             scopes=[],
             signatory_authority="",

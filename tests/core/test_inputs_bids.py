@@ -93,7 +93,8 @@ def test_the_api_refuses_bad_prices_and_nul_characters_with_400(world, bid, clie
 
 
 def test_a_tender_title_with_a_line_break_is_refused(world):
-    from commissioning.models import JointCommission, Outcome
+    from commissioning.commissions.models import JointCommission
+    from commissioning.service_map.models import Outcome
     from procurement.forms import TenderForm
 
     form = TenderForm(

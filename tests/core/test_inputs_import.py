@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commissioning import services
-from commissioning.models import ContractImport, MappedContract
+from commissioning.service_map import services
+from commissioning.service_map.models import ContractImport, MappedContract
 from core.audit import AuditEvent
 from core.errors import DomainError
 from tests.factories.commissioning import ServiceAreaFactory, acting

@@ -11,9 +11,18 @@ from typing import Any
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commissioning import services
+from commissioning.agreements.services import agreement_sign
+from commissioning.commissions.models import JointCommission
+from commissioning.commissions.services import (
+    commission_choose_model,
+    commission_create,
+    commission_invite,
+    commission_respond,
+)
 from commissioning.demo import simple_pdf
-from commissioning.models import JointCommission, MappedContract, ServiceArea
+from commissioning.lifecycle.services import commission_transition
+from commissioning.money.services import contribution_confirm, contributions_set_annual
+from commissioning.service_map.models import MappedContract, ServiceArea
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Partnership, Role, User
 
@@ -86,10 +95,10 @@ class Lichfield:
     def confirm_all(self, organisation: Organisation, actor: Acting, years: list[int] | None = None) -> None:
         for c in self.commission.contributions.filter(organisation=organisation).order_by("financial_year"):
             if years is None or c.financial_year in years:
-                services.contribution_confirm(contribution=c, by=actor)
+                contribution_confirm(contribution=c, by=actor)
 
     def sign(self, scopes: list[str] | None = None) -> Any:
-        return services.agreement_sign(
+        return agreement_sign(
             commission=self.commission,
             scopes=scopes or ["procurement", "contract_management", "performance_management"],
             signatory_authority="Strategic Director of Community, Housing and Health, under delegated powers",
@@ -125,7 +134,7 @@ def lichfield_example(
     lead = acting(world.lead_commissioner, world.county)
     district_user = commissioner_at(world, world.district)
     district = acting(district_user, world.district)
-    commission = services.commission_create(
+    commission = commission_create(
         service_area=area,
         title="Support for older people to live independently in Lichfield District",
         intended_outcomes="Vulnerable people remain healthy, safe and independent in their own homes.",
@@ -133,23 +142,19 @@ def lichfield_example(
         start_date=START,
         by=lead,
     )
-    services.commission_invite(commission=commission, organisations=[world.district], by=lead)
-    services.contributions_set_annual(
-        commission=commission, organisation=world.county, annual_amount=COUNTY_A_YEAR, by=lead
-    )
-    services.contributions_set_annual(
-        commission=commission, organisation=world.district, annual_amount=DISTRICT_A_YEAR, by=lead
-    )
+    commission_invite(commission=commission, organisations=[world.district], by=lead)
+    contributions_set_annual(commission=commission, organisation=world.county, annual_amount=COUNTY_A_YEAR, by=lead)
+    contributions_set_annual(commission=commission, organisation=world.district, annual_amount=DISTRICT_A_YEAR, by=lead)
     if accept:
-        services.commission_respond(commission=commission, accept=True, by=district)
+        commission_respond(commission=commission, accept=True, by=district)
     if model:
-        services.commission_choose_model(
+        commission_choose_model(
             commission=commission, model=model, reason="The board agreed the county leads one tender", by=lead
         )
     if status in ("gathering", "sign_up"):
-        services.commission_transition(commission=commission, name="start_gathering", by=lead)
+        commission_transition(commission=commission, name="start_gathering", by=lead)
     if status == "sign_up":
-        services.commission_transition(commission=commission, name="open_sign_up", by=lead)
+        commission_transition(commission=commission, name="open_sign_up", by=lead)
     example = Lichfield(world=world, area=area, commission=commission, county_lead=lead, district_commissioner=district)
     example.refresh()
     return example

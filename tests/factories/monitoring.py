@@ -14,8 +14,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from commissioning import services as commissioning_services
-from commissioning.models import JointCommission, Outcome, ServiceArea
+from commissioning.commissions.models import JointCommission
+from commissioning.commissions.services import commission_create, commission_invite, commission_respond
+from commissioning.service_map.models import Outcome, ServiceArea
+from commissioning.service_map.services import outcome_add
 from monitoring import services
 from monitoring.models import Kpi, KpiReturn, KpiSet
 from partners.acting import Acting
@@ -248,9 +250,9 @@ def debt_advice(
     outcomes = {}
     for key, name in (("prosperous", "A community which is prosperous"), ("healthy", "A community which is healthy")):
         outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
-            commissioning_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
+            outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
-    commission = commissioning_services.commission_create(
+    commission = commission_create(
         service_area=area,
         title="Debt, benefits and consumer advice in Lichfield District",
         intended_outcomes="Residents manage money well and avoid crisis.",
@@ -258,8 +260,8 @@ def debt_advice(
         start_date=start,
         by=lead,
     )
-    commissioning_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
-    commissioning_services.commission_respond(commission=commission, accept=True, by=partner)
+    commission_invite(commission=commission, organisations=[world.district], by=lead)
+    commission_respond(commission=commission, accept=True, by=partner)
     ex = DebtAdvice(
         world=world,
         area=area,

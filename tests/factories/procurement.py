@@ -11,8 +11,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from commissioning import services as commissioning
 from commissioning.demo import simple_pdf
+from commissioning.lifecycle import services as commissioning
 from partners.acting import Acting
 from partners.models import Organisation, OrganisationKind, Role, User
 from procurement import services

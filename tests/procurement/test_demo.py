@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from commissioning.models import JointCommission
+from commissioning.commissions.models import JointCommission
 from core.audit import history_for
 from partners.models import AgendaItem, Meeting
 from procurement import demo

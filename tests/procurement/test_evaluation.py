@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from commissioning.models import CommissionStatus, JointCommission
+from commissioning.commissions.models import CommissionStatus, JointCommission
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import Notification
 from core.tenancy import scope
@@ -295,7 +295,7 @@ def test_letters_standstill_and_the_contract(world, client):
 
 
 def test_the_contract_refuses_a_split_that_no_longer_reconciles(world):
-    from commissioning.models import Contribution
+    from commissioning.commissions.models import Contribution
 
     flow = evaluated(world)
     recommendation = services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from commissioning.models import CommissionStatus, JointCommission
+from commissioning.commissions.models import CommissionStatus, JointCommission
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import AuditEvent, Notification
 from partners.models import Role

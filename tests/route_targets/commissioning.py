@@ -6,18 +6,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commissioning import services
-from commissioning.models import (
-    ContractImport,
-    Contribution,
-    EvidenceItem,
-    JointCommission,
-    MappedContract,
-    Outcome,
-    PartnershipAgreement,
-    ServiceArea,
-    Stage,
-)
+from commissioning.agreements.models import PartnershipAgreement
+from commissioning.commissions.models import Contribution, JointCommission
+from commissioning.service_map.models import ContractImport, EvidenceItem, MappedContract, Outcome, ServiceArea
+from commissioning.service_map.services import contracts_import, evidence_add, mapped_contract_create, outcome_add
+from commissioning.timetable.models import Stage
+from commissioning.timetable.services import calendar_feed_for, timetable_from_template
 from tests.factories.commissioning import Lichfield, lichfield_example, pdf_upload
 from tests.route_targets import Target
 
@@ -27,8 +21,8 @@ def _example(w: Any) -> Lichfield:
     if "commissioning" not in w.extras:
         ex = lichfield_example(w)
         ex.sign()
-        services.timetable_from_template(commission=ex.commission, begins_on=dt.date(2026, 11, 1), by=ex.county_lead)
-        services.mapped_contract_create(
+        timetable_from_template(commission=ex.commission, begins_on=dt.date(2026, 11, 1), by=ex.county_lead)
+        mapped_contract_create(
             service_area=ex.area,
             provider_name="Age UK South Staffordshire",
             title="Help at home",
@@ -70,7 +64,7 @@ def _import(w: Any) -> ContractImport:
             b"Service area,Provider,Annual value,Start date,End date,Funding source\n"
             b"Supporting older people to live independently,Age UK South Staffordshire,1000,2025-04-01,2027-03-31,Core\n",
         )
-        w.extras["commissioning-import"] = services.contracts_import(
+        w.extras["commissioning-import"] = contracts_import(
             partnership=ex.area.partnership, upload=upload, by=ex.county_lead
         )
     return w.extras["commissioning-import"]  # type: ignore[no-any-return]
@@ -79,7 +73,7 @@ def _import(w: Any) -> ContractImport:
 def _evidence(w: Any) -> EvidenceItem:
     if "commissioning-evidence" not in w.extras:
         ex = _example(w)
-        w.extras["commissioning-evidence"] = services.evidence_add(
+        w.extras["commissioning-evidence"] = evidence_add(
             partnership=ex.area.partnership,
             title="Joint Strategic Needs Assessment",
             document=pdf_upload("jsna.pdf", "JSNA"),
@@ -92,14 +86,14 @@ def _evidence(w: Any) -> EvidenceItem:
 def _outcome(w: Any) -> Outcome:
     ex = _example(w)
     found = Outcome.objects.filter(partnership=ex.area.partnership).first()
-    return found or services.outcome_add(
+    return found or outcome_add(
         partnership=ex.area.partnership, kind="outcome", title="A community which is healthy", by=ex.county_lead
     )
 
 
 def _feed_token(w: Any) -> str:
     _example(w)
-    return services.calendar_feed_for(user=w.lead_commissioner).token
+    return calendar_feed_for(user=w.lead_commissioner).token
 
 
 KWARGS = {

@@ -1,55 +1,16 @@
-"""Files built from what the selectors return: contract exports (CSV/XLSX), the partner contribution report
-(PDF/CSV/XLSX, the same numbers in each) and the iCal feed. Pure functions: no database access of their own."""
+"""Files built from selectors (pure): contributions and the finance reports."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.models import MappedContract, Stage
-from commissioning.selectors import ContributionReport
-from commissioning.services import EXPORT_HEADERS
+from commissioning.money.selectors import ContributionReport
 from core.exports import Sheet, write_csv, write_xlsx
 from core.pdf import render_pdf
-
-# ---- the service map's contracts ---------------------------------------------------------------------------
-
-
-def contract_rows(contracts: Iterable[MappedContract]) -> list[list[Any]]:
-    return [
-        [
-            c.service_area.name,
-            c.funder.name,
-            c.provider_name,
-            c.title,
-            c.reference,
-            c.annual_value,
-            c.start_date,
-            c.end_date,
-            c.funding_source,
-            c.alignable,
-            c.not_alignable_reason,
-        ]
-        for c in contracts
-    ]
-
-
-def contracts_csv(contracts: Iterable[MappedContract]) -> bytes:
-    return write_csv(EXPORT_HEADERS, contract_rows(contracts))
-
-
-def contracts_xlsx(contracts: Iterable[MappedContract], *, title: str) -> bytes:
-    rows = [[*r[:9], "yes" if r[9] else "no", r[10]] for r in contract_rows(contracts)]
-    return write_xlsx([Sheet("Contracts", EXPORT_HEADERS, rows, money_columns=[5], preamble=[title])])
-
-
-# ---- the contribution report ------------------------------------------------------------------------------
 
 SUMMARY_HEADERS = [
     "Financial year",
@@ -61,6 +22,8 @@ SUMMARY_HEADERS = [
     "Commissions' total",
     "Share",
 ]
+
+
 DETAIL_HEADERS = [
     "Commission",
     "Status",
@@ -198,43 +161,3 @@ def report_pdf(report: ContributionReport) -> bytes:
             "generated": timezone.localtime(report.generated_at),
         },
     )
-
-
-# ---- iCal ---------------------------------------------------------------------------------------------------
-
-
-def stages_ical(stages: Iterable[Stage], *, user: Any, now: dt.datetime | None = None) -> bytes:
-    """Each stage as an all-day event from planned start to planned end, and its deadline as a separate event."""
-    from icalendar import Calendar, Event
-
-    now = now or timezone.now()
-    host = settings.JOINTLY_BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "jointly"
-    cal = Calendar()
-    cal.add("prodid", "-//Jointly//Commissioning timetable//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Jointly: stages and deadlines for {user}")
-    for s in stages:
-        url = settings.JOINTLY_BASE_URL + reverse("commission-timetable", kwargs={"commission_id": s.commission_id})
-        done = f" (done {s.completed_on:%d %B %Y})" if s.completed_on else ""
-        span = Event()
-        span.add("uid", f"stage-{s.pk}@{host}")
-        span.add("dtstamp", now)
-        span.add("summary", f"{s.name}: {s.commission.title}{done}")
-        span.add("dtstart", s.planned_start)
-        span.add("dtend", s.planned_end + dt.timedelta(days=1))
-        span.add("description", f"Owner: {s.owner or 'nobody yet'}. {url}")
-        span.add("url", url)
-        span.add("transp", "TRANSPARENT")
-        cal.add_component(span)
-        if s.completed_on is None:
-            due = Event()
-            due.add("uid", f"stage-{s.pk}-deadline@{host}")
-            due.add("dtstamp", now)
-            due.add("summary", f"Deadline: {s.name} ({s.commission.title})")
-            due.add("dtstart", s.planned_end)
-            due.add("dtend", s.planned_end + dt.timedelta(days=1))
-            due.add("description", f"{s.name} is planned to end today. {url}")
-            due.add("url", url)
-            cal.add_component(due)
-    return cal.to_ical()  # type: ignore[no-any-return]

@@ -2,22 +2,22 @@
 
 draft -> gathering requirements -> sign-up -> procurement -> awarded -> live -> closed | decommissioned
 
-The tendering app moves a commission on through ``services.commission_transition``: ``award`` and ``go_live`` are
-taken only by the system (the tendering process), never by hand; ``enter_procurement`` by the lead or the system,
-guarded by ``services.procurement_blockers``.
+The tendering app moves a commission on through ``commissioning.lifecycle.services.commission_transition``: ``award``
+and ``go_live`` are taken only by the system (the tendering process), never by hand; ``enter_procurement`` by the lead
+or the system, guarded by ``rules.procurement_blockers``. Its effects are bound in ``services``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from commissioning.models import CommissioningModel, CommissionStatus, JointCommission
+from commissioning.commissions.models import CommissionStatus, JointCommission
+from commissioning.lifecycle.rules import model_chosen, procurement_blockers, sign_up_blockers
 from core.actors import Actor
 from core.workflow import Transition, Workflow
 from partners.models import Role
 
 S = CommissionStatus
+
+
 LEAD = frozenset({Role.COMMISSIONER})
 
 
@@ -28,37 +28,6 @@ def _is_lead(commission: JointCommission, by: Actor) -> bool:
 def _nobody(commission: JointCommission, by: Actor) -> bool:
     """Steps only the tendering process (the system) takes: a person cannot record an award by hand."""
     return False
-
-
-def model_chosen(commission: JointCommission) -> Iterable[str]:
-    if not commission.model:
-        yield "Choose the commissioning model and say why"
-    elif commission.model == CommissioningModel.DO_NOTHING:
-        yield "The chosen model is to do nothing: existing contracts continue and nothing is commissioned"
-
-
-def sign_up_blockers(commission: JointCommission) -> Iterable[str]:
-    from commissioning.services import sign_up_blockers as blockers
-
-    return blockers(commission)
-
-
-def procurement_guard(commission: JointCommission) -> Iterable[str]:
-    from commissioning.services import procurement_blockers
-
-    return procurement_blockers(commission)
-
-
-def _notify_procurement(commission: Any, by: Actor) -> None:
-    from commissioning.services import notify_participants
-
-    notify_participants(
-        commission,
-        subject=f"{commission.title} has entered procurement",
-        body=f"{commission.lead} now runs the procurement on behalf of every partner.",
-        exclude_organisation_id=by.organisation.pk if by.organisation is not None else None,
-        key=f"commission:{commission.pk}:procurement",
-    )
 
 
 COMMISSION_WORKFLOW = Workflow(
@@ -92,6 +61,7 @@ COMMISSION_WORKFLOW = Workflow(
             roles=LEAD,
             allowed=_is_lead,
             who="the lead commissioner",
+            needs_reason=True,
         ),
         Transition(
             "enter_procurement",
@@ -102,8 +72,8 @@ COMMISSION_WORKFLOW = Workflow(
             system=True,
             allowed=_is_lead,
             who="the lead commissioner",
-            guards=(procurement_guard,),
-            effects=(_notify_procurement,),
+            guards=(procurement_blockers,),
+            effects=("tell_partners_procurement_started",),
         ),
         Transition(
             "award",
@@ -132,6 +102,7 @@ COMMISSION_WORKFLOW = Workflow(
             system=True,
             allowed=_is_lead,
             who="the lead commissioner",
+            needs_reason=True,
         ),
         Transition(
             "decommission",
@@ -141,10 +112,10 @@ COMMISSION_WORKFLOW = Workflow(
             roles=LEAD,
             allowed=_is_lead,
             who="the lead commissioner",
+            needs_reason=True,
         ),
     ],
     terminal=(S.CLOSED, S.DECOMMISSIONED),
+    # The states' tags (GOV.UK colours); the rest are the default blue.
+    colours={S.DRAFT: "grey", S.AWARDED: "green", S.LIVE: "green", S.CLOSED: "grey"},
 )
-
-# Steps that need a reason recorded with them.
-NEEDS_REASON = frozenset({"close", "decommission", "reopen_requirements"})

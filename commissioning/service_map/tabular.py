@@ -12,13 +12,16 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-# Writing lives in core.exports (the one formula-safe writer); these names stay importable from here.
-from core.exports import DATE_FORMAT, GBP_FORMAT, Sheet, safe_text, write_csv, write_xlsx  # noqa: F401
+# Only the date is kept: the zone just says the text is a London calendar date.
+LONDON = ZoneInfo("Europe/London")
 
 MAX_ROWS = 5000
+
+
 # The most one cell may hold (no column takes more). Checked for every cell before anything is written, so an
 # enormous cell refuses the file with its row and column rather than failing deep inside (or as a 500).
 MAX_CELL_CHARS = 10_000
@@ -97,9 +100,6 @@ def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, An
     return headers, _rows(headers, rows, first_row=2)
 
 
-# ---- cell parsing -------------------------------------------------------------------------------------------
-
-
 def text(value: Any) -> str:
     if value is None:
         return ""
@@ -143,13 +143,15 @@ def parse_date(value: Any) -> dt.date:
     raw = str(value).strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"):
         try:
-            return dt.datetime.strptime(raw, fmt).date()
+            return dt.datetime.strptime(raw, fmt).replace(tzinfo=LONDON).date()
         except ValueError:
             continue
     raise ValueError(f"'{raw}' is not a date: use 31/03/2027 or 2027-03-31")
 
 
 _YES = {"yes", "y", "true", "1", "alignable", "can be aligned"}
+
+
 _NO = {"no", "n", "false", "0", "ring-fenced", "ring fenced", "ringfenced"}
 
 

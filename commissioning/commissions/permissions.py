@@ -1,29 +1,12 @@
-"""Who may do what to commissioning objects. Object checks take the acting person explicitly."""
+"""Who may do what: the joint commission and who takes part in it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from commissioning.models import JointCommission, Participation, ParticipationStatus
-from partners.models import PartnershipMember, Role
-
-# Roles that read joint-commissioning pages (public-sector staff); commissioners change things.
-READ_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.ORG_ADMIN, Role.BOARD_MEMBER, Role.VIEWER)
-WRITE_ROLES = (Role.COMMISSIONER,)
-FINANCE_ROLES = (Role.FINANCE_OFFICER, Role.COMMISSIONER)
-MONEY_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER)
-
-
-def org_id(by: Any) -> int | None:
-    return by.organisation.pk if by.organisation is not None else None
-
-
-def is_active_partner(partnership_id: int, by: Any) -> bool:
-    if by.organisation is None:
-        return False
-    return PartnershipMember._base_manager.filter(
-        partnership_id=partnership_id, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE
-    ).exists()
+from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
+from commissioning.service_map.permissions import FINANCE_ROLES, org_id
+from partners.models import Role
 
 
 def is_lead(commission: JointCommission, by: Any) -> bool:
@@ -34,7 +17,7 @@ def is_lead(commission: JointCommission, by: Any) -> bool:
 def participation_of(commission: JointCommission, organisation_id: int | None) -> Participation | None:
     if organisation_id is None:
         return None
-    return Participation._base_manager.filter(commission=commission, organisation_id=organisation_id).first()
+    return Participation.objects.filter(commission=commission, organisation_id=organisation_id).first()
 
 
 def is_accepted_participant(commission: JointCommission, organisation_id: int | None) -> bool:

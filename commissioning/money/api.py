@@ -1,0 +1,203 @@
+"""REST API: contributions and the finance reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from commissioning.commissions.models import Contribution, ContributionStatus, JointCommission
+from commissioning.commissions.permissions import sees_whole_partnership_report
+from commissioning.money.selectors import Figures, contribution_report, contributions_visible
+from commissioning.money.services import (
+    CONTRIBUTION_STEPS,
+    contribution_confirm,
+    contribution_remove,
+    contribution_set,
+    contribution_transfer,
+)
+from commissioning.money.workflows import CONTRIBUTION_WORKFLOW
+from commissioning.service_map.api import id_filters, money_field, partnership_for
+from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
+from core.api import TenantAPIView, TenantModelViewSet, WorkflowActions
+from core.api_fields import BoundedSerializerMixin
+from core.errors import NotPermitted
+from partners.models import Organisation
+
+
+def figures_json(f: Figures) -> dict[str, str]:
+    return {
+        "indicative": f"{f.indicative:.2f}",
+        "confirmed": f"{f.confirmed:.2f}",
+        "transferred": f"{f.transferred:.2f}",
+        "outstanding": f"{f.outstanding:.2f}",
+        "total": f"{f.pledged:.2f}",
+    }
+
+
+class ContributionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Contribution]):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    financial_year_label = serializers.CharField(source="year_label", read_only=True)
+    amount = money_field(min_value=Decimal("0"))
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "commission",
+            "organisation",
+            "organisation_name",
+            "financial_year",
+            "financial_year_label",
+            "amount",
+            "status",
+            "source",
+            "funding_source",
+            "confirmed_at",
+            "transferred_on",
+            "transfer_reference",
+        ]
+        read_only_fields = ["status", "confirmed_at", "transferred_on", "transfer_reference"]
+        validators: list[Any] = []  # one row per partner and year: recording again changes the indicative figure
+
+
+class TransferSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    transferred_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100)
+
+
+class ContributionViewSet(WorkflowActions, TenantModelViewSet):
+    """Contributions per partner per financial year: indicative -> confirmed -> transferred. A finance officer sees
+    their own organisation's rows (and the totals, on ``commissions/{id}/totals/``); commissioners taking part and
+    the accountable body see every partner's. ``POST`` records or changes an indicative figure; ``transition`` takes a step of the workflow (a transfer needs
+    its date and reference: ``transfer``)."""
+
+    serializer_class = ContributionSerializer
+    queryset = Contribution.objects.none()
+    workflow = CONTRIBUTION_WORKFLOW
+    required_roles = READ_ROLES
+    write_roles = WRITE_ROLES
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    filterset_class = id_filters(
+        Contribution,
+        "commission",
+        "organisation",
+        financial_year=django_filters.NumberFilter(),
+        status=django_filters.ChoiceFilter(choices=ContributionStatus.choices),
+    )
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        return contributions_visible(acting=self.acting).order_by(
+            "commission_id", "financial_year", "organisation__name"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        commission = get_object_or_404(JointCommission.objects.all(), pk=data["commission"].pk)
+        contribution = contribution_set(
+            commission=commission,
+            organisation=data["organisation"],
+            financial_year=data["financial_year"],
+            amount=data["amount"],
+            source=data.get("source"),
+            funding_source=data.get("funding_source", ""),
+            by=self.acting,
+        )
+        return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Contribution) -> None:
+        contribution_remove(contribution=instance, by=self.acting)
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return CONTRIBUTION_STEPS[name](contribution=obj, by=self.acting)
+
+    @action(detail=True, methods=["post"], write_roles=MONEY_ROLES)
+    def confirm(self, request: Request, pk: Any = None) -> Response:
+        contribution = contribution_confirm(contribution=self.get_object(), by=self.acting)
+        return Response(ContributionSerializer(contribution).data)
+
+    @extend_schema(request=TransferSerializer, responses=ContributionSerializer)
+    @action(detail=True, methods=["post"], write_roles=MONEY_ROLES)
+    def transfer(self, request: Request, pk: Any = None) -> Response:
+        contribution = self.get_object()
+        s = TransferSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        contribution = contribution_transfer(
+            contribution=contribution,
+            transferred_on=s.validated_data["transferred_on"],
+            reference=s.validated_data["reference"],
+            by=self.acting,
+        )
+        return Response(ContributionSerializer(contribution).data)
+
+
+class ContributionReportView(TenantAPIView):
+    """The partner contribution report: for your organisation (default), or -- for the accountable body -- one
+    partner (``organisation``) or every partner (``scope=partnership``). Per commission and financial year:
+    indicative, confirmed, transferred, transfers outstanding, the commission's total and the partner's share."""
+
+    required_roles = FINANCE_ROLES
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("partnership", int, required=True),
+            OpenApiParameter("organisation", int),
+            OpenApiParameter("scope", str, enum=["partnership"]),
+        ],
+        responses=None,
+    )
+    def get(self, request: Request) -> Response:
+        partnership = partnership_for(self.acting, request.query_params.get("partnership"))
+        whole = sees_whole_partnership_report(partnership, self.acting)
+        organisation: Organisation | None = self.acting.organisation
+        if request.query_params.get("scope") == "partnership":
+            if not whole:
+                raise NotPermitted("Only the accountable body can report on every partner")
+            organisation = None
+        else:
+            raw = request.query_params.get("organisation", "")
+            if raw.isdigit() and int(raw) != self.acting.organisation.pk:
+                if not whole:
+                    raise NotPermitted("You can report on your own organisation's contributions only")
+                organisation = get_object_or_404(partnership.members.all(), pk=int(raw))
+        report = contribution_report(partnership=partnership, organisation=organisation)
+        return Response(
+            {
+                "partnership": partnership.pk,
+                "organisation": organisation.pk if organisation else None,
+                "title": report.title,
+                "generated_at": report.generated_at,
+                "reconciles": report.reconciles,
+                "years": [
+                    {
+                        "financial_year": y.label,
+                        **figures_json(y.figures),
+                        "commissions_total": f"{y.commissions_total:.2f}",
+                    }
+                    for y in report.years
+                ],
+                "totals": {**figures_json(report.totals), "commissions_total": f"{report.commissions_total:.2f}"},
+                "lines": [
+                    {
+                        "commission": line.commission_id,
+                        "commission_title": line.commission,
+                        "partner": line.partner,
+                        "financial_year": line.year_label,
+                        **figures_json(line.figures),
+                        "commission_total": f"{line.commission_total:.2f}",
+                        "share": f"{line.share * 100:.2f}" if line.share is not None else None,
+                    }
+                    for line in report.lines
+                ],
+            }
+        )

@@ -1,0 +1,257 @@
+"""Pages: contributions and the finance reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from commissioning.commissions.models import Contribution, Participation, ParticipationStatus
+from commissioning.commissions.permissions import is_accepted_participant, is_lead, sees_whole_partnership_report
+from commissioning.commissions.views import CommissionMixin
+from commissioning.money.exports import report_csv, report_pdf, report_xlsx
+from commissioning.money.forms import ContributionsForm, TransferForm
+from commissioning.money.selectors import (
+    ContributionReport,
+    contribution_report,
+    contribution_table,
+    contributions_visible,
+)
+from commissioning.money.services import (
+    contribution_confirm,
+    contribution_remove,
+    contribution_transfer,
+    contributions_set_annual,
+)
+from commissioning.service_map.models import MappedContract as MC
+from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
+from commissioning.service_map.views import CSV, XLSX, PartnershipMixin, download
+from core.errors import DomainError, NotPermitted
+from core.views import FormPage, MemberTemplateView, MemberView
+from partners.models import Organisation, Role
+
+
+class CommissionContributionsView(CommissionMixin, FormPage):
+    template_name = "commissioning/commission_contributions.html"
+    form_class = ContributionsForm
+    required_roles = READ_ROLES
+    write_roles = WRITE_ROLES
+    button = "Save contributions"
+
+    def _organisations(self) -> Any:
+        c = self.commission
+        if is_lead(c, self.acting):
+            ids = Participation.objects.filter(
+                commission=c, status__in=[ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED]
+            ).values("organisation_id")
+        else:
+            ids = Participation.objects.filter(
+                commission=c,
+                organisation=self.acting.organisation,
+                status__in=[ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED],
+            ).values("organisation_id")
+        return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+
+        sources = MC.objects.filter(
+            partnership_id=self.commission.partnership_id, service_area_id=self.commission.service_area_id
+        ).select_related("funder")
+        if not is_lead(self.commission, self.acting):
+            sources = sources.filter(funder=self.acting.organisation)
+        return {
+            **super().get_form_kwargs(),
+            "organisations": self._organisations(),
+            "years": self.commission.financial_years,
+            "sources": sources.order_by("funder__name", "-alignable", "end_date"),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"organisation": self.acting.organisation.pk}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        c = self.commission
+        acting = self.acting
+        table = contribution_table(commission=c, acting=acting)
+        may_record = (
+            c.is_planning
+            and acting.has_role(Role.COMMISSIONER)
+            and (is_lead(c, acting) or any(r.is_own for r in table.rows) or self._organisations().exists())
+        )
+        return super().get_context_data(
+            commission=c,
+            table=table,
+            is_lead=is_lead(c, acting),
+            may_record=may_record,
+            own_id=acting.organisation.pk,
+            may_confirm=acting.has_role(*MONEY_ROLES) and is_accepted_participant(c, acting.organisation.pk),
+            may_transfer=acting.has_role(*MONEY_ROLES),
+            **kwargs,
+        )
+
+    def act(self, form: ContributionsForm) -> HttpResponse:
+        data = form.cleaned_data
+        rows = contributions_set_annual(
+            commission=self.commission,
+            organisation=data["organisation"],
+            annual_amount=data["annual_amount"],
+            years=data["years"],
+            source=data["source"],
+            funding_source=data["funding_source"],
+            by=self.acting,
+        )
+        years = ", ".join(r.year_label for r in rows)
+        messages.success(
+            self.request,
+            f"{data['organisation']}: £{data['annual_amount']:,.2f} a year recorded for {years} (indicative)",
+        )
+        return redirect("commission-contributions", commission_id=self.commission.pk)
+
+
+class ContributionMixin:
+    acting: Any
+
+    def load(self, **kwargs: Any) -> None:
+        self.contribution = get_object_or_404(
+            Contribution.objects.select_related("commission__partnership", "organisation"), pk=kwargs["contribution_id"]
+        )
+        # The row is within the commission's tenant scope; the money rule narrows it further.
+        if not contributions_visible(acting=self.acting).filter(pk=self.contribution.pk).exists():
+            raise Http404("No such contribution")
+
+
+class ContributionConfirmView(ContributionMixin, MemberView):
+    http_method_names = ["post"]
+    required_roles = MONEY_ROLES
+
+    def post(self, request: HttpRequest, contribution_id: int) -> HttpResponse:
+        c = self.contribution
+        try:
+            contribution_confirm(contribution=c, by=self.acting)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"{c.organisation}'s {c.year_label} contribution of £{c.amount:,.2f} is confirmed"
+            )
+        return redirect("commission-contributions", commission_id=c.commission_id)
+
+
+class ContributionRemoveView(ContributionMixin, MemberView):
+    http_method_names = ["post"]
+    required_roles = WRITE_ROLES
+
+    def post(self, request: HttpRequest, contribution_id: int) -> HttpResponse:
+        c = self.contribution
+        try:
+            contribution_remove(contribution=c, by=self.acting)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{c.organisation}'s {c.year_label} contribution is removed")
+        return redirect("commission-contributions", commission_id=c.commission_id)
+
+
+class ContributionTransferView(ContributionMixin, FormPage):
+    form_class = TransferForm
+    required_roles = MONEY_ROLES
+    heading = "Record a transfer"
+    button = "Record transfer"
+
+    def get_caption(self) -> str:
+        return self.contribution.commission.title
+
+    @property
+    def intro(self) -> str:
+        c = self.contribution
+        return (
+            f"{c.organisation}'s {c.year_label} contribution of £{c.amount:,.2f}, transferred to {c.commission.lead}."
+        )
+
+    def back_url(self) -> str:
+        return reverse("commission-contributions", kwargs={"commission_id": self.contribution.commission_id})
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"transferred_on": timezone.localdate()}
+
+    def act(self, form: TransferForm) -> HttpResponse:
+        c = contribution_transfer(contribution=self.contribution, by=self.acting, **form.cleaned_data)
+        messages.success(self.request, f"Transfer of £{c.amount:,.2f} recorded ({c.transfer_reference})")
+        return redirect("commission-contributions", commission_id=c.commission_id)
+
+
+class _ReportMixin(PartnershipMixin):
+    """Which organisation the report is for: your own, or -- for the accountable body -- any partner or all."""
+
+    required_roles = FINANCE_ROLES
+    request: HttpRequest
+
+    def subject(self) -> Organisation | None:
+        whole = sees_whole_partnership_report(self.partnership, self.acting)
+        scope = self.request.GET.get("scope", "")
+        if scope == "partnership":
+            if not whole:
+                raise NotPermitted(
+                    f"Only {self.partnership.accountable_body}, the accountable body, can report on every partner"
+                )
+            return None
+        raw = self.request.GET.get("organisation", "")
+        if raw.isdigit() and int(raw) != self.acting.organisation.pk:
+            if not whole:
+                raise NotPermitted("You can report on your own organisation's contributions only")
+            organisation = self.partnership.members.filter(pk=int(raw)).first()
+            if organisation is None:
+                raise Http404("No such partner")
+            return organisation
+        return self.acting.organisation
+
+    def report(self) -> ContributionReport:
+        return contribution_report(partnership=self.partnership, organisation=self.subject())
+
+    def filename(self, report: ContributionReport, ext: str) -> str:
+        who = report.organisation.name if report.organisation is not None else "all-partners"
+        return f"contributions-{slugify(who)}-{timezone.localdate():%Y-%m-%d}.{ext}"
+
+    def query(self) -> str:
+        return self.request.GET.urlencode()
+
+
+class ContributionReportView(_ReportMixin, MemberTemplateView):
+    template_name = "commissioning/report.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        report = self.report()
+        whole = sees_whole_partnership_report(self.partnership, self.acting)
+        partners = list(self.partnership.members.order_by("name")) if whole else []
+        return super().get_context_data(
+            report=report,
+            chart=report.chart(),
+            whole=whole,
+            partners=partners,
+            partnership=self.partnership,
+            query=self.query(),
+            **kwargs,
+        )
+
+
+class ContributionReportPdfView(_ReportMixin, MemberView):
+    def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
+        report = self.report()
+        return download(report_pdf(report), filename=self.filename(report, "pdf"), content_type="application/pdf")
+
+
+class ContributionReportCsvView(_ReportMixin, MemberView):
+    def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
+        report = self.report()
+        return download(report_csv(report), filename=self.filename(report, "csv"), content_type=CSV)
+
+
+class ContributionReportXlsxView(_ReportMixin, MemberView):
+    def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
+        report = self.report()
+        return download(report_xlsx(report), filename=self.filename(report, "xlsx"), content_type=XLSX)
