@@ -21,17 +21,15 @@ from commissioning.demo import simple_pdf
 from partners import board_services
 from partners.acting import Acting
 from partners.models import AgendaItem, Board, BoardMember, Meeting, Membership, Organisation, User
-from procurement import services
-from procurement.models import (
-    AwardRecommendation,
-    Bid,
-    BidStatus,
-    BidVersion,
-    Evaluator,
-    ScoreSheet,
-    Stage,
-    Tender,
-)
+from procurement.award import services as award_services
+from procurement.award.models import AwardRecommendation
+from procurement.award.standstill import standstill_end
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidStatus, BidVersion
+from procurement.evaluation import services as evaluation_services
+from procurement.evaluation.models import Evaluator, ScoreSheet
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import Question, Stage, Tender
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,6 @@ def acting(user: User, organisation: Organisation) -> Acting:
 
 
 def _answers(bid: Bid, flavour: str) -> dict[int, str]:
-    from procurement.models import Question
 
     questions = Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage)
     out = {}
@@ -66,7 +63,7 @@ def _answers(bid: Bid, flavour: str) -> dict[int, str]:
 
 def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stage_eoi: bool = False) -> Bid:
     """A provider starts, writes and submits its bid (or expression of interest)."""
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     prices = None
     if not stage_eoi:
         staff = (price * Decimal("0.7")).quantize(Decimal("0.01"))
@@ -74,8 +71,8 @@ def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stag
             "staff": (staff, "Advisers and a volunteer coordinator"),
             "overheads": (price - staff, "Full cost recovery: management, premises share, finance"),
         }
-    services.bid_save_draft(bid=bid, by=by, answers=_answers(bid, flavour), price_lines=prices, summary=flavour)
-    services.bid_submit(bid=bid, by=by)
+    bid_services.bid_save_draft(bid=bid, by=by, answers=_answers(bid, flavour), price_lines=prices, summary=flavour)
+    bid_services.bid_submit(bid=bid, by=by)
     return Bid._base_manager.get(pk=bid.pk)
 
 
@@ -89,7 +86,7 @@ def close_now(tender: Tender, *, eoi_only: bool = False) -> Tender:
         Tender._base_manager.filter(pk=tender.pk).update(
             submission_deadline=now, clarification_deadline=min(tender.clarification_deadline, now)
         )
-    services.close_due_tenders(now=now + dt.timedelta(seconds=1))
+    bid_services.close_due_tenders(now=now + dt.timedelta(seconds=1))
     return Tender._base_manager.get(pk=tender.pk)
 
 
@@ -98,12 +95,12 @@ def panel(tender: Tender, cast: Cast) -> list[Evaluator]:
     members = []
     for person in cast.evaluators:
         membership = Membership._base_manager.get(user=person.user, organisation=person.organisation)
-        evaluator = services.evaluator_add(
+        evaluator = evaluation_services.evaluator_add(
             tender=tender, membership=membership, by=cast.lead, role_title="Commissioning officer"
         )
-        services.interests_declare(evaluator=evaluator, has_interest=False, interest="", by=person)
+        evaluation_services.interests_declare(evaluator=evaluator, has_interest=False, interest="", by=person)
         members.append(evaluator)
-    services.tender_transition(tender=tender, name="start_evaluation", by=cast.lead)
+    tender_services.tender_transition(tender=tender, name="start_evaluation", by=cast.lead)
     return members
 
 
@@ -116,18 +113,20 @@ def score(tender: Tender, person: Acting, marks: dict[int, int], *, submit: bool
                 entries[q.pk] = {"passed": True, "justification": "Policy seen and in date"}
             else:
                 entries[q.pk] = {"score": marks[sheet.bid_id], "justification": "Clear, evidenced answer"}
-        services.scores_save(sheet=sheet, scores=entries, by=person)
+        evaluation_services.scores_save(sheet=sheet, scores=entries, by=person)
         if submit:
-            services.sheet_submit(sheet=sheet, by=person)
+            evaluation_services.sheet_submit(sheet=sheet, by=person)
 
 
 def moderate(tender: Tender, lead: Acting, marks: dict[int, int]) -> None:
     for bid in Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED):
         for q in tender.method.questions.filter(stage=Stage.FULL):
             if q.pass_fail:
-                services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
+                evaluation_services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
             else:
-                services.moderate(bid=bid, question=q, score=marks[bid.pk], note="Agreed by the panel", by=lead)
+                evaluation_services.moderate(
+                    bid=bid, question=q, score=marks[bid.pk], note="Agreed by the panel", by=lead
+                )
 
 
 def evaluate_and_recommend(
@@ -140,7 +139,7 @@ def evaluate_and_recommend(
     for person in cast.evaluators:
         score(tender, person, marks)
     moderate(tender, cast.lead, marks)
-    return services.recommend(tender=tender, by=cast.lead, choices=[(bids[0], value)], rationale=rationale)
+    return award_services.recommend(tender=tender, by=cast.lead, choices=[(bids[0], value)], rationale=rationale)
 
 
 def backdate_procurement(
@@ -158,7 +157,6 @@ def backdate_procurement(
 
 def backdate_standstill(tender: Tender, *, letters_sent_on: dt.date) -> dt.date:
     """The signed contract's award letters went out in February 2025; the standstill is counted from that day."""
-    from procurement.standstill import standstill_end
 
     ends = standstill_end(letters_sent_on, tender.standstill_days)
     Tender._base_manager.filter(pk=tender.pk).update(letters_sent_on=letters_sent_on, standstill_ends_on=ends)

@@ -13,21 +13,24 @@ from core import handlers
 from core.errors import DomainError
 from core.handlers import SubjectPaper, Table
 from core.money import financial_year_label, format_gbp
-from procurement import selectors, services
-from procurement.models import (
-    AwardLine,
-    AwardRecommendation,
-    Bid,
+from core.workflow import transition
+from procurement.award import selectors as award_selectors
+from procurement.award import services as award_services
+from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
+from procurement.bids.models import Bid
+from procurement.evaluation import selectors as evaluation_selectors
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import (
     Criterion,
     EvaluationMethod,
     MethodStatus,
     PriceFormula,
     Question,
-    RecommendationStatus,
     Stage,
     TenderStatus,
 )
-from procurement.workflows import TENDER_WORKFLOW, BoardActor
+from procurement.tenders.rules import BoardActor
+from procurement.workflows import TENDER_WORKFLOW
 
 METHOD = "procurement.evaluation_method"
 AWARD = "procurement.award_recommendation"
@@ -127,26 +130,22 @@ def method_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> 
     if outcome == "approve":
         if method.status == MethodStatus.APPROVED:
             return
-        services.method_approve(tender=tender, by=actor)
+        tender_services.method_approve(tender=tender, by=actor)
     elif outcome == "reject":
         if tender.status == T.METHOD_APPROVED:
-            from core.workflow import transition
-
             transition(obj=tender, workflow=TENDER_WORKFLOW, name="reopen_method", by=actor)
         elif tender.status != T.DRAFT:
             raise DomainError(
                 f"The tender is {tender.get_status_display().lower()}: its method can no longer be rejected"
             )
         EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
-        services._tell_lead(
+        tender_services.tell_lead(
             tender,
             subject=f"{tender.title}: the board did not approve the evaluation method",
             body=decision.minute,
             key=f"method:{method.pk}:rejected:{decision.pk}",
         )
     elif outcome == "defer" and decision.corrects is not None and tender.status == T.METHOD_APPROVED:
-        from core.workflow import transition
-
         transition(obj=tender, workflow=TENDER_WORKFLOW, name="reopen_method", by=actor)
         EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.SUBMITTED, approved_at=None)
 
@@ -196,7 +195,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
             ]
         )
     shares = [s for line in lines for s in line.shares]
-    years, rows, totals, grand = selectors.shares_table(shares)
+    years, rows, totals, grand = award_selectors.shares_table(shares)
     funding: Table = {
         "caption": "Each partner's share of the contract, by financial year",
         "columns": ["Partner", *[financial_year_label(y) for y in years], "Total"],
@@ -237,7 +236,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
                 "series": [{"label": name, "values": values} for name, values, _ in rows],
             }
         ],
-        "conflicts": selectors.conflicts_record(tender),  # type: ignore[typeddict-item]
+        "conflicts": evaluation_selectors.conflicts_record(tender),  # type: ignore[typeddict-item]
     }
     if recommendation.rationale:
         paper["text"] = recommendation.rationale
@@ -275,7 +274,7 @@ def award_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> N
             return
         if recommendation.status != RecommendationStatus.SUBMITTED:
             raise DomainError("This recommendation was returned to the lead: they must recommend again")
-        services.recommendation_approve(recommendation=recommendation, by=actor)
+        award_services.recommendation_approve(recommendation=recommendation, by=actor)
     elif outcome == "reject":
         if recommendation.status == RecommendationStatus.REJECTED:
             return
@@ -283,7 +282,7 @@ def award_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> N
             raise DomainError(
                 f"The tender is {tender.get_status_display().lower()}: the award can no longer be rejected"
             )
-        services.recommendation_reject(recommendation=recommendation, by=actor, reason=decision.minute)
+        award_services.recommendation_reject(recommendation=recommendation, by=actor, reason=decision.minute)
     elif outcome == "defer" and recommendation.status == RecommendationStatus.APPROVED:
         raise DomainError("The award has been approved: correct the decision to rejected to return it to the lead")
 

@@ -7,55 +7,38 @@ Bid: draft -> submitted -> withdrawn, shortlisted, rejected, successful or unsuc
 
 Approvals (the evaluation method, the award) are taken by the partnership's board where there is one -- its
 decision handler acts as a ``BoardActor`` -- and otherwise by the lead commissioner.
+
+The tender's life spans every package (its guards read bids, the panel and the award), so this module sits between
+the packages' ``rules`` and their ``services``: it imports models and rules of every package, and every package's
+services import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
 from core.actors import Actor
 from core.workflow import Transition, Workflow
-from partners.models import Role
-from procurement.models import RECEIVED, Bid, BidStatus, Stage, Tender, TenderStatus
+from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
+from procurement.bids.models import RECEIVED, Bid, BidStatus
+from procurement.evaluation.models import Evaluator
+from procurement.evaluation.rules import moderation_problems
+from procurement.tenders.models import Stage, Tender, TenderStatus
+from procurement.tenders.rules import (
+    BIDDER_ROLES,
+    LEAD_ROLES,
+    BoardActor,
+    has_board,
+    is_lead,
+    method_problems,
+    publish_problems,
+)
 
 T = TenderStatus
 B = BidStatus
-LEAD_ROLES = frozenset({Role.COMMISSIONER})
-BIDDER_ROLES = frozenset({Role.BIDDER, Role.ORG_ADMIN})
-
-
-@dataclass(frozen=True)
-class BoardActor:
-    """A board decision acting on a tender: the person who recorded it, for the board."""
-
-    user: Any
-    organisation: Any
-    decision_id: int
-    board_name: str = ""
-    roles: frozenset[str] = field(default_factory=frozenset)
-
-    def has_role(self, *roles: str) -> bool:
-        return False
-
-
-def has_board(tender: Tender) -> bool:
-    """Whether the tender's partnership has a commissioning board (which then approves methods and awards)."""
-    from partners.models import Board
-
-    return Board._base_manager.filter(partnership_id=tender.commission.partnership_id).exists()
-
-
-def is_lead(tender: Tender, by: Actor) -> bool:
-    return (
-        by.user is not None
-        and by.organisation is not None
-        and by.organisation.pk == tender.commission.lead_id
-        and by.has_role(Role.COMMISSIONER)
-    )
 
 
 def _lead(tender: Tender, by: Actor) -> bool:
@@ -81,13 +64,11 @@ def _board_only(tender: Tender, by: Actor) -> bool:
 
 
 def method_ready(tender: Tender) -> Iterable[str]:
-    from procurement.services import method_problems
 
     return method_problems(tender.method)
 
 
 def publish_ready(tender: Tender) -> Iterable[str]:
-    from procurement.services import publish_problems
 
     return publish_problems(tender)
 
@@ -105,7 +86,6 @@ def bid_deadline_passed(tender: Tender) -> Iterable[str]:
 
 
 def evaluation_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import Evaluator
 
     received = Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED).count()
     if not received:
@@ -115,8 +95,6 @@ def evaluation_ready(tender: Tender) -> Iterable[str]:
 
 
 def recommendation_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardRecommendation, RecommendationStatus
-    from procurement.services import moderation_problems
 
     yield from moderation_problems(tender)
     if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.DRAFT).exists():
@@ -124,14 +102,12 @@ def recommendation_ready(tender: Tender) -> Iterable[str]:
 
 
 def standstill_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardRecommendation, RecommendationStatus
 
     if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.APPROVED).exists():
         yield "The award recommendation has not been approved"
 
 
 def standstill_over(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardLine, RecommendationStatus
 
     today = timezone.localdate()
     if tender.standstill_ends_on is None or today <= tender.standstill_ends_on:
@@ -397,3 +373,28 @@ BID_WORKFLOW = Workflow(
     ],
     terminal=(B.REJECTED, B.SUCCESSFUL, B.UNSUCCESSFUL),
 )
+
+
+# --- what other packages do after a tender's step ----------------------------------------------------------------
+# The tender's steps reach every later stage (starting the evaluation opens score sheets, returning to evaluation
+# sets the award recommendation aside). The package that owns those rows binds its work to the step's name here, so
+# ``procurement.tenders`` takes the step without importing the packages built on it.
+
+StepEffect = Callable[..., None]
+_AFTER_STEP: dict[str, list[StepEffect]] = defaultdict(list)
+
+
+def after_step(name: str) -> Callable[[StepEffect], StepEffect]:
+    """Bind ``fn(tender, *, by, reason)`` to run, in the same transaction, after the tender's step ``name``."""
+    TENDER_WORKFLOW[name]  # an unknown step name fails at import, not silently
+
+    def bind(fn: StepEffect) -> StepEffect:
+        _AFTER_STEP[name].append(fn)
+        return fn
+
+    return bind
+
+
+def run_after_step(tender: Tender, *, name: str, by: Actor, reason: str) -> None:
+    for fn in _AFTER_STEP[name]:
+        fn(tender, by=by, reason=reason)

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from core import tenancy
-from procurement import services
-from procurement.models import Bid, BidAnswer, BidPriceLine, BidVersion
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidAnswer, BidPriceLine, BidVersion
 from tests.conftest import sign_in
 from tests.factories.procurement import bidder_of, fill_bid, published_tender
 
@@ -26,7 +26,7 @@ def tender(world):
 @pytest.fixture
 def bid(tender, world):
     bidder = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     return fill_bid(bid, bidder)
 
 
@@ -94,7 +94,7 @@ def test_the_api_refuses_bad_prices_and_nul_characters_with_400(world, bid, clie
 
 def test_a_tender_title_with_a_line_break_is_refused(world):
     from commissioning.models import JointCommission, Outcome
-    from procurement.forms import TenderForm
+    from procurement.tenders.forms import TenderForm
 
     form = TenderForm(
         data={"title": "Older people's\nindependence", "summary": "Bell\x07 ringing"},
@@ -144,16 +144,16 @@ def test_submitting_the_same_content_twice_makes_one_version(world, bid, client)
 
 def test_changed_content_is_a_new_version(world, bid):
     bidder = bidder_of(world)
-    services.bid_submit(bid=bid, by=bidder)
-    services.bid_save_draft(bid=bid, by=bidder, summary="Our bid, improved")
-    version, new = services.bid_submit_once(bid=bid, by=bidder)
+    bid_services.bid_submit(bid=bid, by=bidder)
+    bid_services.bid_save_draft(bid=bid, by=bidder, summary="Our bid, improved")
+    version, new = bid_services.bid_submit_once(bid=bid, by=bidder)
     assert (version.number, new) == (2, True)
 
 
 def test_two_concurrent_submits_of_one_bid_make_one_version(transactional_db, world):
     tender = published_tender(world)
     bidder = bidder_of(world)
-    bid = fill_bid(services.bid_start(tender=tender, by=bidder), bidder)
+    bid = fill_bid(bid_services.bid_start(tender=tender, by=bidder), bidder)
     start = threading.Barrier(2, timeout=20)
     results: list[object] = []
 
@@ -161,7 +161,7 @@ def test_two_concurrent_submits_of_one_bid_make_one_version(transactional_db, wo
         try:
             with tenancy.scope(organisation=world.provider):  # each request thread has its own scope
                 start.wait()
-                results.append(services.bid_submit_once(bid=Bid._base_manager.get(pk=bid.pk), by=bidder)[1])
+                results.append(bid_services.bid_submit_once(bid=Bid._base_manager.get(pk=bid.pk), by=bidder)[1])
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             results.append(exc)
         finally:

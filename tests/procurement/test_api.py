@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time_machine
 
-from procurement.models import Bid, BidVersion
+from procurement.bids.models import Bid, BidVersion
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import awarded, provider, published_tender
@@ -82,8 +82,8 @@ def test_recommendations_and_contracts_for_partners(world, client):
 
 
 def test_declarations_and_conflict_decisions_through_the_api(world, client):
-    from procurement import services
-    from procurement.models import Evaluator
+    from procurement.evaluation import services
+    from procurement.evaluation.models import Evaluator
     from tests.factories.procurement import add_to_panel, close, evaluator, lead_of, submitted_bid
 
     tender = published_tender(world)
