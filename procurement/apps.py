@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,12 +9,10 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Django requires these imports here (the app registry must be ready). The services modules bind what each
-        # package does after a tender's step (procurement.workflows.after_step), so they are loaded at start-up.
-        from procurement import handlers, panels  # noqa: PLC0415
-        from procurement.award import services as _award  # noqa: PLC0415, F401
-        from procurement.bids import services as _bids  # noqa: PLC0415, F401
-        from procurement.evaluation import services as _evaluation  # noqa: PLC0415, F401
-
-        handlers.register()
-        panels.register()
+        # Loaded here, not at the top, because Django requires the app registry to be ready first. The services
+        # modules bind what each package does after a tender's step (procurement.workflows.after_step), so they are
+        # loaded at start-up whatever the entry point (web, worker, command).
+        for package in ("tenders", "bids", "evaluation", "award"):
+            import_module(f"procurement.{package}.services")
+        import_module("procurement.handlers").register()
+        import_module("procurement.panels").register()

@@ -53,7 +53,7 @@ from procurement.tenders.models import (
     Tender,
     TenderStatus,
 )
-from procurement.tenders.services import interest_register, require_provider, sha256_of, tell_lead, upload_filename
+from procurement.tenders.services import note_interest, require_provider, sha256_of, tell_lead, upload_filename
 from procurement.workflows import BID_WORKFLOW, after_step
 
 
@@ -171,7 +171,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
         raise DomainError("Choose a lot of this tender", field="lot")
     bid = Bid.objects.create(tender=tender, organisation=organisation, stage=stage, lot=lot, created_by=by.user)
     _attach_profile_documents(bid, by)
-    interest_register(tender=tender, by=by)
+    note_interest(tender=tender, organisation=organisation)
     audit.record(obj=bid, action="bid.started", by=by, to_state=bid.status)
     return bid
 

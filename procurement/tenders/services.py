@@ -686,7 +686,7 @@ def clarification_ask(*, tender: Tender, question: str, by: Actor) -> Clarificat
     clarification = Clarification.objects.create(
         tender=tender, organisation=by.organisation, asked_by=by.user, question=question.strip()
     )
-    interest_register(tender=tender, by=by)
+    note_interest(tender=tender, organisation=by.organisation)
     audit.record(obj=clarification, action="clarification.asked", by=by)
     tell_lead(
         tender,
@@ -741,6 +741,12 @@ def interest_register(*, tender: Tender, by: Actor) -> TenderInterest:
     organisation = require_provider(by)
     if not tender.is_published:
         raise DomainError("This tender is not published")
+    return note_interest(tender=tender, organisation=organisation)
+
+
+def note_interest(*, tender: Tender, organisation: Organisation) -> TenderInterest:
+    """The row behind ``interest_register``, for services that have already checked the provider (asking a question,
+    starting a bid)."""
     interest, _ = TenderInterest._base_manager.get_or_create(tender=tender, organisation=organisation)
     return interest
 
