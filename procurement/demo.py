@@ -45,13 +45,13 @@ LICHFIELD_TITLE = "Older people's independence service, Lichfield District"
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _commissioner(organisation: Organisation) -> User | None:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
         .select_related("user")
         .order_by("pk")
         .first()

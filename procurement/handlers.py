@@ -1,7 +1,8 @@
 """Board handlers (see ``core.handlers``): the commissioning board approves evaluation methods and awards.
 
 Subjects: ``procurement.evaluation_method`` is an ``EvaluationMethod`` id; ``procurement.award_recommendation`` is an
-``AwardRecommendation`` id. Every callable runs inside ``tenancy_disabled()`` (the board decides who sees the item).
+``AwardRecommendation`` id. Every callable runs inside ``core.tenancy.unscoped`` (the board decides who sees the
+item), so plain ``objects`` reads every row here.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _board_actor(decision: Any, by: Any) -> BoardActor:
 
 
 def _method(subject_id: int) -> EvaluationMethod:
-    method = EvaluationMethod._base_manager.select_related("tender__commission").filter(pk=subject_id).first()
+    method = EvaluationMethod.objects.select_related("tender__commission").filter(pk=subject_id).first()
     if method is None:
         raise DomainError("That evaluation method does not exist")
     return method
@@ -59,10 +60,8 @@ def method_title(*, subject_id: int) -> str:
 def method_summary(*, subject_id: int) -> SubjectPaper:
     method = _method(subject_id)
     tender = method.tender
-    criteria = list(Criterion._base_manager.filter(method=method))
-    questions = list(
-        Question._base_manager.filter(method=method).select_related("criterion").order_by("stage", "number")
-    )
+    criteria = list(Criterion.objects.filter(method=method))
+    questions = list(Question.objects.filter(method=method).select_related("criterion").order_by("stage", "number"))
     scale = "\n".join(f"{row['score']}: {row['descriptor']}" for row in method.scale)
     return {
         "headline": f"Approve the evaluation method for {tender.title} before it is published.",
@@ -104,12 +103,12 @@ def method_summary(*, subject_id: int) -> SubjectPaper:
 
 def method_public_summary(*, subject_id: int) -> str:
     method = _method(subject_id)
-    weights = ", ".join(f"{c.name} {c.weight}%" for c in Criterion._base_manager.filter(method=method))
+    weights = ", ".join(f"{c.name} {c.weight}%" for c in Criterion.objects.filter(method=method))
     return f"The evaluation method for {method.tender.title}: {weights}."
 
 
 def method_candidates(*, board: Any) -> list[tuple[int, str]]:
-    methods = EvaluationMethod._base_manager.filter(
+    methods = EvaluationMethod.objects.filter(
         status=MethodStatus.SUBMITTED, tender__commission__partnership_id=board.partnership_id
     ).select_related("tender")
     return [(m.pk, f"{m.tender.title}: evaluation method") for m in methods]
@@ -138,7 +137,7 @@ def method_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> 
             raise DomainError(
                 f"The tender is {tender.get_status_display().lower()}: its method can no longer be rejected"
             )
-        EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
+        EvaluationMethod.objects.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
         tender_services.tell_lead(
             tender,
             subject=f"{tender.title}: the board did not approve the evaluation method",
@@ -147,16 +146,14 @@ def method_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> 
         )
     elif outcome == "defer" and decision.corrects is not None and tender.status == T.METHOD_APPROVED:
         transition(obj=tender, workflow=TENDER_WORKFLOW, name="reopen_method", by=actor)
-        EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.SUBMITTED, approved_at=None)
+        EvaluationMethod.objects.filter(pk=method.pk).update(status=MethodStatus.SUBMITTED, approved_at=None)
 
 
 # --- award recommendations --------------------------------------------------------------------------------------
 
 
 def _recommendation(subject_id: int) -> AwardRecommendation:
-    recommendation = (
-        AwardRecommendation._base_manager.select_related("tender__commission").filter(pk=subject_id).first()
-    )
+    recommendation = AwardRecommendation.objects.select_related("tender__commission").filter(pk=subject_id).first()
     if recommendation is None:
         raise DomainError("That award recommendation does not exist")
     return recommendation
@@ -167,17 +164,15 @@ def award_title(*, subject_id: int) -> str:
 
 
 def _lines(recommendation: AwardRecommendation) -> list[AwardLine]:
-    return list(
-        AwardLine._base_manager.filter(recommendation=recommendation).select_related("bid__organisation", "lot")
-    )
+    return list(AwardLine.objects.filter(recommendation=recommendation).select_related("bid__organisation", "lot"))
 
 
 def award_summary(*, subject_id: int) -> SubjectPaper:
     recommendation = _recommendation(subject_id)
     tender = recommendation.tender
     lines = _lines(recommendation)
-    criteria = list(Criterion._base_manager.filter(method__tender=tender))
-    names = dict(Criterion._base_manager.filter(method__tender=tender).values_list("pk", "name"))
+    criteria = list(Criterion.objects.filter(method__tender=tender))
+    names = dict(Criterion.objects.filter(method__tender=tender).values_list("pk", "name"))
     headline = "; ".join(
         f"Recommend {line.bid.organisation.name}{f' for lot {line.lot.number}' if line.lot_id else ''} at "
         f"{format_gbp(line.annual_value)} a year"
@@ -203,7 +198,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
         + [["Total", *[format_gbp(v) for v in totals], format_gbp(grand)]],
         "numeric": [False, *[True] * len(years), True],
     }
-    received = Bid._base_manager.filter(
+    received = Bid.objects.filter(
         tender=tender, stage=Stage.FULL, status__in=["submitted", "successful", "unsuccessful"]
     ).count()
     paper: SubjectPaper = {
@@ -251,7 +246,7 @@ def award_public_summary(*, subject_id: int) -> str:
 
 
 def award_candidates(*, board: Any) -> list[tuple[int, str]]:
-    recommendations = AwardRecommendation._base_manager.filter(
+    recommendations = AwardRecommendation.objects.filter(
         status=RecommendationStatus.SUBMITTED, tender__commission__partnership_id=board.partnership_id
     ).select_related("tender")
     return [(r.pk, f"{r.tender.title}: award recommendation") for r in recommendations]

@@ -87,23 +87,27 @@ def bid_deadline_passed(tender: Tender) -> Iterable[str]:
 
 def evaluation_ready(tender: Tender) -> Iterable[str]:
 
-    received = Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED).count()
+    received = (
+        Bid.objects.unscoped(reason="counting sealed bids without reading them")
+        .filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED)
+        .count()
+    )
     if not received:
         yield "No bids were received: cancel the tender instead"
-    if not Evaluator._base_manager.filter(tender=tender).exists():
+    if not Evaluator.objects.filter(tender=tender).exists():
         yield "Name the evaluation panel"
 
 
 def recommendation_ready(tender: Tender) -> Iterable[str]:
 
     yield from moderation_problems(tender)
-    if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.DRAFT).exists():
+    if not AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.DRAFT).exists():
         yield "Record the award recommendation: the recommended bid and its annual value"
 
 
 def standstill_ready(tender: Tender) -> Iterable[str]:
 
-    if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.APPROVED).exists():
+    if not AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.APPROVED).exists():
         yield "The award recommendation has not been approved"
 
 
@@ -113,7 +117,7 @@ def standstill_over(tender: Tender) -> Iterable[str]:
     if tender.standstill_ends_on is None or today <= tender.standstill_ends_on:
         ends = f" It ends at the end of {tender.standstill_ends_on:%A %-d %B %Y}." if tender.standstill_ends_on else ""
         yield f"The standstill period has not ended.{ends}"
-    unsigned = AwardLine._base_manager.filter(
+    unsigned = AwardLine.objects.filter(
         recommendation__tender=tender, recommendation__status=RecommendationStatus.APPROVED, contract__isnull=True
     ).count()
     if unsigned:

@@ -72,24 +72,13 @@ class AwardLine(models.Model):
     annual_value = MoneyField(validators=[MinValueValidator(0)])
     shares = models.JSONField(default=list)
 
-    objects = TenantManager["AwardLine"]()
+    objects = TenantManager["AwardLine"](via="recommendation")  # visible exactly when its recommendation is
 
     class Meta:
         ordering = ["lot__number", "id"]
 
     def __str__(self) -> str:
         return f"Award line {self.pk}: {self.annual_value}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return commission_visible_q(organisation, "recommendation__tender__commission") | on_panel_q(
-            organisation, "recommendation__tender"
-        )
-
-    def audit_audience(self) -> list[int]:
-        return self.recommendation.audit_audience()
 
 
 class AwardLetter(models.Model):

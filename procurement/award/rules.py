@@ -30,7 +30,9 @@ from procurement.tenders.rules import confirmed_budget
 def compute_shares(tender: Tender, line_values: Sequence[Decimal]) -> list[list[dict[str, Any]]]:
     """Each award line's per-partner, per-financial-year shares from the commission's confirmed contributions,
     reconciling to the penny. Refuses when partners have not confirmed enough in some year."""
-    commission = JointCommission._base_manager.get(pk=tender.commission_id)
+    commission = JointCommission.objects.unscoped(reason="the shares follow every partner's confirmed figure").get(
+        pk=tender.commission_id
+    )
     years = financial_years(commission.start_date, tender.term_years)
     names = dict(Organisation.objects.values_list("pk", "name"))
     out: list[list[dict[str, Any]]] = [[] for _ in line_values]
@@ -76,7 +78,7 @@ def ranking_snapshot(tender: Tender) -> list[dict[str, Any]]:
 
 
 def check_shares_still_hold(line: AwardLine, tender: Tender) -> None:
-    lines = list(AwardLine._base_manager.filter(recommendation=line.recommendation).order_by("lot__number", "id"))
+    lines = list(AwardLine.objects.filter(recommendation=line.recommendation).order_by("lot__number", "id"))
     fresh = compute_shares(tender, [ln.annual_value for ln in lines])
     index = [ln.pk for ln in lines].index(line.pk)
     key = lambda s: (s["financial_year"], s["organisation_id"])  # noqa: E731

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from core import audit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from core.money import money
+from core.service import service
 from core.workflow import transition
 from procurement.award.models import (
     AwardLetter,
@@ -47,11 +47,11 @@ from procurement.tenders.models import (
     Tender,
     TenderStatus,
 )
-from procurement.tenders.rules import BoardActor
 from procurement.tenders.services import (
     actor_name,
+    file_row,
+    record_approver,
     require_lead,
-    sha256_of,
     tell_lead,
     tell_organisation,
     upload_filename,
@@ -59,14 +59,14 @@ from procurement.tenders.services import (
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW, after_step
 
 
-@transaction.atomic
+@service
 def recommend(
     *, tender: Tender, by: Actor, choices: Sequence[tuple[Bid, Decimal]], rationale: str = ""
 ) -> AwardRecommendation:
     """Record the award recommendation -- the ranking, the recommended bid for each lot (or the tender), its annual
     value and the per-partner split -- and send it for approval."""
 
-    tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "recommend the award")
     if tender.status != TenderStatus.EVALUATION:
         raise DomainError("The evaluation is not open")
@@ -74,7 +74,7 @@ def recommend(
     if problems:
         raise DomainError("The evaluation is not finished", problems=problems)
     results = {r.bid_id: r for r in evaluation_results(tender).results}
-    lots = list(Lot._base_manager.filter(tender=tender))
+    lots = list(Lot.objects.filter(tender=tender))
     if not choices:
         raise DomainError("Choose the recommended bid", field="bid")
     chosen_lots = [bid.lot_id for bid, _ in choices]
@@ -90,7 +90,7 @@ def recommend(
             raise DomainError("Enter the annual value", field="annual_value")
     values = [money(v) for _, v in choices]
     shares = compute_shares(tender, values)
-    AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.DRAFT).delete()
+    AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.DRAFT).delete()
     recommendation = AwardRecommendation.objects.create(
         tender=tender, ranking=ranking_snapshot(tender), rationale=rationale.strip(), created_by=by.user
     )
@@ -114,21 +114,17 @@ def recommend(
     return recommendation
 
 
-@transaction.atomic
+@service
 def recommendation_approve(*, recommendation: AwardRecommendation, by: Actor) -> AwardRecommendation:
     """Approve the award: the board's decision, or the lead's where the partnership has no board."""
-    recommendation = AwardRecommendation._base_manager.select_for_update().get(pk=recommendation.pk)
+    recommendation = AwardRecommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != RecommendationStatus.SUBMITTED:
         raise DomainError(f"This recommendation is {recommendation.get_status_display().lower()}")
     tender = transition(obj=recommendation.tender, workflow=TENDER_WORKFLOW, name="approve_award", by=by)
     recommendation.status = RecommendationStatus.APPROVED
     recommendation.decided_at = timezone.now()
     recommendation.decided_by_name = actor_name(by)
-    if isinstance(by, BoardActor):
-        recommendation.approval_route = by.board_name or "The board"
-        recommendation.board_decision_id = by.decision_id
-    else:
-        recommendation.approval_route = "The lead commissioner (the partnership has no board)"
+    record_approver(recommendation, by)
     recommendation.save()
     tell_lead(
         tender,
@@ -139,18 +135,16 @@ def recommendation_approve(*, recommendation: AwardRecommendation, by: Actor) ->
     return recommendation
 
 
-@transaction.atomic
+@service
 def recommendation_reject(*, recommendation: AwardRecommendation, by: Actor, reason: str = "") -> AwardRecommendation:
-    recommendation = AwardRecommendation._base_manager.select_for_update().get(pk=recommendation.pk)
+    recommendation = AwardRecommendation.objects.select_for_update().get(pk=recommendation.pk)
     tender = transition(
         obj=recommendation.tender, workflow=TENDER_WORKFLOW, name="return_to_evaluation", by=by, reason=reason
     )
     recommendation.status = RecommendationStatus.REJECTED
     recommendation.decided_at = timezone.now()
     recommendation.decided_by_name = actor_name(by)
-    if isinstance(by, BoardActor):
-        recommendation.approval_route = by.board_name or "The board"
-        recommendation.board_decision_id = by.decision_id
+    record_approver(recommendation, by, lead=False)
     recommendation.save()
     tell_lead(
         tender,
@@ -167,7 +161,7 @@ def _letter_content(
     method_criteria = results.criteria
     mine = results.by_bid.get(bid.pk)
     winner = results.by_bid.get(winners.get(bid.lot_id)) if winners.get(bid.lot_id) else None
-    moderated = {m.question_id: m for m in ModeratedScore._base_manager.filter(bid=bid)}
+    moderated = {m.question_id: m for m in ModeratedScore.objects.filter(bid=bid)}
     questions = scored_questions(tender)
     advantages: list[str] = []
     if mine is not None and winner is not None and not successful:
@@ -226,16 +220,14 @@ def _letter_content(
     }
 
 
-@transaction.atomic
+@service
 def standstill_start(*, tender: Tender, by: Actor) -> Tender:
     """Send award letters to every bidder -- successful and unsuccessful, with their own scores and the winning
     bid's relative advantages -- and start the standstill of N working days."""
 
-    tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "send the award letters")
-    recommendation = AwardRecommendation._base_manager.filter(
-        tender=tender, status=RecommendationStatus.APPROVED
-    ).first()
+    recommendation = AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.APPROVED).first()
     if recommendation is None:
         raise DomainError("The award has not been approved")
     today = timezone.localdate()
@@ -247,12 +239,12 @@ def standstill_start(*, tender: Tender, by: Actor) -> Tender:
         by=by,
         data={"letters_sent_on": today.isoformat(), "standstill_ends_on": ends.isoformat()},
     )
-    Tender._base_manager.filter(pk=tender.pk).update(letters_sent_on=today, standstill_ends_on=ends)
+    Tender.objects.filter(pk=tender.pk).update(letters_sent_on=today, standstill_ends_on=ends)
     tender.letters_sent_on, tender.standstill_ends_on = today, ends
-    winners = {line.lot_id: line.bid_id for line in AwardLine._base_manager.filter(recommendation=recommendation)}
+    winners = {line.lot_id: line.bid_id for line in AwardLine.objects.filter(recommendation=recommendation)}
     results = evaluation_results(tender)
     bids = list(
-        Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED).select_related(
+        Bid.objects.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED).select_related(
             "organisation", "lot"
         )
     )
@@ -273,7 +265,7 @@ def standstill_start(*, tender: Tender, by: Actor) -> Tender:
     return tender
 
 
-@transaction.atomic
+@service
 def contract_sign(
     *,
     line: AwardLine,
@@ -288,16 +280,16 @@ def contract_sign(
     (reconciling to the commission's contributions to the penny), start and end, documents and signed date. When
     every award has its contract the tender is awarded and the commission moves to awarded (and live once the
     contract has started)."""
-    tender = Tender._base_manager.select_for_update().get(pk=line.recommendation.tender_id)
+    tender = Tender.objects.select_for_update().get(pk=line.recommendation.tender_id)
     require_lead(tender, by, "record the contract")
     if tender.status != TenderStatus.STANDSTILL:
         raise DomainError(
             f"The tender is {tender.get_status_display().lower()}: contracts are signed after the standstill"
         )
-    line = AwardLine._base_manager.select_related("bid__organisation", "recommendation", "lot").get(pk=line.pk)
+    line = AwardLine.objects.select_related("bid__organisation", "recommendation", "lot").get(pk=line.pk)
     if line.recommendation.status != RecommendationStatus.APPROVED:
         raise DomainError("This award has not been approved")
-    if Contract._base_manager.filter(award_line=line).exists():
+    if Contract.objects.filter(award_line=line).exists():
         raise DomainError("This contract has already been recorded")
     today = timezone.localdate()
     ends = tender.standstill_ends_on
@@ -314,7 +306,7 @@ def contract_sign(
         )
     if signed_on > today:
         raise DomainError("The signed date cannot be in the future", field="signed_on")
-    commission = JointCommission._base_manager.get(pk=tender.commission_id)
+    commission = JointCommission.objects.get(pk=tender.commission_id)
     start = start_date or commission.start_date
     end = end_date or (dt.date(start.year + tender.term_years, start.month, start.day) - dt.timedelta(days=1))
     if end <= start:
@@ -359,7 +351,7 @@ def contract_sign(
             "signed_on": signed_on.isoformat(),
         },
     )
-    if not AwardLine._base_manager.filter(recommendation=line.recommendation, contract__isnull=True).exists():
+    if not AwardLine.objects.filter(recommendation=line.recommendation, contract__isnull=True).exists():
         transition(obj=tender, workflow=TENDER_WORKFLOW, name="award", by=by)
         if commission.status == CommissionStatus.PROCUREMENT:
             commission = commissioning.commission_transition(commission=commission, name="award", by=SYSTEM)
@@ -375,31 +367,33 @@ def contract_sign(
     return contract
 
 
-@transaction.atomic
+@service
 def contract_document_add(*, contract: Contract, title: str, upload: File, by: Actor) -> ContractDocument:
     require_lead(contract.tender, by, "add contract documents")
-    digest, _ = sha256_of(upload)
-    document = ContractDocument(
-        contract=contract,
-        title=title.strip() or upload_filename(upload),
-        original_filename=upload_filename(upload),
-        sha256=digest,
-        added_by=by.user,
-    )
-    document.file.save(document.original_filename, upload, save=False)
-    document.save()
+    title = title.strip() or upload_filename(upload)
+    document = file_row(ContractDocument, upload=upload, contract=contract, title=title, added_by=by.user)
     audit.record(
-        obj=contract, action="contract.document_added", by=by, data={"document": document.title, "sha256": digest}
+        obj=contract,
+        action="contract.document_added",
+        by=by,
+        data={"document": document.title, "sha256": document.sha256},
     )
     return document
 
 
+@service
 def contracts_go_live(*, today: dt.date | None = None) -> int:
     """Commissions whose contract has started move from awarded to live."""
     today = today or timezone.localdate()
     moved = 0
-    for commission in JointCommission._base_manager.filter(status=CommissionStatus.AWARDED):
-        if Contract._base_manager.filter(commission=commission, start_date__lte=today).exists():
+    for commission in JointCommission.objects.unscoped(
+        reason="system work: every contract whose start date has come"
+    ).filter(status=CommissionStatus.AWARDED):
+        if (
+            Contract.objects.unscoped(reason="system work: every contract whose start date has come")
+            .filter(commission=commission, start_date__lte=today)
+            .exists()
+        ):
             try:
                 commissioning.commission_transition(commission=commission, name="go_live", by=SYSTEM)
                 moved += 1
@@ -410,6 +404,6 @@ def contracts_go_live(*, today: dt.date | None = None) -> int:
 
 @after_step("return_to_evaluation")
 def _recommendation_set_aside(tender: Tender, *, by: Actor, reason: str) -> None:
-    AwardRecommendation._base_manager.filter(
+    AwardRecommendation.objects.filter(
         tender=tender, status__in=[RecommendationStatus.SUBMITTED, RecommendationStatus.APPROVED]
     ).update(status=RecommendationStatus.REJECTED, decided_at=timezone.now(), decided_by_name=actor_name(by))

@@ -327,7 +327,7 @@ class BidVersion(models.Model):
     annual_price = MoneyField(null=True, blank=True)
     attachments = models.ManyToManyField(BidAttachment, blank=True, related_name="versions")
 
-    objects = TenantManager["BidVersion"]()
+    objects = TenantManager["BidVersion"](via="bid")  # visible exactly when its bid is
 
     class Meta:
         ordering = ["bid", "number"]
@@ -335,13 +335,6 @@ class BidVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.bid}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        return _bid_visible(organisation, "bid")
-
-    def audit_audience(self) -> list[int]:
-        return self.bid.audit_audience()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -37,7 +37,7 @@ EDITABLE = (BidStatus.DRAFT, BidStatus.SUBMITTED, BidStatus.WITHDRAWN)
 
 
 def _questions_for(bid: Bid) -> list[Question]:
-    return list(Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage).order_by("number"))
+    return list(Question.objects.filter(method__tender_id=bid.tender_id, stage=bid.stage).order_by("number"))
 
 
 @dataclass
@@ -52,12 +52,12 @@ class Working:
 
 def working_copy(bid: Bid) -> Working:
     order = {value: i for i, value in enumerate(PriceCategory.values)}
-    lines = sorted(BidPriceLine._base_manager.filter(bid=bid), key=lambda line: order.get(line.category, 99))
+    lines = sorted(BidPriceLine.objects.filter(bid=bid), key=lambda line: order.get(line.category, 99))
     return Working(
-        answers={a.question_id: a.text for a in BidAnswer._base_manager.filter(bid=bid)},
+        answers={a.question_id: a.text for a in BidAnswer.objects.filter(bid=bid)},
         questions=_questions_for(bid),
         lines=lines,
-        partners=list(BidPartner._base_manager.filter(bid=bid).order_by("kind", "id")),
+        partners=list(BidPartner.objects.filter(bid=bid).order_by("kind", "id")),
     )
 
 
@@ -66,7 +66,7 @@ def submission_problems(bid: Bid, tender: Tender | None = None, working: Working
     tender = tender or bid.tender
     working = working or working_copy(bid)
     problems: list[str] = []
-    if Lot._base_manager.filter(tender=tender).exists() and bid.lot_id is None:
+    if Lot.objects.filter(tender=tender).exists() and bid.lot_id is None:
         problems.append("Choose the lot you are bidding for")
     answers = working.answers
     for q in working.questions:
@@ -94,7 +94,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
     tender = tender or bid.tender
     working = working or working_copy(bid)
     organisation = bid.organisation
-    profile = ProviderProfile._base_manager.filter(organisation=organisation).first()
+    profile = ProviderProfile.objects.filter(organisation=organisation).first()
     answers = working.answers
     lines = working.lines
     lot = bid.lot
@@ -156,7 +156,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
         ],
         "attachments": [
             {"id": a.pk, "title": a.title, "filename": a.original_filename, "size": a.size, "sha256": a.sha256}
-            for a in BidAttachment._base_manager.filter(bid=bid, removed_at__isnull=True).order_by("uploaded_at", "id")
+            for a in BidAttachment.objects.filter(bid=bid, removed_at__isnull=True).order_by("uploaded_at", "id")
         ],
     }
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from core import audit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, PermissionDenied
 from core.money import AmountError, money, parse_amount
+from core.service import service
 from core.text import check_text
 from core.workflow import transition
 from partners.models import THIRD_SECTOR_KINDS, Organisation
@@ -53,7 +54,13 @@ from procurement.tenders.models import (
     Tender,
     TenderStatus,
 )
-from procurement.tenders.services import note_interest, require_provider, sha256_of, tell_lead, upload_filename
+from procurement.tenders.services import (
+    file_row,
+    note_interest,
+    require_provider,
+    tell_lead,
+    upload_filename,
+)
 from procurement.workflows import BID_WORKFLOW, after_step
 
 
@@ -65,7 +72,7 @@ def _require_bidder(bid: Bid, by: Actor) -> None:
 # --- the provider's profile ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def profile_update(
     *,
     by: Actor,
@@ -75,7 +82,7 @@ def profile_update(
     volunteer_count: int | None = None,
 ) -> ProviderProfile:
     organisation = require_provider(by)
-    profile, _ = ProviderProfile._base_manager.get_or_create(organisation=organisation)
+    profile, _ = ProviderProfile.objects.get_or_create(organisation=organisation)
     profile.annual_income = money(annual_income) if annual_income is not None else None
     profile.accounts_year_end = accounts_year_end
     profile.staff_count = staff_count
@@ -85,26 +92,17 @@ def profile_update(
     return profile
 
 
-@transaction.atomic
+@service
 def profile_document_add(*, kind: str, upload: File, by: Actor, title: str = "") -> ProfileDocument:
     organisation = require_provider(by)
-    digest, size = sha256_of(upload)
-    document = ProfileDocument(
-        organisation=organisation,
-        kind=kind,
-        title=title.strip(),
-        original_filename=upload_filename(upload),
-        size=size,
-        sha256=digest,
-        uploaded_by=by.user,
+    document = file_row(
+        ProfileDocument, upload=upload, organisation=organisation, kind=kind, title=title.strip(), uploaded_by=by.user
     )
-    document.file.save(document.original_filename, upload, save=False)
-    document.save()
     audit.record(obj=organisation, action="provider_profile.document_added", by=by, data={"document": str(document)})
     return document
 
 
-@transaction.atomic
+@service
 def profile_document_remove(*, document: ProfileDocument, by: Actor) -> None:
     organisation = require_provider(by)
     if document.organisation_id != organisation.pk:
@@ -119,12 +117,12 @@ def profile_document_remove(*, document: ProfileDocument, by: Actor) -> None:
 
 def _attach_profile_documents(bid: Bid, by: Actor) -> int:
     taken = set(
-        BidAttachment._base_manager.filter(bid=bid, removed_at__isnull=True, from_profile__isnull=False).values_list(
+        BidAttachment.objects.filter(bid=bid, removed_at__isnull=True, from_profile__isnull=False).values_list(
             "from_profile_id", flat=True
         )
     )
     added = 0
-    for document in ProfileDocument._base_manager.filter(organisation_id=bid.organisation_id, removed_at__isnull=True):
+    for document in ProfileDocument.objects.filter(organisation_id=bid.organisation_id, removed_at__isnull=True):
         if document.pk in taken:
             continue
         BidAttachment.objects.create(
@@ -141,15 +139,15 @@ def _attach_profile_documents(bid: Bid, by: Actor) -> int:
     return added
 
 
-@transaction.atomic
+@service
 def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     """Start (or return) the provider's draft for the tender's current stage, with its profile's documents."""
     organisation = require_provider(by)
-    tender = Tender._base_manager.get(pk=tender.pk)
+    tender = Tender.objects.get(pk=tender.pk)
     if organisation.pk == tender.commission.lead_id:
         raise PermissionDenied("The lead cannot bid for its own tender")
     stage = tender.stage
-    existing = Bid._base_manager.filter(tender=tender, organisation=organisation, stage=stage)
+    existing = Bid.objects.filter(tender=tender, organisation=organisation, stage=stage)
     if lot is not None:
         existing = existing.filter(lot=lot)
     found = existing.order_by("pk").first()
@@ -162,7 +160,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     if (
         tender.is_two_stage
         and stage == Stage.FULL
-        and not Bid._base_manager.filter(
+        and not Bid.objects.filter(
             tender=tender, organisation=organisation, stage=Stage.EOI, status=BidStatus.SHORTLISTED
         ).exists()
     ):
@@ -177,7 +175,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
 
 
 def _editable_bid(bid: Bid, by: Actor) -> Bid:
-    bid = Bid._base_manager.select_for_update().get(pk=bid.pk)
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
     _require_bidder(bid, by)
     if bid.status not in EDITABLE:
         raise DomainError(f"This bid is {bid.get_status_display().lower()}: it can no longer change")
@@ -202,7 +200,7 @@ def _typed_text(value: Any, *, label: str, field: str, multiline: bool = True, m
         raise DomainError(str(exc), field=field) from exc
 
 
-@transaction.atomic
+@service
 def bid_save_draft(
     *,
     bid: Bid,
@@ -232,15 +230,15 @@ def bid_save_draft(
         bid.save(update_fields=[*fields, "updated_at"])
     if answers:
         valid = set(
-            Question._base_manager.filter(
-                method__tender_id=bid.tender_id, stage=bid.stage, pk__in=list(answers)
-            ).values_list("pk", flat=True)
+            Question.objects.filter(method__tender_id=bid.tender_id, stage=bid.stage, pk__in=list(answers)).values_list(
+                "pk", flat=True
+            )
         )
         for question_id, text in answers.items():
             if int(question_id) not in valid:
                 continue
             text = _typed_text(text, label="Your answer", field=f"answer_{int(question_id)}")
-            BidAnswer._base_manager.update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
+            BidAnswer.objects.update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
     if price_lines:
         for category, (raw, description) in price_lines.items():
             if category not in PriceCategory.values:
@@ -250,9 +248,9 @@ def bid_save_draft(
                 description, label="The price note", field=f"note_{category}", multiline=False, max_length=300
             )
             if amount is None and not (description or "").strip():
-                BidPriceLine._base_manager.filter(bid=bid, category=category).delete()
+                BidPriceLine.objects.filter(bid=bid, category=category).delete()
                 continue
-            BidPriceLine._base_manager.update_or_create(
+            BidPriceLine.objects.update_or_create(
                 bid=bid,
                 category=category,
                 defaults={"annual_amount": amount or Decimal("0"), "description": (description or "").strip()[:300]},
@@ -260,7 +258,7 @@ def bid_save_draft(
     return bid
 
 
-@transaction.atomic
+@service
 def bid_partner_add(
     *,
     bid: Bid,
@@ -300,37 +298,31 @@ def bid_partner_add(
         share_percent=share_percent,
     )
     if kind == BidPartnerKind.CONSORTIUM and not bid.is_consortium:
-        Bid._base_manager.filter(pk=bid.pk).update(is_consortium=True)
+        Bid.objects.filter(pk=bid.pk).update(is_consortium=True)
     return partner
 
 
-@transaction.atomic
+@service
 def bid_partner_remove(*, partner: BidPartner, by: Actor) -> None:
     _editable_bid(partner.bid, by)
-    BidPartner._base_manager.filter(pk=partner.pk).delete()
+    BidPartner.objects.filter(pk=partner.pk).delete()
 
 
-@transaction.atomic
+@service
 def bid_attachment_add(*, bid: Bid, title: str, upload: File, by: Actor) -> BidAttachment:
     bid = _editable_bid(bid, by)
-    digest, size = sha256_of(upload)
-    attachment = BidAttachment(
-        bid=bid,
-        title=(title or "").strip() or upload_filename(upload),
-        original_filename=upload_filename(upload),
-        size=size,
-        sha256=digest,
-        uploaded_by=by.user,
-    )
-    attachment.file.save(attachment.original_filename, upload, save=False)
-    attachment.save()
+    title = (title or "").strip() or upload_filename(upload)
+    attachment = file_row(BidAttachment, upload=upload, bid=bid, title=title, uploaded_by=by.user)
     audit.record(
-        obj=bid, action="bid.attachment_added", by=by, data={"file": attachment.original_filename, "sha256": digest}
+        obj=bid,
+        action="bid.attachment_added",
+        by=by,
+        data={"file": attachment.original_filename, "sha256": attachment.sha256},
     )
     return attachment
 
 
-@transaction.atomic
+@service
 def bid_attachment_remove(*, attachment: BidAttachment, by: Actor) -> BidAttachment:
     """Remove from the working copy. The file stays if a submitted version refers to it."""
     _editable_bid(attachment.bid, by)
@@ -340,7 +332,7 @@ def bid_attachment_remove(*, attachment: BidAttachment, by: Actor) -> BidAttachm
     return attachment
 
 
-@transaction.atomic
+@service
 def bid_add_profile_documents(*, bid: Bid, by: Actor) -> int:
     bid = _editable_bid(bid, by)
     return _attach_profile_documents(bid, by)
@@ -350,7 +342,7 @@ def _lock_tender_shared(tender_id: int) -> Tender:
     """Lock the tender row FOR SHARE: concurrent submitters proceed together; a deadline change or the closing step
     (FOR UPDATE) waits for them, and they for it."""
     table = Tender._meta.db_table
-    rows = list(Tender._base_manager.raw(f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id]))
+    rows = list(Tender.objects.raw(f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id]))
     if not rows:
         raise DomainError("This tender no longer exists")
     return rows[0]
@@ -359,11 +351,13 @@ def _lock_tender_shared(tender_id: int) -> Tender:
 ALREADY_SUBMITTED = "You already submitted this version of your bid. Your receipt is unchanged"
 
 
+@service
 def bid_submit(*, bid: Bid, by: Actor) -> BidVersion:
     """Submit (or resubmit) the working copy; the receipt (see ``bid_submit_once``)."""
     return bid_submit_once(bid=bid, by=by)[0]
 
 
+@service
 def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
     """Submit (or resubmit) the working copy: judged on the server's clock inside this transaction. Returns the
     version (the receipt: server timestamp and SHA-256 of the canonical content) and whether it is new.
@@ -373,7 +367,7 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
     lock, so the second sees the first's version and exactly one is new."""
     with transaction.atomic():
         tender = _lock_tender_shared(bid.tender_id)
-        locked = Bid._base_manager.select_for_update(of=("self",)).select_related("organisation", "lot").get(pk=bid.pk)
+        locked = Bid.objects.select_for_update(of=("self",)).select_related("organisation", "lot").get(pk=bid.pk)
         _require_bidder(locked, by)
         now = timezone.now()
         deadline = tender.deadline_for(locked.stage)
@@ -392,12 +386,10 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
             raise DomainError("Your bid cannot be submitted yet", problems=problems)
         content = canonical_content(locked, tender, working)
         digest = content_hash(content)
-        current = (
-            BidVersion._base_manager.filter(pk=locked.current_version_id).first() if locked.current_version_id else None
-        )
+        current = BidVersion.objects.filter(pk=locked.current_version_id).first() if locked.current_version_id else None
         if locked.status == BidStatus.SUBMITTED and current is not None and current.sha256 == digest:
             return current, False
-        number = (BidVersion._base_manager.filter(bid=locked).aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (BidVersion.objects.filter(bid=locked).aggregate(n=Max("number"))["n"] or 0) + 1
         price = Decimal(content["price"]["annual_total"]) if content["price"] else None
         version = BidVersion(
             bid=locked,
@@ -418,11 +410,11 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
             by=by,
             data={"version": number, "sha256": digest, "submitted_at": now.isoformat()},
         )
-        Bid._base_manager.filter(pk=locked.pk).update(current_version=version, submitted_at=now)
+        Bid.objects.filter(pk=locked.pk).update(current_version=version, submitted_at=now)
     return version, True
 
 
-@transaction.atomic
+@service
 def bid_withdraw(*, bid: Bid, by: Actor, reason: str = "") -> Bid:
     _lock_tender_shared(bid.tender_id)
     return transition(obj=bid, workflow=BID_WORKFLOW, name="withdraw", by=by, reason=reason.strip())
@@ -430,7 +422,11 @@ def bid_withdraw(*, bid: Bid, by: Actor, reason: str = "") -> Bid:
 
 @after_step("close_bids")
 def _bids_closed(tender: Tender, *, by: Actor, reason: str) -> None:
-    received = Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED).count()
+    received = (
+        Bid.objects.unscoped(reason="counting sealed bids without reading them")
+        .filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED)
+        .count()
+    )
     tell_lead(
         tender, subject=f"{tender.title}: bids have closed ({received} received)", key=f"tender:{tender.pk}:closed"
     )
@@ -439,30 +435,29 @@ def _bids_closed(tender: Tender, *, by: Actor, reason: str) -> None:
 # --- system work (tasks) --------------------------------------------------------------------------------------------
 
 
+@service
 def close_due_tenders(*, now: dt.datetime | None = None) -> int:
     """Close clarifications and bids whose deadlines have passed (the system's steps; safe to repeat)."""
     now = now or timezone.now()
+    open_ = [TenderStatus.PUBLISHED, TenderStatus.CLARIFICATIONS_CLOSED]
+    due = (
+        ("close_clarifications", Q(status=TenderStatus.PUBLISHED, clarification_deadline__lte=now)),
+        ("close_bids", Q(status__in=open_, submission_deadline__lte=now, stage=Stage.FULL)),
+    )
     moved = 0
-    for tender in Tender._base_manager.filter(status=TenderStatus.PUBLISHED, clarification_deadline__lte=now):
-        try:
-            tender_services.tender_transition(tender=tender, name="close_clarifications", by=SYSTEM)
-            moved += 1
-        except DomainError:
-            continue
-    for tender in Tender._base_manager.filter(
-        status__in=[TenderStatus.PUBLISHED, TenderStatus.CLARIFICATIONS_CLOSED],
-        submission_deadline__lte=now,
-        stage=Stage.FULL,
-    ):
-        try:
-            tender_services.tender_transition(tender=tender, name="close_bids", by=SYSTEM)
-            moved += 1
-        except DomainError:
-            continue
-    for tender in Tender._base_manager.filter(
-        status__in=[TenderStatus.PUBLISHED, TenderStatus.CLARIFICATIONS_CLOSED], stage=Stage.EOI, eoi_deadline__lte=now
-    ):
-        received = Bid._base_manager.filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED).count()
+    for name, condition in due:
+        for tender in Tender.objects.filter(condition):
+            try:
+                tender_services.tender_transition(tender=tender, name=name, by=SYSTEM)
+                moved += 1
+            except DomainError:
+                continue
+    for tender in Tender.objects.filter(status__in=open_, stage=Stage.EOI, eoi_deadline__lte=now):
+        received = (
+            Bid.objects.unscoped(reason="counting sealed bids without reading them")
+            .filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED)
+            .count()
+        )
         tell_lead(
             tender,
             subject=f"{tender.title}: expressions of interest have closed ({received} received)",

@@ -45,7 +45,7 @@ from procurement.tenders.models import (
     TenderStatus,
 )
 from procurement.tenders.rules import is_lead
-from procurement.tenders.views import TenderMixin, flash_error, paginate, published_tender
+from procurement.tenders.views import TenderMixin, attempt, flash_error, paginate, published_tender
 
 
 class BidStartView(MemberTemplateView):
@@ -153,12 +153,11 @@ class ProfileDocumentRemoveView(MemberView):
 
     def post(self, request: HttpRequest, profile_document_id: int) -> HttpResponse:
         document = get_object_or_404(ProfileDocument.objects.all(), pk=profile_document_id)
-        try:
-            services.profile_document_remove(document=document, by=self.acting)
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"{document} removed from your profile")
+        attempt(
+            request,
+            lambda: services.profile_document_remove(document=document, by=self.acting),
+            done=f"{document} removed from your profile",
+        )
         return redirect("provider-profile")
 
 
@@ -356,12 +355,11 @@ class BidWithdrawView(OwnBidMixin, MemberView):
     required_roles = permissions.BID_ROLES
 
     def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
-        try:
-            services.bid_withdraw(bid=self.bid, by=self.acting, reason=request.POST.get("reason", ""))
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, "Your bid is withdrawn. You can submit it again before the deadline")
+        attempt(
+            request,
+            lambda: services.bid_withdraw(bid=self.bid, by=self.acting, reason=request.POST.get("reason", "")),
+            done="Your bid is withdrawn. You can submit it again before the deadline",
+        )
         return redirect("bid-edit", bid_id=self.bid.public_id)
 
 
@@ -376,12 +374,11 @@ class BidPartnerAddView(OwnBidMixin, MemberView):
                 request, "Check the partner's details: " + "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items())
             )
             return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.public_id})}#partners")
-        try:
-            services.bid_partner_add(bid=self.bid, by=self.acting, **form.cleaned_data)
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} added")
+        attempt(
+            request,
+            lambda: services.bid_partner_add(bid=self.bid, by=self.acting, **form.cleaned_data),
+            done=f"{form.cleaned_data['name']} added",
+        )
         return redirect(f"{reverse('bid-edit', kwargs={'bid_id': self.bid.public_id})}#partners")
 
 
@@ -436,12 +433,11 @@ class BidAttachmentRemoveView(MemberView):
             BidAttachment.objects.filter(bid__organisation=self.acting.organisation).select_related("bid"),
             public_id=attachment_id,
         )
-        try:
-            services.bid_attachment_remove(attachment=attachment, by=self.acting)
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"{attachment.title} removed from your draft")
+        attempt(
+            request,
+            lambda: services.bid_attachment_remove(attachment=attachment, by=self.acting),
+            done=f"{attachment.title} removed from your draft",
+        )
         return redirect("bid-edit", bid_id=attachment.bid.public_id)
 
 

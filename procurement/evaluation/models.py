@@ -148,22 +148,13 @@ class Score(models.Model):
     justification = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["Score"]()
+    objects = TenantManager["Score"](via="sheet")  # visible exactly when its sheet is
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sheet", "question"], name="score_once")]
 
     def __str__(self) -> str:
         return f"Score on {self.question_id}: {self.score}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return _scoresheet_visible(organisation, "sheet") & unsealed_q("sheet__bid")
-
-    def audit_audience(self) -> list[int]:
-        return self.sheet.audit_audience()
 
 
 class ModeratedScore(models.Model):

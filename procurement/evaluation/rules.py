@@ -37,14 +37,18 @@ from procurement.tenders.models import (
 def evaluator_candidates(tender: Tender) -> list[Membership]:
     """People who may sit on the panel: evaluators of the partners taking part and, where the tender allows,
     of third-sector organisations (for example the council for voluntary service)."""
-    partners = Participation._base_manager.filter(
-        commission_id=tender.commission_id, status=ParticipationStatus.ACCEPTED
-    ).values("organisation_id")
-    qs = Membership._base_manager.filter(is_active=True, roles__contains=[Role.EVALUATOR])
+    partners = (
+        Participation.objects.unscoped(reason="the panel may be drawn from every partner organisation's people")
+        .filter(commission_id=tender.commission_id, status=ParticipationStatus.ACCEPTED)
+        .values("organisation_id")
+    )
+    qs = Membership.objects.unscoped(reason="the panel may be drawn from every partner organisation's people").filter(
+        is_active=True, roles__contains=[Role.EVALUATOR]
+    )
     where = Q(organisation_id__in=partners)
     if tender.allow_third_sector_evaluators:
         where |= Q(organisation__kind__in=list(THIRD_SECTOR_KINDS))
-    taken = Evaluator._base_manager.filter(tender=tender).values("user_id")
+    taken = Evaluator.objects.filter(tender=tender).values("user_id")
     return list(
         qs.filter(where)
         .exclude(user_id__in=taken)
@@ -57,7 +61,7 @@ def evaluator_candidates(tender: Tender) -> list[Membership]:
 
 
 def scored_questions(tender: Tender) -> list[Question]:
-    return list(Question._base_manager.filter(method__tender=tender, stage=Stage.FULL).order_by("number"))
+    return list(Question.objects.filter(method__tender=tender, stage=Stage.FULL).order_by("number"))
 
 
 def check_score(question: Question, max_score: int, score: Any, passed: Any) -> tuple[int | None, bool | None]:
@@ -78,7 +82,7 @@ def check_score(question: Question, max_score: int, score: Any, passed: Any) -> 
 
 def sheet_problems(sheet: ScoreSheet) -> list[str]:
     tender = sheet.evaluator.tender
-    got = {s.question_id: s for s in Score._base_manager.filter(sheet=sheet)}
+    got = {s.question_id: s for s in Score.objects.filter(sheet=sheet)}
     problems = []
     for q in scored_questions(tender):
         if q.criterion_id is None and not q.pass_fail:
@@ -93,7 +97,7 @@ def sheet_problems(sheet: ScoreSheet) -> list[str]:
 
 def moderation_problems(tender: Tender) -> list[str]:
     problems: list[str] = []
-    evaluators = [e for e in Evaluator._base_manager.filter(tender=tender).select_related("user") if not e.is_excluded]
+    evaluators = [e for e in Evaluator.objects.filter(tender=tender).select_related("user") if not e.is_excluded]
     if not any(e.is_cleared for e in evaluators):
         problems.append("No evaluator is cleared to score")
     for e in evaluators:
@@ -101,12 +105,16 @@ def moderation_problems(tender: Tender) -> list[str]:
             problems.append(f"{e.user} has not declared their interests")
         elif e.awaiting_decision:
             problems.append(f"Decide on {e.user}'s declared interest")
-    open_sheets = ScoreSheet._base_manager.filter(evaluator__tender=tender, submitted_at__isnull=True).count()
+    open_sheets = (
+        ScoreSheet.objects.unscoped(reason="counting evaluators' unsubmitted sheets, which the lead may not read")
+        .filter(evaluator__tender=tender, submitted_at__isnull=True)
+        .count()
+    )
     if open_sheets:
         problems.append(f"{open_sheets} score sheet{'s are' if open_sheets != 1 else ' is'} not submitted yet")
-    bids = Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED).count()
+    bids = Bid.objects.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED).count()
     questions = [q for q in scored_questions(tender) if q.pass_fail or q.criterion_id is not None]
-    moderated = ModeratedScore._base_manager.filter(
+    moderated = ModeratedScore.objects.filter(
         bid__tender=tender, bid__stage=Stage.FULL, bid__status=BidStatus.SUBMITTED
     ).count()
     missing = bids * len(questions) - moderated

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.notifications import notify
+from core.service import service
 from core.workflow import transition
 from partners.models import THIRD_SECTOR_KINDS, Membership
 from procurement import permissions
@@ -38,7 +38,7 @@ from procurement.workflows import BID_WORKFLOW, after_step
 # --- two-stage: shortlisting ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def eoi_decide(*, bid: Bid, shortlist: bool, by: Actor, reason: str = "") -> Bid:
     """Shortlist an expression of interest, or not (saying why: the provider is told)."""
     tender = bid.tender
@@ -50,14 +50,14 @@ def eoi_decide(*, bid: Bid, shortlist: bool, by: Actor, reason: str = "") -> Bid
     bid = transition(
         obj=bid, workflow=BID_WORKFLOW, name="shortlist" if shortlist else "reject", by=by, reason=reason.strip()
     )
-    Bid._base_manager.filter(pk=bid.pk).update(outcome_reason=reason.strip())
+    Bid.objects.filter(pk=bid.pk).update(outcome_reason=reason.strip())
     return bid
 
 
-@transaction.atomic
+@service
 def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
     """End shortlisting: the shortlisted are invited to the full bid; the rest are told why they were not."""
-    tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "invite full bids")
     if not tender.is_two_stage or tender.stage != Stage.EOI:
         raise DomainError("This tender is not shortlisting")
@@ -66,7 +66,7 @@ def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
         raise DomainError("Expressions of interest are still open")
     if now >= tender.submission_deadline:
         raise DomainError("The full bid deadline has passed: extend it before inviting full bids")
-    eois = list(Bid._base_manager.filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED))
+    eois = list(Bid.objects.filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED))
     undecided = [b for b in eois if b.status == BidStatus.SUBMITTED]
     if undecided:
         raise DomainError(f"Decide on every expression of interest first ({len(undecided)} still to decide)")
@@ -101,7 +101,7 @@ def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
     return tender
 
 
-@transaction.atomic
+@service
 def evaluator_add(*, tender: Tender, membership: Membership, by: Actor, role_title: str = "") -> Evaluator:
     require_lead(tender, by, "name the panel")
     if tender.status in (
@@ -137,24 +137,34 @@ def evaluator_add(*, tender: Tender, membership: Membership, by: Actor, role_tit
     return evaluator
 
 
-@transaction.atomic
+@service
 def evaluator_remove(*, evaluator: Evaluator, by: Actor) -> None:
     tender = evaluator.tender
     require_lead(tender, by, "change the panel")
-    if ScoreSheet._base_manager.filter(evaluator=evaluator, submitted_at__isnull=False).exists():
+    if (
+        ScoreSheet.objects.unscoped(
+            reason="removing an evaluator clears their unsubmitted sheets, which only they read"
+        )
+        .filter(evaluator=evaluator, submitted_at__isnull=False)
+        .exists()
+    ):
         raise DomainError("This evaluator has submitted scores: exclude them through a conflict decision instead")
     permissions.revoke_evaluator(evaluator.user, tender)
     audit.record(obj=tender, action="panel.evaluator_removed", by=by, data={"evaluator": str(evaluator)})
-    Score._base_manager.filter(sheet__evaluator=evaluator).delete()
-    ScoreSheet._base_manager.filter(evaluator=evaluator).delete()
-    Evaluator._base_manager.filter(pk=evaluator.pk).delete()
+    Score.objects.unscoped(reason="removing an evaluator clears their unsubmitted sheets, which only they read").filter(
+        sheet__evaluator=evaluator
+    ).delete()
+    ScoreSheet.objects.unscoped(
+        reason="removing an evaluator clears their unsubmitted sheets, which only they read"
+    ).filter(evaluator=evaluator).delete()
+    Evaluator.objects.filter(pk=evaluator.pk).delete()
 
 
-@transaction.atomic
+@service
 def interests_declare(*, evaluator: Evaluator, has_interest: bool, interest: str, by: Actor) -> Evaluator:
     """The evaluator declares their interests for this tender (none, or an interest with details) before seeing any
     bid. A later declaration of an interest suspends them until the lead decides."""
-    evaluator = Evaluator._base_manager.select_for_update().get(pk=evaluator.pk)
+    evaluator = Evaluator.objects.select_for_update().get(pk=evaluator.pk)
     if by.user is None or by.user.pk != evaluator.user_id:
         raise PermissionDenied("Only the evaluator can declare their own interests")
     if evaluator.is_excluded:
@@ -190,10 +200,10 @@ def interests_declare(*, evaluator: Evaluator, has_interest: bool, interest: str
     return evaluator
 
 
-@transaction.atomic
+@service
 def conflict_decide(*, evaluator: Evaluator, decision: str, by: Actor, mitigation: str = "") -> Evaluator:
     """The lead's decision on a declared conflict: exclude the evaluator, or allow them with a mitigation."""
-    evaluator = Evaluator._base_manager.select_for_update().get(pk=evaluator.pk)
+    evaluator = Evaluator.objects.select_for_update().get(pk=evaluator.pk)
     tender = evaluator.tender
     require_lead(tender, by, "decide on conflicts")
     if evaluator.declaration != Evaluator.Declaration.INTEREST:
@@ -216,8 +226,12 @@ def conflict_decide(*, evaluator: Evaluator, decision: str, by: Actor, mitigatio
     )
     if decision == Evaluator.ConflictDecision.EXCLUDE:
         permissions.revoke_evaluator(evaluator.user, tender)
-        Score._base_manager.filter(sheet__evaluator=evaluator, sheet__submitted_at__isnull=True).delete()
-        ScoreSheet._base_manager.filter(evaluator=evaluator, submitted_at__isnull=True).delete()
+        Score.objects.unscoped(
+            reason="excluding an evaluator clears their unsubmitted sheets, which only they read"
+        ).filter(sheet__evaluator=evaluator, sheet__submitted_at__isnull=True).delete()
+        ScoreSheet.objects.unscoped(
+            reason="excluding an evaluator clears their unsubmitted sheets, which only they read"
+        ).filter(evaluator=evaluator, submitted_at__isnull=True).delete()
     else:
         ensure_scoresheets(tender)
     notify(
@@ -238,26 +252,36 @@ def _open_score_sheets(tender: Tender, *, by: Actor, reason: str) -> None:
 
 def ensure_scoresheets(tender: Tender) -> int:
     """Once the evaluation has started, a score sheet for each cleared evaluator and each received full bid."""
-    tender = Tender._base_manager.get(pk=tender.pk)
+    tender = Tender.objects.unscoped(
+        reason="the lead opens a sheet for every evaluator and received bid, including sheets only their evaluator reads"
+    ).get(pk=tender.pk)
     if tender.status != TenderStatus.EVALUATION:
         return 0
-    bids = list(Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED))
+    bids = list(
+        Bid.objects.unscoped(
+            reason="the lead opens a sheet for every evaluator and received bid, including sheets only their evaluator reads"
+        ).filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED)
+    )
     created = 0
-    for evaluator in Evaluator._base_manager.filter(tender=tender):
+    for evaluator in Evaluator.objects.unscoped(
+        reason="the lead opens a sheet for every evaluator and received bid, including sheets only their evaluator reads"
+    ).filter(tender=tender):
         if not evaluator.is_cleared:
             continue
         for bid in bids:
-            _, made = ScoreSheet._base_manager.get_or_create(evaluator=evaluator, bid=bid)
+            _, made = ScoreSheet.objects.unscoped(
+                reason="the lead opens a sheet for every evaluator and received bid, including sheets only their evaluator reads"
+            ).get_or_create(evaluator=evaluator, bid=bid)
             created += int(made)
     return created
 
 
 def _own_open_sheet(sheet: ScoreSheet, by: Actor) -> ScoreSheet:
-    sheet = ScoreSheet._base_manager.select_for_update(of=("self",)).select_related("evaluator", "bid").get(pk=sheet.pk)
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("evaluator", "bid").get(pk=sheet.pk)
     evaluator = sheet.evaluator
     if by.user is None or by.user.pk != evaluator.user_id:
         raise PermissionDenied("Only the evaluator can score on their own sheet")
-    tender = Tender._base_manager.get(pk=evaluator.tender_id)
+    tender = Tender.objects.get(pk=evaluator.tender_id)
     if not evaluator.is_cleared or not permissions.may_evaluate(tender, by.user):
         raise PermissionDenied("You are not cleared to evaluate this tender")
     if tender.status != TenderStatus.EVALUATION:
@@ -267,19 +291,19 @@ def _own_open_sheet(sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     return sheet
 
 
-@transaction.atomic
+@service
 def scores_save(*, sheet: ScoreSheet, scores: dict[int, dict[str, Any]], by: Actor) -> ScoreSheet:
     """Save the evaluator's scores (``{question_id: {score, passed, justification}}``); private until submitted."""
     sheet = _own_open_sheet(sheet, by)
     tender = sheet.evaluator.tender
-    method = EvaluationMethod._base_manager.get(tender=tender)
+    method = EvaluationMethod.objects.get(tender=tender)
     questions = {q.pk: q for q in scored_questions(tender)}
     for question_id, entry in scores.items():
         question = questions.get(int(question_id))
         if question is None:
             continue
         value, passed = check_score(question, method.max_score, entry.get("score"), entry.get("passed"))
-        Score._base_manager.update_or_create(
+        Score.objects.update_or_create(
             sheet=sheet,
             question=question,
             defaults={"score": value, "passed": passed, "justification": (entry.get("justification") or "").strip()},
@@ -287,7 +311,7 @@ def scores_save(*, sheet: ScoreSheet, scores: dict[int, dict[str, Any]], by: Act
     return sheet
 
 
-@transaction.atomic
+@service
 def sheet_submit(*, sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     sheet = _own_open_sheet(sheet, by)
     problems = sheet_problems(sheet)
@@ -299,28 +323,28 @@ def sheet_submit(*, sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     return sheet
 
 
-@transaction.atomic
+@service
 def moderate(
     *, bid: Bid, question: Question, note: str, by: Actor, score: Any = None, passed: Any = None
 ) -> ModeratedScore:
     """Record the panel's agreed score for one bid on one question, with a note (after every cleared evaluator has
     submitted their scores for that bid)."""
-    tender = Tender._base_manager.get(pk=bid.tender_id)
+    tender = Tender.objects.get(pk=bid.tender_id)
     require_lead(tender, by, "record moderated scores")
     if tender.status != TenderStatus.EVALUATION:
         raise DomainError("The evaluation is not open")
     if question.method.tender_id != tender.pk or question.stage != Stage.FULL:
         raise DomainError("That question is not part of this evaluation")
-    waiting = ScoreSheet._base_manager.filter(bid=bid, submitted_at__isnull=True).count()
-    if waiting or not ScoreSheet._base_manager.filter(bid=bid, submitted_at__isnull=False).exists():
+    waiting = ScoreSheet.objects.filter(bid=bid, submitted_at__isnull=True).count()
+    if waiting or not ScoreSheet.objects.filter(bid=bid, submitted_at__isnull=False).exists():
         raise DomainError("Wait until every evaluator has submitted their scores for this bid")
     if not note.strip():
         raise DomainError("Add a note recording how the panel agreed the score", field="note")
-    method = EvaluationMethod._base_manager.get(tender=tender)
+    method = EvaluationMethod.objects.get(tender=tender)
     value, outcome = check_score(question, method.max_score, score, passed)
     if (question.pass_fail and outcome is None) or (not question.pass_fail and value is None):
         raise DomainError("Enter the agreed score", field="passed" if question.pass_fail else "score")
-    moderated, _ = ModeratedScore._base_manager.update_or_create(
+    moderated, _ = ModeratedScore.objects.update_or_create(
         bid=bid,
         question=question,
         defaults={

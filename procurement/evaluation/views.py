@@ -32,7 +32,7 @@ from procurement.tenders.models import (
     Stage,
     TenderStatus,
 )
-from procurement.tenders.views import TenderMixin, flash_error
+from procurement.tenders.views import TenderMixin, attempt, flash_error
 
 
 class ShortlistView(TenderMixin, MemberTemplateView):
@@ -160,19 +160,18 @@ class ModerationView(TenderMixin, MemberTemplateView):
         question = get_object_or_404(
             Question.objects.filter(method__tender=self.tender), pk=request.POST.get("question")
         )
-        try:
-            services.moderate(
+        attempt(
+            request,
+            lambda: services.moderate(
                 bid=bid,
                 question=question,
                 note=request.POST.get("note", ""),
                 by=self.acting,
                 score=request.POST.get("score"),
                 passed=request.POST.get("passed"),
-            )
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"Moderated score for {bid.organisation} on question {question.number} recorded")
+            ),
+            done=f"Moderated score for {bid.organisation} on question {question.number} recorded",
+        )
         return redirect(f"{reverse('tender-moderation', kwargs={'tender_id': self.tender.pk})}#bid-{bid.pk}")
 
 

@@ -25,7 +25,7 @@ from partners.models import Organisation, User
 def commission_visible_q(organisation: Organisation, commission_ref: str) -> Q:
     return Q(
         Exists(
-            JointCommission._base_manager.filter(
+            JointCommission.objects.unscoped(reason="a visibility rule reads the whole table it filters").filter(
                 JointCommission.tenant_filter(organisation), pk=OuterRef(commission_ref)
             )
         )
@@ -39,7 +39,13 @@ def _panel() -> Any:
 
 
 def on_panel_q(organisation: Organisation, tender_ref: str) -> Q:
-    return Q(Exists(_panel()._base_manager.filter(tender=OuterRef(tender_ref), organisation=organisation)))
+    return Q(
+        Exists(
+            _panel()
+            .objects.unscoped(reason="a visibility rule reads the whole table it filters")
+            .filter(tender=OuterRef(tender_ref), organisation=organisation)
+        )
+    )
 
 
 def _tender_visible(organisation: Organisation | None, prefix: str) -> Q:
@@ -156,7 +162,12 @@ class Tender(models.Model):
 
     def audit_audience(self) -> list[int]:
         ids = set(self.commission.audit_audience())
-        ids.update(_panel()._base_manager.filter(tender=self).values_list("organisation_id", flat=True))
+        ids.update(
+            _panel()
+            .objects.unscoped(reason="a visibility rule reads the whole table it filters")
+            .filter(tender=self)
+            .values_list("organisation_id", flat=True)
+        )
         return sorted(ids)
 
     # Moderated scores are the lead's and the panel's (as ``ModeratedScore``): the partners see that moderation
@@ -164,7 +175,12 @@ class Tender(models.Model):
     audit_sensitive_fields = ("bid", "score", "passed")
 
     def audit_restricted_readers(self) -> list[str]:
-        panel = _panel()._base_manager.filter(tender=self).values_list("organisation_id", flat=True)
+        panel = (
+            _panel()
+            .objects.unscoped(reason="a visibility rule reads the whole table it filters")
+            .filter(tender=self)
+            .values_list("organisation_id", flat=True)
+        )
         return sorted({str(self.commission.lead_id), *(str(org) for org in panel)})
 
     @property
@@ -199,28 +215,14 @@ class Tender(models.Model):
         return self.procedure == Procedure.GRANT
 
 
-class TenderChild(models.Model):
-    """Part of a tender's definition: visible exactly when the tender is."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        return _tender_visible(organisation, "tender")
-
-    def audit_audience(self) -> list[int]:
-        return self.tender.audit_audience()  # type: ignore[attr-defined]
-
-
-class Lot(TenderChild):
+class Lot(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     estimated_annual_value = MoneyField(validators=[MinValueValidator(0)])
 
-    objects = TenantManager["Lot"]()
+    objects = TenantManager["Lot"](via="tender")  # visible exactly when its tender is
 
     class Meta:
         ordering = ["number"]
@@ -230,7 +232,7 @@ class Lot(TenderChild):
         return f"Lot {self.number}: {self.title}"
 
 
-class TenderDocument(TenderChild):
+class TenderDocument(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=200)
     file = PrivateFileField()
@@ -241,7 +243,7 @@ class TenderDocument(TenderChild):
     added_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager["TenderDocument"]()
+    objects = TenantManager["TenderDocument"](via="tender")  # visible exactly when its tender is
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -284,7 +286,7 @@ def default_scale() -> list[dict[str, Any]]:
     ]
 
 
-class EvaluationMethod(TenderChild):
+class EvaluationMethod(models.Model):
     """How bids are judged: weighted criteria, questions with word limits and a scoring scale, pass/fail questions
     and a price formula. Approved (by the board where there is one, else by the lead) before publication; frozen
     once approved."""
@@ -300,7 +302,7 @@ class EvaluationMethod(TenderChild):
     board_decision_id = models.PositiveBigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["EvaluationMethod"]()
+    objects = TenantManager["EvaluationMethod"](via="tender")  # visible exactly when its tender is
 
     def __str__(self) -> str:
         return f"Evaluation method for {self.tender}"
@@ -314,26 +316,14 @@ class EvaluationMethod(TenderChild):
         return max((int(row["score"]) for row in self.scale), default=0)
 
 
-class MethodChild(models.Model):
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        return _tender_visible(organisation, "method__tender")
-
-    def audit_audience(self) -> list[int]:
-        return self.method.tender.audit_audience()  # type: ignore[attr-defined]
-
-
-class Criterion(MethodChild):
+class Criterion(models.Model):
     method = models.ForeignKey(EvaluationMethod, on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(max_length=15, choices=CriterionKind.choices)
     name = models.CharField(max_length=200)
     weight = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)], help_text="Per cent of the total")
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = TenantManager["Criterion"]()
+    objects = TenantManager["Criterion"](via="method")  # visible exactly when its method is
 
     class Meta:
         ordering = ["position", "id"]
@@ -343,7 +333,7 @@ class Criterion(MethodChild):
         return f"{self.name} ({self.weight}%)"
 
 
-class Question(MethodChild):
+class Question(models.Model):
     method = models.ForeignKey(EvaluationMethod, on_delete=models.CASCADE, related_name="questions")
     criterion = models.ForeignKey(
         Criterion,
@@ -363,7 +353,7 @@ class Question(MethodChild):
     )
     pass_fail = models.BooleanField(default=False)
 
-    objects = TenantManager["Question"]()
+    objects = TenantManager["Question"](via="method")  # visible exactly when its method is
 
     class Meta:
         ordering = ["stage", "number", "id"]

@@ -49,7 +49,7 @@ def local_time(value: dt.datetime) -> str:
 def publish_problems(tender: Tender) -> list[str]:
     problems: list[str] = []
     now = timezone.now()
-    commission = JointCommission._base_manager.get(pk=tender.commission_id)
+    commission = JointCommission.objects.get(pk=tender.commission_id)
     if commission.status != CommissionStatus.PROCUREMENT:
         problems.append(f"The commission is {commission.get_status_display().lower()}, not in procurement")
     if tender.clarification_deadline <= now:
@@ -58,7 +58,7 @@ def publish_problems(tender: Tender) -> list[str]:
         problems.append("The bid deadline has already passed: extend it")
     if tender.is_two_stage and (tender.eoi_deadline is None or tender.eoi_deadline <= now):
         problems.append("The expression of interest deadline has passed or is missing")
-    method = EvaluationMethod._base_manager.get(tender=tender)
+    method = EvaluationMethod.objects.get(tender=tender)
     if method.status != MethodStatus.APPROVED:
         problems.append("The evaluation method has not been approved")
     return problems
@@ -89,8 +89,8 @@ def method_problems(method: EvaluationMethod) -> list[str]:
     """What stops the method being approved, in words."""
     problems: list[str] = []
     tender = method.tender
-    criteria = list(Criterion._base_manager.filter(method=method))
-    questions = list(Question._base_manager.filter(method=method))
+    criteria = list(Criterion.objects.filter(method=method))
+    questions = list(Question.objects.filter(method=method))
     total = sum(c.weight for c in criteria)
     if not criteria:
         problems.append("Add the criteria and their weights")
@@ -129,7 +129,11 @@ class BoardActor:
 def has_board(tender: Tender) -> bool:
     """Whether the tender's partnership has a commissioning board (which then approves methods and awards)."""
 
-    return Board._base_manager.filter(partnership_id=tender.commission.partnership_id).exists()
+    return (
+        Board.objects.unscoped(reason="whether the partnership has a board decides who approves; no board data is read")
+        .filter(partnership_id=tender.commission.partnership_id)
+        .exists()
+    )
 
 
 def is_lead(tender: Tender, by: Actor) -> bool:
@@ -143,11 +147,17 @@ def is_lead(tender: Tender, by: Actor) -> bool:
 
 def confirmed_budget(commission: JointCommission, financial_year: int) -> dict[int, Decimal]:
     """Each partner's confirmed (or transferred) contribution in one financial year."""
-    rows = Contribution._base_manager.filter(
-        commission=commission,
-        financial_year=financial_year,
-        status__in=[ContributionStatus.CONFIRMED, ContributionStatus.TRANSFERRED],
-    ).values_list("organisation_id", "amount")
+    rows = (
+        Contribution.objects.unscoped(
+            reason="the total confirmed budget, not any partner's own figure, bounds the tender"
+        )
+        .filter(
+            commission=commission,
+            financial_year=financial_year,
+            status__in=[ContributionStatus.CONFIRMED, ContributionStatus.TRANSFERRED],
+        )
+        .values_list("organisation_id", "amount")
+    )
     out: dict[int, Decimal] = {}
     for organisation_id, amount in rows:
         out[organisation_id] = out.get(organisation_id, Decimal("0")) + amount

@@ -46,7 +46,8 @@ def received_count_after_deadline(*, now: dt.datetime | None = None) -> Case:
     information. Counted across tenants on purpose: a count after the deadline is public."""
     now = now or timezone.now()
     count = (
-        Bid._base_manager.filter(tender=OuterRef("pk"), stage=Stage.FULL, status__in=RECEIVED)
+        Bid.objects.unscoped(reason="the count of received bids is public after the deadline; no bid is read")
+        .filter(tender=OuterRef("pk"), stage=Stage.FULL, status__in=RECEIVED)
         .order_by()
         .values("tender")
         .annotate(n=Count("pk"))
@@ -98,7 +99,9 @@ def portal(filters: PortalFilters) -> QuerySet[Tender]:
             Q(commission__lead_id=filters.partner)
             | Q(
                 Exists(
-                    Participation._base_manager.filter(
+                    Participation.objects.unscoped(
+                        reason="the portal lists a published tender's partners to everyone"
+                    ).filter(
                         commission=OuterRef("commission"),
                         organisation_id=filters.partner,
                         status=ParticipationStatus.ACCEPTED,
@@ -115,20 +118,27 @@ def portal(filters: PortalFilters) -> QuerySet[Tender]:
 
 def portal_service_areas() -> list[ServiceArea]:
     """Service areas with a published opportunity (their names are public through the opportunity)."""
-    published = Tender._base_manager.filter(published_at__isnull=False, commission__service_area=OuterRef("pk"))
+    published = Tender.objects.unscoped(reason="the portal's filters list what published tenders use").filter(
+        published_at__isnull=False, commission__service_area=OuterRef("pk")
+    )
     return list(
-        ServiceArea._base_manager.filter(Exists(published))
+        ServiceArea.objects.unscoped(reason="the portal's filters list what published tenders use")
+        .filter(Exists(published))
         .select_related("partnership")
         .order_by("name", "partnership__name")
     )
 
 
 def portal_partners() -> list[Organisation]:
-    published = Tender._base_manager.filter(published_at__isnull=False)
+    published = Tender.objects.unscoped(reason="the portal's filters list what published tenders use").filter(
+        published_at__isnull=False
+    )
     leads = published.values("commission__lead_id")
-    partners = Participation._base_manager.filter(
-        commission__tenders__published_at__isnull=False, status=ParticipationStatus.ACCEPTED
-    ).values("organisation_id")
+    partners = (
+        Participation.objects.unscoped(reason="the portal's filters list what published tenders use")
+        .filter(commission__tenders__published_at__isnull=False, status=ParticipationStatus.ACCEPTED)
+        .values("organisation_id")
+    )
     return list(Organisation.objects.filter(Q(pk__in=leads) | Q(pk__in=partners)).order_by("name"))
 
 
@@ -152,7 +162,11 @@ def opportunity_parts(tender: Tender) -> dict[str, Any]:
         "criteria": list(Criterion.objects.filter(method=method)) if method else [],
         "questions": list(Question.objects.filter(method=method).select_related("criterion")) if method else [],
         # Linked outcomes are public once the tender is: read them through the link, not the partnership's scope.
-        "outcomes": list(Outcome._base_manager.filter(tenders=tender).order_by("kind", "position")),
+        "outcomes": list(
+            Outcome.objects.unscoped(reason="linked outcomes are public once the tender is")
+            .filter(tenders=tender)
+            .order_by("kind", "position")
+        ),
         "clarifications": list(
             Clarification.objects.filter(tender=tender, published_at__isnull=False).order_by("published_at", "pk")
         ),
@@ -166,9 +180,9 @@ def opportunity_parts(tender: Tender) -> dict[str, Any]:
 def tenders_for(*, organisation: Organisation) -> QuerySet[Tender]:
     """Tenders the organisation leads or takes part in (not merely published ones)."""
 
-    visible = JointCommission._base_manager.filter(
-        JointCommission.tenant_filter(organisation), pk=OuterRef("commission")
-    )
+    visible = JointCommission.objects.unscoped(
+        reason="the visibility rule is applied explicitly, for the organisation named"
+    ).filter(JointCommission.tenant_filter(organisation), pk=OuterRef("commission"))
     return (
         Tender.objects.filter(Exists(visible))
         .select_related("commission__service_area", "commission__lead", "method")

@@ -8,10 +8,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.money import money
 from core.notifications import notify
+from core.service import service
 from core.workflow import transition
 from partners.models import Membership, Organisation, Role, User
 from procurement import permissions
@@ -63,6 +64,9 @@ from procurement.workflows import TENDER_WORKFLOW, after_step, run_after_step
 NEEDS_REASON = frozenset({"cancel", "return_to_evaluation"})
 
 
+F = TypeVar("F", bound=models.Model)
+
+
 def sha256_of(upload: Any) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -78,6 +82,18 @@ def upload_filename(upload: Any) -> str:
     return (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
 
 
+def file_row(model: type[F], *, upload: File, **fields: Any) -> F:
+    """A new row of ``model`` holding an uploaded file: its original name, SHA-256 and (where the model keeps it) size
+    are taken from the upload, then the file is stored and the row saved."""
+    digest, size = sha256_of(upload)
+    row = model(original_filename=upload_filename(upload), sha256=digest, **fields)
+    if hasattr(row, "size"):
+        row.size = size
+    row.file.save(row.original_filename, upload, save=False)  # type: ignore[attr-defined]
+    row.save()
+    return row
+
+
 def require_lead(tender: Tender, by: Actor, doing: str = "do this") -> None:
     if not is_lead(tender, by):
         raise PermissionDenied(f"Only the lead commissioner ({tender.commission.lead}) can {doing}")
@@ -90,18 +106,18 @@ def lead_people(tender: Tender) -> list[User]:
         return [contact]
     return [
         m.user
-        for m in Membership._base_manager.filter(
-            organisation_id=commission.lead_id, is_active=True, roles__contains=[Role.COMMISSIONER]
-        ).select_related("user")
+        for m in Membership.objects.unscoped(reason="notifying the lead organisation's people, whoever acts")
+        .filter(organisation_id=commission.lead_id, is_active=True, roles__contains=[Role.COMMISSIONER])
+        .select_related("user")
     ]
 
 
 def org_bidders(organisation_id: int) -> list[User]:
     return [
         m.user
-        for m in Membership._base_manager.filter(
-            organisation_id=organisation_id, is_active=True, roles__overlap=[Role.BIDDER, Role.ORG_ADMIN]
-        ).select_related("user")
+        for m in Membership.objects.unscoped(reason="notifying another organisation's bidders")
+        .filter(organisation_id=organisation_id, is_active=True, roles__overlap=[Role.BIDDER, Role.ORG_ADMIN])
+        .select_related("user")
     ]
 
 
@@ -120,7 +136,11 @@ def tell_organisation(organisation_id: int, *, subject: str, body: str, url: str
 def _tell_interested(tender: Tender, *, subject: str, body: str, key: str) -> int:
     """Every provider interested in the tender (registered, asked, started a bid), each privately."""
     url = reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk})
-    orgs = list(TenderInterest._base_manager.filter(tender=tender).values_list("organisation_id", flat=True))
+    orgs = list(
+        TenderInterest.objects.unscoped(reason="notifying every interested provider")
+        .filter(tender=tender)
+        .values_list("organisation_id", flat=True)
+    )
     for organisation_id in orgs:
         tell_organisation(organisation_id, subject=subject, body=body, url=url, key=key)
     return len(orgs)
@@ -169,7 +189,7 @@ def _check_deadlines(
     return problems
 
 
-@transaction.atomic
+@service
 def tender_create(
     *,
     commission: JointCommission,
@@ -191,7 +211,7 @@ def tender_create(
 ) -> Tender:
     """The lead commissioner drafts a tender for a commission that has entered procurement (a commission ready to
     enter it -- every blocker cleared -- enters it now)."""
-    commission = JointCommission._base_manager.select_related("lead", "partnership").get(pk=commission.pk)
+    commission = JointCommission.objects.select_related("lead", "partnership").get(pk=commission.pk)
     if by.organisation is None or by.organisation.pk != commission.lead_id or not by.has_role(Role.COMMISSIONER):
         raise PermissionDenied(f"Only a commissioner at {commission.lead} can tender for this commission")
     if commission.status == CommissionStatus.SIGN_UP:
@@ -269,12 +289,12 @@ SETUP_FIELDS = (
 DEADLINE_FIELDS = ("clarification_deadline", "eoi_deadline", "submission_deadline")
 
 
-@transaction.atomic
+@service
 def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | None = None, **values: Any) -> Tender:
     """Change a tender. Before publication anything may change; afterwards the wording and documents may, and
     deadlines may only move later -- never earlier -- and only while bids are open. Every interested provider is told
     of a change to a published tender."""
-    tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "change this tender")
     if tender.status in (TenderStatus.AWARDED, TenderStatus.CANCELLED):
         raise DomainError(f"This tender is {tender.get_status_display().lower()}: it can no longer change")
@@ -363,10 +383,7 @@ def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | No
     return tender
 
 
-@transaction.atomic
-def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) -> TenderDocument:
-    tender = Tender._base_manager.select_for_update().get(pk=tender.pk)
-    require_lead(tender, by, "add documents")
+def _require_documents_open(tender: Tender) -> None:
     if tender.status not in (
         TenderStatus.DRAFT,
         TenderStatus.METHOD_APPROVED,
@@ -374,21 +391,18 @@ def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) 
         TenderStatus.CLARIFICATIONS_CLOSED,
     ):
         raise DomainError("Bids have closed: the tender documents can no longer change")
+
+
+@service
+def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) -> TenderDocument:
+    tender = Tender.objects.select_for_update().get(pk=tender.pk)
+    require_lead(tender, by, "add documents")
+    _require_documents_open(tender)
     if not title.strip():
         raise DomainError("Enter the document's title", field="title")
-    digest, size = sha256_of(upload)
-    document = TenderDocument(
-        tender=tender,
-        title=title.strip(),
-        original_filename=upload_filename(upload),
-        size=size,
-        sha256=digest,
-        added_by=by.user,
-    )
-    document.file.save(document.original_filename, upload, save=False)
-    document.save()
+    document = file_row(TenderDocument, upload=upload, tender=tender, title=title.strip(), added_by=by.user)
     event = audit.record(
-        obj=tender, action="tender.document_added", by=by, data={"document": document.title, "sha256": digest}
+        obj=tender, action="tender.document_added", by=by, data={"document": document.title, "sha256": document.sha256}
     )
     if tender.is_published:
         _tell_interested(
@@ -400,17 +414,11 @@ def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) 
     return document
 
 
-@transaction.atomic
+@service
 def tender_document_remove(*, document: TenderDocument, by: Actor) -> TenderDocument:
-    tender = Tender._base_manager.select_for_update().get(pk=document.tender_id)
+    tender = Tender.objects.select_for_update().get(pk=document.tender_id)
     require_lead(tender, by, "remove documents")
-    if tender.status not in (
-        TenderStatus.DRAFT,
-        TenderStatus.METHOD_APPROVED,
-        TenderStatus.PUBLISHED,
-        TenderStatus.CLARIFICATIONS_CLOSED,
-    ):
-        raise DomainError("Bids have closed: the tender documents can no longer change")
+    _require_documents_open(tender)
     if document.removed_at is not None:
         return document
     document.removed_at = timezone.now()
@@ -426,14 +434,14 @@ def tender_document_remove(*, document: TenderDocument, by: Actor) -> TenderDocu
     return document
 
 
-@transaction.atomic
+@service
 def lot_add(*, tender: Tender, title: str, estimated_annual_value: Decimal, by: Actor, description: str = "") -> Lot:
     require_lead(tender, by, "add lots")
     if tender.is_published:
         raise DomainError("Lots cannot change once the tender is published")
     if not title.strip():
         raise DomainError("Enter the lot's title", field="title")
-    number = (Lot._base_manager.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (Lot.objects.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
     lot = Lot.objects.create(
         tender=tender,
         number=number,
@@ -445,24 +453,28 @@ def lot_add(*, tender: Tender, title: str, estimated_annual_value: Decimal, by: 
     return lot
 
 
-@transaction.atomic
+@service
 def lot_remove(*, lot: Lot, by: Actor) -> None:
     tender = lot.tender
     require_lead(tender, by, "remove lots")
     if tender.is_published:
         raise DomainError("Lots cannot change once the tender is published")
     audit.record(obj=tender, action="tender.lot_removed", by=by, data={"lot": str(lot)})
-    Lot._base_manager.filter(pk=lot.pk).delete()
+    Lot.objects.filter(pk=lot.pk).delete()
 
 
-@transaction.atomic
+@service
 def tender_publish(*, tender: Tender, by: Actor) -> Tender:
     """Publish on the opportunities portal and tell providers who follow its service area."""
     tender = transition(obj=tender, workflow=TENDER_WORKFLOW, name="publish", by=by)
-    Tender._base_manager.filter(pk=tender.pk).update(published_at=timezone.now())
+    Tender.objects.filter(pk=tender.pk).update(published_at=timezone.now())
     tender.refresh_from_db()
     area = tender.commission.service_area
-    follows = ServiceAreaFollow._base_manager.filter(service_area=area).select_related("user", "organisation")
+    follows = (
+        ServiceAreaFollow.objects.unscoped(reason="notifying every provider that follows the service area")
+        .filter(service_area=area)
+        .select_related("user", "organisation")
+    )
     by_org: dict[int, list[User]] = {}
     for follow in follows:
         by_org.setdefault(follow.organisation_id, []).append(follow.user)
@@ -479,6 +491,7 @@ def tender_publish(*, tender: Tender, by: Actor) -> Tender:
     return tender
 
 
+@service
 def tender_transition(*, tender: Tender, name: str, by: Actor, reason: str = "") -> Tender:
     """The tender's simple steps (closing, starting the evaluation, returning to evaluation, cancelling). What each
     step does besides moving the state is bound with ``after_step`` by the package that owns the rows it touches."""
@@ -492,7 +505,7 @@ def tender_transition(*, tender: Tender, name: str, by: Actor, reason: str = "")
 
 @after_step("cancel")
 def _cancelled(tender: Tender, *, by: Actor, reason: str) -> None:
-    Tender._base_manager.filter(pk=tender.pk).update(cancelled_reason=reason)
+    Tender.objects.filter(pk=tender.pk).update(cancelled_reason=reason)
     _tell_interested(
         tender, subject=f"{tender.title} has been cancelled", body=reason, key=f"tender:{tender.pk}:cancelled"
     )
@@ -509,7 +522,7 @@ def actor_name(by: Actor) -> str:
 
 def _editable_method(tender: Tender, by: Actor) -> EvaluationMethod:
     require_lead(tender, by, "change the evaluation method")
-    method = EvaluationMethod._base_manager.select_for_update().get(tender=tender)
+    method = EvaluationMethod.objects.select_for_update().get(tender=tender)
     if method.is_frozen:
         raise DomainError(
             "The evaluation method is frozen: it has been approved"
@@ -519,16 +532,16 @@ def _editable_method(tender: Tender, by: Actor) -> EvaluationMethod:
     return method
 
 
-@transaction.atomic
+@service
 def criterion_add(*, tender: Tender, kind: str, name: str, weight: int, by: Actor) -> Criterion:
     method = _editable_method(tender, by)
     if kind not in CriterionKind.values:
         raise DomainError("Choose the kind of criterion", field="kind")
     if not 0 < int(weight) <= 100:
         raise DomainError("The weight must be between 1 and 100 per cent", field="weight")
-    if kind == CriterionKind.PRICE and Criterion._base_manager.filter(method=method, kind=kind).exists():
+    if kind == CriterionKind.PRICE and Criterion.objects.filter(method=method, kind=kind).exists():
         raise DomainError("There is already a price criterion", field="kind")
-    position = (Criterion._base_manager.filter(method=method).aggregate(n=Max("position"))["n"] or 0) + 1
+    position = (Criterion.objects.filter(method=method).aggregate(n=Max("position"))["n"] or 0) + 1
     criterion = Criterion.objects.create(
         method=method, kind=kind, name=name.strip() or CriterionKind(kind).label, weight=int(weight), position=position
     )
@@ -536,16 +549,16 @@ def criterion_add(*, tender: Tender, kind: str, name: str, weight: int, by: Acto
     return criterion
 
 
-@transaction.atomic
+@service
 def criterion_remove(*, criterion: Criterion, by: Actor) -> None:
     _editable_method(criterion.method.tender, by)
     audit.record(
         obj=criterion.method.tender, action="method.criterion_removed", by=by, data={"criterion": str(criterion)}
     )
-    Criterion._base_manager.filter(pk=criterion.pk).delete()
+    Criterion.objects.filter(pk=criterion.pk).delete()
 
 
-@transaction.atomic
+@service
 def question_add(
     *,
     tender: Tender,
@@ -578,7 +591,7 @@ def question_add(
         problems["weight"] = ["The weight must be at least 1"]
     if problems:
         raise DomainError("Check the question", field_errors=problems)
-    number = (Question._base_manager.filter(method=method, stage=stage).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = (Question.objects.filter(method=method, stage=stage).aggregate(n=Max("number"))["n"] or 0) + 1
     question = Question.objects.create(
         method=method,
         criterion=None if pass_fail or stage == Stage.EOI else criterion,
@@ -594,14 +607,14 @@ def question_add(
     return question
 
 
-@transaction.atomic
+@service
 def question_remove(*, question: Question, by: Actor) -> None:
     _editable_method(question.method.tender, by)
     audit.record(obj=question.method.tender, action="method.question_removed", by=by, data={"question": str(question)})
-    Question._base_manager.filter(pk=question.pk).delete()
+    Question.objects.filter(pk=question.pk).delete()
 
 
-@transaction.atomic
+@service
 def method_update(
     *, tender: Tender, by: Actor, scale_text: str | None = None, price_formula: str | None = None
 ) -> EvaluationMethod:
@@ -619,7 +632,7 @@ def method_update(
     return method
 
 
-@transaction.atomic
+@service
 def method_submit(*, tender: Tender, by: Actor) -> EvaluationMethod:
     """Send the method for approval: to the board where the partnership has one (its clerk puts it on an agenda),
     otherwise the lead approves it here."""
@@ -636,10 +649,10 @@ def method_submit(*, tender: Tender, by: Actor) -> EvaluationMethod:
     return method
 
 
-@transaction.atomic
+@service
 def method_withdraw(*, tender: Tender, by: Actor) -> EvaluationMethod:
     require_lead(tender, by, "withdraw the method from the board")
-    method = EvaluationMethod._base_manager.select_for_update().get(tender=tender)
+    method = EvaluationMethod.objects.select_for_update().get(tender=tender)
     if method.status != MethodStatus.SUBMITTED:
         raise DomainError("The method is not waiting for the board")
     method.status = MethodStatus.DRAFT
@@ -648,19 +661,25 @@ def method_withdraw(*, tender: Tender, by: Actor) -> EvaluationMethod:
     return method
 
 
-@transaction.atomic
+def record_approver(row: Any, by: Actor, *, lead: bool = True) -> None:
+    """Note on an approved (or refused) method or recommendation who decided: the board, through its decision, or
+    (``lead``) the lead commissioner where the partnership has no board."""
+    if isinstance(by, BoardActor):
+        row.approval_route = by.board_name or "The board"
+        row.board_decision_id = by.decision_id
+    elif lead:
+        row.approval_route = "The lead commissioner (the partnership has no board)"
+
+
+@service
 def method_approve(*, tender: Tender, by: Actor) -> EvaluationMethod:
     """Approve (and freeze) the method: the board's decision, or the lead where there is no board."""
     tender = transition(obj=tender, workflow=TENDER_WORKFLOW, name="approve_method", by=by)
-    method = EvaluationMethod._base_manager.select_for_update().get(tender=tender)
+    method = EvaluationMethod.objects.select_for_update().get(tender=tender)
     method.status = MethodStatus.APPROVED
     method.approved_at = timezone.now()
     method.approved_by_name = actor_name(by)
-    if isinstance(by, BoardActor):
-        method.approval_route = by.board_name or "The board"
-        method.board_decision_id = by.decision_id
-    else:
-        method.approval_route = "The lead commissioner (the partnership has no board)"
+    record_approver(method, by)
     method.save()
     tell_lead(
         tender,
@@ -673,7 +692,7 @@ def method_approve(*, tender: Tender, by: Actor) -> EvaluationMethod:
 # --- clarifications -----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def clarification_ask(*, tender: Tender, question: str, by: Actor) -> Clarification:
     if by.organisation is None or not by.has_role(*permissions.BID_ROLES):
         raise PermissionDenied("Only a provider's bidders can ask clarification questions")
@@ -697,12 +716,12 @@ def clarification_ask(*, tender: Tender, question: str, by: Actor) -> Clarificat
     return clarification
 
 
-@transaction.atomic
+@service
 def clarification_answer(
     *, clarification: Clarification, answer: str, by: Actor, published_question: str = ""
 ) -> Clarification:
     """Answer and publish to every bidder, without naming who asked."""
-    clarification = Clarification._base_manager.select_for_update().get(pk=clarification.pk)
+    clarification = Clarification.objects.select_for_update().get(pk=clarification.pk)
     tender = clarification.tender
     require_lead(tender, by, "answer clarification questions")
     if not answer.strip():
@@ -734,7 +753,7 @@ def require_provider(by: Actor) -> Organisation:
     return by.organisation
 
 
-@transaction.atomic
+@service
 def interest_register(*, tender: Tender, by: Actor) -> TenderInterest:
     """Record that the provider is interested (it then hears of clarifications and cancellation); asking a question
     and starting a bid register it too. Safe to repeat."""
@@ -747,20 +766,20 @@ def interest_register(*, tender: Tender, by: Actor) -> TenderInterest:
 def note_interest(*, tender: Tender, organisation: Organisation) -> TenderInterest:
     """The row behind ``interest_register``, for services that have already checked the provider (asking a question,
     starting a bid)."""
-    interest, _ = TenderInterest._base_manager.get_or_create(tender=tender, organisation=organisation)
+    interest, _ = TenderInterest.objects.get_or_create(tender=tender, organisation=organisation)
     return interest
 
 
-@transaction.atomic
+@service
 def follows_set(*, service_areas: Iterable[ServiceArea], by: Actor) -> list[ServiceAreaFollow]:
     organisation = require_provider(by)
     wanted = {a.pk for a in service_areas}
-    ServiceAreaFollow._base_manager.filter(organisation=organisation, user=by.user).exclude(
+    ServiceAreaFollow.objects.filter(organisation=organisation, user=by.user).exclude(
         service_area_id__in=wanted
     ).delete()
     out = []
     for area_id in sorted(wanted):
-        follow, _ = ServiceAreaFollow._base_manager.get_or_create(
+        follow, _ = ServiceAreaFollow.objects.get_or_create(
             organisation=organisation, user=by.user, service_area_id=area_id
         )
         out.append(follow)

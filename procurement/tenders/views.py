@@ -4,6 +4,7 @@ pages (create, edit, documents, method, publish, steps, clarifications).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -62,6 +63,17 @@ def flash_error(request: HttpRequest, error: DomainError) -> None:
     elif error.field_errors:
         text = f"{text}: {'; '.join(m for ms in error.field_errors.values() for m in ms)}"
     messages.error(request, text)
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], *, done: str) -> bool:
+    """Run a button's service: a refusal becomes an error message, success the ``done`` message."""
+    try:
+        action()
+    except DomainError as error:
+        flash_error(request, error)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
@@ -230,12 +242,11 @@ class InterestView(MemberView):
 
     def post(self, request: HttpRequest, opportunity_id: int) -> HttpResponse:
         tender = published_tender(opportunity_id)
-        try:
-            services.interest_register(tender=tender, by=self.acting)
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, "You will be told of every change to this tender")
+        attempt(
+            request,
+            lambda: services.interest_register(tender=tender, by=self.acting),
+            done="You will be told of every change to this tender",
+        )
         return redirect("opportunity-detail", opportunity_id=tender.pk)
 
 
@@ -394,9 +405,9 @@ class TenderMixin:
 
     def load(self, **kwargs: Any) -> None:
         acting = self.request.acting  # type: ignore[attr-defined]
-        visible = JointCommission._base_manager.filter(
-            JointCommission.tenant_filter(acting.organisation), pk=OuterRef("commission")
-        )
+        visible = JointCommission.objects.unscoped(
+            reason="the visibility rule is applied explicitly, for the acting organisation"
+        ).filter(JointCommission.tenant_filter(acting.organisation), pk=OuterRef("commission"))
         try:
             self.tender = selectors.tender_detail(tender_id=kwargs["tender_id"])
         except Tender.DoesNotExist as exc:
@@ -552,12 +563,11 @@ class TenderDocumentRemoveView(MemberView):
 
     def post(self, request: HttpRequest, tender_document_id: int) -> HttpResponse:
         document = get_object_or_404(TenderDocument.objects.select_related("tender"), pk=tender_document_id)
-        try:
-            services.tender_document_remove(document=document, by=self.acting)
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"“{document.title}” withdrawn")
+        attempt(
+            request,
+            lambda: services.tender_document_remove(document=document, by=self.acting),
+            done=f"“{document.title}” withdrawn",
+        )
         return redirect("tender-documents", tender_id=document.tender_id)
 
 
@@ -676,14 +686,13 @@ class TenderStepView(TenderMixin, MemberView):
         if name not in (*LEAD_BUTTONS, "cancel"):
             messages.error(request, "Choose a step")
             return redirect("tender-detail", tender_id=self.tender.pk)
-        try:
-            services.tender_transition(
+        attempt(
+            request,
+            lambda: services.tender_transition(
                 tender=self.tender, name=name, by=self.acting, reason=request.POST.get("reason", "")
-            )
-        except DomainError as error:
-            flash_error(request, error)
-        else:
-            messages.success(request, f"{TENDER_WORKFLOW[name].label}: done")
+            ),
+            done=f"{TENDER_WORKFLOW[name].label}: done",
+        )
         return redirect("tender-detail", tender_id=self.tender.pk)
 
 
