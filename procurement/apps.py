@@ -10,7 +10,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         # Loaded here, not at the top, because Django requires the app registry to be ready first. The services
-        # modules bind what each package does after a tender's step (procurement.workflows.after_step), so they are
+        # modules bind the effects of the tender's steps (``@TENDER_WORKFLOW.effect``), so they are
         # loaded at start-up whatever the entry point (web, worker, command).
         for package in ("tenders", "bids", "evaluation", "award"):
             import_module(f"procurement.{package}.services")

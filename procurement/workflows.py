@@ -15,8 +15,7 @@ services import it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -176,6 +175,7 @@ TENDER_WORKFLOW = Workflow(
             allowed=_lead,
             who="the lead commissioner",
             guards=(bid_deadline_passed,),
+            effects=("tell_lead_bids_closed",),
         ),
         Transition(
             "start_evaluation",
@@ -186,6 +186,7 @@ TENDER_WORKFLOW = Workflow(
             allowed=_lead,
             who="the lead commissioner",
             guards=(evaluation_ready,),
+            effects=("open_score_sheets",),
         ),
         Transition(
             "recommend",
@@ -212,6 +213,7 @@ TENDER_WORKFLOW = Workflow(
             "Return to evaluation",
             allowed=_board_or_lead,
             who="the board or the lead commissioner",
+            effects=("set_recommendations_aside",),
         ),
         Transition(
             "start_standstill",
@@ -250,6 +252,8 @@ TENDER_WORKFLOW = Workflow(
             roles=LEAD_ROLES,
             allowed=_lead,
             who="the lead commissioner",
+            needs_reason=True,
+            effects=("tell_interested_cancelled",),
         ),
     ],
     terminal=(T.AWARDED, T.CANCELLED),
@@ -377,28 +381,3 @@ BID_WORKFLOW = Workflow(
     ],
     terminal=(B.REJECTED, B.SUCCESSFUL, B.UNSUCCESSFUL),
 )
-
-
-# --- what other packages do after a tender's step ----------------------------------------------------------------
-# The tender's steps reach every later stage (starting the evaluation opens score sheets, returning to evaluation
-# sets the award recommendation aside). The package that owns those rows binds its work to the step's name here, so
-# ``procurement.tenders`` takes the step without importing the packages built on it.
-
-StepEffect = Callable[..., None]
-_AFTER_STEP: dict[str, list[StepEffect]] = defaultdict(list)
-
-
-def after_step(name: str) -> Callable[[StepEffect], StepEffect]:
-    """Bind ``fn(tender, *, by, reason)`` to run, in the same transaction, after the tender's step ``name``."""
-    TENDER_WORKFLOW[name]  # an unknown step name fails at import, not silently
-
-    def bind(fn: StepEffect) -> StepEffect:
-        _AFTER_STEP[name].append(fn)
-        return fn
-
-    return bind
-
-
-def run_after_step(tender: Tender, *, name: str, by: Actor, reason: str) -> None:
-    for fn in _AFTER_STEP[name]:
-        fn(tender, by=by, reason=reason)

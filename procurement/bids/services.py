@@ -61,7 +61,7 @@ from procurement.tenders.services import (
     tell_lead,
     upload_filename,
 )
-from procurement.workflows import BID_WORKFLOW, after_step
+from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 
 def _require_bidder(bid: Bid, by: Actor) -> None:
@@ -82,7 +82,9 @@ def profile_update(
     volunteer_count: int | None = None,
 ) -> ProviderProfile:
     organisation = require_provider(by)
-    profile, _ = ProviderProfile.objects.get_or_create(organisation=organisation)
+    profile, _ = ProviderProfile.objects.unscoped(
+        reason="the service decides who may act (a refusal, never a missing row)"
+    ).get_or_create(organisation=organisation)
     profile.annual_income = money(annual_income) if annual_income is not None else None
     profile.accounts_year_end = accounts_year_end
     profile.staff_count = staff_count
@@ -117,12 +119,14 @@ def profile_document_remove(*, document: ProfileDocument, by: Actor) -> None:
 
 def _attach_profile_documents(bid: Bid, by: Actor) -> int:
     taken = set(
-        BidAttachment.objects.filter(bid=bid, removed_at__isnull=True, from_profile__isnull=False).values_list(
-            "from_profile_id", flat=True
-        )
+        BidAttachment.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        .filter(bid=bid, removed_at__isnull=True, from_profile__isnull=False)
+        .values_list("from_profile_id", flat=True)
     )
     added = 0
-    for document in ProfileDocument.objects.filter(organisation_id=bid.organisation_id, removed_at__isnull=True):
+    for document in ProfileDocument.objects.unscoped(
+        reason="the service decides who may act (a refusal, never a missing row)"
+    ).filter(organisation_id=bid.organisation_id, removed_at__isnull=True):
         if document.pk in taken:
             continue
         BidAttachment.objects.create(
@@ -143,11 +147,15 @@ def _attach_profile_documents(bid: Bid, by: Actor) -> int:
 def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     """Start (or return) the provider's draft for the tender's current stage, with its profile's documents."""
     organisation = require_provider(by)
-    tender = Tender.objects.get(pk=tender.pk)
+    tender = Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").get(
+        pk=tender.pk
+    )
     if organisation.pk == tender.commission.lead_id:
         raise PermissionDenied("The lead cannot bid for its own tender")
     stage = tender.stage
-    existing = Bid.objects.filter(tender=tender, organisation=organisation, stage=stage)
+    existing = Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
+        tender=tender, organisation=organisation, stage=stage
+    )
     if lot is not None:
         existing = existing.filter(lot=lot)
     found = existing.order_by("pk").first()
@@ -160,9 +168,9 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     if (
         tender.is_two_stage
         and stage == Stage.FULL
-        and not Bid.objects.filter(
-            tender=tender, organisation=organisation, stage=Stage.EOI, status=BidStatus.SHORTLISTED
-        ).exists()
+        and not Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        .filter(tender=tender, organisation=organisation, stage=Stage.EOI, status=BidStatus.SHORTLISTED)
+        .exists()
     ):
         raise DomainError("Full bids are by invitation: only shortlisted providers may bid")
     if lot is not None and lot.tender_id != tender.pk:
@@ -175,7 +183,11 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
 
 
 def _editable_bid(bid: Bid, by: Actor) -> Bid:
-    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    bid = (
+        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        .select_for_update()
+        .get(pk=bid.pk)
+    )
     _require_bidder(bid, by)
     if bid.status not in EDITABLE:
         raise DomainError(f"This bid is {bid.get_status_display().lower()}: it can no longer change")
@@ -230,15 +242,17 @@ def bid_save_draft(
         bid.save(update_fields=[*fields, "updated_at"])
     if answers:
         valid = set(
-            Question.objects.filter(method__tender_id=bid.tender_id, stage=bid.stage, pk__in=list(answers)).values_list(
-                "pk", flat=True
-            )
+            Question.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            .filter(method__tender_id=bid.tender_id, stage=bid.stage, pk__in=list(answers))
+            .values_list("pk", flat=True)
         )
         for question_id, text in answers.items():
             if int(question_id) not in valid:
                 continue
             text = _typed_text(text, label="Your answer", field=f"answer_{int(question_id)}")
-            BidAnswer.objects.update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
+            BidAnswer.objects.unscoped(
+                reason="the service decides who may act (a refusal, never a missing row)"
+            ).update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
     if price_lines:
         for category, (raw, description) in price_lines.items():
             if category not in PriceCategory.values:
@@ -248,9 +262,13 @@ def bid_save_draft(
                 description, label="The price note", field=f"note_{category}", multiline=False, max_length=300
             )
             if amount is None and not (description or "").strip():
-                BidPriceLine.objects.filter(bid=bid, category=category).delete()
+                BidPriceLine.objects.unscoped(
+                    reason="the service decides who may act (a refusal, never a missing row)"
+                ).filter(bid=bid, category=category).delete()
                 continue
-            BidPriceLine.objects.update_or_create(
+            BidPriceLine.objects.unscoped(
+                reason="the service decides who may act (a refusal, never a missing row)"
+            ).update_or_create(
                 bid=bid,
                 category=category,
                 defaults={"annual_amount": amount or Decimal("0"), "description": (description or "").strip()[:300]},
@@ -298,14 +316,18 @@ def bid_partner_add(
         share_percent=share_percent,
     )
     if kind == BidPartnerKind.CONSORTIUM and not bid.is_consortium:
-        Bid.objects.filter(pk=bid.pk).update(is_consortium=True)
+        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
+            pk=bid.pk
+        ).update(is_consortium=True)
     return partner
 
 
 @service
 def bid_partner_remove(*, partner: BidPartner, by: Actor) -> None:
     _editable_bid(partner.bid, by)
-    BidPartner.objects.filter(pk=partner.pk).delete()
+    BidPartner.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
+        pk=partner.pk
+    ).delete()
 
 
 @service
@@ -342,7 +364,11 @@ def _lock_tender_shared(tender_id: int) -> Tender:
     """Lock the tender row FOR SHARE: concurrent submitters proceed together; a deadline change or the closing step
     (FOR UPDATE) waits for them, and they for it."""
     table = Tender._meta.db_table
-    rows = list(Tender.objects.raw(f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id]))
+    rows = list(
+        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").raw(
+            f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id]
+        )
+    )
     if not rows:
         raise DomainError("This tender no longer exists")
     return rows[0]
@@ -367,7 +393,12 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
     lock, so the second sees the first's version and exactly one is new."""
     with transaction.atomic():
         tender = _lock_tender_shared(bid.tender_id)
-        locked = Bid.objects.select_for_update(of=("self",)).select_related("organisation", "lot").get(pk=bid.pk)
+        locked = (
+            Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            .select_for_update(of=("self",))
+            .select_related("organisation", "lot")
+            .get(pk=bid.pk)
+        )
         _require_bidder(locked, by)
         now = timezone.now()
         deadline = tender.deadline_for(locked.stage)
@@ -386,10 +417,21 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
             raise DomainError("Your bid cannot be submitted yet", problems=problems)
         content = canonical_content(locked, tender, working)
         digest = content_hash(content)
-        current = BidVersion.objects.filter(pk=locked.current_version_id).first() if locked.current_version_id else None
+        current = (
+            BidVersion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            .filter(pk=locked.current_version_id)
+            .first()
+            if locked.current_version_id
+            else None
+        )
         if locked.status == BidStatus.SUBMITTED and current is not None and current.sha256 == digest:
             return current, False
-        number = (BidVersion.objects.filter(bid=locked).aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (
+            BidVersion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            .filter(bid=locked)
+            .aggregate(n=Max("number"))["n"]
+            or 0
+        ) + 1
         price = Decimal(content["price"]["annual_total"]) if content["price"] else None
         version = BidVersion(
             bid=locked,
@@ -410,7 +452,9 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
             by=by,
             data={"version": number, "sha256": digest, "submitted_at": now.isoformat()},
         )
-        Bid.objects.filter(pk=locked.pk).update(current_version=version, submitted_at=now)
+        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
+            pk=locked.pk
+        ).update(current_version=version, submitted_at=now)
     return version, True
 
 
@@ -420,8 +464,8 @@ def bid_withdraw(*, bid: Bid, by: Actor, reason: str = "") -> Bid:
     return transition(obj=bid, workflow=BID_WORKFLOW, name="withdraw", by=by, reason=reason.strip())
 
 
-@after_step("close_bids")
-def _bids_closed(tender: Tender, *, by: Actor, reason: str) -> None:
+@TENDER_WORKFLOW.effect("tell_lead_bids_closed")
+def _bids_closed(tender: Tender, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     received = (
         Bid.objects.unscoped(reason="counting sealed bids without reading them")
         .filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED)
@@ -446,13 +490,17 @@ def close_due_tenders(*, now: dt.datetime | None = None) -> int:
     )
     moved = 0
     for name, condition in due:
-        for tender in Tender.objects.filter(condition):
+        for tender in Tender.objects.unscoped(
+            reason="the service decides who may act (a refusal, never a missing row)"
+        ).filter(condition):
             try:
                 tender_services.tender_transition(tender=tender, name=name, by=SYSTEM)
                 moved += 1
             except DomainError:
                 continue
-    for tender in Tender.objects.filter(status__in=open_, stage=Stage.EOI, eoi_deadline__lte=now):
+    for tender in Tender.objects.unscoped(
+        reason="the service decides who may act (a refusal, never a missing row)"
+    ).filter(status__in=open_, stage=Stage.EOI, eoi_deadline__lte=now):
         received = (
             Bid.objects.unscoped(reason="counting sealed bids without reading them")
             .filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED)

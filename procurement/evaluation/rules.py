@@ -48,7 +48,13 @@ def evaluator_candidates(tender: Tender) -> list[Membership]:
     where = Q(organisation_id__in=partners)
     if tender.allow_third_sector_evaluators:
         where |= Q(organisation__kind__in=list(THIRD_SECTOR_KINDS))
-    taken = Evaluator.objects.filter(tender=tender).values("user_id")
+    taken = (
+        Evaluator.objects.unscoped(
+            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
+        )
+        .filter(tender=tender)
+        .values("user_id")
+    )
     return list(
         qs.filter(where)
         .exclude(user_id__in=taken)
@@ -61,7 +67,13 @@ def evaluator_candidates(tender: Tender) -> list[Membership]:
 
 
 def scored_questions(tender: Tender) -> list[Question]:
-    return list(Question.objects.filter(method__tender=tender, stage=Stage.FULL).order_by("number"))
+    return list(
+        Question.objects.unscoped(
+            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
+        )
+        .filter(method__tender=tender, stage=Stage.FULL)
+        .order_by("number")
+    )
 
 
 def check_score(question: Question, max_score: int, score: Any, passed: Any) -> tuple[int | None, bool | None]:
@@ -82,7 +94,12 @@ def check_score(question: Question, max_score: int, score: Any, passed: Any) -> 
 
 def sheet_problems(sheet: ScoreSheet) -> list[str]:
     tender = sheet.evaluator.tender
-    got = {s.question_id: s for s in Score.objects.filter(sheet=sheet)}
+    got = {
+        s.question_id: s
+        for s in Score.objects.unscoped(
+            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
+        ).filter(sheet=sheet)
+    }
     problems = []
     for q in scored_questions(tender):
         if q.criterion_id is None and not q.pass_fail:
@@ -97,7 +114,15 @@ def sheet_problems(sheet: ScoreSheet) -> list[str]:
 
 def moderation_problems(tender: Tender) -> list[str]:
     problems: list[str] = []
-    evaluators = [e for e in Evaluator.objects.filter(tender=tender).select_related("user") if not e.is_excluded]
+    evaluators = [
+        e
+        for e in Evaluator.objects.unscoped(
+            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
+        )
+        .filter(tender=tender)
+        .select_related("user")
+        if not e.is_excluded
+    ]
     if not any(e.is_cleared for e in evaluators):
         problems.append("No evaluator is cleared to score")
     for e in evaluators:
@@ -112,11 +137,19 @@ def moderation_problems(tender: Tender) -> list[str]:
     )
     if open_sheets:
         problems.append(f"{open_sheets} score sheet{'s are' if open_sheets != 1 else ' is'} not submitted yet")
-    bids = Bid.objects.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED).count()
+    bids = (
+        Bid.objects.unscoped(reason="a check reads the whole record, whoever asks; it answers with problems, not rows")
+        .filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED)
+        .count()
+    )
     questions = [q for q in scored_questions(tender) if q.pass_fail or q.criterion_id is not None]
-    moderated = ModeratedScore.objects.filter(
-        bid__tender=tender, bid__stage=Stage.FULL, bid__status=BidStatus.SUBMITTED
-    ).count()
+    moderated = (
+        ModeratedScore.objects.unscoped(
+            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
+        )
+        .filter(bid__tender=tender, bid__stage=Stage.FULL, bid__status=BidStatus.SUBMITTED)
+        .count()
+    )
     missing = bids * len(questions) - moderated
     if missing > 0:
         problems.append(f"{missing} moderated score{'s are' if missing != 1 else ' is'} still to agree")

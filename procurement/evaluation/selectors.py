@@ -113,7 +113,12 @@ def moderation_grid(*, tender: Tender) -> tuple[list[Bid], list[Question], dict[
 def conflicts_record(tender: Tender) -> list[dict[str, str]]:
     """The panel's conflicts record, for the board pack (``core.handlers.Conflict`` rows)."""
     rows = []
-    for e in Evaluator.objects.filter(tender=tender).select_related("user", "organisation").order_by("added_at"):
+    for e in (
+        Evaluator.objects.unscoped(reason="the lead's record of the panel's declarations")
+        .filter(tender=tender)
+        .select_related("user", "organisation")
+        .order_by("added_at")
+    ):
         rows.append(
             {
                 "person": str(e.user),

@@ -31,9 +31,11 @@ from core.views import (
     MemberView,
     PublicTemplateView,
     PublicView,
+    TransitionView,
     apply_domain_error,
     form_invalid_response,
 )
+from core.workflow import Transition
 from procurement import permissions
 from procurement.bids.models import (
     Bid,
@@ -677,23 +679,26 @@ class PublishView(TenderMixin, MemberView):
         return redirect("tender-detail", tender_id=self.tender.pk)
 
 
-class TenderStepView(TenderMixin, MemberView):
-    http_method_names = ["post"]
-    required_roles = permissions.LEAD_ROLES
+class TenderStepView(TenderMixin, TransitionView):
+    """The lead's buttons for the tender's simple steps (closing, starting the evaluation, returning, cancelling)."""
 
-    def post(self, request: HttpRequest, tender_id: int) -> HttpResponse:
-        name = request.POST.get("step", "")
+    required_roles = permissions.LEAD_ROLES
+    workflow = TENDER_WORKFLOW
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.object = self.tender
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         if name not in (*LEAD_BUTTONS, "cancel"):
-            messages.error(request, "Choose a step")
-            return redirect("tender-detail", tender_id=self.tender.pk)
-        attempt(
-            request,
-            lambda: services.tender_transition(
-                tender=self.tender, name=name, by=self.acting, reason=request.POST.get("reason", "")
-            ),
-            done=f"{TENDER_WORKFLOW[name].label}: done",
-        )
-        return redirect("tender-detail", tender_id=self.tender.pk)
+            raise DomainError("Choose a step")
+        return services.tender_transition(tender=obj, name=name, by=self.acting, reason=reason)
+
+    def done_message(self, obj: Any, step: Transition) -> str:
+        return f"{step.label}: done"
+
+    def get_success_url(self) -> str:
+        return reverse("tender-detail", kwargs={"tender_id": self.tender.pk})
 
 
 class ClarificationsView(TenderMixin, MemberTemplateView):

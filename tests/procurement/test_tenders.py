@@ -276,7 +276,7 @@ def test_lead_pages_are_the_lead_and_partners_only_even_when_published(world, cl
     client.logout()
     sign_in(client, world.finance_officer, world.district)
     assert client.get(f"/tenders/{tender.pk}/").status_code == 200
-    assert client.post(f"/tenders/{tender.pk}/step/", {"step": "close_bids"}).status_code == 403
+    assert client.post(f"/tenders/{tender.pk}/step/", {"transition": "close_bids"}).status_code == 403
 
 
 def test_every_tender_step_is_in_the_audit_trail(world, lead):
