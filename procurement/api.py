@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
-from procurement.award.api import ContractViewSet, RecommendationViewSet
-from procurement.bids.api import BidViewSet
-from procurement.evaluation.api import EvaluatorViewSet, ScoreSheetViewSet
-from procurement.tenders.api import ClarificationViewSet, TenderViewSet
+from procurement.award.api import ContractViewSet, RecommendationViewSet, TenderStepsViewSet
+from procurement.evaluation.api import BidStepsViewSet, EvaluatorViewSet, ScoreSheetViewSet
+from procurement.tenders.api import ClarificationViewSet
 
 router = SimpleRouter(trailing_slash=True)
 urlpatterns: list = []
 
 
-router.register("tenders", TenderViewSet, basename="tender")
-router.register("bids", BidViewSet, basename="bid")
+# The tender and the bid are served with their workflows' steps, by the packages that reach every step.
+router.register("tenders", TenderStepsViewSet, basename="tender")
+router.register("bids", BidStepsViewSet, basename="bid")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("scoresheets", ScoreSheetViewSet, basename="scoresheet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,13 +12,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import TenantReadOnlyViewSet
+from core.api import TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from core.errors import PermissionDenied
+from core.errors import DomainError, PermissionDenied
+from core.workflow import transition
 from procurement import permissions
-from procurement.award import services
-from procurement.award.models import AwardLine, AwardRecommendation, Contract
+from procurement.award import selectors, services
+from procurement.award.models import AwardLine, AwardRecommendation, Contract, RecommendationStatus
+from procurement.tenders import services as tender_services
+from procurement.tenders.api import TenderSerializer, TenderViewSet
+from procurement.tenders.models import Tender
 from procurement.tenders.rules import is_lead
+from procurement.workflows import TENDER_WORKFLOW
 
 # --- recommendations and contracts ------------------------------------------------------------------------------------
 
@@ -122,3 +128,55 @@ class ContractViewSet(TenantReadOnlyViewSet):
             .prefetch_related("shares__organisation")
             .order_by("-signed_on", "-pk")
         )
+
+
+# --- the tender's steps ------------------------------------------------------------------------------------------------
+
+
+def _approve_award(tender: Tender, by: Any, reason: str) -> Any:
+    recommendation = selectors.current_recommendation(tender=tender)
+    if recommendation is None or recommendation.status != RecommendationStatus.SUBMITTED:
+        raise DomainError("There is no award recommendation waiting for approval")
+    return services.recommendation_approve(recommendation=recommendation, by=by)
+
+
+def _recommend(tender: Tender, by: Any, reason: str) -> Any:
+    raise DomainError(
+        "Recommending the award needs the recommended bid and annual value for each lot: use the recommendation page",
+        field="transition",
+    )
+
+
+# Each step of TENDER_WORKFLOW goes through the service that owns it (it checks, records and notifies). The tender's
+# API lives here, at the top of the packages, because its steps reach every stage.
+TENDER_STEPS: dict[str, Callable[[Tender, Any, str], Any]] = {
+    "approve_method": lambda tender, by, reason: tender_services.method_approve(tender=tender, by=by),
+    "publish": lambda tender, by, reason: tender_services.tender_publish(tender=tender, by=by),
+    **{
+        name: (
+            lambda tender, by, reason, name=name: tender_services.tender_transition(
+                tender=tender, name=name, by=by, reason=reason
+            )
+        )
+        for name in ("close_clarifications", "close_bids", "start_evaluation", "return_to_evaluation", "cancel")
+    },
+    "recommend": _recommend,
+    "approve_award": _approve_award,
+    "start_standstill": lambda tender, by, reason: services.standstill_start(tender=tender, by=by),
+}
+
+
+class TenderStepsViewSet(WorkflowActions, TenderViewSet):
+    """Tenders, with ``POST {id}/transition/`` and ``GET {id}/transitions/`` for TENDER_WORKFLOW (the lead's steps,
+    and approvals where the partnership has no board)."""
+
+    workflow = TENDER_WORKFLOW
+    serializer_class = TenderSerializer
+    write_roles = tuple(permissions.LEAD_ROLES)
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        step = TENDER_STEPS.get(name)
+        if step is None:
+            return transition(obj=obj, workflow=TENDER_WORKFLOW, name=name, by=self.acting, reason=reason)
+        step(obj, self.acting, reason)
+        return obj

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,13 +12,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import TenantReadOnlyViewSet
+from core.api import TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
+from core.workflow import transition
 from partners.models import Role
 from procurement import permissions
-from procurement.bids.api import UUID_PATTERN
+from procurement.bids import services as bid_services
+from procurement.bids.api import UUID_PATTERN, BidViewSet
+from procurement.bids.models import Bid
 from procurement.evaluation import services
 from procurement.evaluation.models import Evaluator, Score, ScoreSheet
+from procurement.workflows import BID_WORKFLOW
 
 # --- evaluation ---------------------------------------------------------------------------------------------------------
 
@@ -152,3 +157,37 @@ class EvaluatorViewSet(TenantReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         seat = services.conflict_decide(evaluator=seat, by=self.acting, **data.validated_data)
         return Response(EvaluatorSerializer(seat).data)
+
+
+# --- the bid's steps ---------------------------------------------------------------------------------------------------
+
+# Each step of BID_WORKFLOW a person takes goes through the service that owns it (it checks and notifies); marking a
+# bid successful or not is the standstill's, taken by the system, so the API refuses it with the workflow's reason.
+BID_STEPS: dict[str, Callable[[Bid, Any, str], Any]] = {
+    "submit": lambda bid, by, reason: bid_services.bid_submit(bid=bid, by=by),
+    "resubmit": lambda bid, by, reason: bid_services.bid_submit(bid=bid, by=by),
+    "withdraw": lambda bid, by, reason: bid_services.bid_withdraw(bid=bid, by=by, reason=reason),
+    "shortlist": lambda bid, by, reason: services.eoi_decide(bid=bid, shortlist=True, by=by, reason=reason),
+    "reject": lambda bid, by, reason: services.eoi_decide(bid=bid, shortlist=False, by=by, reason=reason),
+}
+
+
+class BidStepsViewSet(WorkflowActions, BidViewSet):
+    """Bids, with ``POST {id}/transition/`` and ``GET {id}/transitions/`` for BID_WORKFLOW: the bidder submits and
+    withdraws; the lead shortlists or rejects an expression of interest."""
+
+    workflow = BID_WORKFLOW
+
+    @property
+    def write_roles(self) -> tuple[str, ...]:
+        # The lead writes only through the workflow's steps (shortlisting); everything else stays the bidder's.
+        if self.action == "transition":
+            return (*permissions.BID_ROLES, *permissions.LEAD_ROLES)
+        return tuple(permissions.BID_ROLES)
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        step = BID_STEPS.get(name)
+        if step is None:
+            return transition(obj=obj, workflow=BID_WORKFLOW, name=name, by=self.acting, reason=reason)
+        step(obj, self.acting, reason)
+        return obj

@@ -116,3 +116,46 @@ def test_declarations_and_conflict_decisions_through_the_api(world, client):
     assert decided.status_code == 200, decided.content
     assert Evaluator._base_manager.get(pk=seat.pk).is_cleared
     assert services is not None
+
+
+def test_the_tender_and_bid_workflows_through_the_api(world, client):
+    """Every step of TENDER_WORKFLOW and BID_WORKFLOW is reachable at ``{id}/transition/``, through its service."""
+    from procurement.tenders.models import TenderStatus
+    from tests.factories.procurement import bidder_of, submitted_bid
+
+    tender = published_tender(world)
+    bid, _ = submitted_bid(tender, bidder_of(world))
+    sign_in(client, world.bidder, world.provider)
+    steps = client.get(f"/api/v1/bids/{bid.public_id}/transitions/").json()
+    assert "withdraw" in [s["transition"] for s in steps]
+    withdrawn = client.post(
+        f"/api/v1/bids/{bid.public_id}/transition/",
+        {"transition": "withdraw", "reason": "We will resubmit"},
+        content_type="application/json",
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert Bid._base_manager.get(pk=bid.pk).status == "withdrawn"
+    refused = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+    client.logout()
+    sign_in(client, world.lead_commissioner, world.county)
+    listed = [s["transition"] for s in client.get(f"/api/v1/tenders/{tender.pk}/transitions/").json()]
+    assert "cancel" in listed
+    blank = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": ""},
+        content_type="application/json",
+    )
+    assert blank.status_code == 400, blank.content
+    cancelled = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": "The service is no longer needed"},
+        content_type="application/json",
+    )
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == TenderStatus.CANCELLED
