@@ -257,6 +257,7 @@ TENDER_WORKFLOW = Workflow(
         ),
     ],
     terminal=(T.AWARDED, T.CANCELLED),
+    colours={T.DRAFT: "grey", T.PUBLISHED: "turquoise", T.APPROVED: "green", T.AWARDED: "green", T.CANCELLED: "grey"},
 )
 
 # Steps the lead takes from the tender page (the others have their own pages and services).
@@ -380,4 +381,5 @@ BID_WORKFLOW = Workflow(
         ),
     ],
     terminal=(B.REJECTED, B.SUCCESSFUL, B.UNSUCCESSFUL),
+    colours={B.DRAFT: "grey", B.REJECTED: "red"},
 )

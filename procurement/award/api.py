@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from core.api import TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.workflow import transition
 from procurement import permissions
 from procurement.award import selectors, services
@@ -78,7 +78,7 @@ class RecommendationViewSet(TenantReadOnlyViewSet):
     def approve(self, request: Request, pk: str | None = None) -> Response:
         recommendation = self.get_object()
         if not is_lead(recommendation.tender, self.acting):
-            raise PermissionDenied("Only the lead commissioner can approve the award")
+            raise NotPermitted("Only the lead commissioner can approve the award")
         services.recommendation_approve(recommendation=recommendation, by=self.acting)
         return Response(RecommendationSerializer(self.get_queryset().get(pk=recommendation.pk)).data)
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from core.api import TenantAPIMixin
 from core.api_fields import BoundedSerializerMixin
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from partners.models import Role
 from procurement import permissions
 from procurement.bids import rules, services
@@ -141,7 +141,7 @@ class BidViewSet(
     def _own(self) -> Bid:
         bid = self.get_object()
         if bid.organisation_id != self.acting.organisation.pk:
-            raise PermissionDenied("Only the bidding organisation can change its bid")
+            raise NotPermitted("Only the bidding organisation can change its bid")
         return bid
 
     @extend_schema(request=BidCreateSerializer, responses=BidSerializer)

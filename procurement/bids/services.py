@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import audit
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import AmountError, money, parse_amount
 from core.service import service
 from core.text import check_text
@@ -66,7 +66,7 @@ from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 def _require_bidder(bid: Bid, by: Actor) -> None:
     if not permissions.is_bidder(bid, by):
-        raise PermissionDenied("Only the bidding organisation's bidders can change this bid")
+        raise NotPermitted("Only the bidding organisation's bidders can change this bid")
 
 
 # --- the provider's profile ---------------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def profile_document_add(*, kind: str, upload: File, by: Actor, title: str = "")
 def profile_document_remove(*, document: ProfileDocument, by: Actor) -> None:
     organisation = require_provider(by)
     if document.organisation_id != organisation.pk:
-        raise PermissionDenied("That is another organisation's document")
+        raise NotPermitted("That is another organisation's document")
     document.removed_at = timezone.now()
     document.save(update_fields=["removed_at"])
     audit.record(obj=organisation, action="provider_profile.document_removed", by=by, data={"document": str(document)})
@@ -151,7 +151,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
         pk=tender.pk
     )
     if organisation.pk == tender.commission.lead_id:
-        raise PermissionDenied("The lead cannot bid for its own tender")
+        raise NotPermitted("The lead cannot bid for its own tender")
     stage = tender.stage
     existing = Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
         tender=tender, organisation=organisation, stage=stage

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.notifications import notify
 from core.service import service
 from core.workflow import transition
@@ -182,7 +182,7 @@ def interests_declare(*, evaluator: Evaluator, has_interest: bool, interest: str
         .get(pk=evaluator.pk)
     )
     if by.user is None or by.user.pk != evaluator.user_id:
-        raise PermissionDenied("Only the evaluator can declare their own interests")
+        raise NotPermitted("Only the evaluator can declare their own interests")
     if evaluator.is_excluded:
         raise DomainError("You have been excluded from this evaluation")
     if has_interest and not interest.strip():
@@ -305,12 +305,12 @@ def _own_open_sheet(sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     )
     evaluator = sheet.evaluator
     if by.user is None or by.user.pk != evaluator.user_id:
-        raise PermissionDenied("Only the evaluator can score on their own sheet")
+        raise NotPermitted("Only the evaluator can score on their own sheet")
     tender = Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").get(
         pk=evaluator.tender_id
     )
     if not evaluator.is_cleared or not permissions.may_evaluate(tender, by.user):
-        raise PermissionDenied("You are not cleared to evaluate this tender")
+        raise NotPermitted("You are not cleared to evaluate this tender")
     if tender.status != TenderStatus.EVALUATION:
         raise DomainError("The evaluation is not open")
     if sheet.submitted_at is not None:

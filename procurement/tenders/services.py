@@ -25,7 +25,7 @@ from commissioning.models import (
 )
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.money import money
 from core.notifications import notify
 from core.service import service
@@ -98,7 +98,7 @@ def file_row(model: type[F], *, upload: File, **fields: Any) -> F:
 
 def require_lead(tender: Tender, by: Actor, doing: str = "do this") -> None:
     if not is_lead(tender, by):
-        raise PermissionDenied(f"Only the lead commissioner ({tender.commission.lead}) can {doing}")
+        raise NotPermitted(f"Only the lead commissioner ({tender.commission.lead}) can {doing}")
 
 
 def lead_people(tender: Tender) -> list[User]:
@@ -219,7 +219,7 @@ def tender_create(
         .get(pk=commission.pk)
     )
     if by.organisation is None or by.organisation.pk != commission.lead_id or not by.has_role(Role.COMMISSIONER):
-        raise PermissionDenied(f"Only a commissioner at {commission.lead} can tender for this commission")
+        raise NotPermitted(f"Only a commissioner at {commission.lead} can tender for this commission")
     if commission.status == CommissionStatus.SIGN_UP:
         commission = commissioning.commission_transition(commission=commission, name="enter_procurement", by=by)
     elif commission.status != CommissionStatus.PROCUREMENT:
@@ -754,9 +754,9 @@ def method_approve(*, tender: Tender, by: Actor) -> EvaluationMethod:
 @service
 def clarification_ask(*, tender: Tender, question: str, by: Actor) -> Clarification:
     if by.organisation is None or not by.has_role(*permissions.BID_ROLES):
-        raise PermissionDenied("Only a provider's bidders can ask clarification questions")
+        raise NotPermitted("Only a provider's bidders can ask clarification questions")
     if by.organisation.pk == tender.commission.lead_id:
-        raise PermissionDenied("The lead answers questions; it does not ask them")
+        raise NotPermitted("The lead answers questions; it does not ask them")
     if tender.status not in (TenderStatus.PUBLISHED,) or timezone.now() >= tender.clarification_deadline:
         raise DomainError(f"Clarifications closed {local_time(tender.clarification_deadline)}")
     if not question.strip():
@@ -812,7 +812,7 @@ def clarification_answer(
 
 def require_provider(by: Actor) -> Organisation:
     if by.organisation is None or not by.has_role(*permissions.BID_ROLES):
-        raise PermissionDenied("Only a provider's bidders can do this")
+        raise NotPermitted("Only a provider's bidders can do this")
     return by.organisation
 
 
