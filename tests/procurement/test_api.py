@@ -5,9 +5,10 @@ from __future__ import annotations
 import time_machine
 
 from procurement.bids.models import Bid, BidVersion
+from procurement.tenders.models import TenderStatus
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
-from tests.factories.procurement import awarded, provider, published_tender
+from tests.factories.procurement import awarded, bidder_of, provider, published_tender, submitted_bid
 
 
 def test_a_bid_through_the_api(world, client):
@@ -120,9 +121,6 @@ def test_declarations_and_conflict_decisions_through_the_api(world, client):
 
 def test_the_tender_and_bid_workflows_through_the_api(world, client):
     """Every step of TENDER_WORKFLOW and BID_WORKFLOW is reachable at ``{id}/transition/``, through its service."""
-    from procurement.tenders.models import TenderStatus
-    from tests.factories.procurement import bidder_of, submitted_bid
-
     tender = published_tender(world)
     bid, _ = submitted_bid(tender, bidder_of(world))
     sign_in(client, world.bidder, world.provider)
