@@ -15,12 +15,13 @@ services import it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.utils import timezone
 
 from core.actors import Actor
-from core.workflow import Transition, Workflow
+from core.workflow import Transition, Workflow, transition
 from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
 from procurement.bids.models import RECEIVED, Bid, BidStatus
 from procurement.evaluation.models import Evaluator
@@ -383,3 +384,24 @@ BID_WORKFLOW = Workflow(
     terminal=(B.REJECTED, B.SUCCESSFUL, B.UNSUCCESSFUL),
     colours={B.DRAFT: "grey", B.REJECTED: "red"},
 )
+
+
+# --- taking a step through its service ------------------------------------------------------------------------------
+
+
+def step_through(
+    steps: Mapping[str, Callable[[Any, Actor, str], Any]],
+    *,
+    obj: Any,
+    workflow: Workflow,
+    name: str,
+    by: Actor,
+    reason: str,
+) -> Any:
+    """Take step ``name`` through the service ``steps`` names for it (it checks, records and notifies), else through
+    the workflow itself (system steps, which then refuse a person with the workflow's reason)."""
+    step = steps.get(name)
+    if step is None:
+        return transition(obj=obj, workflow=workflow, name=name, by=by, reason=reason)
+    step(obj, by, reason)
+    return obj

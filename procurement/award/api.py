@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from core.api import TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError, NotPermitted
-from core.workflow import transition
 from procurement import permissions
 from procurement.award import selectors, services
 from procurement.award.models import AwardLine, AwardRecommendation, Contract, RecommendationStatus
@@ -23,7 +22,7 @@ from procurement.tenders import services as tender_services
 from procurement.tenders.api import TenderSerializer, TenderViewSet
 from procurement.tenders.models import Tender
 from procurement.tenders.rules import is_lead
-from procurement.workflows import TENDER_WORKFLOW
+from procurement.workflows import TENDER_WORKFLOW, step_through
 
 # --- recommendations and contracts ------------------------------------------------------------------------------------
 
@@ -175,8 +174,4 @@ class TenderStepsViewSet(WorkflowActions, TenderViewSet):
     write_roles = tuple(permissions.LEAD_ROLES)
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
-        step = TENDER_STEPS.get(name)
-        if step is None:
-            return transition(obj=obj, workflow=TENDER_WORKFLOW, name=name, by=self.acting, reason=reason)
-        step(obj, self.acting, reason)
-        return obj
+        return step_through(TENDER_STEPS, obj=obj, workflow=TENDER_WORKFLOW, name=name, by=self.acting, reason=reason)

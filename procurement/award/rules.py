@@ -26,6 +26,9 @@ from procurement.tenders.rules import confirmed_budget
 
 # --- award --------------------------------------------------------------------------------------------------------
 
+# A check reads the whole record, whoever asks: it answers with problems, never with rows.
+WHOLE_RECORD = "a check reads the whole record, whoever asks; it answers with problems, not rows"
+
 
 def compute_shares(tender: Tender, line_values: Sequence[Decimal]) -> list[list[dict[str, Any]]]:
     """Each award line's per-partner, per-financial-year shares from the commission's confirmed contributions,
@@ -79,9 +82,7 @@ def ranking_snapshot(tender: Tender) -> list[dict[str, Any]]:
 
 def check_shares_still_hold(line: AwardLine, tender: Tender) -> None:
     lines = list(
-        AwardLine.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
+        AwardLine.objects.unscoped(reason=WHOLE_RECORD)
         .filter(recommendation=line.recommendation)
         .order_by("lot__number", "id")
     )

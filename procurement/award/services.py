@@ -58,6 +58,10 @@ from procurement.tenders.services import (
 )
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
+# Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never
+# a missing row (the row was handed in through the caller's scope).
+CHECKED = "the service decides who may act (a refusal, never a missing row)"
+
 
 @service
 def recommend(
@@ -66,11 +70,7 @@ def recommend(
     """Record the award recommendation -- the ranking, the recommended bid for each lot (or the tender), its annual
     value and the per-partner split -- and send it for approval."""
 
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=tender.pk)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "recommend the award")
     if tender.status != TenderStatus.EVALUATION:
         raise DomainError("The evaluation is not open")
@@ -78,11 +78,7 @@ def recommend(
     if problems:
         raise DomainError("The evaluation is not finished", problems=problems)
     results = {r.bid_id: r for r in evaluation_results(tender).results}
-    lots = list(
-        Lot.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-            tender=tender
-        )
-    )
+    lots = list(Lot.objects.unscoped(reason=CHECKED).filter(tender=tender))
     if not choices:
         raise DomainError("Choose the recommended bid", field="bid")
     chosen_lots = [bid.lot_id for bid, _ in choices]
@@ -98,9 +94,9 @@ def recommend(
             raise DomainError("Enter the annual value", field="annual_value")
     values = [money(v) for _, v in choices]
     shares = compute_shares(tender, values)
-    AwardRecommendation.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).filter(tender=tender, status=RecommendationStatus.DRAFT).delete()
+    AwardRecommendation.objects.unscoped(reason=CHECKED).filter(
+        tender=tender, status=RecommendationStatus.DRAFT
+    ).delete()
     recommendation = AwardRecommendation.objects.create(
         tender=tender, ranking=ranking_snapshot(tender), rationale=rationale.strip(), created_by=by.user
     )
@@ -127,11 +123,7 @@ def recommend(
 @service
 def recommendation_approve(*, recommendation: AwardRecommendation, by: Actor) -> AwardRecommendation:
     """Approve the award: the board's decision, or the lead's where the partnership has no board."""
-    recommendation = (
-        AwardRecommendation.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=recommendation.pk)
-    )
+    recommendation = AwardRecommendation.objects.unscoped(reason=CHECKED).select_for_update().get(pk=recommendation.pk)
     if recommendation.status != RecommendationStatus.SUBMITTED:
         raise DomainError(f"This recommendation is {recommendation.get_status_display().lower()}")
     tender = transition(obj=recommendation.tender, workflow=TENDER_WORKFLOW, name="approve_award", by=by)
@@ -151,11 +143,7 @@ def recommendation_approve(*, recommendation: AwardRecommendation, by: Actor) ->
 
 @service
 def recommendation_reject(*, recommendation: AwardRecommendation, by: Actor, reason: str = "") -> AwardRecommendation:
-    recommendation = (
-        AwardRecommendation.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=recommendation.pk)
-    )
+    recommendation = AwardRecommendation.objects.unscoped(reason=CHECKED).select_for_update().get(pk=recommendation.pk)
     tender = transition(
         obj=recommendation.tender, workflow=TENDER_WORKFLOW, name="return_to_evaluation", by=by, reason=reason
     )
@@ -179,12 +167,7 @@ def _letter_content(
     method_criteria = results.criteria
     mine = results.by_bid.get(bid.pk)
     winner = results.by_bid.get(winners.get(bid.lot_id)) if winners.get(bid.lot_id) else None
-    moderated = {
-        m.question_id: m
-        for m in ModeratedScore.objects.unscoped(
-            reason="the service decides who may act (a refusal, never a missing row)"
-        ).filter(bid=bid)
-    }
+    moderated = {m.question_id: m for m in ModeratedScore.objects.unscoped(reason=CHECKED).filter(bid=bid)}
     questions = scored_questions(tender)
     advantages: list[str] = []
     if mine is not None and winner is not None and not successful:
@@ -248,14 +231,10 @@ def standstill_start(*, tender: Tender, by: Actor) -> Tender:
     """Send award letters to every bidder -- successful and unsuccessful, with their own scores and the winning
     bid's relative advantages -- and start the standstill of N working days."""
 
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=tender.pk)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "send the award letters")
     recommendation = (
-        AwardRecommendation.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        AwardRecommendation.objects.unscoped(reason=CHECKED)
         .filter(tender=tender, status=RecommendationStatus.APPROVED)
         .first()
     )
@@ -270,19 +249,15 @@ def standstill_start(*, tender: Tender, by: Actor) -> Tender:
         by=by,
         data={"letters_sent_on": today.isoformat(), "standstill_ends_on": ends.isoformat()},
     )
-    Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=tender.pk
-    ).update(letters_sent_on=today, standstill_ends_on=ends)
+    Tender.objects.unscoped(reason=CHECKED).filter(pk=tender.pk).update(letters_sent_on=today, standstill_ends_on=ends)
     tender.letters_sent_on, tender.standstill_ends_on = today, ends
     winners = {
         line.lot_id: line.bid_id
-        for line in AwardLine.objects.unscoped(
-            reason="the service decides who may act (a refusal, never a missing row)"
-        ).filter(recommendation=recommendation)
+        for line in AwardLine.objects.unscoped(reason=CHECKED).filter(recommendation=recommendation)
     }
     results = evaluation_results(tender)
     bids = list(
-        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        Bid.objects.unscoped(reason=CHECKED)
         .filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED)
         .select_related("organisation", "lot")
     )
@@ -318,28 +293,20 @@ def contract_sign(
     (reconciling to the commission's contributions to the penny), start and end, documents and signed date. When
     every award has its contract the tender is awarded and the commission moves to awarded (and live once the
     contract has started)."""
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=line.recommendation.tender_id)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=line.recommendation.tender_id)
     require_lead(tender, by, "record the contract")
     if tender.status != TenderStatus.STANDSTILL:
         raise DomainError(
             f"The tender is {tender.get_status_display().lower()}: contracts are signed after the standstill"
         )
     line = (
-        AwardLine.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        AwardLine.objects.unscoped(reason=CHECKED)
         .select_related("bid__organisation", "recommendation", "lot")
         .get(pk=line.pk)
     )
     if line.recommendation.status != RecommendationStatus.APPROVED:
         raise DomainError("This award has not been approved")
-    if (
-        Contract.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(award_line=line)
-        .exists()
-    ):
+    if Contract.objects.unscoped(reason=CHECKED).filter(award_line=line).exists():
         raise DomainError("This contract has already been recorded")
     today = timezone.localdate()
     ends = tender.standstill_ends_on
@@ -356,9 +323,7 @@ def contract_sign(
         )
     if signed_on > today:
         raise DomainError("The signed date cannot be in the future", field="signed_on")
-    commission = JointCommission.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).get(pk=tender.commission_id)
+    commission = JointCommission.objects.unscoped(reason=CHECKED).get(pk=tender.commission_id)
     start = start_date or commission.start_date
     end = end_date or (dt.date(start.year + tender.term_years, start.month, start.day) - dt.timedelta(days=1))
     if end <= start:
@@ -404,7 +369,7 @@ def contract_sign(
         },
     )
     if (
-        not AwardLine.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        not AwardLine.objects.unscoped(reason=CHECKED)
         .filter(recommendation=line.recommendation, contract__isnull=True)
         .exists()
     ):
@@ -460,8 +425,6 @@ def contracts_go_live(*, today: dt.date | None = None) -> int:
 
 @TENDER_WORKFLOW.effect("set_recommendations_aside")
 def _recommendation_set_aside(tender: Tender, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    AwardRecommendation.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).filter(tender=tender, status__in=[RecommendationStatus.SUBMITTED, RecommendationStatus.APPROVED]).update(
-        status=RecommendationStatus.REJECTED, decided_at=timezone.now(), decided_by_name=actor_name(by)
-    )
+    AwardRecommendation.objects.unscoped(reason=CHECKED).filter(
+        tender=tender, status__in=[RecommendationStatus.SUBMITTED, RecommendationStatus.APPROVED]
+    ).update(status=RecommendationStatus.REJECTED, decided_at=timezone.now(), decided_by_name=actor_name(by))

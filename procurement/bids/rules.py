@@ -35,12 +35,13 @@ from procurement.tenders.rules import word_count
 
 EDITABLE = (BidStatus.DRAFT, BidStatus.SUBMITTED, BidStatus.WITHDRAWN)
 
+# A check reads the whole record, whoever asks: it answers with problems, never with rows.
+WHOLE_RECORD = "a check reads the whole record, whoever asks; it answers with problems, not rows"
+
 
 def _questions_for(bid: Bid) -> list[Question]:
     return list(
-        Question.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
+        Question.objects.unscoped(reason=WHOLE_RECORD)
         .filter(method__tender_id=bid.tender_id, stage=bid.stage)
         .order_by("number")
     )
@@ -59,27 +60,14 @@ class Working:
 def working_copy(bid: Bid) -> Working:
     order = {value: i for i, value in enumerate(PriceCategory.values)}
     lines = sorted(
-        BidPriceLine.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        ).filter(bid=bid),
+        BidPriceLine.objects.unscoped(reason=WHOLE_RECORD).filter(bid=bid),
         key=lambda line: order.get(line.category, 99),
     )
     return Working(
-        answers={
-            a.question_id: a.text
-            for a in BidAnswer.objects.unscoped(
-                reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-            ).filter(bid=bid)
-        },
+        answers={a.question_id: a.text for a in BidAnswer.objects.unscoped(reason=WHOLE_RECORD).filter(bid=bid)},
         questions=_questions_for(bid),
         lines=lines,
-        partners=list(
-            BidPartner.objects.unscoped(
-                reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-            )
-            .filter(bid=bid)
-            .order_by("kind", "id")
-        ),
+        partners=list(BidPartner.objects.unscoped(reason=WHOLE_RECORD).filter(bid=bid).order_by("kind", "id")),
     )
 
 
@@ -88,12 +76,7 @@ def submission_problems(bid: Bid, tender: Tender | None = None, working: Working
     tender = tender or bid.tender
     working = working or working_copy(bid)
     problems: list[str] = []
-    if (
-        Lot.objects.unscoped(reason="a check reads the whole record, whoever asks; it answers with problems, not rows")
-        .filter(tender=tender)
-        .exists()
-        and bid.lot_id is None
-    ):
+    if Lot.objects.unscoped(reason=WHOLE_RECORD).filter(tender=tender).exists() and bid.lot_id is None:
         problems.append("Choose the lot you are bidding for")
     answers = working.answers
     for q in working.questions:
@@ -121,13 +104,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
     tender = tender or bid.tender
     working = working or working_copy(bid)
     organisation = bid.organisation
-    profile = (
-        ProviderProfile.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
-        .filter(organisation=organisation)
-        .first()
-    )
+    profile = ProviderProfile.objects.unscoped(reason=WHOLE_RECORD).filter(organisation=organisation).first()
     answers = working.answers
     lines = working.lines
     lot = bid.lot
@@ -189,9 +166,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
         ],
         "attachments": [
             {"id": a.pk, "title": a.title, "filename": a.original_filename, "size": a.size, "sha256": a.sha256}
-            for a in BidAttachment.objects.unscoped(
-                reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-            )
+            for a in BidAttachment.objects.unscoped(reason=WHOLE_RECORD)
             .filter(bid=bid, removed_at__isnull=True)
             .order_by("uploaded_at", "id")
         ],

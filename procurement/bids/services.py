@@ -63,6 +63,10 @@ from procurement.tenders.services import (
 )
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
+# Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never
+# a missing row (the row was handed in through the caller's scope).
+CHECKED = "the service decides who may act (a refusal, never a missing row)"
+
 
 def _require_bidder(bid: Bid, by: Actor) -> None:
     if not permissions.is_bidder(bid, by):
@@ -82,9 +86,7 @@ def profile_update(
     volunteer_count: int | None = None,
 ) -> ProviderProfile:
     organisation = require_provider(by)
-    profile, _ = ProviderProfile.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).get_or_create(organisation=organisation)
+    profile, _ = ProviderProfile.objects.unscoped(reason=CHECKED).get_or_create(organisation=organisation)
     profile.annual_income = money(annual_income) if annual_income is not None else None
     profile.accounts_year_end = accounts_year_end
     profile.staff_count = staff_count
@@ -119,14 +121,14 @@ def profile_document_remove(*, document: ProfileDocument, by: Actor) -> None:
 
 def _attach_profile_documents(bid: Bid, by: Actor) -> int:
     taken = set(
-        BidAttachment.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        BidAttachment.objects.unscoped(reason=CHECKED)
         .filter(bid=bid, removed_at__isnull=True, from_profile__isnull=False)
         .values_list("from_profile_id", flat=True)
     )
     added = 0
-    for document in ProfileDocument.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).filter(organisation_id=bid.organisation_id, removed_at__isnull=True):
+    for document in ProfileDocument.objects.unscoped(reason=CHECKED).filter(
+        organisation_id=bid.organisation_id, removed_at__isnull=True
+    ):
         if document.pk in taken:
             continue
         BidAttachment.objects.create(
@@ -147,15 +149,11 @@ def _attach_profile_documents(bid: Bid, by: Actor) -> int:
 def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     """Start (or return) the provider's draft for the tender's current stage, with its profile's documents."""
     organisation = require_provider(by)
-    tender = Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").get(
-        pk=tender.pk
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).get(pk=tender.pk)
     if organisation.pk == tender.commission.lead_id:
         raise NotPermitted("The lead cannot bid for its own tender")
     stage = tender.stage
-    existing = Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        tender=tender, organisation=organisation, stage=stage
-    )
+    existing = Bid.objects.unscoped(reason=CHECKED).filter(tender=tender, organisation=organisation, stage=stage)
     if lot is not None:
         existing = existing.filter(lot=lot)
     found = existing.order_by("pk").first()
@@ -168,7 +166,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
     if (
         tender.is_two_stage
         and stage == Stage.FULL
-        and not Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        and not Bid.objects.unscoped(reason=CHECKED)
         .filter(tender=tender, organisation=organisation, stage=Stage.EOI, status=BidStatus.SHORTLISTED)
         .exists()
     ):
@@ -183,11 +181,7 @@ def bid_start(*, tender: Tender, by: Actor, lot: Lot | None = None) -> Bid:
 
 
 def _editable_bid(bid: Bid, by: Actor) -> Bid:
-    bid = (
-        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=bid.pk)
-    )
+    bid = Bid.objects.unscoped(reason=CHECKED).select_for_update().get(pk=bid.pk)
     _require_bidder(bid, by)
     if bid.status not in EDITABLE:
         raise DomainError(f"This bid is {bid.get_status_display().lower()}: it can no longer change")
@@ -242,7 +236,7 @@ def bid_save_draft(
         bid.save(update_fields=[*fields, "updated_at"])
     if answers:
         valid = set(
-            Question.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            Question.objects.unscoped(reason=CHECKED)
             .filter(method__tender_id=bid.tender_id, stage=bid.stage, pk__in=list(answers))
             .values_list("pk", flat=True)
         )
@@ -250,9 +244,9 @@ def bid_save_draft(
             if int(question_id) not in valid:
                 continue
             text = _typed_text(text, label="Your answer", field=f"answer_{int(question_id)}")
-            BidAnswer.objects.unscoped(
-                reason="the service decides who may act (a refusal, never a missing row)"
-            ).update_or_create(bid=bid, question_id=int(question_id), defaults={"text": text})
+            BidAnswer.objects.unscoped(reason=CHECKED).update_or_create(
+                bid=bid, question_id=int(question_id), defaults={"text": text}
+            )
     if price_lines:
         for category, (raw, description) in price_lines.items():
             if category not in PriceCategory.values:
@@ -262,13 +256,9 @@ def bid_save_draft(
                 description, label="The price note", field=f"note_{category}", multiline=False, max_length=300
             )
             if amount is None and not (description or "").strip():
-                BidPriceLine.objects.unscoped(
-                    reason="the service decides who may act (a refusal, never a missing row)"
-                ).filter(bid=bid, category=category).delete()
+                BidPriceLine.objects.unscoped(reason=CHECKED).filter(bid=bid, category=category).delete()
                 continue
-            BidPriceLine.objects.unscoped(
-                reason="the service decides who may act (a refusal, never a missing row)"
-            ).update_or_create(
+            BidPriceLine.objects.unscoped(reason=CHECKED).update_or_create(
                 bid=bid,
                 category=category,
                 defaults={"annual_amount": amount or Decimal("0"), "description": (description or "").strip()[:300]},
@@ -316,18 +306,14 @@ def bid_partner_add(
         share_percent=share_percent,
     )
     if kind == BidPartnerKind.CONSORTIUM and not bid.is_consortium:
-        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-            pk=bid.pk
-        ).update(is_consortium=True)
+        Bid.objects.unscoped(reason=CHECKED).filter(pk=bid.pk).update(is_consortium=True)
     return partner
 
 
 @service
 def bid_partner_remove(*, partner: BidPartner, by: Actor) -> None:
     _editable_bid(partner.bid, by)
-    BidPartner.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=partner.pk
-    ).delete()
+    BidPartner.objects.unscoped(reason=CHECKED).filter(pk=partner.pk).delete()
 
 
 @service
@@ -365,9 +351,7 @@ def _lock_tender_shared(tender_id: int) -> Tender:
     (FOR UPDATE) waits for them, and they for it."""
     table = Tender._meta.db_table
     rows = list(
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").raw(
-            f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id]
-        )
+        Tender.objects.unscoped(reason=CHECKED).raw(f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE', [tender_id])
     )
     if not rows:
         raise DomainError("This tender no longer exists")
@@ -394,7 +378,7 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
     with transaction.atomic():
         tender = _lock_tender_shared(bid.tender_id)
         locked = (
-            Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+            Bid.objects.unscoped(reason=CHECKED)
             .select_for_update(of=("self",))
             .select_related("organisation", "lot")
             .get(pk=bid.pk)
@@ -418,19 +402,14 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
         content = canonical_content(locked, tender, working)
         digest = content_hash(content)
         current = (
-            BidVersion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-            .filter(pk=locked.current_version_id)
-            .first()
+            BidVersion.objects.unscoped(reason=CHECKED).filter(pk=locked.current_version_id).first()
             if locked.current_version_id
             else None
         )
         if locked.status == BidStatus.SUBMITTED and current is not None and current.sha256 == digest:
             return current, False
         number = (
-            BidVersion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-            .filter(bid=locked)
-            .aggregate(n=Max("number"))["n"]
-            or 0
+            BidVersion.objects.unscoped(reason=CHECKED).filter(bid=locked).aggregate(n=Max("number"))["n"] or 0
         ) + 1
         price = Decimal(content["price"]["annual_total"]) if content["price"] else None
         version = BidVersion(
@@ -452,9 +431,7 @@ def bid_submit_once(*, bid: Bid, by: Actor) -> tuple[BidVersion, bool]:
             by=by,
             data={"version": number, "sha256": digest, "submitted_at": now.isoformat()},
         )
-        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-            pk=locked.pk
-        ).update(current_version=version, submitted_at=now)
+        Bid.objects.unscoped(reason=CHECKED).filter(pk=locked.pk).update(current_version=version, submitted_at=now)
     return version, True
 
 
@@ -490,17 +467,15 @@ def close_due_tenders(*, now: dt.datetime | None = None) -> int:
     )
     moved = 0
     for name, condition in due:
-        for tender in Tender.objects.unscoped(
-            reason="the service decides who may act (a refusal, never a missing row)"
-        ).filter(condition):
+        for tender in Tender.objects.unscoped(reason=CHECKED).filter(condition):
             try:
                 tender_services.tender_transition(tender=tender, name=name, by=SYSTEM)
                 moved += 1
             except DomainError:
                 continue
-    for tender in Tender.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).filter(status__in=open_, stage=Stage.EOI, eoi_deadline__lte=now):
+    for tender in Tender.objects.unscoped(reason=CHECKED).filter(
+        status__in=open_, stage=Stage.EOI, eoi_deadline__lte=now
+    ):
         received = (
             Bid.objects.unscoped(reason="counting sealed bids without reading them")
             .filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED)

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from core.api import TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from core.workflow import transition
 from partners.models import Role
 from procurement import permissions
 from procurement.bids import services as bid_services
@@ -22,7 +21,7 @@ from procurement.bids.api import UUID_PATTERN, BidViewSet
 from procurement.bids.models import Bid
 from procurement.evaluation import services
 from procurement.evaluation.models import Evaluator, Score, ScoreSheet
-from procurement.workflows import BID_WORKFLOW
+from procurement.workflows import BID_WORKFLOW, step_through
 
 # --- evaluation ---------------------------------------------------------------------------------------------------------
 
@@ -186,8 +185,4 @@ class BidStepsViewSet(WorkflowActions, BidViewSet):
         return tuple(permissions.BID_ROLES)
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
-        step = BID_STEPS.get(name)
-        if step is None:
-            return transition(obj=obj, workflow=BID_WORKFLOW, name=name, by=self.acting, reason=reason)
-        step(obj, self.acting, reason)
-        return obj
+        return step_through(BID_STEPS, obj=obj, workflow=BID_WORKFLOW, name=name, by=self.acting, reason=reason)

@@ -33,6 +33,9 @@ from procurement.tenders.models import (
 
 # --- the evaluation panel -----------------------------------------------------------------------------------------
 
+# A check reads the whole record, whoever asks: it answers with problems, never with rows.
+WHOLE_RECORD = "a check reads the whole record, whoever asks; it answers with problems, not rows"
+
 
 def evaluator_candidates(tender: Tender) -> list[Membership]:
     """People who may sit on the panel: evaluators of the partners taking part and, where the tender allows,
@@ -48,13 +51,7 @@ def evaluator_candidates(tender: Tender) -> list[Membership]:
     where = Q(organisation_id__in=partners)
     if tender.allow_third_sector_evaluators:
         where |= Q(organisation__kind__in=list(THIRD_SECTOR_KINDS))
-    taken = (
-        Evaluator.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
-        .filter(tender=tender)
-        .values("user_id")
-    )
+    taken = Evaluator.objects.unscoped(reason=WHOLE_RECORD).filter(tender=tender).values("user_id")
     return list(
         qs.filter(where)
         .exclude(user_id__in=taken)
@@ -68,9 +65,7 @@ def evaluator_candidates(tender: Tender) -> list[Membership]:
 
 def scored_questions(tender: Tender) -> list[Question]:
     return list(
-        Question.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
+        Question.objects.unscoped(reason=WHOLE_RECORD)
         .filter(method__tender=tender, stage=Stage.FULL)
         .order_by("number")
     )
@@ -94,12 +89,7 @@ def check_score(question: Question, max_score: int, score: Any, passed: Any) -> 
 
 def sheet_problems(sheet: ScoreSheet) -> list[str]:
     tender = sheet.evaluator.tender
-    got = {
-        s.question_id: s
-        for s in Score.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        ).filter(sheet=sheet)
-    }
+    got = {s.question_id: s for s in Score.objects.unscoped(reason=WHOLE_RECORD).filter(sheet=sheet)}
     problems = []
     for q in scored_questions(tender):
         if q.criterion_id is None and not q.pass_fail:
@@ -116,11 +106,7 @@ def moderation_problems(tender: Tender) -> list[str]:
     problems: list[str] = []
     evaluators = [
         e
-        for e in Evaluator.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
-        .filter(tender=tender)
-        .select_related("user")
+        for e in Evaluator.objects.unscoped(reason=WHOLE_RECORD).filter(tender=tender).select_related("user")
         if not e.is_excluded
     ]
     if not any(e.is_cleared for e in evaluators):
@@ -138,15 +124,13 @@ def moderation_problems(tender: Tender) -> list[str]:
     if open_sheets:
         problems.append(f"{open_sheets} score sheet{'s are' if open_sheets != 1 else ' is'} not submitted yet")
     bids = (
-        Bid.objects.unscoped(reason="a check reads the whole record, whoever asks; it answers with problems, not rows")
+        Bid.objects.unscoped(reason=WHOLE_RECORD)
         .filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED)
         .count()
     )
     questions = [q for q in scored_questions(tender) if q.pass_fail or q.criterion_id is not None]
     moderated = (
-        ModeratedScore.objects.unscoped(
-            reason="a check reads the whole record, whoever asks; it answers with problems, not rows"
-        )
+        ModeratedScore.objects.unscoped(reason=WHOLE_RECORD)
         .filter(bid__tender=tender, bid__stage=Stage.FULL, bid__status=BidStatus.SUBMITTED)
         .count()
     )

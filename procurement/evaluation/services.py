@@ -37,6 +37,10 @@ from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 # --- two-stage: shortlisting ----------------------------------------------------------------------------------------
 
+# Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never
+# a missing row (the row was handed in through the caller's scope).
+CHECKED = "the service decides who may act (a refusal, never a missing row)"
+
 
 @service
 def eoi_decide(*, bid: Bid, shortlist: bool, by: Actor, reason: str = "") -> Bid:
@@ -50,20 +54,14 @@ def eoi_decide(*, bid: Bid, shortlist: bool, by: Actor, reason: str = "") -> Bid
     bid = transition(
         obj=bid, workflow=BID_WORKFLOW, name="shortlist" if shortlist else "reject", by=by, reason=reason.strip()
     )
-    Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=bid.pk
-    ).update(outcome_reason=reason.strip())
+    Bid.objects.unscoped(reason=CHECKED).filter(pk=bid.pk).update(outcome_reason=reason.strip())
     return bid
 
 
 @service
 def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
     """End shortlisting: the shortlisted are invited to the full bid; the rest are told why they were not."""
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=tender.pk)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "invite full bids")
     if not tender.is_two_stage or tender.stage != Stage.EOI:
         raise DomainError("This tender is not shortlisting")
@@ -72,11 +70,7 @@ def invite_full_bids(*, tender: Tender, by: Actor) -> Tender:
         raise DomainError("Expressions of interest are still open")
     if now >= tender.submission_deadline:
         raise DomainError("The full bid deadline has passed: extend it before inviting full bids")
-    eois = list(
-        Bid.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-            tender=tender, stage=Stage.EOI, status__in=RECEIVED
-        )
-    )
+    eois = list(Bid.objects.unscoped(reason=CHECKED).filter(tender=tender, stage=Stage.EOI, status__in=RECEIVED))
     undecided = [b for b in eois if b.status == BidStatus.SUBMITTED]
     if undecided:
         raise DomainError(f"Decide on every expression of interest first ({len(undecided)} still to decide)")
@@ -167,20 +161,14 @@ def evaluator_remove(*, evaluator: Evaluator, by: Actor) -> None:
     ScoreSheet.objects.unscoped(
         reason="removing an evaluator clears their unsubmitted sheets, which only they read"
     ).filter(evaluator=evaluator).delete()
-    Evaluator.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=evaluator.pk
-    ).delete()
+    Evaluator.objects.unscoped(reason=CHECKED).filter(pk=evaluator.pk).delete()
 
 
 @service
 def interests_declare(*, evaluator: Evaluator, has_interest: bool, interest: str, by: Actor) -> Evaluator:
     """The evaluator declares their interests for this tender (none, or an interest with details) before seeing any
     bid. A later declaration of an interest suspends them until the lead decides."""
-    evaluator = (
-        Evaluator.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=evaluator.pk)
-    )
+    evaluator = Evaluator.objects.unscoped(reason=CHECKED).select_for_update().get(pk=evaluator.pk)
     if by.user is None or by.user.pk != evaluator.user_id:
         raise NotPermitted("Only the evaluator can declare their own interests")
     if evaluator.is_excluded:
@@ -219,11 +207,7 @@ def interests_declare(*, evaluator: Evaluator, has_interest: bool, interest: str
 @service
 def conflict_decide(*, evaluator: Evaluator, decision: str, by: Actor, mitigation: str = "") -> Evaluator:
     """The lead's decision on a declared conflict: exclude the evaluator, or allow them with a mitigation."""
-    evaluator = (
-        Evaluator.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=evaluator.pk)
-    )
+    evaluator = Evaluator.objects.unscoped(reason=CHECKED).select_for_update().get(pk=evaluator.pk)
     tender = evaluator.tender
     require_lead(tender, by, "decide on conflicts")
     if evaluator.declaration != Evaluator.Declaration.INTEREST:
@@ -298,7 +282,7 @@ def ensure_scoresheets(tender: Tender) -> int:
 
 def _own_open_sheet(sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     sheet = (
-        ScoreSheet.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
+        ScoreSheet.objects.unscoped(reason=CHECKED)
         .select_for_update(of=("self",))
         .select_related("evaluator", "bid")
         .get(pk=sheet.pk)
@@ -306,9 +290,7 @@ def _own_open_sheet(sheet: ScoreSheet, by: Actor) -> ScoreSheet:
     evaluator = sheet.evaluator
     if by.user is None or by.user.pk != evaluator.user_id:
         raise NotPermitted("Only the evaluator can score on their own sheet")
-    tender = Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").get(
-        pk=evaluator.tender_id
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).get(pk=evaluator.tender_id)
     if not evaluator.is_cleared or not permissions.may_evaluate(tender, by.user):
         raise NotPermitted("You are not cleared to evaluate this tender")
     if tender.status != TenderStatus.EVALUATION:
@@ -323,18 +305,14 @@ def scores_save(*, sheet: ScoreSheet, scores: dict[int, dict[str, Any]], by: Act
     """Save the evaluator's scores (``{question_id: {score, passed, justification}}``); private until submitted."""
     sheet = _own_open_sheet(sheet, by)
     tender = sheet.evaluator.tender
-    method = EvaluationMethod.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).get(tender=tender)
+    method = EvaluationMethod.objects.unscoped(reason=CHECKED).get(tender=tender)
     questions = {q.pk: q for q in scored_questions(tender)}
     for question_id, entry in scores.items():
         question = questions.get(int(question_id))
         if question is None:
             continue
         value, passed = check_score(question, method.max_score, entry.get("score"), entry.get("passed"))
-        Score.objects.unscoped(
-            reason="the service decides who may act (a refusal, never a missing row)"
-        ).update_or_create(
+        Score.objects.unscoped(reason=CHECKED).update_or_create(
             sheet=sheet,
             question=question,
             defaults={"score": value, "passed": passed, "justification": (entry.get("justification") or "").strip()},
@@ -360,37 +338,22 @@ def moderate(
 ) -> ModeratedScore:
     """Record the panel's agreed score for one bid on one question, with a note (after every cleared evaluator has
     submitted their scores for that bid)."""
-    tender = Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").get(
-        pk=bid.tender_id
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).get(pk=bid.tender_id)
     require_lead(tender, by, "record moderated scores")
     if tender.status != TenderStatus.EVALUATION:
         raise DomainError("The evaluation is not open")
     if question.method.tender_id != tender.pk or question.stage != Stage.FULL:
         raise DomainError("That question is not part of this evaluation")
-    waiting = (
-        ScoreSheet.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(bid=bid, submitted_at__isnull=True)
-        .count()
-    )
-    if (
-        waiting
-        or not ScoreSheet.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(bid=bid, submitted_at__isnull=False)
-        .exists()
-    ):
+    waiting = ScoreSheet.objects.unscoped(reason=CHECKED).filter(bid=bid, submitted_at__isnull=True).count()
+    if waiting or not ScoreSheet.objects.unscoped(reason=CHECKED).filter(bid=bid, submitted_at__isnull=False).exists():
         raise DomainError("Wait until every evaluator has submitted their scores for this bid")
     if not note.strip():
         raise DomainError("Add a note recording how the panel agreed the score", field="note")
-    method = EvaluationMethod.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).get(tender=tender)
+    method = EvaluationMethod.objects.unscoped(reason=CHECKED).get(tender=tender)
     value, outcome = check_score(question, method.max_score, score, passed)
     if (question.pass_fail and outcome is None) or (not question.pass_fail and value is None):
         raise DomainError("Enter the agreed score", field="passed" if question.pass_fail else "score")
-    moderated, _ = ModeratedScore.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).update_or_create(
+    moderated, _ = ModeratedScore.objects.unscoped(reason=CHECKED).update_or_create(
         bid=bid,
         question=question,
         defaults={

@@ -65,6 +65,10 @@ from procurement.workflows import TENDER_WORKFLOW
 # workflow step itself does not demand one (cancelling does: ``needs_reason`` on the step).
 NEEDS_REASON = frozenset({"return_to_evaluation"})
 
+# Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never
+# a missing row (the row was handed in through the caller's scope).
+CHECKED = "the service decides who may act (a refusal, never a missing row)"
+
 
 F = TypeVar("F", bound=models.Model)
 
@@ -214,9 +218,7 @@ def tender_create(
     """The lead commissioner drafts a tender for a commission that has entered procurement (a commission ready to
     enter it -- every blocker cleared -- enters it now)."""
     commission = (
-        JointCommission.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_related("lead", "partnership")
-        .get(pk=commission.pk)
+        JointCommission.objects.unscoped(reason=CHECKED).select_related("lead", "partnership").get(pk=commission.pk)
     )
     if by.organisation is None or by.organisation.pk != commission.lead_id or not by.has_role(Role.COMMISSIONER):
         raise NotPermitted(f"Only a commissioner at {commission.lead} can tender for this commission")
@@ -300,11 +302,7 @@ def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | No
     """Change a tender. Before publication anything may change; afterwards the wording and documents may, and
     deadlines may only move later -- never earlier -- and only while bids are open. Every interested provider is told
     of a change to a published tender."""
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=tender.pk)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "change this tender")
     if tender.status in (TenderStatus.AWARDED, TenderStatus.CANCELLED):
         raise DomainError(f"This tender is {tender.get_status_display().lower()}: it can no longer change")
@@ -405,11 +403,7 @@ def _require_documents_open(tender: Tender) -> None:
 
 @service
 def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) -> TenderDocument:
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=tender.pk)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=tender.pk)
     require_lead(tender, by, "add documents")
     _require_documents_open(tender)
     if not title.strip():
@@ -430,11 +424,7 @@ def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) 
 
 @service
 def tender_document_remove(*, document: TenderDocument, by: Actor) -> TenderDocument:
-    tender = (
-        Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=document.tender_id)
-    )
+    tender = Tender.objects.unscoped(reason=CHECKED).select_for_update().get(pk=document.tender_id)
     require_lead(tender, by, "remove documents")
     _require_documents_open(tender)
     if document.removed_at is not None:
@@ -459,12 +449,7 @@ def lot_add(*, tender: Tender, title: str, estimated_annual_value: Decimal, by: 
         raise DomainError("Lots cannot change once the tender is published")
     if not title.strip():
         raise DomainError("Enter the lot's title", field="title")
-    number = (
-        Lot.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(tender=tender)
-        .aggregate(n=Max("number"))["n"]
-        or 0
-    ) + 1
+    number = (Lot.objects.unscoped(reason=CHECKED).filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
     lot = Lot.objects.create(
         tender=tender,
         number=number,
@@ -483,18 +468,14 @@ def lot_remove(*, lot: Lot, by: Actor) -> None:
     if tender.is_published:
         raise DomainError("Lots cannot change once the tender is published")
     audit.record(obj=tender, action="tender.lot_removed", by=by, data={"lot": str(lot)})
-    Lot.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=lot.pk
-    ).delete()
+    Lot.objects.unscoped(reason=CHECKED).filter(pk=lot.pk).delete()
 
 
 @service
 def tender_publish(*, tender: Tender, by: Actor) -> Tender:
     """Publish on the opportunities portal and tell providers who follow its service area."""
     tender = transition(obj=tender, workflow=TENDER_WORKFLOW, name="publish", by=by)
-    Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=tender.pk
-    ).update(published_at=timezone.now())
+    Tender.objects.unscoped(reason=CHECKED).filter(pk=tender.pk).update(published_at=timezone.now())
     tender.refresh_from_db()
     area = tender.commission.service_area
     follows = (
@@ -531,9 +512,7 @@ def tender_transition(*, tender: Tender, name: str, by: Actor, reason: str = "")
 
 @TENDER_WORKFLOW.effect("tell_interested_cancelled")
 def _cancelled(tender: Tender, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    Tender.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=tender.pk
-    ).update(cancelled_reason=reason)
+    Tender.objects.unscoped(reason=CHECKED).filter(pk=tender.pk).update(cancelled_reason=reason)
     _tell_interested(
         tender, subject=f"{tender.title} has been cancelled", body=reason, key=f"tender:{tender.pk}:cancelled"
     )
@@ -550,11 +529,7 @@ def actor_name(by: Actor) -> str:
 
 def _editable_method(tender: Tender, by: Actor) -> EvaluationMethod:
     require_lead(tender, by, "change the evaluation method")
-    method = (
-        EvaluationMethod.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(tender=tender)
-    )
+    method = EvaluationMethod.objects.unscoped(reason=CHECKED).select_for_update().get(tender=tender)
     if method.is_frozen:
         raise DomainError(
             "The evaluation method is frozen: it has been approved"
@@ -573,16 +548,11 @@ def criterion_add(*, tender: Tender, kind: str, name: str, weight: int, by: Acto
         raise DomainError("The weight must be between 1 and 100 per cent", field="weight")
     if (
         kind == CriterionKind.PRICE
-        and Criterion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(method=method, kind=kind)
-        .exists()
+        and Criterion.objects.unscoped(reason=CHECKED).filter(method=method, kind=kind).exists()
     ):
         raise DomainError("There is already a price criterion", field="kind")
     position = (
-        Criterion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(method=method)
-        .aggregate(n=Max("position"))["n"]
-        or 0
+        Criterion.objects.unscoped(reason=CHECKED).filter(method=method).aggregate(n=Max("position"))["n"] or 0
     ) + 1
     criterion = Criterion.objects.create(
         method=method, kind=kind, name=name.strip() or CriterionKind(kind).label, weight=int(weight), position=position
@@ -597,9 +567,7 @@ def criterion_remove(*, criterion: Criterion, by: Actor) -> None:
     audit.record(
         obj=criterion.method.tender, action="method.criterion_removed", by=by, data={"criterion": str(criterion)}
     )
-    Criterion.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=criterion.pk
-    ).delete()
+    Criterion.objects.unscoped(reason=CHECKED).filter(pk=criterion.pk).delete()
 
 
 @service
@@ -636,9 +604,7 @@ def question_add(
     if problems:
         raise DomainError("Check the question", field_errors=problems)
     number = (
-        Question.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .filter(method=method, stage=stage)
-        .aggregate(n=Max("number"))["n"]
+        Question.objects.unscoped(reason=CHECKED).filter(method=method, stage=stage).aggregate(n=Max("number"))["n"]
         or 0
     ) + 1
     question = Question.objects.create(
@@ -660,9 +626,7 @@ def question_add(
 def question_remove(*, question: Question, by: Actor) -> None:
     _editable_method(question.method.tender, by)
     audit.record(obj=question.method.tender, action="method.question_removed", by=by, data={"question": str(question)})
-    Question.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)").filter(
-        pk=question.pk
-    ).delete()
+    Question.objects.unscoped(reason=CHECKED).filter(pk=question.pk).delete()
 
 
 @service
@@ -703,11 +667,7 @@ def method_submit(*, tender: Tender, by: Actor) -> EvaluationMethod:
 @service
 def method_withdraw(*, tender: Tender, by: Actor) -> EvaluationMethod:
     require_lead(tender, by, "withdraw the method from the board")
-    method = (
-        EvaluationMethod.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(tender=tender)
-    )
+    method = EvaluationMethod.objects.unscoped(reason=CHECKED).select_for_update().get(tender=tender)
     if method.status != MethodStatus.SUBMITTED:
         raise DomainError("The method is not waiting for the board")
     method.status = MethodStatus.DRAFT
@@ -730,11 +690,7 @@ def record_approver(row: Any, by: Actor, *, lead: bool = True) -> None:
 def method_approve(*, tender: Tender, by: Actor) -> EvaluationMethod:
     """Approve (and freeze) the method: the board's decision, or the lead where there is no board."""
     tender = transition(obj=tender, workflow=TENDER_WORKFLOW, name="approve_method", by=by)
-    method = (
-        EvaluationMethod.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(tender=tender)
-    )
+    method = EvaluationMethod.objects.unscoped(reason=CHECKED).select_for_update().get(tender=tender)
     method.status = MethodStatus.APPROVED
     method.approved_at = timezone.now()
     method.approved_by_name = actor_name(by)
@@ -780,11 +736,7 @@ def clarification_answer(
     *, clarification: Clarification, answer: str, by: Actor, published_question: str = ""
 ) -> Clarification:
     """Answer and publish to every bidder, without naming who asked."""
-    clarification = (
-        Clarification.objects.unscoped(reason="the service decides who may act (a refusal, never a missing row)")
-        .select_for_update()
-        .get(pk=clarification.pk)
-    )
+    clarification = Clarification.objects.unscoped(reason=CHECKED).select_for_update().get(pk=clarification.pk)
     tender = clarification.tender
     require_lead(tender, by, "answer clarification questions")
     if not answer.strip():
@@ -829,9 +781,9 @@ def interest_register(*, tender: Tender, by: Actor) -> TenderInterest:
 def note_interest(*, tender: Tender, organisation: Organisation) -> TenderInterest:
     """The row behind ``interest_register``, for services that have already checked the provider (asking a question,
     starting a bid)."""
-    interest, _ = TenderInterest.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).get_or_create(tender=tender, organisation=organisation)
+    interest, _ = TenderInterest.objects.unscoped(reason=CHECKED).get_or_create(
+        tender=tender, organisation=organisation
+    )
     return interest
 
 
@@ -839,13 +791,13 @@ def note_interest(*, tender: Tender, organisation: Organisation) -> TenderIntere
 def follows_set(*, service_areas: Iterable[ServiceArea], by: Actor) -> list[ServiceAreaFollow]:
     organisation = require_provider(by)
     wanted = {a.pk for a in service_areas}
-    ServiceAreaFollow.objects.unscoped(
-        reason="the service decides who may act (a refusal, never a missing row)"
-    ).filter(organisation=organisation, user=by.user).exclude(service_area_id__in=wanted).delete()
+    ServiceAreaFollow.objects.unscoped(reason=CHECKED).filter(organisation=organisation, user=by.user).exclude(
+        service_area_id__in=wanted
+    ).delete()
     out = []
     for area_id in sorted(wanted):
-        follow, _ = ServiceAreaFollow.objects.unscoped(
-            reason="the service decides who may act (a refusal, never a missing row)"
-        ).get_or_create(organisation=organisation, user=by.user, service_area_id=area_id)
+        follow, _ = ServiceAreaFollow.objects.unscoped(reason=CHECKED).get_or_create(
+            organisation=organisation, user=by.user, service_area_id=area_id
+        )
         out.append(follow)
     return out
