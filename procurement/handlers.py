@@ -20,6 +20,7 @@ from procurement.award import services as award_services
 from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
 from procurement.bids.models import Bid
 from procurement.evaluation import selectors as evaluation_selectors
+from procurement.tenders import notices
 from procurement.tenders import services as tender_services
 from procurement.tenders.models import (
     Criterion,
@@ -138,7 +139,7 @@ def method_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> 
                 f"The tender is {tender.get_status_display().lower()}: its method can no longer be rejected"
             )
         EvaluationMethod.objects.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
-        tender_services.tell_lead(
+        notices.tell_lead(
             tender,
             subject=f"{tender.title}: the board did not approve the evaluation method",
             body=decision.minute,

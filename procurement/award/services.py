@@ -41,21 +41,15 @@ from procurement.bids.models import (
 )
 from procurement.evaluation.models import ModeratedScore
 from procurement.evaluation.rules import evaluation_results, moderation_problems, scored_questions
+from procurement.tenders.files import file_row, upload_filename
 from procurement.tenders.models import (
     Lot,
     Stage,
     Tender,
     TenderStatus,
 )
-from procurement.tenders.services import (
-    actor_name,
-    file_row,
-    record_approver,
-    require_lead,
-    tell_lead,
-    tell_organisation,
-    upload_filename,
-)
+from procurement.tenders.notices import tell_lead, tell_organisation
+from procurement.tenders.services import actor_name, record_approver, require_lead
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 # Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never

@@ -46,6 +46,7 @@ from procurement.bids.rules import (
     working_copy,
 )
 from procurement.tenders import services as tender_services
+from procurement.tenders.files import file_row, upload_filename
 from procurement.tenders.models import (
     Eligibility,
     Lot,
@@ -54,13 +55,8 @@ from procurement.tenders.models import (
     Tender,
     TenderStatus,
 )
-from procurement.tenders.services import (
-    file_row,
-    note_interest,
-    require_provider,
-    tell_lead,
-    upload_filename,
-)
+from procurement.tenders.notices import tell_lead
+from procurement.tenders.services import note_interest, require_provider
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 # Rows the service reads whoever acts: it decides itself who may act, so another organisation gets a refusal, never

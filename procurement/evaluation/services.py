@@ -31,8 +31,9 @@ from procurement.tenders.models import (
     Tender,
     TenderStatus,
 )
+from procurement.tenders.notices import tell_lead, tell_organisation
 from procurement.tenders.rules import local_time
-from procurement.tenders.services import require_lead, tell_lead, tell_organisation
+from procurement.tenders.services import require_lead
 from procurement.workflows import BID_WORKFLOW, TENDER_WORKFLOW
 
 # --- two-stage: shortlisting ----------------------------------------------------------------------------------------

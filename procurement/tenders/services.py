@@ -5,13 +5,12 @@ simple steps, clarifications, interest and follows, and the notices these send.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.files.base import File
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +29,9 @@ from core.money import money
 from core.notifications import notify
 from core.service import service
 from core.workflow import transition
-from partners.models import Membership, Organisation, Role, User
+from partners.models import Organisation, Role, User
 from procurement import permissions
+from procurement.tenders.files import file_row
 from procurement.tenders.models import (
     Clarification,
     Criterion,
@@ -50,6 +50,7 @@ from procurement.tenders.models import (
     TenderInterest,
     TenderStatus,
 )
+from procurement.tenders.notices import tell_interested, tell_lead
 from procurement.tenders.rules import (
     BoardActor,
     has_board,
@@ -70,100 +71,9 @@ NEEDS_REASON = frozenset({"return_to_evaluation"})
 CHECKED = "the service decides who may act (a refusal, never a missing row)"
 
 
-F = TypeVar("F", bound=models.Model)
-
-
-def sha256_of(upload: Any) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    upload.seek(0)
-    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), size
-
-
-def upload_filename(upload: Any) -> str:
-    return (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:255]
-
-
-def file_row(model: type[F], *, upload: File, **fields: Any) -> F:
-    """A new row of ``model`` holding an uploaded file: its original name, SHA-256 and (where the model keeps it) size
-    are taken from the upload, then the file is stored and the row saved."""
-    digest, size = sha256_of(upload)
-    row = model(original_filename=upload_filename(upload), sha256=digest, **fields)
-    if hasattr(row, "size"):
-        row.size = size
-    row.file.save(row.original_filename, upload, save=False)  # type: ignore[attr-defined]
-    row.save()
-    return row
-
-
 def require_lead(tender: Tender, by: Actor, doing: str = "do this") -> None:
     if not is_lead(tender, by):
         raise NotPermitted(f"Only the lead commissioner ({tender.commission.lead}) can {doing}")
-
-
-def lead_people(tender: Tender) -> list[User]:
-    commission = tender.commission
-    contact = commission.lead_contact
-    if contact is not None:
-        return [contact]
-    return [
-        m.user
-        for m in Membership.objects.unscoped(reason="notifying the lead organisation's people, whoever acts")
-        .filter(organisation_id=commission.lead_id, is_active=True, roles__contains=[Role.COMMISSIONER])
-        .select_related("user")
-    ]
-
-
-def org_bidders(organisation_id: int) -> list[User]:
-    return [
-        m.user
-        for m in Membership.objects.unscoped(reason="notifying another organisation's bidders")
-        .filter(organisation_id=organisation_id, is_active=True, roles__overlap=[Role.BIDDER, Role.ORG_ADMIN])
-        .select_related("user")
-    ]
-
-
-def tell_organisation(organisation_id: int, *, subject: str, body: str, url: str, key: str) -> None:
-    organisation = Organisation.objects.get(pk=organisation_id)
-    notify(
-        recipients=org_bidders(organisation_id),
-        subject=subject,
-        body=body,
-        url=url,
-        organisation=organisation,
-        dedupe_key=f"{key}:o{organisation_id}",
-    )
-
-
-def _tell_interested(tender: Tender, *, subject: str, body: str, key: str) -> int:
-    """Every provider interested in the tender (registered, asked, started a bid), each privately."""
-    url = reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk})
-    orgs = list(
-        TenderInterest.objects.unscoped(reason="notifying every interested provider")
-        .filter(tender=tender)
-        .values_list("organisation_id", flat=True)
-    )
-    for organisation_id in orgs:
-        tell_organisation(organisation_id, subject=subject, body=body, url=url, key=key)
-    return len(orgs)
-
-
-def tell_lead(tender: Tender, *, subject: str, body: str = "", url: str = "", key: str | None = None) -> None:
-    notify(
-        recipients=lead_people(tender),
-        subject=subject,
-        body=body,
-        url=url or reverse("tender-detail", kwargs={"tender_id": tender.pk}),
-        organisation=tender.commission.lead,
-        dedupe_key=key,
-    )
-
-
-# --- tenders ------------------------------------------------------------------------------------------------------
 
 
 def _check_deadlines(
@@ -382,7 +292,7 @@ def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | No
                 )
             else:
                 what.append(f"{Tender._meta.get_field(name).verbose_name.capitalize()} changed")
-        _tell_interested(
+        tell_interested(
             tender,
             subject=f"{tender.title}: the tender has changed",
             body="\n".join(what),
@@ -413,7 +323,7 @@ def tender_document_add(*, tender: Tender, title: str, upload: File, by: Actor) 
         obj=tender, action="tender.document_added", by=by, data={"document": document.title, "sha256": document.sha256}
     )
     if tender.is_published:
-        _tell_interested(
+        tell_interested(
             tender,
             subject=f"{tender.title}: a tender document was added",
             body=f"“{document.title}” has been added to the tender documents.",
@@ -433,7 +343,7 @@ def tender_document_remove(*, document: TenderDocument, by: Actor) -> TenderDocu
     document.save(update_fields=["removed_at"])
     event = audit.record(obj=tender, action="tender.document_removed", by=by, data={"document": document.title})
     if tender.is_published:
-        _tell_interested(
+        tell_interested(
             tender,
             subject=f"{tender.title}: a tender document was withdrawn",
             body=f"“{document.title}” has been withdrawn from the tender documents.",
@@ -513,7 +423,7 @@ def tender_transition(*, tender: Tender, name: str, by: Actor, reason: str = "")
 @TENDER_WORKFLOW.effect("tell_interested_cancelled")
 def _cancelled(tender: Tender, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     Tender.objects.unscoped(reason=CHECKED).filter(pk=tender.pk).update(cancelled_reason=reason)
-    _tell_interested(
+    tell_interested(
         tender, subject=f"{tender.title} has been cancelled", body=reason, key=f"tender:{tender.pk}:cancelled"
     )
 
@@ -750,7 +660,7 @@ def clarification_answer(
     clarification.published_at = clarification.published_at or timezone.now()
     clarification.save()
     event = audit.record(obj=clarification, action="clarification.answered", by=by)
-    _tell_interested(
+    tell_interested(
         tender,
         subject=f"{tender.title}: a clarification has been {'published' if first else 'updated'}",
         body=f"Q: {clarification.published_question}\n\nA: {clarification.answer}",
