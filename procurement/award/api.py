@@ -173,5 +173,10 @@ class TenderStepsViewSet(WorkflowActions, TenderViewSet):
     serializer_class = TenderSerializer
     write_roles = tuple(permissions.LEAD_ROLES)
 
+    @property
+    def public(self) -> bool:
+        # The tender is public once published; its steps are for the signed-in (which steps the caller may take).
+        return self.action not in ("transition", "transitions")
+
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         return step_through(TENDER_STEPS, obj=obj, workflow=TENDER_WORKFLOW, name=name, by=self.acting, reason=reason)

@@ -157,3 +157,6 @@ def test_the_tender_and_bid_workflows_through_the_api(world, client):
     )
     assert cancelled.status_code == 200, cancelled.content
     assert cancelled.json()["status"] == TenderStatus.CANCELLED
+    client.logout()
+    assert client.get(f"/api/v1/tenders/{tender.pk}/transitions/").status_code in (401, 403)
+    assert client.get(f"/api/v1/tenders/{tender.pk}/").status_code == 200
