@@ -7,12 +7,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import TenantReadOnlyViewSet, WorkflowActions
+from core.api import TenantAPIMixin, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError, NotPermitted
 from procurement import permissions
@@ -165,18 +165,16 @@ TENDER_STEPS: dict[str, Callable[[Tender, Any, str], Any]] = {
 }
 
 
-class TenderStepsViewSet(WorkflowActions, TenderViewSet):
-    """Tenders, with ``POST {id}/transition/`` and ``GET {id}/transitions/`` for TENDER_WORKFLOW (the lead's steps,
-    and approvals where the partnership has no board)."""
+class TenderStepsViewSet(WorkflowActions, TenantAPIMixin, viewsets.GenericViewSet):
+    """The steps of TENDER_WORKFLOW for a tender: ``POST /tenders/{id}/transition/`` (the lead, and approvals where the
+    partnership has no board) and ``GET /tenders/{id}/transitions/``. Served apart from the public ``TenderViewSet``
+    because the steps are for the signed-in only; same path, same rows."""
 
     workflow = TENDER_WORKFLOW
     serializer_class = TenderSerializer
+    queryset = Tender.objects.none()
     write_roles = tuple(permissions.LEAD_ROLES)
-
-    @property
-    def public(self) -> bool:
-        # The tender is public once published; its steps are for the signed-in (which steps the caller may take).
-        return self.action not in ("transition", "transitions")
+    get_queryset = TenderViewSet.get_queryset
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         return step_through(TENDER_STEPS, obj=obj, workflow=TENDER_WORKFLOW, name=name, by=self.acting, reason=reason)

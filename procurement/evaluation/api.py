@@ -7,17 +7,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import TenantReadOnlyViewSet, WorkflowActions
+from core.api import TenantAPIMixin, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from partners.models import Role
 from procurement import permissions
 from procurement.bids import services as bid_services
-from procurement.bids.api import UUID_PATTERN, BidViewSet
+from procurement.bids.api import UUID_PATTERN, BidSerializer, BidViewSet
 from procurement.bids.models import Bid
 from procurement.evaluation import services
 from procurement.evaluation.models import Evaluator, Score, ScoreSheet
@@ -171,18 +171,20 @@ BID_STEPS: dict[str, Callable[[Bid, Any, str], Any]] = {
 }
 
 
-class BidStepsViewSet(WorkflowActions, BidViewSet):
-    """Bids, with ``POST {id}/transition/`` and ``GET {id}/transitions/`` for BID_WORKFLOW: the bidder submits and
-    withdraws; the lead shortlists or rejects an expression of interest."""
+class BidStepsViewSet(WorkflowActions, TenantAPIMixin, viewsets.GenericViewSet):
+    """The steps of BID_WORKFLOW for a bid: ``POST /bids/{id}/transition/`` (the bidder submits and withdraws; the lead
+    shortlists or rejects an expression of interest) and ``GET /bids/{id}/transitions/``. Same path and rows as
+    ``BidViewSet``; apart because the lead writes here and nowhere else in the bid API."""
 
     workflow = BID_WORKFLOW
-
-    @property
-    def write_roles(self) -> tuple[str, ...]:
-        # The lead writes only through the workflow's steps (shortlisting); everything else stays the bidder's.
-        if self.action == "transition":
-            return (*permissions.BID_ROLES, *permissions.LEAD_ROLES)
-        return tuple(permissions.BID_ROLES)
+    serializer_class = BidSerializer
+    queryset = Bid.objects.none()
+    lookup_field = BidViewSet.lookup_field
+    lookup_url_kwarg = BidViewSet.lookup_url_kwarg
+    lookup_value_regex = BidViewSet.lookup_value_regex
+    required_roles = BidViewSet.required_roles
+    write_roles = (*permissions.BID_ROLES, *permissions.LEAD_ROLES)
+    get_queryset = BidViewSet.get_queryset
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         return step_through(BID_STEPS, obj=obj, workflow=BID_WORKFLOW, name=name, by=self.acting, reason=reason)
