@@ -9,8 +9,9 @@ selectors/forms -> views/api -> (procurement.tasks, procurement.handlers, procur
 
 ``procurement.workflows`` (the tender's and the bid's lives) and ``procurement.permissions`` span every stage: they
 import the packages' models and rules and are imported by the packages' services and pages. ``procurement.models``
-only re-exports the models for Django; ``procurement.urls`` and ``procurement.api`` only gather the packages' pages
-and viewsets.
+only loads the models for Django; ``procurement.urls`` and ``procurement.api`` only gather the packages' pages and
+viewsets. The tender's workflow steps are served by ``procurement.award.api`` and the bid's by
+``procurement.evaluation.api`` (the lowest packages whose services reach every step).
 
 Known reads across the order (for the import contract's ignore list):
 - procurement.tenders.selectors -> procurement.bids.models (the sealed count of received bids on tender lists)
