@@ -23,6 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from procurement.bids import services as bid_services
+from procurement.tenders import services as tender_services
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,8 +61,7 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, st
     from core.tenancy import tenancy_disabled
     from partners.acting import Acting
     from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
-    from procurement import services
-    from procurement.models import Tender
+    from procurement.tenders.models import Tender
 
     def acting(user: Any, org: Any) -> Acting:
         m = Membership._base_manager.get(user=user, organisation=org)
@@ -88,7 +90,7 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, st
         Membership.objects.create(user=officer, organisation=county, roles=[Role.COMMISSIONER])
         lead = acting(officer, county)
         now = timezone.now()
-        tender = services.tender_create(
+        tender = tender_services.tender_create(
             commission=commission,
             title="The rush tender",
             summary="S",
@@ -99,12 +101,12 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, st
             submission_deadline=now + lead_seconds_delta(3600),  # moved to the real deadline once drafts exist
             by=lead,
         )
-        quality = services.criterion_add(tender=tender, kind="quality", name="Quality", weight=80, by=lead)
-        services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
+        quality = tender_services.criterion_add(tender=tender, kind="quality", name="Quality", weight=80, by=lead)
+        tender_services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
         for text in ("How will you deliver the service?", "How will you involve volunteers?"):
-            services.question_add(tender=tender, criterion=quality, text=text, word_limit=500, by=lead)
-        services.method_submit(tender=tender, by=lead)
-        tender = services.tender_publish(tender=tender, by=lead)
+            tender_services.question_add(tender=tender, criterion=quality, text=text, word_limit=500, by=lead)
+        tender_services.method_submit(tender=tender, by=lead)
+        tender = tender_services.tender_publish(tender=tender, by=lead)
         questions = list(tender.method.questions.values_list("pk", flat=True))
         drafts: list[tuple[int, str, str]] = []
         for i in range(providers):
@@ -114,8 +116,8 @@ def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, st
             user = User.objects.create_user(f"rush{i:03d}@bench.example", "Rush-password-2026", full_name=f"Bidder {i}")
             Membership.objects.create(user=user, organisation=org, roles=[Role.ORG_ADMIN, Role.BIDDER])
             by = acting(user, org)
-            bid = services.bid_start(tender=tender, by=by)
-            services.bid_save_draft(
+            bid = bid_services.bid_start(tender=tender, by=by)
+            bid_services.bid_save_draft(
                 bid=bid,
                 by=by,
                 answers=dict.fromkeys(
@@ -237,7 +239,7 @@ def main() -> int:
         unfinished = sum(t.is_alive() for t in threads)
 
         from core.tenancy import tenancy_disabled
-        from procurement.models import Bid, BidVersion
+        from procurement.bids.models import Bid, BidVersion
 
         with tenancy_disabled():
             versions = {

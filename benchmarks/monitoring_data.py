@@ -40,14 +40,9 @@ def build(context: dict[str, Any]) -> list:
     from monitoring import periods, rag
     from monitoring.models import Kpi, KpiReturn, KpiSet, KpiValue
     from partners.models import Board, BoardMember, User
-    from procurement.models import (
-        AwardLine,
-        AwardRecommendation,
-        Bid,
-        Contract,
-        ContractShare,
-        Tender,
-    )
+    from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare
+    from procurement.bids.models import Bid
+    from procurement.tenders.models import Tender
 
     scale = context.get("scale", 1.0)
     partners = context["partners"]

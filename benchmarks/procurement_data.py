@@ -22,18 +22,8 @@ from commissioning.commissions.models import (
 from commissioning.service_map.models import ServiceArea
 from core.tenancy import tenancy_disabled
 from partners.models import Membership, Role, User
-from procurement.models import (
-    Bid,
-    BidStatus,
-    BidVersion,
-    Criterion,
-    EvaluationMethod,
-    MethodStatus,
-    Question,
-    Stage,
-    Tender,
-    TenderStatus,
-)
+from procurement.bids.models import Bid, BidStatus, BidVersion
+from procurement.tenders.models import Criterion, EvaluationMethod, MethodStatus, Question, Stage, Tender, TenderStatus
 
 PASSWORD = "Benchmark-password-2026"
 

@@ -46,7 +46,8 @@ from monitoring.models import (
 )
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, READ_ROLES
 from partners.models import Board, Organisation
-from procurement.models import Contract, Lot
+from procurement.award.models import Contract
+from procurement.tenders.models import Lot
 
 router = SimpleRouter(trailing_slash=True)
 

@@ -17,9 +17,7 @@ from monitoring import services
 from monitoring.models import KpiSet, KpiSetStatus, MonitoringVisit, ReturnStatus
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Role, User
-from procurement.models import (
-    Contract,
-)
+from procurement.award.models import Contract
 
 RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
 PROVIDER = "Citizens Advice Lichfield District"

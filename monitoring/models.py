@@ -37,7 +37,8 @@ from core.files import PrivateFileField
 from core.tenancy import TenantManager, nothing
 from monitoring import periods, rag
 from partners.models import Organisation, User
-from procurement.models import Contract, Lot
+from procurement.award.models import Contract
+from procurement.tenders.models import Lot
 
 # ---------------------------------------------------------------------------------------------------------------
 # Choices

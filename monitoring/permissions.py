@@ -14,7 +14,7 @@ from typing import Any
 
 from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
 from partners.models import Board, BoardMember, Role
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 # Pages about a contract's performance: public-sector staff of the organisations involved, and the provider.
 READ_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.ORG_ADMIN, Role.BOARD_MEMBER, Role.VIEWER, Role.BIDDER)

@@ -38,7 +38,7 @@ from monitoring.models import (
 )
 from monitoring.services import contract_periods, format_value, kpi_set_for
 from partners.models import Board, Organisation
-from procurement.models import Contract, ContractShare
+from procurement.award.models import Contract, ContractShare
 
 ZERO = Decimal("0")
 PORTFOLIO_PERIODS = 12

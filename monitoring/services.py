@@ -55,7 +55,8 @@ from monitoring.models import (
 )
 from monitoring.workflows import END_REVIEW_WORKFLOW, KPI_SET_WORKFLOW, RETURN_WORKFLOW, partners_of
 from partners.models import Membership, Organisation, Role, User
-from procurement.models import Contract, Lot
+from procurement.award.models import Contract
+from procurement.tenders.models import Lot
 
 # Overdue reminders go for returns that fell due within this many days (not for a long-past backlog).
 OVERDUE_WINDOW_DAYS = 60

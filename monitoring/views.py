@@ -47,7 +47,8 @@ from monitoring.permissions import (
 )
 from monitoring.workflows import END_REVIEW_WORKFLOW, KPI_SET_WORKFLOW, RETURN_WORKFLOW
 from partners.models import Board, Organisation
-from procurement.models import Contract, Lot
+from procurement.award.models import Contract
+from procurement.tenders.models import Lot
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

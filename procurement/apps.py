@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,7 +9,10 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from procurement import handlers, panels
-
-        handlers.register()
-        panels.register()
+        # Loaded here, not at the top, because Django requires the app registry to be ready first. The services
+        # modules bind the effects of the tender's steps (``@TENDER_WORKFLOW.effect``), so they are
+        # loaded at start-up whatever the entry point (web, worker, command).
+        for package in ("tenders", "bids", "evaluation", "award"):
+            import_module(f"procurement.{package}.services")
+        import_module("procurement.handlers").register()
+        import_module("procurement.panels").register()

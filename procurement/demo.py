@@ -41,8 +41,11 @@ from commissioning.service_map.models import ServiceArea
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Partnership, Role, User
 from procurement import demo_stages as stages
-from procurement import services
-from procurement.models import MethodStatus, Stage, Tender
+from procurement.award import services as award_services
+from procurement.bids import services as bid_services
+from procurement.evaluation import services as evaluation_services
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import MethodStatus, Stage, Tender
 
 TSCIP = "Staffordshire Third Sector Commissioning in Partnership"
 LICHFIELD = "Lichfield Locality Commissioning Partnership"
@@ -51,13 +54,13 @@ LICHFIELD_TITLE = "Older people's independence service, Lichfield District"
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _commissioner(organisation: Organisation) -> User | None:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
         .select_related("user")
         .order_by("pk")
         .first()
@@ -123,22 +126,26 @@ def _commission(
 
 
 def _method(tender: Tender, lead: Acting, *, eoi: bool = False) -> None:
-    quality = services.criterion_add(tender=tender, kind="quality", name="Quality of service", weight=60, by=lead)
-    services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
-    social = services.criterion_add(tender=tender, kind="social_value", name="Social value", weight=10, by=lead)
-    local = services.criterion_add(tender=tender, kind="local_benefit", name="Local benefit", weight=10, by=lead)
+    quality = tender_services.criterion_add(
+        tender=tender, kind="quality", name="Quality of service", weight=60, by=lead
+    )
+    tender_services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
+    social = tender_services.criterion_add(tender=tender, kind="social_value", name="Social value", weight=10, by=lead)
+    local = tender_services.criterion_add(tender=tender, kind="local_benefit", name="Local benefit", weight=10, by=lead)
     for criterion, text, limit, weight in (
         (quality, "How will the service meet the outcomes in the specification?", 500, 2),
         (quality, "How will you recruit, train and support volunteers?", 300, 1),
         (social, "What social value will the service add?", 250, 1),
         (local, "How will the service benefit local people and organisations?", 250, 1),
     ):
-        services.question_add(tender=tender, criterion=criterion, text=text, word_limit=limit, weight=weight, by=lead)
-    services.question_add(
+        tender_services.question_add(
+            tender=tender, criterion=criterion, text=text, word_limit=limit, weight=weight, by=lead
+        )
+    tender_services.question_add(
         tender=tender, text="Do you hold a current safeguarding adults policy?", pass_fail=True, word_limit=50, by=lead
     )
     if eoi:
-        services.question_add(
+        tender_services.question_add(
             tender=tender, stage=Stage.EOI, text="Tell us briefly about your experience", word_limit=150, by=lead
         )
 
@@ -146,8 +153,8 @@ def _method(tender: Tender, lead: Acting, *, eoi: bool = False) -> None:
 def _publish_with_method(tender: Tender, lead: Acting, *, eoi: bool = False) -> None:
     """What a lead does before opening a tender that needs no board: set the method, submit it, publish."""
     _method(tender, lead, eoi=eoi)
-    services.method_submit(tender=tender, by=lead)
-    services.tender_publish(tender=tender, by=lead)
+    tender_services.method_submit(tender=tender, by=lead)
+    tender_services.tender_publish(tender=tender, by=lead)
 
 
 def load() -> None:
@@ -213,7 +220,7 @@ def _cast(orgs: dict[str, Organisation], lead: Acting) -> stages.Cast | None:
 
 
 def _tender(commission: JointCommission, lead: Acting, title: str, reference: str, summary: str, **kw: Any) -> Tender:
-    return services.tender_create(
+    return tender_services.tender_create(
         commission=commission,
         title=title,
         reference=reference,
@@ -257,7 +264,7 @@ def _signed_contract(cast: stages.Cast) -> None:
         clarifications=dt.datetime(2024, 12, 6, 12, 0, tzinfo=london),
         closed=dt.datetime(2024, 12, 20, 12, 0, tzinfo=london),
     )
-    services.close_due_tenders()
+    bid_services.close_due_tenders()
     tender = Tender.objects.get(pk=tender.pk)
     recommendation = stages.evaluate_and_recommend(
         tender,
@@ -266,10 +273,10 @@ def _signed_contract(cast: stages.Cast) -> None:
         Decimal("239500.00"),
         "The highest-scoring bid, at the partners' confirmed budget.",
     )
-    services.recommendation_approve(recommendation=recommendation, by=lead)
-    services.standstill_start(tender=tender, by=lead)
+    award_services.recommendation_approve(recommendation=recommendation, by=lead)
+    award_services.standstill_start(tender=tender, by=lead)
     stages.backdate_standstill(tender, letters_sent_on=dt.date(2025, 2, 19))
-    services.contract_sign(
+    award_services.contract_sign(
         line=recommendation.lines.get(),
         signed_on=dt.date(2025, 3, 10),
         reference="SCC-DEBT-2025",
@@ -306,8 +313,8 @@ def _published(
     mo = User.objects.filter(email="mo@lichfieldcab.demo").first()
     cab = orgs.get("Citizens Advice Lichfield District")
     if mo and cab:
-        services.follows_set(service_areas=[area], by=_acting(mo, cab))
-    tender = services.tender_create(
+        tender_services.follows_set(service_areas=[area], by=_acting(mo, cab))
+    tender = tender_services.tender_create(
         commission=commission,
         title=PUBLISHED_TITLE,
         reference="SCC-TSCIP-2026-014",
@@ -325,7 +332,7 @@ def _published(
         submission_deadline=_at(35),
         by=lead,
     )
-    services.tender_document_add(
+    tender_services.tender_document_add(
         tender=tender,
         title="Service specification",
         upload=_pdf("specification.pdf", PUBLISHED_TITLE, "Service specification", "Staffordshire County Council"),
@@ -334,17 +341,17 @@ def _published(
     _publish_with_method(tender, lead)
     if cast is not None:
         mo_acting, ruth = cast.bidders
-        asked = services.clarification_ask(
+        asked = tender_services.clarification_ask(
             tender=tender,
             question="May a consortium led by a council for voluntary service bid, with us delivering in Tamworth?",
             by=mo_acting,
         )
-        services.clarification_answer(
+        tender_services.clarification_answer(
             clarification=asked,
             answer="Yes. Consortia are welcome; the lead member signs the contract and is accountable for delivery.",
             by=lead,
         )
-        services.clarification_ask(
+        tender_services.clarification_ask(
             tender=tender,
             question="Is TUPE expected to apply to staff of the current volunteer centres?",
             by=ruth,
@@ -368,7 +375,7 @@ def _lichfield_worked_example(
     )
     if commission is None:
         return
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         commission=commission,
         title=LICHFIELD_TITLE,
         reference="SCC-LCB-2026-003",
@@ -382,7 +389,7 @@ def _lichfield_worked_example(
         by=lead,
     )
     _method(tender, lead)
-    method = services.method_submit(tender=tender, by=lead)
+    method = tender_services.method_submit(tender=tender, by=lead)
     assert method.status in (MethodStatus.SUBMITTED, MethodStatus.APPROVED)
     if method.status == MethodStatus.SUBMITTED:
         stages.put_on_next_agenda(
@@ -427,7 +434,7 @@ def _two_stage_at_shortlisting(
     first = stages.submit_bid(tender, mo, price=Decimal("0"), flavour="Twenty years of money advice.", stage_eoi=True)
     stages.submit_bid(tender, ruth, price=Decimal("0"), flavour="Young carers' money support.", stage_eoi=True)
     stages.close_now(tender, eoi_only=True)
-    services.eoi_decide(bid=first, shortlist=True, by=cast.lead)  # the second is still to decide
+    evaluation_services.eoi_decide(bid=first, shortlist=True, by=cast.lead)  # the second is still to decide
 
 
 def _in_evaluation(
@@ -498,8 +505,8 @@ def _in_standstill(
     recommendation = stages.evaluate_and_recommend(
         tender, cast, [first, second], Decimal("20000.00"), "The stronger bid on quality, within the budget."
     )
-    services.recommendation_approve(recommendation=recommendation, by=cast.lead)
-    services.standstill_start(tender=tender, by=cast.lead)
+    award_services.recommendation_approve(recommendation=recommendation, by=cast.lead)
+    award_services.standstill_start(tender=tender, by=cast.lead)
 
 
 def _award_waiting_for_the_board(
@@ -527,11 +534,11 @@ def _award_waiting_for_the_board(
         "Befriending by trained volunteers for isolated residents in Lichfield District, by phone and in person.",
     )
     _method(tender, cast.lead)
-    services.method_submit(tender=tender, by=cast.lead)  # to the Lichfield board
+    tender_services.method_submit(tender=tender, by=cast.lead)  # to the Lichfield board
     if not stages.board_approves_method(tender):
         return
     tender = Tender.objects.get(pk=tender.pk)
-    services.tender_publish(tender=tender, by=cast.lead)
+    tender_services.tender_publish(tender=tender, by=cast.lead)
     mo, ruth = cast.bidders
     first = stages.submit_bid(tender, mo, price=Decimal("25000.00"), flavour="Volunteers matched within a week.")
     second = stages.submit_bid(tender, ruth, price=Decimal("24500.00"), flavour="Phone and lunch clubs.")

@@ -21,17 +21,15 @@ from commissioning.demo import simple_pdf
 from partners import board_services
 from partners.acting import Acting
 from partners.models import AgendaItem, Board, BoardMember, Meeting, Membership, Organisation, User
-from procurement import services
-from procurement.models import (
-    AwardRecommendation,
-    Bid,
-    BidStatus,
-    BidVersion,
-    Evaluator,
-    ScoreSheet,
-    Stage,
-    Tender,
-)
+from procurement.award import services as award_services
+from procurement.award.models import AwardRecommendation
+from procurement.award.standstill import standstill_end
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidStatus, BidVersion
+from procurement.evaluation import services as evaluation_services
+from procurement.evaluation.models import Evaluator, ScoreSheet
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import Question, Stage, Tender
 
 
 @dataclass(frozen=True)
@@ -44,14 +42,13 @@ class Cast:
 
 
 def acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _answers(bid: Bid, flavour: str) -> dict[int, str]:
-    from procurement.models import Question
 
-    questions = Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage)
+    questions = Question.objects.filter(method__tender_id=bid.tender_id, stage=bid.stage)
     out = {}
     for q in questions:
         if q.pass_fail:
@@ -66,7 +63,7 @@ def _answers(bid: Bid, flavour: str) -> dict[int, str]:
 
 def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stage_eoi: bool = False) -> Bid:
     """A provider starts, writes and submits its bid (or expression of interest)."""
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     prices = None
     if not stage_eoi:
         staff = (price * Decimal("0.7")).quantize(Decimal("0.01"))
@@ -74,9 +71,9 @@ def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stag
             "staff": (staff, "Advisers and a volunteer coordinator"),
             "overheads": (price - staff, "Full cost recovery: management, premises share, finance"),
         }
-    services.bid_save_draft(bid=bid, by=by, answers=_answers(bid, flavour), price_lines=prices, summary=flavour)
-    services.bid_submit(bid=bid, by=by)
-    return Bid._base_manager.get(pk=bid.pk)
+    bid_services.bid_save_draft(bid=bid, by=by, answers=_answers(bid, flavour), price_lines=prices, summary=flavour)
+    bid_services.bid_submit(bid=bid, by=by)
+    return Bid.objects.get(pk=bid.pk)
 
 
 def close_now(tender: Tender, *, eoi_only: bool = False) -> Tender:
@@ -84,50 +81,52 @@ def close_now(tender: Tender, *, eoi_only: bool = False) -> Tender:
     the system closes the tender as its scheduled task would."""
     now = timezone.now()
     if eoi_only:
-        Tender._base_manager.filter(pk=tender.pk).update(eoi_deadline=now)
+        Tender.objects.filter(pk=tender.pk).update(eoi_deadline=now)
     else:
-        Tender._base_manager.filter(pk=tender.pk).update(
+        Tender.objects.filter(pk=tender.pk).update(
             submission_deadline=now, clarification_deadline=min(tender.clarification_deadline, now)
         )
-    services.close_due_tenders(now=now + dt.timedelta(seconds=1))
-    return Tender._base_manager.get(pk=tender.pk)
+    bid_services.close_due_tenders(now=now + dt.timedelta(seconds=1))
+    return Tender.objects.get(pk=tender.pk)
 
 
 def panel(tender: Tender, cast: Cast) -> list[Evaluator]:
     """The lead names the panel; each evaluator declares no interest; the evaluation starts."""
     members = []
     for person in cast.evaluators:
-        membership = Membership._base_manager.get(user=person.user, organisation=person.organisation)
-        evaluator = services.evaluator_add(
+        membership = Membership.objects.get(user=person.user, organisation=person.organisation)
+        evaluator = evaluation_services.evaluator_add(
             tender=tender, membership=membership, by=cast.lead, role_title="Commissioning officer"
         )
-        services.interests_declare(evaluator=evaluator, has_interest=False, interest="", by=person)
+        evaluation_services.interests_declare(evaluator=evaluator, has_interest=False, interest="", by=person)
         members.append(evaluator)
-    services.tender_transition(tender=tender, name="start_evaluation", by=cast.lead)
+    tender_services.tender_transition(tender=tender, name="start_evaluation", by=cast.lead)
     return members
 
 
 def score(tender: Tender, person: Acting, marks: dict[int, int], *, submit: bool = True) -> None:
     """One evaluator scores every bid (``marks``: bid id -> the score for each scored question)."""
-    for sheet in ScoreSheet._base_manager.filter(evaluator__tender=tender, evaluator__user=person.user):
+    for sheet in ScoreSheet.objects.filter(evaluator__tender=tender, evaluator__user=person.user):
         entries: dict[int, dict[str, object]] = {}
         for q in tender.method.questions.filter(stage=Stage.FULL):
             if q.pass_fail:
                 entries[q.pk] = {"passed": True, "justification": "Policy seen and in date"}
             else:
                 entries[q.pk] = {"score": marks[sheet.bid_id], "justification": "Clear, evidenced answer"}
-        services.scores_save(sheet=sheet, scores=entries, by=person)
+        evaluation_services.scores_save(sheet=sheet, scores=entries, by=person)
         if submit:
-            services.sheet_submit(sheet=sheet, by=person)
+            evaluation_services.sheet_submit(sheet=sheet, by=person)
 
 
 def moderate(tender: Tender, lead: Acting, marks: dict[int, int]) -> None:
-    for bid in Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED):
+    for bid in Bid.objects.filter(tender=tender, stage=Stage.FULL, status=BidStatus.SUBMITTED):
         for q in tender.method.questions.filter(stage=Stage.FULL):
             if q.pass_fail:
-                services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
+                evaluation_services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
             else:
-                services.moderate(bid=bid, question=q, score=marks[bid.pk], note="Agreed by the panel", by=lead)
+                evaluation_services.moderate(
+                    bid=bid, question=q, score=marks[bid.pk], note="Agreed by the panel", by=lead
+                )
 
 
 def evaluate_and_recommend(
@@ -135,12 +134,12 @@ def evaluate_and_recommend(
 ) -> AwardRecommendation:
     """A panel scores the bids (the first ranks first), the lead moderates and recommends the first at ``value``."""
     panel(tender, cast)
-    tender = Tender._base_manager.get(pk=tender.pk)
+    tender = Tender.objects.get(pk=tender.pk)
     marks = {bids[0].pk: 4, **{b.pk: 3 for b in bids[1:]}}
     for person in cast.evaluators:
         score(tender, person, marks)
     moderate(tender, cast.lead, marks)
-    return services.recommend(tender=tender, by=cast.lead, choices=[(bids[0], value)], rationale=rationale)
+    return award_services.recommend(tender=tender, by=cast.lead, choices=[(bids[0], value)], rationale=rationale)
 
 
 def backdate_procurement(
@@ -148,20 +147,19 @@ def backdate_procurement(
 ) -> None:
     """The signed contract's tender ran in winter 2024/25 (see the module's docstring): its deadlines, publication
     and bid receipts move together, each bid received a day before the deadline."""
-    Tender._base_manager.filter(pk=tender.pk).update(
+    Tender.objects.filter(pk=tender.pk).update(
         published_at=published, clarification_deadline=clarifications, submission_deadline=closed
     )
     received = closed - dt.timedelta(days=1)
-    Bid._base_manager.filter(tender=tender).update(submitted_at=received)
-    BidVersion._base_manager.filter(bid__tender=tender).update(submitted_at=received)
+    Bid.objects.filter(tender=tender).update(submitted_at=received)
+    BidVersion.objects.filter(bid__tender=tender).update(submitted_at=received)
 
 
 def backdate_standstill(tender: Tender, *, letters_sent_on: dt.date) -> dt.date:
     """The signed contract's award letters went out in February 2025; the standstill is counted from that day."""
-    from procurement.standstill import standstill_end
 
     ends = standstill_end(letters_sent_on, tender.standstill_days)
-    Tender._base_manager.filter(pk=tender.pk).update(letters_sent_on=letters_sent_on, standstill_ends_on=ends)
+    Tender.objects.filter(pk=tender.pk).update(letters_sent_on=letters_sent_on, standstill_ends_on=ends)
     return ends
 
 
@@ -180,13 +178,13 @@ def clerk_of(board: Board) -> Acting | None:
     clerk = board.clerks.order_by("pk").first()
     if clerk is None:
         return None
-    membership = Membership._base_manager.filter(user=clerk, is_active=True).order_by("pk").first()
+    membership = Membership.objects.filter(user=clerk, is_active=True).order_by("pk").first()
     return acting(clerk, membership.organisation) if membership else None
 
 
 def next_meeting(board: Board) -> Meeting | None:
     return (
-        Meeting._base_manager.filter(
+        Meeting.objects.filter(
             board=board,
             status__in=[Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED],
             starts_at__gte=timezone.now(),

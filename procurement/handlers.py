@@ -1,7 +1,8 @@
 """Board handlers (see ``core.handlers``): the commissioning board approves evaluation methods and awards.
 
 Subjects: ``procurement.evaluation_method`` is an ``EvaluationMethod`` id; ``procurement.award_recommendation`` is an
-``AwardRecommendation`` id. Every callable runs inside ``tenancy_disabled()`` (the board decides who sees the item).
+``AwardRecommendation`` id. Every callable runs inside ``core.tenancy.unscoped`` (the board decides who sees the
+item), so plain ``objects`` reads every row here.
 """
 
 from __future__ import annotations
@@ -13,21 +14,25 @@ from core import handlers
 from core.errors import DomainError
 from core.handlers import SubjectPaper, Table
 from core.money import financial_year_label, format_gbp
-from procurement import selectors, services
-from procurement.models import (
-    AwardLine,
-    AwardRecommendation,
-    Bid,
+from core.workflow import transition
+from procurement.award import selectors as award_selectors
+from procurement.award import services as award_services
+from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
+from procurement.bids.models import Bid
+from procurement.evaluation import selectors as evaluation_selectors
+from procurement.tenders import notices
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import (
     Criterion,
     EvaluationMethod,
     MethodStatus,
     PriceFormula,
     Question,
-    RecommendationStatus,
     Stage,
     TenderStatus,
 )
-from procurement.workflows import TENDER_WORKFLOW, BoardActor
+from procurement.tenders.rules import BoardActor
+from procurement.workflows import TENDER_WORKFLOW
 
 METHOD = "procurement.evaluation_method"
 AWARD = "procurement.award_recommendation"
@@ -43,7 +48,7 @@ def _board_actor(decision: Any, by: Any) -> BoardActor:
 
 
 def _method(subject_id: int) -> EvaluationMethod:
-    method = EvaluationMethod._base_manager.select_related("tender__commission").filter(pk=subject_id).first()
+    method = EvaluationMethod.objects.select_related("tender__commission").filter(pk=subject_id).first()
     if method is None:
         raise DomainError("That evaluation method does not exist")
     return method
@@ -56,10 +61,8 @@ def method_title(*, subject_id: int) -> str:
 def method_summary(*, subject_id: int) -> SubjectPaper:
     method = _method(subject_id)
     tender = method.tender
-    criteria = list(Criterion._base_manager.filter(method=method))
-    questions = list(
-        Question._base_manager.filter(method=method).select_related("criterion").order_by("stage", "number")
-    )
+    criteria = list(Criterion.objects.filter(method=method))
+    questions = list(Question.objects.filter(method=method).select_related("criterion").order_by("stage", "number"))
     scale = "\n".join(f"{row['score']}: {row['descriptor']}" for row in method.scale)
     return {
         "headline": f"Approve the evaluation method for {tender.title} before it is published.",
@@ -101,12 +104,12 @@ def method_summary(*, subject_id: int) -> SubjectPaper:
 
 def method_public_summary(*, subject_id: int) -> str:
     method = _method(subject_id)
-    weights = ", ".join(f"{c.name} {c.weight}%" for c in Criterion._base_manager.filter(method=method))
+    weights = ", ".join(f"{c.name} {c.weight}%" for c in Criterion.objects.filter(method=method))
     return f"The evaluation method for {method.tender.title}: {weights}."
 
 
 def method_candidates(*, board: Any) -> list[tuple[int, str]]:
-    methods = EvaluationMethod._base_manager.filter(
+    methods = EvaluationMethod.objects.filter(
         status=MethodStatus.SUBMITTED, tender__commission__partnership_id=board.partnership_id
     ).select_related("tender")
     return [(m.pk, f"{m.tender.title}: evaluation method") for m in methods]
@@ -127,37 +130,31 @@ def method_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> 
     if outcome == "approve":
         if method.status == MethodStatus.APPROVED:
             return
-        services.method_approve(tender=tender, by=actor)
+        tender_services.method_approve(tender=tender, by=actor)
     elif outcome == "reject":
         if tender.status == T.METHOD_APPROVED:
-            from core.workflow import transition
-
             transition(obj=tender, workflow=TENDER_WORKFLOW, name="reopen_method", by=actor)
         elif tender.status != T.DRAFT:
             raise DomainError(
                 f"The tender is {tender.get_status_display().lower()}: its method can no longer be rejected"
             )
-        EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
-        services._tell_lead(
+        EvaluationMethod.objects.filter(pk=method.pk).update(status=MethodStatus.DRAFT, approved_at=None)
+        notices.tell_lead(
             tender,
             subject=f"{tender.title}: the board did not approve the evaluation method",
             body=decision.minute,
             key=f"method:{method.pk}:rejected:{decision.pk}",
         )
     elif outcome == "defer" and decision.corrects is not None and tender.status == T.METHOD_APPROVED:
-        from core.workflow import transition
-
         transition(obj=tender, workflow=TENDER_WORKFLOW, name="reopen_method", by=actor)
-        EvaluationMethod._base_manager.filter(pk=method.pk).update(status=MethodStatus.SUBMITTED, approved_at=None)
+        EvaluationMethod.objects.filter(pk=method.pk).update(status=MethodStatus.SUBMITTED, approved_at=None)
 
 
 # --- award recommendations --------------------------------------------------------------------------------------
 
 
 def _recommendation(subject_id: int) -> AwardRecommendation:
-    recommendation = (
-        AwardRecommendation._base_manager.select_related("tender__commission").filter(pk=subject_id).first()
-    )
+    recommendation = AwardRecommendation.objects.select_related("tender__commission").filter(pk=subject_id).first()
     if recommendation is None:
         raise DomainError("That award recommendation does not exist")
     return recommendation
@@ -168,17 +165,15 @@ def award_title(*, subject_id: int) -> str:
 
 
 def _lines(recommendation: AwardRecommendation) -> list[AwardLine]:
-    return list(
-        AwardLine._base_manager.filter(recommendation=recommendation).select_related("bid__organisation", "lot")
-    )
+    return list(AwardLine.objects.filter(recommendation=recommendation).select_related("bid__organisation", "lot"))
 
 
 def award_summary(*, subject_id: int) -> SubjectPaper:
     recommendation = _recommendation(subject_id)
     tender = recommendation.tender
     lines = _lines(recommendation)
-    criteria = list(Criterion._base_manager.filter(method__tender=tender))
-    names = dict(Criterion._base_manager.filter(method__tender=tender).values_list("pk", "name"))
+    criteria = list(Criterion.objects.filter(method__tender=tender))
+    names = dict(Criterion.objects.filter(method__tender=tender).values_list("pk", "name"))
     headline = "; ".join(
         f"Recommend {line.bid.organisation.name}{f' for lot {line.lot.number}' if line.lot_id else ''} at "
         f"{format_gbp(line.annual_value)} a year"
@@ -196,7 +191,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
             ]
         )
     shares = [s for line in lines for s in line.shares]
-    years, rows, totals, grand = selectors.shares_table(shares)
+    years, rows, totals, grand = award_selectors.shares_table(shares)
     funding: Table = {
         "caption": "Each partner's share of the contract, by financial year",
         "columns": ["Partner", *[financial_year_label(y) for y in years], "Total"],
@@ -204,7 +199,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
         + [["Total", *[format_gbp(v) for v in totals], format_gbp(grand)]],
         "numeric": [False, *[True] * len(years), True],
     }
-    received = Bid._base_manager.filter(
+    received = Bid.objects.filter(
         tender=tender, stage=Stage.FULL, status__in=["submitted", "successful", "unsuccessful"]
     ).count()
     paper: SubjectPaper = {
@@ -237,7 +232,7 @@ def award_summary(*, subject_id: int) -> SubjectPaper:
                 "series": [{"label": name, "values": values} for name, values, _ in rows],
             }
         ],
-        "conflicts": selectors.conflicts_record(tender),  # type: ignore[typeddict-item]
+        "conflicts": evaluation_selectors.conflicts_record(tender),  # type: ignore[typeddict-item]
     }
     if recommendation.rationale:
         paper["text"] = recommendation.rationale
@@ -252,7 +247,7 @@ def award_public_summary(*, subject_id: int) -> str:
 
 
 def award_candidates(*, board: Any) -> list[tuple[int, str]]:
-    recommendations = AwardRecommendation._base_manager.filter(
+    recommendations = AwardRecommendation.objects.filter(
         status=RecommendationStatus.SUBMITTED, tender__commission__partnership_id=board.partnership_id
     ).select_related("tender")
     return [(r.pk, f"{r.tender.title}: award recommendation") for r in recommendations]
@@ -275,7 +270,7 @@ def award_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> N
             return
         if recommendation.status != RecommendationStatus.SUBMITTED:
             raise DomainError("This recommendation was returned to the lead: they must recommend again")
-        services.recommendation_approve(recommendation=recommendation, by=actor)
+        award_services.recommendation_approve(recommendation=recommendation, by=actor)
     elif outcome == "reject":
         if recommendation.status == RecommendationStatus.REJECTED:
             return
@@ -283,7 +278,7 @@ def award_decided(*, subject_id: int, outcome: str, decision: Any, by: Any) -> N
             raise DomainError(
                 f"The tender is {tender.get_status_display().lower()}: the award can no longer be rejected"
             )
-        services.recommendation_reject(recommendation=recommendation, by=actor, reason=decision.minute)
+        award_services.recommendation_reject(recommendation=recommendation, by=actor, reason=decision.minute)
     elif outcome == "defer" and recommendation.status == RecommendationStatus.APPROVED:
         raise DomainError("The award has been approved: correct the decision to rejected to return it to the lead")
 

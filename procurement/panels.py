@@ -8,26 +8,28 @@ from django.utils import timezone
 
 from core.dashboard import NavItem, Panel, register_nav, register_panel
 from partners.models import Role
-from procurement import selectors
-from procurement.models import BidStatus
+from procurement.bids import selectors as bid_selectors
+from procurement.bids.models import BidStatus
+from procurement.evaluation import selectors as evaluation_selectors
+from procurement.tenders import selectors as tender_selectors
 
 
 def _provider(acting: Any) -> dict[str, Any]:
-    bids = list(selectors.bids_of(organisation=acting.organisation)[:6])
+    bids = list(bid_selectors.bids_of(organisation=acting.organisation)[:6])
     return {
         "bids": bids,
-        "open_count": selectors.portal(selectors.PortalFilters()).count(),
+        "open_count": tender_selectors.portal(tender_selectors.PortalFilters()).count(),
         "drafts": sum(1 for b in bids if b.status == BidStatus.DRAFT),
         "now": timezone.now(),
     }
 
 
 def _tenders(acting: Any) -> dict[str, Any]:
-    return {"tenders": list(selectors.tenders_for(organisation=acting.organisation)[:6]), "now": timezone.now()}
+    return {"tenders": list(tender_selectors.tenders_for(organisation=acting.organisation)[:6]), "now": timezone.now()}
 
 
 def _evaluations(acting: Any) -> dict[str, Any]:
-    return {"seats": list(selectors.seats_of(user=acting.user)[:6])}
+    return {"seats": list(evaluation_selectors.seats_of(user=acting.user)[:6])}
 
 
 def register() -> None:

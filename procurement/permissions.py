@@ -14,8 +14,10 @@ from typing import Any
 from guardian.shortcuts import assign_perm, remove_perm
 
 from partners.models import Role
-from procurement.models import Bid, Evaluator, Tender
-from procurement.workflows import BIDDER_ROLES, is_lead
+from procurement.bids.models import Bid
+from procurement.evaluation.models import Evaluator
+from procurement.tenders.models import Tender
+from procurement.tenders.rules import BIDDER_ROLES, is_lead
 
 EVALUATE = "procurement.evaluate_tender"
 
@@ -47,7 +49,11 @@ def may_evaluate(tender: Tender, user: Any) -> bool:
 def evaluator_of(tender: Tender, user: Any) -> Evaluator | None:
     if user is None or not user.is_authenticated:
         return None
-    return Evaluator._base_manager.filter(tender=tender, user=user).first()
+    return (
+        Evaluator.objects.unscoped(reason="deciding access reads the panel, whoever asks")
+        .filter(tender=tender, user=user)
+        .first()
+    )
 
 
 def cleared_evaluator(tender: Tender, user: Any) -> Evaluator | None:
@@ -61,3 +67,14 @@ def cleared_evaluator(tender: Tender, user: Any) -> Evaluator | None:
 def may_read_bids(tender: Tender, by: Any) -> bool:
     """The lead commissioner or a cleared evaluator (the tenant filter still keeps bids sealed until the deadline)."""
     return is_lead(tender, by) or cleared_evaluator(tender, by.user) is not None
+
+
+def scoring_seats(acting: Any) -> list[int]:
+    """The tenders whose bids the acting person reads as a cleared evaluator."""
+    return [
+        e.tender_id
+        for e in Evaluator.objects.unscoped(reason="deciding access reads the panel, whoever asks").filter(
+            user=acting.user, organisation=acting.organisation
+        )
+        if e.is_cleared and may_evaluate(e.tender, acting.user)
+    ]

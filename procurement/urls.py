@@ -2,79 +2,106 @@
 
 from django.urls import path
 
-from procurement import views
+from procurement.award import views as award_views
+from procurement.bids import views as bid_views
+from procurement.evaluation import views as evaluation_views
+from procurement.tenders import views as tender_views
 
 urlpatterns = [
     # The public portal
-    path("opportunities/", views.PortalView.as_view(), name="opportunities"),
-    path("opportunities/feed.atom", views.FeedView.as_view(), name="opportunities-feed"),
-    path("opportunities/feed.rss", views.RssFeedView.as_view(), name="opportunities-rss"),
-    path("opportunities/follow/", views.FollowView.as_view(), name="opportunity-follows"),
-    path("opportunities/<int:opportunity_id>/", views.OpportunityView.as_view(), name="opportunity-detail"),
-    path("opportunities/<int:opportunity_id>/interest/", views.InterestView.as_view(), name="opportunity-interest"),
-    path("opportunities/<int:opportunity_id>/ask/", views.AskView.as_view(), name="clarification-ask"),
-    path("opportunities/<int:opportunity_id>/bid/", views.BidStartView.as_view(), name="bid-start"),
-    path("tender-documents/<int:tender_document_id>/", views.TenderDocumentView.as_view(), name="tender-document"),
+    path("opportunities/", tender_views.PortalView.as_view(), name="opportunities"),
+    path("opportunities/feed.atom", tender_views.FeedView.as_view(), name="opportunities-feed"),
+    path("opportunities/feed.rss", tender_views.RssFeedView.as_view(), name="opportunities-rss"),
+    path("opportunities/follow/", tender_views.FollowView.as_view(), name="opportunity-follows"),
+    path("opportunities/<int:opportunity_id>/", tender_views.OpportunityView.as_view(), name="opportunity-detail"),
+    path(
+        "opportunities/<int:opportunity_id>/interest/", tender_views.InterestView.as_view(), name="opportunity-interest"
+    ),
+    path("opportunities/<int:opportunity_id>/ask/", tender_views.AskView.as_view(), name="clarification-ask"),
+    path("opportunities/<int:opportunity_id>/bid/", bid_views.BidStartView.as_view(), name="bid-start"),
+    path(
+        "tender-documents/<int:tender_document_id>/", tender_views.TenderDocumentView.as_view(), name="tender-document"
+    ),
     # Providers
-    path("provider-profile/", views.ProfileView.as_view(), name="provider-profile"),
+    path("provider-profile/", bid_views.ProfileView.as_view(), name="provider-profile"),
     path(
         "provider-profile/documents/<int:profile_document_id>/",
-        views.ProfileDocumentView.as_view(),
+        bid_views.ProfileDocumentView.as_view(),
         name="profile-document",
     ),
     path(
         "provider-profile/documents/<int:profile_document_id>/remove/",
-        views.ProfileDocumentRemoveView.as_view(),
+        bid_views.ProfileDocumentRemoveView.as_view(),
         name="profile-document-remove",
     ),
-    path("bids/", views.BidListView.as_view(), name="bids"),
-    path("bids/<uuid:bid_id>/", views.BidEditView.as_view(), name="bid-edit"),
-    path("bids/<uuid:bid_id>/autosave/", views.BidAutosaveView.as_view(), name="bid-autosave"),
-    path("bids/<uuid:bid_id>/submit/", views.BidSubmitView.as_view(), name="bid-submit"),
-    path("bids/<uuid:bid_id>/withdraw/", views.BidWithdrawView.as_view(), name="bid-withdraw"),
-    path("bids/<uuid:bid_id>/receipt/", views.BidReceiptView.as_view(), name="bid-receipt"),
-    path("bids/<uuid:bid_id>/letter/", views.BidLetterView.as_view(), name="bid-letter"),
-    path("bids/<uuid:bid_id>/partners/", views.BidPartnerAddView.as_view(), name="bid-partner-add"),
+    path("bids/", bid_views.BidListView.as_view(), name="bids"),
+    path("bids/<uuid:bid_id>/", bid_views.BidEditView.as_view(), name="bid-edit"),
+    path("bids/<uuid:bid_id>/autosave/", bid_views.BidAutosaveView.as_view(), name="bid-autosave"),
+    path("bids/<uuid:bid_id>/submit/", bid_views.BidSubmitView.as_view(), name="bid-submit"),
+    path("bids/<uuid:bid_id>/withdraw/", bid_views.BidWithdrawView.as_view(), name="bid-withdraw"),
+    path("bids/<uuid:bid_id>/receipt/", bid_views.BidReceiptView.as_view(), name="bid-receipt"),
+    path("bids/<uuid:bid_id>/letter/", award_views.BidLetterView.as_view(), name="bid-letter"),
+    path("bids/<uuid:bid_id>/partners/", bid_views.BidPartnerAddView.as_view(), name="bid-partner-add"),
     path(
-        "bids/<uuid:bid_id>/profile-documents/", views.BidProfileDocumentsView.as_view(), name="bid-profile-documents"
+        "bids/<uuid:bid_id>/profile-documents/",
+        bid_views.BidProfileDocumentsView.as_view(),
+        name="bid-profile-documents",
     ),
-    path("bid-partners/<uuid:bid_partner_id>/remove/", views.BidPartnerRemoveView.as_view(), name="bid-partner-remove"),
-    path("bid-files/<uuid:attachment_id>/", views.BidAttachmentView.as_view(), name="bid-attachment"),
     path(
-        "bid-files/<uuid:attachment_id>/remove/", views.BidAttachmentRemoveView.as_view(), name="bid-attachment-remove"
+        "bid-partners/<uuid:bid_partner_id>/remove/",
+        bid_views.BidPartnerRemoveView.as_view(),
+        name="bid-partner-remove",
+    ),
+    path("bid-files/<uuid:attachment_id>/", bid_views.BidAttachmentView.as_view(), name="bid-attachment"),
+    path(
+        "bid-files/<uuid:attachment_id>/remove/",
+        bid_views.BidAttachmentRemoveView.as_view(),
+        name="bid-attachment-remove",
     ),
     # The lead's tenders
-    path("tenders/", views.TenderListView.as_view(), name="tenders"),
-    path("tenders/report.csv", views.TenderReportView.as_view(), name="tenders-report"),
-    path("tenders/new/", views.TenderCreateView.as_view(), name="tender-create"),
-    path("tenders/<int:tender_id>/", views.TenderDetailView.as_view(), name="tender-detail"),
-    path("tenders/<int:tender_id>/edit/", views.TenderEditView.as_view(), name="tender-edit"),
-    path("tenders/<int:tender_id>/documents/", views.TenderDocumentsView.as_view(), name="tender-documents"),
-    path("tenders/<int:tender_id>/method/", views.MethodView.as_view(), name="tender-method"),
-    path("tenders/<int:tender_id>/publish/", views.PublishView.as_view(), name="tender-publish"),
-    path("tenders/<int:tender_id>/step/", views.TenderStepView.as_view(), name="tender-step"),
-    path("tenders/<int:tender_id>/clarifications/", views.ClarificationsView.as_view(), name="tender-clarifications"),
-    path("tenders/<int:tender_id>/bids/", views.TenderBidsView.as_view(), name="tender-bids"),
-    path("tenders/<int:tender_id>/shortlist/", views.ShortlistView.as_view(), name="tender-shortlist"),
-    path("tenders/<int:tender_id>/panel/", views.PanelView.as_view(), name="tender-panel"),
-    path("tenders/<int:tender_id>/moderation/", views.ModerationView.as_view(), name="tender-moderation"),
-    path("tenders/<int:tender_id>/recommendation/", views.RecommendationView.as_view(), name="tender-recommendation"),
-    path("tenders/<int:tender_id>/award/", views.AwardView.as_view(), name="tender-award"),
+    path("tenders/", tender_views.TenderListView.as_view(), name="tenders"),
+    path("tenders/report.csv", tender_views.TenderReportView.as_view(), name="tenders-report"),
+    path("tenders/new/", tender_views.TenderCreateView.as_view(), name="tender-create"),
+    path("tenders/<int:tender_id>/", tender_views.TenderDetailView.as_view(), name="tender-detail"),
+    path("tenders/<int:tender_id>/edit/", tender_views.TenderEditView.as_view(), name="tender-edit"),
+    path("tenders/<int:tender_id>/documents/", tender_views.TenderDocumentsView.as_view(), name="tender-documents"),
+    path("tenders/<int:tender_id>/method/", tender_views.MethodView.as_view(), name="tender-method"),
+    path("tenders/<int:tender_id>/publish/", tender_views.PublishView.as_view(), name="tender-publish"),
+    path("tenders/<int:tender_id>/step/", tender_views.TenderStepView.as_view(), name="tender-step"),
+    path(
+        "tenders/<int:tender_id>/clarifications/",
+        tender_views.ClarificationsView.as_view(),
+        name="tender-clarifications",
+    ),
+    path("tenders/<int:tender_id>/bids/", bid_views.TenderBidsView.as_view(), name="tender-bids"),
+    path("tenders/<int:tender_id>/shortlist/", evaluation_views.ShortlistView.as_view(), name="tender-shortlist"),
+    path("tenders/<int:tender_id>/panel/", evaluation_views.PanelView.as_view(), name="tender-panel"),
+    path("tenders/<int:tender_id>/moderation/", evaluation_views.ModerationView.as_view(), name="tender-moderation"),
+    path(
+        "tenders/<int:tender_id>/recommendation/",
+        award_views.RecommendationView.as_view(),
+        name="tender-recommendation",
+    ),
+    path("tenders/<int:tender_id>/award/", award_views.AwardView.as_view(), name="tender-award"),
     path(
         "tender-documents/<int:tender_document_id>/remove/",
-        views.TenderDocumentRemoveView.as_view(),
+        tender_views.TenderDocumentRemoveView.as_view(),
         name="tender-document-remove",
     ),
-    path("clarifications/<int:clarification_id>/answer/", views.AnswerView.as_view(), name="clarification-answer"),
-    path("submissions/<uuid:submission_id>/", views.SubmissionView.as_view(), name="submission-detail"),
-    # Contracts
-    path("contracts/", views.ContractListView.as_view(), name="contracts"),
-    path("contracts/<int:signed_contract_id>/", views.ContractDetailView.as_view(), name="contract-detail"),
     path(
-        "contract-documents/<int:contract_document_id>/", views.ContractDocumentView.as_view(), name="contract-document"
+        "clarifications/<int:clarification_id>/answer/", tender_views.AnswerView.as_view(), name="clarification-answer"
+    ),
+    path("submissions/<uuid:submission_id>/", bid_views.SubmissionView.as_view(), name="submission-detail"),
+    # Contracts
+    path("contracts/", award_views.ContractListView.as_view(), name="contracts"),
+    path("contracts/<int:signed_contract_id>/", award_views.ContractDetailView.as_view(), name="contract-detail"),
+    path(
+        "contract-documents/<int:contract_document_id>/",
+        award_views.ContractDocumentView.as_view(),
+        name="contract-document",
     ),
     # Evaluators
-    path("evaluations/", views.EvaluationsView.as_view(), name="evaluations"),
-    path("evaluations/<int:evaluator_id>/", views.EvaluatorPanelView.as_view(), name="evaluation-panel"),
-    path("scoresheets/<uuid:scoresheet_id>/", views.ScoreSheetView.as_view(), name="scoresheet"),
+    path("evaluations/", evaluation_views.EvaluationsView.as_view(), name="evaluations"),
+    path("evaluations/<int:evaluator_id>/", evaluation_views.EvaluatorPanelView.as_view(), name="evaluation-panel"),
+    path("scoresheets/<uuid:scoresheet_id>/", evaluation_views.ScoreSheetView.as_view(), name="scoresheet"),
 ]

@@ -7,55 +7,38 @@ Bid: draft -> submitted -> withdrawn, shortlisted, rejected, successful or unsuc
 
 Approvals (the evaluation method, the award) are taken by the partnership's board where there is one -- its
 decision handler acts as a ``BoardActor`` -- and otherwise by the lead commissioner.
+
+The tender's life spans every package (its guards read bids, the panel and the award), so this module sits between
+the packages' ``rules`` and their ``services``: it imports models and rules of every package, and every package's
+services import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils import timezone
 
 from core.actors import Actor
-from core.workflow import Transition, Workflow
-from partners.models import Role
-from procurement.models import RECEIVED, Bid, BidStatus, Stage, Tender, TenderStatus
+from core.workflow import Transition, Workflow, transition
+from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
+from procurement.bids.models import RECEIVED, Bid, BidStatus
+from procurement.evaluation.models import Evaluator
+from procurement.evaluation.rules import moderation_problems
+from procurement.tenders.models import Stage, Tender, TenderStatus
+from procurement.tenders.rules import (
+    BIDDER_ROLES,
+    LEAD_ROLES,
+    BoardActor,
+    has_board,
+    is_lead,
+    method_problems,
+    publish_problems,
+)
 
 T = TenderStatus
 B = BidStatus
-LEAD_ROLES = frozenset({Role.COMMISSIONER})
-BIDDER_ROLES = frozenset({Role.BIDDER, Role.ORG_ADMIN})
-
-
-@dataclass(frozen=True)
-class BoardActor:
-    """A board decision acting on a tender: the person who recorded it, for the board."""
-
-    user: Any
-    organisation: Any
-    decision_id: int
-    board_name: str = ""
-    roles: frozenset[str] = field(default_factory=frozenset)
-
-    def has_role(self, *roles: str) -> bool:
-        return False
-
-
-def has_board(tender: Tender) -> bool:
-    """Whether the tender's partnership has a commissioning board (which then approves methods and awards)."""
-    from partners.models import Board
-
-    return Board._base_manager.filter(partnership_id=tender.commission.partnership_id).exists()
-
-
-def is_lead(tender: Tender, by: Actor) -> bool:
-    return (
-        by.user is not None
-        and by.organisation is not None
-        and by.organisation.pk == tender.commission.lead_id
-        and by.has_role(Role.COMMISSIONER)
-    )
 
 
 def _lead(tender: Tender, by: Actor) -> bool:
@@ -81,13 +64,11 @@ def _board_only(tender: Tender, by: Actor) -> bool:
 
 
 def method_ready(tender: Tender) -> Iterable[str]:
-    from procurement.services import method_problems
 
     return method_problems(tender.method)
 
 
 def publish_ready(tender: Tender) -> Iterable[str]:
-    from procurement.services import publish_problems
 
     return publish_problems(tender)
 
@@ -105,39 +86,38 @@ def bid_deadline_passed(tender: Tender) -> Iterable[str]:
 
 
 def evaluation_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import Evaluator
 
-    received = Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED).count()
+    received = (
+        Bid.objects.unscoped(reason="counting sealed bids without reading them")
+        .filter(tender=tender, stage=Stage.FULL, status__in=RECEIVED)
+        .count()
+    )
     if not received:
         yield "No bids were received: cancel the tender instead"
-    if not Evaluator._base_manager.filter(tender=tender).exists():
+    if not Evaluator.objects.filter(tender=tender).exists():
         yield "Name the evaluation panel"
 
 
 def recommendation_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardRecommendation, RecommendationStatus
-    from procurement.services import moderation_problems
 
     yield from moderation_problems(tender)
-    if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.DRAFT).exists():
+    if not AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.DRAFT).exists():
         yield "Record the award recommendation: the recommended bid and its annual value"
 
 
 def standstill_ready(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardRecommendation, RecommendationStatus
 
-    if not AwardRecommendation._base_manager.filter(tender=tender, status=RecommendationStatus.APPROVED).exists():
+    if not AwardRecommendation.objects.filter(tender=tender, status=RecommendationStatus.APPROVED).exists():
         yield "The award recommendation has not been approved"
 
 
 def standstill_over(tender: Tender) -> Iterable[str]:
-    from procurement.models import AwardLine, RecommendationStatus
 
     today = timezone.localdate()
     if tender.standstill_ends_on is None or today <= tender.standstill_ends_on:
         ends = f" It ends at the end of {tender.standstill_ends_on:%A %-d %B %Y}." if tender.standstill_ends_on else ""
         yield f"The standstill period has not ended.{ends}"
-    unsigned = AwardLine._base_manager.filter(
+    unsigned = AwardLine.objects.filter(
         recommendation__tender=tender, recommendation__status=RecommendationStatus.APPROVED, contract__isnull=True
     ).count()
     if unsigned:
@@ -196,6 +176,7 @@ TENDER_WORKFLOW = Workflow(
             allowed=_lead,
             who="the lead commissioner",
             guards=(bid_deadline_passed,),
+            effects=("tell_lead_bids_closed",),
         ),
         Transition(
             "start_evaluation",
@@ -206,6 +187,7 @@ TENDER_WORKFLOW = Workflow(
             allowed=_lead,
             who="the lead commissioner",
             guards=(evaluation_ready,),
+            effects=("open_score_sheets",),
         ),
         Transition(
             "recommend",
@@ -232,6 +214,7 @@ TENDER_WORKFLOW = Workflow(
             "Return to evaluation",
             allowed=_board_or_lead,
             who="the board or the lead commissioner",
+            effects=("set_recommendations_aside",),
         ),
         Transition(
             "start_standstill",
@@ -270,9 +253,12 @@ TENDER_WORKFLOW = Workflow(
             roles=LEAD_ROLES,
             allowed=_lead,
             who="the lead commissioner",
+            needs_reason=True,
+            effects=("tell_interested_cancelled",),
         ),
     ],
     terminal=(T.AWARDED, T.CANCELLED),
+    colours={T.DRAFT: "grey", T.PUBLISHED: "turquoise", T.APPROVED: "green", T.AWARDED: "green", T.CANCELLED: "grey"},
 )
 
 # Steps the lead takes from the tender page (the others have their own pages and services).
@@ -396,4 +382,26 @@ BID_WORKFLOW = Workflow(
         ),
     ],
     terminal=(B.REJECTED, B.SUCCESSFUL, B.UNSUCCESSFUL),
+    colours={B.DRAFT: "grey", B.REJECTED: "red"},
 )
+
+
+# --- taking a step through its service ------------------------------------------------------------------------------
+
+
+def step_through(
+    steps: Mapping[str, Callable[[Any, Actor, str], Any]],
+    *,
+    obj: Any,
+    workflow: Workflow,
+    name: str,
+    by: Actor,
+    reason: str,
+) -> Any:
+    """Take step ``name`` through the service ``steps`` names for it (it checks, records and notifies), else through
+    the workflow itself (system steps, which then refuse a person with the workflow's reason)."""
+    step = steps.get(name)
+    if step is None:
+        return transition(obj=obj, workflow=workflow, name=name, by=by, reason=reason)
+    step(obj, by, reason)
+    return obj

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from knox.models import AuthToken
 
 from core.tenancy import tenancy_disabled
-from procurement import services as procurement_services
+from procurement.bids import services as bid_services
 from tests.factories.procurement import awarded, bidder_of, published_tender
 
 pytestmark = pytest.mark.timeout(600)
@@ -37,7 +37,7 @@ def fuzz_world(world: Any) -> dict[str, Any]:
     open_tender = published_tender(world, title="Befriending service")  # still open when the other is awarded
     flow = awarded(world)  # the commission's other tender: bids, evaluation, award, signed contract
     # Ruth's newest bid (the first her list shows, so the one the examples use) is a draft she can still change
-    procurement_services.bid_start(tender=open_tender, by=bidder_of(world))
+    bid_services.bid_start(tender=open_tender, by=bidder_of(world))
     with tenancy_disabled():
         people = {
             "lead": (AuthToken.objects.create(user=world.lead_commissioner)[1], world.county.pk),

@@ -15,6 +15,7 @@ from commissioning.money import services
 from core import audit
 from core.models import AuditEvent
 from partners.models import Role
+from procurement.bids import services as bid_services
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting, finance_officer_at, lichfield_example
 from tests.factories.procurement import bidder_of, lichfield_procurement, pdf, published_tender
@@ -139,13 +140,12 @@ def test_a_changed_figure_keeps_both_amounts_withheld(lichfield, world, client):
 
 def test_a_bids_history_reveals_nothing_before_the_deadline(world, client):
     """The bidder reads its own bid's trail; nobody else (lead, partner, board, outsider) sees that it exists."""
-    from procurement import services
 
     lichfield_procurement(world)
     tender = published_tender(world)
     bidder = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=bidder)
-    services.bid_attachment_add(bid=bid, title="Our safeguarding policy", upload=pdf("policy.pdf"), by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
+    bid_services.bid_attachment_add(bid=bid, title="Our safeguarding policy", upload=pdf("policy.pdf"), by=bidder)
 
     sign_in(client, world.bidder, world.provider)
     mine = [e for e in api_events(client) if e["object_type"] == "bid"]

@@ -24,7 +24,7 @@ from django.urls import Resolver404, resolve
 
 from partners.models import Membership, User
 from procurement import demo as procurement_demo
-from procurement.models import Tender
+from procurement.tenders.models import Tender
 from tests.conftest import sign_in
 
 PAGE_LIMIT = 400  # per persona and organisation

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from procurement import services
-from procurement.models import TenderDocument
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import TenderDocument
 from tests.factories.procurement import draft_tender, lead_of, pdf, published_tender
 from tests.test_route_access import half_sign_in
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_draft_tender_document_stays_hidden_until_the_code_is_given(world, client):
     tender = draft_tender(world, title="Draft: not yet for anyone's eyes")
-    services.tender_document_add(tender=tender, title="Draft specification", upload=pdf("draft.pdf"), by=lead_of(world))
+    tender_services.tender_document_add(
+        tender=tender, title="Draft specification", upload=pdf("draft.pdf"), by=lead_of(world)
+    )
     document = TenderDocument._base_manager.get(tender=tender)
     url = reverse("tender-document", kwargs={"tender_document_id": document.pk})
 
@@ -34,7 +36,7 @@ def test_a_draft_tender_document_stays_hidden_until_the_code_is_given(world, cli
 
 def test_a_published_document_still_opens_as_for_the_public(world, client):
     tender = published_tender(world, title="Open to all")
-    services.tender_document_add(tender=tender, title="Specification", upload=pdf("spec.pdf"), by=lead_of(world))
+    tender_services.tender_document_add(tender=tender, title="Specification", upload=pdf("spec.pdf"), by=lead_of(world))
     document = TenderDocument._base_manager.get(tender=tender)
 
     half_sign_in(client, world.lead_commissioner, world.county)

@@ -20,7 +20,9 @@ from django.utils import timezone
 from core.tenancy import tenancy_disabled
 from partners import board_services
 from partners.models import Membership, Role
-from procurement.models import Bid, EvaluationMethod, Evaluator, Question, ScoreSheet, Tender
+from procurement.bids.models import Bid
+from procurement.evaluation.models import Evaluator, ScoreSheet
+from procurement.tenders.models import EvaluationMethod, Question, Tender
 from tests.factories.board import MeetingFactory, present, simple_board
 from tests.factories.commissioning import acting
 from tests.factories.partners import person

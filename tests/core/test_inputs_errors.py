@@ -16,7 +16,7 @@ from django.urls import include, path
 
 from core.api import TenantAPIView
 from core.views import PublicView
-from procurement import services
+from procurement.tenders import services as tender_services
 from tests.factories.procurement import draft_tender, lead_of, pdf
 
 
@@ -44,7 +44,7 @@ handler404 = "core.views.page_not_found"
 def test_a_file_missing_from_storage_answers_404_with_a_message(world, client):
     lead = lead_of(world)
     tender = draft_tender(world)
-    document = services.tender_document_add(tender=tender, title="Specification", upload=pdf(), by=lead)
+    document = tender_services.tender_document_add(tender=tender, title="Specification", upload=pdf(), by=lead)
     document.file.storage.delete(document.file.name)  # lost from storage; the row remains
     from tests.conftest import sign_in
 

@@ -22,7 +22,7 @@ from core import beat_lock
 from core.devstack import free_port
 from core.files import PrivateStorage, private_storage
 from core.tenancy import tenancy_disabled
-from procurement.models import TenderDocument
+from procurement.tenders.models import TenderDocument
 from tests.celery_support import subprocess_database_url, wait_for
 from tests.conftest import sign_in
 from tests.factories.procurement import draft_tender

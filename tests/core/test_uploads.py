@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import upload_checks
 from core.files import PrivateFileFormField, check_upload
+from procurement.bids import services as bid_services
 from tests.factories.procurement import pdf
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -215,13 +216,12 @@ def test_the_clamd_scanner_asks_the_daemon(settings):
 @pytest.mark.django_db
 def test_a_bidder_attaching_a_disguised_program_is_told_which_file_and_loses_nothing(world, client):
     """Through the bid page: the file is refused next to the field, the answer typed is shown again, nothing kept."""
-    from procurement import services
-    from procurement.models import BidAttachment
+    from procurement.bids.models import BidAttachment
     from tests.conftest import sign_in
     from tests.factories.procurement import bidder_of, published_tender
 
     tender = published_tender(world)
-    bid = services.bid_start(tender=tender, by=bidder_of(world))
+    bid = bid_services.bid_start(tender=tender, by=bidder_of(world))
     question = tender.method.questions.filter(pass_fail=False).order_by("number").first()
     sign_in(client, world.bidder, world.provider)
     response = client.post(

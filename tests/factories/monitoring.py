@@ -22,17 +22,9 @@ from monitoring import services
 from monitoring.models import Kpi, KpiReturn, KpiSet
 from partners.acting import Acting
 from partners.models import Organisation, Role, User
-from procurement.models import (
-    AwardLine,
-    AwardRecommendation,
-    Bid,
-    BidStatus,
-    Contract,
-    ContractShare,
-    RecommendationStatus,
-    Tender,
-    TenderStatus,
-)
+from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare, RecommendationStatus
+from procurement.bids.models import Bid, BidStatus
+from procurement.tenders.models import Tender, TenderStatus
 from tests.factories.commissioning import acting, commissioner_at
 
 COUNTY_A_YEAR = Decimal("23750.00")

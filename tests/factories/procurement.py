@@ -15,18 +15,14 @@ from commissioning.demo import simple_pdf
 from commissioning.lifecycle import services as commissioning
 from partners.acting import Acting
 from partners.models import Organisation, OrganisationKind, Role, User
-from procurement import services
-from procurement.models import (
-    Bid,
-    BidVersion,
-    Contract,
-    CriterionKind,
-    Evaluator,
-    Procedure,
-    ScoreSheet,
-    Stage,
-    Tender,
-)
+from procurement.award import services as award_services
+from procurement.award.models import Contract
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidVersion
+from procurement.evaluation import services as evaluation_services
+from procurement.evaluation.models import Evaluator, ScoreSheet
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import CriterionKind, Procedure, Stage, Tender
 from tests.factories.commissioning import Lichfield, acting, lichfield_example
 from tests.factories.partners import ProviderFactory, person
 
@@ -72,7 +68,7 @@ def draft_tender(
 ) -> Tender:
     ex = lichfield_procurement(world)
     now = timezone.now().replace(microsecond=0)
-    return services.tender_create(
+    return tender_services.tender_create(
         commission=ex.commission,
         title=title,
         summary="Support for older people to live independently in Lichfield District, jointly funded.",
@@ -100,19 +96,19 @@ class Method:
 def standard_method(tender: Tender, lead: Acting) -> Method:
     """Quality 60% (two questions, weights 2 and 1), price 20%, social value 10%, local benefit 10%, and a pass/fail
     safeguarding question; scale 0-5; price by lowest / bid x weight."""
-    quality = services.criterion_add(
+    quality = tender_services.criterion_add(
         tender=tender, kind=CriterionKind.QUALITY, name="Quality of service", weight=60, by=lead
     )
-    price = services.criterion_add(tender=tender, kind=CriterionKind.PRICE, name="Price", weight=20, by=lead)
-    social = services.criterion_add(
+    price = tender_services.criterion_add(tender=tender, kind=CriterionKind.PRICE, name="Price", weight=20, by=lead)
+    social = tender_services.criterion_add(
         tender=tender, kind=CriterionKind.SOCIAL_VALUE, name="Social value", weight=10, by=lead
     )
-    local = services.criterion_add(
+    local = tender_services.criterion_add(
         tender=tender, kind=CriterionKind.LOCAL_BENEFIT, name="Local benefit", weight=10, by=lead
     )
     m = Method(quality, price, social, local)
     m.questions.append(
-        services.question_add(
+        tender_services.question_add(
             tender=tender,
             criterion=quality,
             text="How will you help older people stay independent?",
@@ -122,26 +118,26 @@ def standard_method(tender: Tender, lead: Acting) -> Method:
         )
     )
     m.questions.append(
-        services.question_add(
+        tender_services.question_add(
             tender=tender, criterion=quality, text="How will you involve volunteers?", word_limit=200, by=lead
         )
     )
     m.questions.append(
-        services.question_add(
+        tender_services.question_add(
             tender=tender, criterion=social, text="What social value will you add?", word_limit=150, by=lead
         )
     )
     m.questions.append(
-        services.question_add(
+        tender_services.question_add(
             tender=tender, criterion=local, text="How will you benefit Lichfield District?", word_limit=150, by=lead
         )
     )
-    m.pass_fail = services.question_add(
+    m.pass_fail = tender_services.question_add(
         tender=tender, text="Do you hold a current safeguarding adults policy?", pass_fail=True, word_limit=50, by=lead
     )
     m.questions.append(m.pass_fail)
     if tender.is_two_stage:
-        m.eoi = services.question_add(
+        m.eoi = tender_services.question_add(
             tender=tender, stage=Stage.EOI, text="Tell us briefly about your experience", word_limit=100, by=lead
         )
     return m
@@ -151,8 +147,8 @@ def published_tender(world: Any, **kwargs: Any) -> Tender:
     lead = lead_of(world)
     tender = draft_tender(world, **kwargs)
     standard_method(tender, lead)
-    services.method_submit(tender=tender, by=lead)
-    return services.tender_publish(tender=tender, by=lead)
+    tender_services.method_submit(tender=tender, by=lead)
+    return tender_services.tender_publish(tender=tender, by=lead)
 
 
 def provider(world: Any, name: str, *, kind: str = OrganisationKind.CHARITY) -> tuple[Organisation, User]:
@@ -177,7 +173,7 @@ def fill_bid(
     consortium: list[str] | None = None,
     subcontractors: list[str] | None = None,
 ) -> Bid:
-    from procurement.models import Question
+    from procurement.tenders.models import Question
 
     questions = Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage)
     answers = {
@@ -191,20 +187,20 @@ def fill_bid(
             "staff": (staff, "Two support workers"),
             "overheads": (price - staff, "Full cost recovery: management, premises share, finance"),
         }
-    services.bid_save_draft(
+    bid_services.bid_save_draft(
         bid=bid, by=by, answers=answers, price_lines=prices, summary="Our bid", is_consortium=bool(consortium)
     )
     for name in consortium or []:
-        services.bid_partner_add(bid=bid, kind="consortium", name=name, role="Befriending", share_percent=30, by=by)
+        bid_services.bid_partner_add(bid=bid, kind="consortium", name=name, role="Befriending", share_percent=30, by=by)
     for name in subcontractors or []:
-        services.bid_partner_add(bid=bid, kind="subcontractor", name=name, role="Transport", by=by)
+        bid_services.bid_partner_add(bid=bid, kind="subcontractor", name=name, role="Transport", by=by)
     return bid
 
 
 def submitted_bid(tender: Tender, by: Acting, **kwargs: Any) -> tuple[Bid, BidVersion]:
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by, **kwargs)
-    version = services.bid_submit(bid=bid, by=by)
+    version = bid_services.bid_submit(bid=bid, by=by)
     return Bid._base_manager.get(pk=bid.pk), version
 
 
@@ -224,7 +220,7 @@ def close(tender: Tender) -> Tender:
     now = timezone.now()
     shift = tender.submission_deadline - now + dt.timedelta(seconds=5)
     tender = age(tender, shift)
-    services.close_due_tenders()
+    bid_services.close_due_tenders()
     return Tender._base_manager.get(pk=tender.pk)
 
 
@@ -239,7 +235,7 @@ def add_to_panel(tender: Tender, lead: Acting, user: User) -> Evaluator:
     from partners.models import Membership
 
     membership = Membership._base_manager.filter(user=user).first()
-    return services.evaluator_add(tender=tender, membership=membership, by=lead)
+    return evaluation_services.evaluator_add(tender=tender, membership=membership, by=lead)
 
 
 def score_all(
@@ -254,17 +250,19 @@ def score_all(
                 entries[q.pk] = {"passed": passed, "justification": "Policy seen"}
             else:
                 entries[q.pk] = {"score": scores[sheet.bid_id], "justification": "Clear evidence in the answer"}
-        services.scores_save(sheet=sheet, scores=entries, by=by)
-        services.sheet_submit(sheet=sheet, by=by)
+        evaluation_services.scores_save(sheet=sheet, scores=entries, by=by)
+        evaluation_services.sheet_submit(sheet=sheet, by=by)
 
 
 def moderate_all(tender: Tender, lead: Acting, scores: dict[int, int]) -> None:
     for bid in Bid._base_manager.filter(tender=tender, stage=Stage.FULL, status="submitted"):
         for q in tender.method.questions.filter(stage=Stage.FULL):
             if q.pass_fail:
-                services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
+                evaluation_services.moderate(bid=bid, question=q, passed=True, note="Agreed: policy in place", by=lead)
             else:
-                services.moderate(bid=bid, question=q, score=scores[bid.pk], note="Agreed by the panel", by=lead)
+                evaluation_services.moderate(
+                    bid=bid, question=q, score=scores[bid.pk], note="Agreed by the panel", by=lead
+                )
 
 
 @dataclass
@@ -293,9 +291,9 @@ def evaluated(world: Any, *, scores: tuple[int, int] = (4, 3), prices: tuple[Dec
     for org in (world.county, world.district):
         user = evaluator(world, org)
         e = add_to_panel(tender, lead, user)
-        services.interests_declare(evaluator=e, has_interest=False, interest="", by=acting(user, org))
+        evaluation_services.interests_declare(evaluator=e, has_interest=False, interest="", by=acting(user, org))
         panel.append(e)
-    tender = services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    tender = tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     by_bid = {first.pk: scores[0], second.pk: scores[1]}
     for e in panel:
         score_all(tender, e.user, e.organisation, by_bid)
@@ -308,14 +306,14 @@ def awarded(world: Any) -> Flow:
     flow = evaluated(world)
     tender, lead = flow.tender, flow.lead
     winner = flow.bids[0]
-    flow.recommendation = services.recommend(tender=tender, by=lead, choices=[(winner, LICHFIELD_A_YEAR)])
-    services.recommendation_approve(recommendation=flow.recommendation, by=lead)
-    services.standstill_start(tender=tender, by=lead)
+    flow.recommendation = award_services.recommend(tender=tender, by=lead, choices=[(winner, LICHFIELD_A_YEAR)])
+    award_services.recommendation_approve(recommendation=flow.recommendation, by=lead)
+    award_services.standstill_start(tender=tender, by=lead)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Tender._base_manager.filter(pk=tender.pk).update(
         letters_sent_on=yesterday - dt.timedelta(days=14), standstill_ends_on=yesterday - dt.timedelta(days=1)
     )
     line = flow.recommendation.lines.get()
-    flow.contract = services.contract_sign(line=line, signed_on=yesterday, by=lead, document=pdf("contract.pdf"))
+    flow.contract = award_services.contract_sign(line=line, signed_on=yesterday, by=lead, document=pdf("contract.pdf"))
     flow.tender = Tender._base_manager.get(pk=tender.pk)
     return flow

@@ -19,8 +19,8 @@ from rest_framework.test import APIClient
 
 from core.errors import DomainError
 from partners.admin import ADMIN_PAGES
-from procurement import services
-from procurement.models import Bid
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid
 from tests.conftest import sign_in
 from tests.factories.procurement import bidder_of, fill_bid, pdf, published_tender
 
@@ -48,10 +48,10 @@ def sam(world):
 def sealed_bid(world):
     tender = published_tender(world, title="Sealed tender for the admin test")
     by = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by)
-    services.bid_attachment_add(bid=bid, title=SEALED_TITLE, upload=pdf(SEALED_FILE), by=by)
-    services.bid_submit(bid=bid, by=by)
+    bid_services.bid_attachment_add(bid=bid, title=SEALED_TITLE, upload=pdf(SEALED_FILE), by=by)
+    bid_services.bid_submit(bid=bid, by=by)
     return tender, Bid._base_manager.get(pk=bid.pk)
 
 
@@ -203,10 +203,10 @@ def test_a_superuser_sees_no_sealed_bid_on_any_page(sam, client, world):
             urls.append(reverse(route.name, kwargs={k: v for k, v in kwargs.items() if k in route.kwarg_names}))
     org, user = provider(world, "Zanzibar Community Trust")
     by = acting(user, org)
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by)
-    services.bid_attachment_add(bid=bid, title=SEALED_TITLE, upload=pdf(SEALED_FILE), by=by)
-    services.bid_submit(bid=bid, by=by)
+    bid_services.bid_attachment_add(bid=bid, title=SEALED_TITLE, upload=pdf(SEALED_FILE), by=by)
+    bid_services.bid_submit(bid=bid, by=by)
 
     sign_in(client, sam, world.county)
     for url in urls:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time_machine
 
-from procurement.models import Bid, BidVersion
+from procurement.bids.models import Bid, BidVersion
+from procurement.tenders.models import TenderStatus
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
-from tests.factories.procurement import awarded, provider, published_tender
+from tests.factories.procurement import awarded, bidder_of, provider, published_tender, submitted_bid
 
 
 def test_a_bid_through_the_api(world, client):
@@ -82,8 +83,8 @@ def test_recommendations_and_contracts_for_partners(world, client):
 
 
 def test_declarations_and_conflict_decisions_through_the_api(world, client):
-    from procurement import services
-    from procurement.models import Evaluator
+    from procurement.evaluation import services
+    from procurement.evaluation.models import Evaluator
     from tests.factories.procurement import add_to_panel, close, evaluator, lead_of, submitted_bid
 
     tender = published_tender(world)
@@ -116,3 +117,46 @@ def test_declarations_and_conflict_decisions_through_the_api(world, client):
     assert decided.status_code == 200, decided.content
     assert Evaluator._base_manager.get(pk=seat.pk).is_cleared
     assert services is not None
+
+
+def test_the_tender_and_bid_workflows_through_the_api(world, client):
+    """Every step of TENDER_WORKFLOW and BID_WORKFLOW is reachable at ``{id}/transition/``, through its service."""
+    tender = published_tender(world)
+    bid, _ = submitted_bid(tender, bidder_of(world))
+    sign_in(client, world.bidder, world.provider)
+    steps = client.get(f"/api/v1/bids/{bid.public_id}/transitions/").json()
+    assert "withdraw" in [s["transition"] for s in steps]
+    withdrawn = client.post(
+        f"/api/v1/bids/{bid.public_id}/transition/",
+        {"transition": "withdraw", "reason": "We will resubmit"},
+        content_type="application/json",
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert Bid._base_manager.get(pk=bid.pk).status == "withdrawn"
+    refused = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": "x"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+    client.logout()
+    sign_in(client, world.lead_commissioner, world.county)
+    listed = [s["transition"] for s in client.get(f"/api/v1/tenders/{tender.pk}/transitions/").json()]
+    assert "cancel" in listed
+    blank = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": ""},
+        content_type="application/json",
+    )
+    assert blank.status_code == 400, blank.content
+    cancelled = client.post(
+        f"/api/v1/tenders/{tender.pk}/transition/",
+        {"transition": "cancel", "reason": "The service is no longer needed"},
+        content_type="application/json",
+    )
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == TenderStatus.CANCELLED
+    client.logout()
+    assert client.get(f"/api/v1/tenders/{tender.pk}/transitions/").status_code in (401, 403)
+    assert client.get(f"/api/v1/tenders/{tender.pk}/").status_code == 200

@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.errors import DomainError, PermissionDenied
 from partners.models import OrganisationKind, Role
-from procurement import services
-from procurement.models import Bid, BidAttachment, BidVersion, ProviderProfile
+from procurement.bids import rules as bid_rules
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidAttachment, BidVersion, ProviderProfile
+from procurement.evaluation import services as evaluation_services
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
@@ -35,23 +37,23 @@ def tender(world):
 
 
 def test_a_bid_reuses_the_organisation_profile(world, tender, bidder):
-    services.profile_update(by=bidder, annual_income=Decimal("412000"), staff_count=14, volunteer_count=60)
-    policy = services.profile_document_add(kind="safeguarding", upload=pdf("safeguarding.pdf"), by=bidder)
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid_services.profile_update(by=bidder, annual_income=Decimal("412000"), staff_count=14, volunteer_count=60)
+    policy = bid_services.profile_document_add(kind="safeguarding", upload=pdf("safeguarding.pdf"), by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     attached = BidAttachment._base_manager.get(bid=bid)
     assert attached.from_profile == policy and attached.sha256 == policy.sha256
-    content = services.canonical_content(bid)
+    content = bid_rules.canonical_content(bid)
     assert content["bidder"]["charity_number"] == world.provider.charity_number
     assert content["profile"]["annual_income"] == "412000.00"
     assert content["attachments"][0]["sha256"] == policy.sha256
 
 
 def test_submission_gives_a_receipt_with_the_server_time_and_a_hash(tender, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     fill_bid(bid, bidder)
     moment = tender.submission_deadline - dt.timedelta(hours=1)
     with time_machine.travel(moment, tick=False):
-        version = services.bid_submit(bid=bid, by=bidder)
+        version = bid_services.bid_submit(bid=bid, by=bidder)
     assert version.submitted_at == moment
     canonical = json.dumps(version.content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert version.sha256 == hashlib.sha256(canonical.encode()).hexdigest()
@@ -61,14 +63,14 @@ def test_submission_gives_a_receipt_with_the_server_time_and_a_hash(tender, bidd
 
 
 def test_the_hash_covers_every_file(tender, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     fill_bid(bid, bidder)
-    services.bid_attachment_add(bid=bid, title="Plan", upload=pdf("plan.pdf", "Plan A"), by=bidder)
-    first = services.bid_submit(bid=bid, by=bidder)
+    bid_services.bid_attachment_add(bid=bid, title="Plan", upload=pdf("plan.pdf", "Plan A"), by=bidder)
+    first = bid_services.bid_submit(bid=bid, by=bidder)
     plan = BidAttachment._base_manager.get(bid=bid, title="Plan")
-    services.bid_attachment_remove(attachment=plan, by=bidder)
-    services.bid_attachment_add(bid=bid, title="Plan", upload=pdf("plan.pdf", "Plan B"), by=bidder)
-    second = services.bid_submit(bid=bid, by=bidder)
+    bid_services.bid_attachment_remove(attachment=plan, by=bidder)
+    bid_services.bid_attachment_add(bid=bid, title="Plan", upload=pdf("plan.pdf", "Plan B"), by=bidder)
+    second = bid_services.bid_submit(bid=bid, by=bidder)
     assert first.sha256 != second.sha256
     # The first version still holds the file it was submitted with.
     assert list(first.attachments.all()) == [plan]
@@ -76,8 +78,8 @@ def test_the_hash_covers_every_file(tender, bidder):
 
 def test_resubmission_replaces_the_version_and_keeps_history(tender, bidder, client, world):
     bid, first = submitted_bid(tender, bidder)
-    services.bid_save_draft(bid=bid, by=bidder, summary="A better summary")
-    second = services.bid_submit(bid=bid, by=bidder)
+    bid_services.bid_save_draft(bid=bid, by=bidder, summary="A better summary")
+    second = bid_services.bid_submit(bid=bid, by=bidder)
     bid.refresh_from_db()
     assert (first.number, second.number) == (1, 2)
     assert bid.current_version == second and first.sha256 != second.sha256
@@ -89,21 +91,21 @@ def test_resubmission_replaces_the_version_and_keeps_history(tender, bidder, cli
 
 def test_withdrawal_and_resubmission_before_the_deadline(tender, bidder):
     bid, _ = submitted_bid(tender, bidder)
-    bid = services.bid_withdraw(bid=bid, by=bidder)
+    bid = bid_services.bid_withdraw(bid=bid, by=bidder)
     assert bid.status == "withdrawn"
-    services.bid_submit(bid=bid, by=bidder)
+    bid_services.bid_submit(bid=bid, by=bidder)
     assert Bid._base_manager.get(pk=bid.pk).status == "submitted"
     with time_machine.travel(tender.submission_deadline, tick=False), pytest.raises(DomainError):
-        services.bid_withdraw(bid=bid, by=bidder)
+        bid_services.bid_withdraw(bid=bid, by=bidder)
 
 
 def test_word_limits_and_missing_answers_stop_submission_but_never_the_draft(tender, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     question = tender.method.questions.filter(pass_fail=False).order_by("number").first()
     long = " ".join(["word"] * (question.word_limit + 1))
-    services.bid_save_draft(bid=bid, by=bidder, answers={question.pk: long})
+    bid_services.bid_save_draft(bid=bid, by=bidder, answers={question.pk: long})
     with pytest.raises(DomainError) as refused:
-        services.bid_submit(bid=bid, by=bidder)
+        bid_services.bid_submit(bid=bid, by=bidder)
     problems = " ".join(refused.value.problems)
     assert f"is {question.word_limit + 1} words: the limit is {question.word_limit}" in problems
     assert "Enter your price" in problems
@@ -113,19 +115,19 @@ def test_word_limits_and_missing_answers_stop_submission_but_never_the_draft(ten
 def test_eligibility_third_sector_only(world, tender):
     company, user = provider(world, "Care Company Ltd", kind=OrganisationKind.PRIVATE_COMPANY)
     with pytest.raises(DomainError, match="third-sector organisations only"):
-        services.bid_start(tender=tender, by=acting(user, company))
+        bid_services.bid_start(tender=tender, by=acting(user, company))
 
 
 def test_only_the_bidding_organisation_changes_a_bid(world, tender, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     other, user = provider(world, "Another Charity")
     with pytest.raises(PermissionDenied):
-        services.bid_save_draft(bid=bid, by=acting(user, other), summary="mine now")
+        bid_services.bid_save_draft(bid=bid, by=acting(user, other), summary="mine now")
     with pytest.raises(PermissionDenied):
-        services.bid_submit(bid=bid, by=acting(user, other))
+        bid_services.bid_submit(bid=bid, by=acting(user, other))
     viewer = world.member(world.provider, Role.VIEWER)
     with pytest.raises(PermissionDenied):
-        services.bid_submit(bid=bid, by=acting(viewer, world.provider))
+        bid_services.bid_submit(bid=bid, by=acting(viewer, world.provider))
 
 
 def test_the_bid_page_saves_and_an_error_loses_nothing(tender, world, client):
@@ -166,7 +168,7 @@ def test_the_bid_page_saves_and_an_error_loses_nothing(tender, world, client):
 
 
 def test_autosave_saves_as_the_bidder_types(tender, world, client, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     question = tender.method.questions.filter(pass_fail=False).first()
     sign_in(client, world.bidder, world.provider)
     response = client.post(
@@ -183,7 +185,7 @@ def test_autosave_saves_as_the_bidder_types(tender, world, client, bidder):
 
 
 def test_a_late_submission_through_the_page_says_why_and_keeps_the_draft(tender, world, client, bidder):
-    bid = services.bid_start(tender=tender, by=bidder)
+    bid = bid_services.bid_start(tender=tender, by=bidder)
     fill_bid(bid, bidder)
     with time_machine.travel(tender.submission_deadline + dt.timedelta(seconds=1), tick=False):
         sign_in(client, world.bidder, world.provider)
@@ -206,19 +208,21 @@ def test_two_stage_only_shortlisted_providers_bid_in_full_and_the_rest_are_told_
     other, user = provider(world, "Age UK South Staffordshire")
     second, _ = submitted_bid(tender, acting(user, other))
     tender = age(tender, dt.timedelta(days=3, seconds=1))
-    services.eoi_decide(bid=first, shortlist=True, by=lead)
+    evaluation_services.eoi_decide(bid=first, shortlist=True, by=lead)
     with pytest.raises(DomainError, match="Say why"):
-        services.eoi_decide(bid=second, shortlist=False, by=lead)
-    services.eoi_decide(bid=second, shortlist=False, reason="No experience of this service in the district", by=lead)
-    tender = services.invite_full_bids(tender=tender, by=lead)
+        evaluation_services.eoi_decide(bid=second, shortlist=False, by=lead)
+    evaluation_services.eoi_decide(
+        bid=second, shortlist=False, reason="No experience of this service in the district", by=lead
+    )
+    tender = evaluation_services.invite_full_bids(tender=tender, by=lead)
     assert tender.stage == "full"
     told = Notification.objects.get(recipient=user, subject__contains="not shortlisted")
     assert "No experience of this service" in told.body
     assert Notification.objects.filter(recipient=world.bidder, subject__contains="invited").exists()
-    full = services.bid_start(tender=tender, by=bidder_of(world))
+    full = bid_services.bid_start(tender=tender, by=bidder_of(world))
     assert full.stage == "full"
     with pytest.raises(DomainError, match="by invitation"):
-        services.bid_start(tender=tender, by=acting(user, other))
+        bid_services.bid_start(tender=tender, by=acting(user, other))
 
 
 def test_profile_page_keeps_facts(world, client):

@@ -9,16 +9,10 @@ from commissioning.commissions.models import JointCommission
 from core.audit import history_for
 from partners.models import AgendaItem, Meeting
 from procurement import demo
-from procurement.models import (
-    AwardLetter,
-    AwardRecommendation,
-    Bid,
-    Clarification,
-    Contract,
-    EvaluationMethod,
-    ScoreSheet,
-    Tender,
-)
+from procurement.award.models import AwardLetter, AwardRecommendation, Contract
+from procurement.bids.models import Bid
+from procurement.evaluation.models import ScoreSheet
+from procurement.tenders.models import Clarification, EvaluationMethod, Tender
 
 
 def test_demo_publishes_an_opportunity_and_is_idempotent(db, client):

@@ -16,8 +16,16 @@ from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import Notification
 from core.tenancy import scope
 from partners.models import Role
-from procurement import permissions, selectors, services
-from procurement.models import AwardLetter, Bid, Contract, ContractShare, Evaluator, Score, ScoreSheet, Tender
+from procurement import permissions
+from procurement.award import services as award_services
+from procurement.award.models import AwardLetter, Contract, ContractShare
+from procurement.bids.models import Bid
+from procurement.evaluation import rules as evaluation_rules
+from procurement.evaluation import selectors as evaluation_selectors
+from procurement.evaluation import services as evaluation_services
+from procurement.evaluation.models import Evaluator, Score, ScoreSheet
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import Tender
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
@@ -52,7 +60,7 @@ def test_evaluators_declare_before_seeing_any_bid_and_the_lead_decides_on_confli
     rep_org, _ = provider(world, "Support Staffordshire")
     seat = add_to_panel(tender, lead, officer)
     assert permissions.may_evaluate(tender, officer)
-    tender = services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    tender = tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     # Not declared: no score sheets, no bids.
     assert not ScoreSheet._base_manager.filter(evaluator=seat).exists()
     sign_in(client, officer, world.county)
@@ -65,13 +73,13 @@ def test_evaluators_declare_before_seeing_any_bid_and_the_lead_decides_on_confli
     assert seat.declaration == "interest" and not seat.is_cleared
     assert not ScoreSheet._base_manager.filter(evaluator=seat).exists()
     with pytest.raises(DomainError, match="mitigation"):
-        services.conflict_decide(evaluator=seat, decision="mitigate", by=lead)
-    services.conflict_decide(
+        evaluation_services.conflict_decide(evaluator=seat, decision="mitigate", by=lead)
+    evaluation_services.conflict_decide(
         evaluator=seat, decision="mitigate", mitigation="Does not score Age UK's social value alone", by=lead
     )
     assert ScoreSheet._base_manager.filter(evaluator=seat).count() == 2
     assert client.get(f"/submissions/{first.public_id}/").status_code == 200
-    record = selectors.conflicts_record(tender)
+    record = evaluation_selectors.conflicts_record(tender)
     assert record == [
         {
             "person": "Dee Okafor",
@@ -87,32 +95,36 @@ def test_an_excluded_evaluator_loses_access_and_their_sheets(world, closed, lead
     tender, first, _ = closed
     user = evaluator(world, world.district)
     seat = add_to_panel(tender, lead, user)
-    services.interests_declare(
+    evaluation_services.interests_declare(
         evaluator=seat, has_interest=True, interest="Trustee of Citizens Advice", by=acting(user, world.district)
     )
-    services.conflict_decide(evaluator=seat, decision="exclude", by=lead)
+    evaluation_services.conflict_decide(evaluator=seat, decision="exclude", by=lead)
     assert not permissions.may_evaluate(tender, user)
     sign_in(client, user, world.district)
     assert client.get(f"/submissions/{first.public_id}/").status_code in (403, 404)
     with pytest.raises(DomainError, match="excluded"):
-        services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.district))
-    assert selectors.conflicts_record(tender)[0]["action"] == "Excluded from the evaluation"
+        evaluation_services.interests_declare(
+            evaluator=seat, has_interest=False, interest="", by=acting(user, world.district)
+        )
+    assert evaluation_selectors.conflicts_record(tender)[0]["action"] == "Excluded from the evaluation"
 
 
 def test_only_the_lead_names_the_panel_from_partners_taking_part(world, closed, lead):
     tender, *_ = closed
     outsider_evaluator = world.member(world.other_council, Role.EVALUATOR)
-    assert all(m.user != outsider_evaluator for m in services.evaluator_candidates(tender))
+    assert all(m.user != outsider_evaluator for m in evaluation_rules.evaluator_candidates(tender))
     rep_org, _ = provider(world, "Support Staffordshire")
     rep = world.member(rep_org, Role.EVALUATOR)
-    assert all(m.user != rep for m in services.evaluator_candidates(tender))
+    assert all(m.user != rep for m in evaluation_rules.evaluator_candidates(tender))
     Tender._base_manager.filter(pk=tender.pk).update(allow_third_sector_evaluators=True)
     tender.refresh_from_db()
-    assert any(m.user == rep for m in services.evaluator_candidates(tender))
+    assert any(m.user == rep for m in evaluation_rules.evaluator_candidates(tender))
     from partners.models import Membership
 
     with pytest.raises(PermissionDenied):
-        services.evaluator_add(tender=tender, membership=Membership._base_manager.get(user=rep), by=bidder_of(world))
+        evaluation_services.evaluator_add(
+            tender=tender, membership=Membership._base_manager.get(user=rep), by=bidder_of(world)
+        )
 
 
 def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, client):
@@ -122,17 +134,17 @@ def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, cl
     for user in users:
         org = world.county if user == users[0] else world.district
         seat = add_to_panel(tender, lead, user)
-        services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, org))
+        evaluation_services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, org))
         seats.append(seat)
-    tender = services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    tender = tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     sheet = ScoreSheet._base_manager.get(evaluator=seats[0], bid=first)
     q = tender.method.questions.filter(pass_fail=False, stage="full").first()
-    services.scores_save(
+    evaluation_services.scores_save(
         sheet=sheet, scores={q.pk: {"score": 4, "justification": "Strong"}}, by=acting(users[0], world.county)
     )
     # The lead (same organisation) sees nothing of an unsubmitted sheet.
     with scope(organisation=world.county):
-        _bids, _questions, grid = selectors.moderation_grid(tender=tender)
+        _bids, _questions, grid = evaluation_selectors.moderation_grid(tender=tender)
         assert grid[(first.pk, q.pk)].scores == []
     sign_in(client, world.lead_commissioner, world.county)
     assert "Strong" not in client.get(f"/tenders/{tender.pk}/moderation/").content.decode()
@@ -141,18 +153,18 @@ def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, cl
     sign_in(client, users[1], world.district)
     assert client.get(f"/scoresheets/{sheet.public_id}/").status_code == 404
     with pytest.raises(PermissionDenied):
-        services.scores_save(
+        evaluation_services.scores_save(
             sheet=sheet, scores={q.pk: {"score": 1, "justification": "x"}}, by=acting(users[1], world.district)
         )
     # Moderation waits for every submission.
     with pytest.raises(DomainError, match="every evaluator"):
-        services.moderate(bid=first, question=q, score=4, note="n", by=lead)
+        evaluation_services.moderate(bid=first, question=q, score=4, note="n", by=lead)
     score_all(tender, users[0], world.county, {first.pk: 4, second.pk: 3})
     with scope(organisation=world.county):
-        _, _, grid = selectors.moderation_grid(tender=tender)
+        _, _, grid = evaluation_selectors.moderation_grid(tender=tender)
         assert [s.score for s in grid[(first.pk, q.pk)].scores] == [4]
     with pytest.raises(DomainError, match="no longer change"):
-        services.scores_save(
+        evaluation_services.scores_save(
             sheet=sheet, scores={q.pk: {"score": 1, "justification": "x"}}, by=acting(users[0], world.county)
         )
 
@@ -161,16 +173,20 @@ def test_submission_needs_every_score_justified(world, closed, lead):
     tender, first, _ = closed
     user = evaluator(world, world.county)
     seat = add_to_panel(tender, lead, user)
-    services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.county))
-    services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    evaluation_services.interests_declare(
+        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
+    )
+    tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     sheet = ScoreSheet._base_manager.get(evaluator=seat, bid=first)
     q = tender.method.questions.filter(pass_fail=False).first()
-    services.scores_save(sheet=sheet, scores={q.pk: {"score": 4, "justification": ""}}, by=acting(user, world.county))
+    evaluation_services.scores_save(
+        sheet=sheet, scores={q.pk: {"score": 4, "justification": ""}}, by=acting(user, world.county)
+    )
     with pytest.raises(DomainError) as refused:
-        services.sheet_submit(sheet=sheet, by=acting(user, world.county))
+        evaluation_services.sheet_submit(sheet=sheet, by=acting(user, world.county))
     assert f"Justify your score for question {q.number}" in refused.value.problems
     with pytest.raises(DomainError, match="from 0 to 5"):
-        services.scores_save(
+        evaluation_services.scores_save(
             sheet=sheet, scores={q.pk: {"score": 6, "justification": "x"}}, by=acting(user, world.county)
         )
 
@@ -178,7 +194,7 @@ def test_submission_needs_every_score_justified(world, closed, lead):
 def test_weighted_totals_come_from_moderated_scores_and_bids_are_ranked(world):
     flow = evaluated(world, scores=(4, 3))
     with scope(organisation=world.county):
-        evaluation = selectors.evaluation_results(flow.tender)
+        evaluation = evaluation_rules.evaluation_results(flow.tender)
     first, second = evaluation.results
     assert first.bid_id == flow.bids[0].pk and first.rank == 1
     # 60 x 4/5 + price 20 x 42,000/43,750 + 10 x 4/5 + 10 x 4/5 = 48 + 19.20 + 8 + 8
@@ -191,8 +207,8 @@ def test_the_recommendation_carries_the_per_partner_split_and_goes_for_approval(
     flow = evaluated(world)
     tender, lead = flow.tender, flow.lead
     with pytest.raises(DomainError, match="less than"):
-        services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], Decimal("50000"))])
-    recommendation = services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
+        award_services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], Decimal("50000"))])
+    recommendation = award_services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
     (line,) = recommendation.lines.all()
     by_year: dict[int, dict[str, str]] = {}
     for share in line.shares:
@@ -204,14 +220,16 @@ def test_the_recommendation_carries_the_per_partner_split_and_goes_for_approval(
     assert Tender._base_manager.get(pk=tender.pk).status == "recommended"
     assert recommendation.ranking[0]["bidder"] == world.provider.name
     with pytest.raises(TransitionNotAllowed):
-        services.recommendation_approve(recommendation=recommendation, by=bidder_of(world))
-    services.recommendation_approve(recommendation=recommendation, by=lead)
+        award_services.recommendation_approve(recommendation=recommendation, by=bidder_of(world))
+    award_services.recommendation_approve(recommendation=recommendation, by=lead)
     assert Tender._base_manager.get(pk=tender.pk).status == "approved"
 
 
 def test_a_cheaper_award_is_split_in_proportion(world):
     flow = evaluated(world)
-    recommendation = services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[1], Decimal("42000.00"))])
+    recommendation = award_services.recommend(
+        tender=flow.tender, by=flow.lead, choices=[(flow.bids[1], Decimal("42000.00"))]
+    )
     amounts = {(s["organisation"], s["financial_year"]): s["amount"] for s in recommendation.lines.get().shares}
     assert amounts[("Staffordshire County Council", 2027)] == "22800.00"
     assert amounts[("Lichfield District Council", 2027)] == "19200.00"
@@ -225,9 +243,11 @@ def test_the_board_approves_or_rejects_the_award(world):
     flow = evaluated(world)
     chair = world.member(world.district, Role.BOARD_MEMBER)
     board = simple_board(world.partnership, chair, world.district, name="Lichfield Locality Commissioning Board")
-    recommendation = services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
+    recommendation = award_services.recommend(
+        tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)]
+    )
     with pytest.raises(TransitionNotAllowed):
-        services.recommendation_approve(recommendation=recommendation, by=flow.lead)
+        award_services.recommendation_approve(recommendation=recommendation, by=flow.lead)
     paper = handlers.get("procurement.award_recommendation", "summary")(subject_id=recommendation.pk)
     assert paper["conflicts"][0]["action"] == "No action needed"
     assert paper["tables"][1]["rows"][-1][-1] == "£131,250.00"
@@ -241,7 +261,7 @@ def test_the_board_approves_or_rejects_the_award(world):
     assert Tender._base_manager.get(pk=flow.tender.pk).status == "evaluation"
     recommendation.refresh_from_db()
     assert recommendation.status == "rejected" and recommendation.approval_route == board.name
-    again = services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
+    again = award_services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
     item = board_services.item_add(meeting=meeting, kind="award", subject_id=again.pk, by=chair_acting)
     board_services.decision_record(item=item, outcome="approve", by=chair_acting)
     assert Tender._base_manager.get(pk=flow.tender.pk).status == "approved"
@@ -250,11 +270,11 @@ def test_the_board_approves_or_rejects_the_award(world):
 def test_letters_standstill_and_the_contract(world, client):
     flow = evaluated(world)
     tender, lead = flow.tender, flow.lead
-    recommendation = services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
-    services.recommendation_approve(recommendation=recommendation, by=lead)
+    recommendation = award_services.recommend(tender=tender, by=lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
+    award_services.recommendation_approve(recommendation=recommendation, by=lead)
     sent = dt.datetime(2026, 12, 22, 10, 0, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(sent, tick=False):
-        tender = services.standstill_start(tender=tender, by=lead)
+        tender = award_services.standstill_start(tender=tender, by=lead)
     # Christmas Day (Friday), Boxing Day (substitute Monday 28th) and New Year's Day are not working days.
     assert tender.standstill_ends_on == dt.date(2027, 1, 6)
     winner, loser = (Bid._base_manager.get(pk=b.pk) for b in flow.bids)
@@ -271,14 +291,14 @@ def test_letters_standstill_and_the_contract(world, client):
     line = recommendation.lines.get()
     with time_machine.travel(dt.datetime(2027, 1, 6, 17, 0, tzinfo=timezone.get_current_timezone()), tick=False):
         with pytest.raises(DomainError, match="standstill period ends at the end of Wednesday 6 January 2027"):
-            services.contract_sign(line=line, signed_on=dt.date(2027, 1, 6), by=lead)
+            award_services.contract_sign(line=line, signed_on=dt.date(2027, 1, 6), by=lead)
         sign_in(client, user, org)
         letter_page = client.get(f"/bids/{loser.public_id}/letter/").content.decode()
         assert "Wednesday 6 January 2027" in letter_page
         pdf = client.get(f"/bids/{loser.public_id}/letter/?format=pdf")
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     with time_machine.travel(dt.datetime(2027, 1, 7, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
-        contract = services.contract_sign(line=line, signed_on=dt.date(2027, 1, 7), by=lead)
+        contract = award_services.contract_sign(line=line, signed_on=dt.date(2027, 1, 7), by=lead)
     assert contract.annual_value == LICHFIELD_A_YEAR and contract.provider == world.provider
     assert (contract.start_date, contract.end_date) == (dt.date(2027, 4, 1), dt.date(2030, 3, 31))
     shares = {
@@ -290,7 +310,7 @@ def test_letters_standstill_and_the_contract(world, client):
     assert Tender._base_manager.get(pk=tender.pk).status == "awarded"
     assert JointCommission._base_manager.get(pk=tender.commission_id).status == CommissionStatus.AWARDED
     with time_machine.travel(dt.datetime(2027, 4, 1, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
-        assert services.contracts_go_live() == 1
+        assert award_services.contracts_go_live() == 1
     assert JointCommission._base_manager.get(pk=tender.commission_id).status == CommissionStatus.LIVE
 
 
@@ -298,9 +318,11 @@ def test_the_contract_refuses_a_split_that_no_longer_reconciles(world):
     from commissioning.commissions.models import Contribution
 
     flow = evaluated(world)
-    recommendation = services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
-    services.recommendation_approve(recommendation=recommendation, by=flow.lead)
-    services.standstill_start(tender=flow.tender, by=flow.lead)
+    recommendation = award_services.recommend(
+        tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)]
+    )
+    award_services.recommendation_approve(recommendation=recommendation, by=flow.lead)
+    award_services.standstill_start(tender=flow.tender, by=flow.lead)
     Tender._base_manager.filter(pk=flow.tender.pk).update(
         standstill_ends_on=timezone.localdate() - dt.timedelta(days=2)
     )
@@ -308,7 +330,7 @@ def test_the_contract_refuses_a_split_that_no_longer_reconciles(world):
         amount=Decimal("19999.99")
     )
     with pytest.raises(DomainError, match="less than"):
-        services.contract_sign(line=recommendation.lines.get(), signed_on=timezone.localdate(), by=flow.lead)
+        award_services.contract_sign(line=recommendation.lines.get(), signed_on=timezone.localdate(), by=flow.lead)
 
 
 def test_the_whole_way_leaves_a_contract_every_partner_can_see(world, client):
@@ -331,8 +353,10 @@ def test_scores_api_for_evaluators(world, closed, lead, client):
     tender, _first, _second = closed
     user = evaluator(world, world.county)
     seat = add_to_panel(tender, lead, user)
-    services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.county))
-    services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    evaluation_services.interests_declare(
+        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
+    )
+    tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     sign_in(client, user, world.county)
     sheets = client.get("/api/v1/scoresheets/").json()["results"]
     assert {s["bidder"] for s in sheets} == {world.provider.name, "Age UK South Staffordshire"}

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from procurement.models import AwardLine, EvaluationMethod, Tender, TenderStatus
+from procurement.award.models import AwardLine
+from procurement.tenders.models import EvaluationMethod, Tender, TenderStatus
 from tests.conftest import sign_in
 from tests.factories.procurement import awarded, lichfield_procurement
 

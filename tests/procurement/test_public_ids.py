@@ -8,8 +8,9 @@ import uuid
 import pytest
 
 from core.models import AuditEvent
-from procurement import services
-from procurement.models import BidAttachment, BidPartner, ScoreSheet
+from procurement.bids import services as bid_services
+from procurement.bids.models import BidAttachment, BidPartner
+from procurement.evaluation.models import ScoreSheet
 from tests.conftest import sign_in
 from tests.factories.procurement import bidder_of, evaluated, pdf, published_tender
 
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.django_db
 def draft(world):
     tender = published_tender(world)
     by = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=by)
-    services.bid_attachment_add(bid=bid, title="Our plan", upload=pdf("plan.pdf"), by=by)
-    services.bid_partner_add(
+    bid = bid_services.bid_start(tender=tender, by=by)
+    bid_services.bid_attachment_add(bid=bid, title="Our plan", upload=pdf("plan.pdf"), by=by)
+    bid_services.bid_partner_add(
         bid=bid, kind="subcontractor", name="Lichfield Community Transport", role="Transport", by=by
     )
     return bid

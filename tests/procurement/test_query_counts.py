@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from procurement import services
+from procurement.evaluation import services as evaluation_services
+from procurement.tenders import services as tender_services
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
@@ -81,8 +82,10 @@ def evaluating(world, n: int, tag: str):
     lead = lead_of(world)
     user = evaluator(world, world.county, name=f"Evaluator {tag}")
     seat = add_to_panel(tender, lead, user)
-    services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.county))
-    services.tender_transition(tender=tender, name="start_evaluation", by=lead)
+    evaluation_services.interests_declare(
+        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
+    )
+    tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     return tender, user, seat
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from procurement.scoring import BidInput, CriterionSpec, QuestionSpec, evaluate, price_score, scale_to, split
+from procurement.evaluation.scoring import BidInput, CriterionSpec, QuestionSpec, evaluate, price_score, scale_to, split
 
 CRITERIA = [
     CriterionSpec(1, "quality", "Quality", 60),

@@ -15,9 +15,14 @@ from core.errors import DomainError
 from core.models import AuditEvent, Notification
 from core.tenancy import scope
 from partners.models import Role
-from procurement import models as m
-from procurement import selectors, services
-from procurement.models import Bid, BidAttachment, BidVersion, Tender
+from procurement.bids import models as bid_models
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidAttachment, BidVersion
+from procurement.evaluation import models as evaluation_models
+from procurement.evaluation import services as evaluation_services
+from procurement.tenders import models as tender_models
+from procurement.tenders import selectors as tender_selectors
+from procurement.tenders.models import Tender
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
@@ -40,13 +45,15 @@ def sealed(world):
     """A published tender with one submitted bid carrying a file, and a cleared county evaluator on the panel."""
     tender = published_tender(world)
     by = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by)
-    attachment = services.bid_attachment_add(bid=bid, title="Delivery plan", upload=pdf("plan.pdf"), by=by)
-    services.bid_submit(bid=bid, by=by)
+    attachment = bid_services.bid_attachment_add(bid=bid, title="Delivery plan", upload=pdf("plan.pdf"), by=by)
+    bid_services.bid_submit(bid=bid, by=by)
     user = evaluator(world, world.county)
     seat = add_to_panel(tender, lead_of(world), user)
-    services.interests_declare(evaluator=seat, has_interest=False, interest="", by=acting(user, world.county))
+    evaluation_services.interests_declare(
+        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
+    )
     return tender, Bid._base_manager.get(pk=bid.pk), attachment, user
 
 
@@ -67,10 +74,10 @@ def test_the_tenant_filter_seals_every_bid_table_until_the_deadline(world, seale
         assert Bid.objects.filter(tender=tender).count() == 0
         assert BidVersion.objects.filter(bid=bid).count() == 0
         assert BidAttachment.objects.filter(bid=bid).count() == 0
-        assert m.BidAnswer.objects.filter(bid=bid).count() == 0
-        assert m.BidPriceLine.objects.filter(bid=bid).count() == 0
-        assert m.BidPartner.objects.filter(bid=bid).count() == 0
-        assert m.TenderInterest.objects.filter(tender=tender).count() == 0
+        assert bid_models.BidAnswer.objects.filter(bid=bid).count() == 0
+        assert bid_models.BidPriceLine.objects.filter(bid=bid).count() == 0
+        assert bid_models.BidPartner.objects.filter(bid=bid).count() == 0
+        assert tender_models.TenderInterest.objects.filter(tender=tender).count() == 0
     with scope(organisation=world.provider):
         assert Bid.objects.filter(tender=tender).count() == 1
         assert BidAttachment.objects.filter(bid=bid).count() == 1
@@ -80,8 +87,8 @@ def test_the_tenant_filter_seals_every_bid_table_until_the_deadline(world, seale
             assert BidVersion.objects.filter(bid=bid).count() == 1
             assert BidAttachment.objects.filter(bid=bid).count() == 1
             # The working copy is never shared: only the submitted version is.
-            assert m.BidAnswer.objects.filter(bid=bid).count() == 0
-            assert m.TenderInterest.objects.filter(tender=tender).count() == 0
+            assert bid_models.BidAnswer.objects.filter(bid=bid).count() == 0
+            assert tender_models.TenderInterest.objects.filter(tender=tender).count() == 0
         # A partner that is not on the panel, and another council, never see it.
         with scope(organisation=world.other_council):
             assert Bid.objects.filter(tender=tender).count() == 0
@@ -108,22 +115,22 @@ def test_deadline_boundary_for_the_lead(world, sealed, offset, visible):
 def test_deadline_boundary_for_submission(world, offset, accepted):
     tender = published_tender(world)
     by = bidder_of(world)
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by)
-    typed = dict(m.BidAnswer._base_manager.filter(bid=bid).values_list("question_id", "text"))
+    typed = dict(bid_models.BidAnswer._base_manager.filter(bid=bid).values_list("question_id", "text"))
     with time_machine.travel(tender.submission_deadline + offset, tick=False):
         if accepted:
-            version = services.bid_submit(bid=bid, by=by)
+            version = bid_services.bid_submit(bid=bid, by=by)
             assert version.submitted_at == tender.submission_deadline - ONE
             assert Bid._base_manager.get(pk=bid.pk).status == "submitted"
         else:
             with pytest.raises(DomainError, match="late bids cannot be accepted"):
-                services.bid_submit(bid=bid, by=by)
+                bid_services.bid_submit(bid=bid, by=by)
             refreshed = Bid._base_manager.get(pk=bid.pk)
             assert refreshed.status == "draft" and refreshed.current_version is None
             assert not BidVersion._base_manager.filter(bid=bid).exists()
             # The draft is intact.
-            assert dict(m.BidAnswer._base_manager.filter(bid=bid).values_list("question_id", "text")) == typed
+            assert dict(bid_models.BidAnswer._base_manager.filter(bid=bid).values_list("question_id", "text")) == typed
 
 
 def test_pages_reveal_nothing_before_the_deadline(world, sealed, client):
@@ -227,12 +234,12 @@ def test_the_admin_never_shows_bids():
         Bid,
         BidVersion,
         BidAttachment,
-        m.BidAnswer,
-        m.BidPriceLine,
-        m.BidPartner,
-        m.Score,
-        m.ScoreSheet,
-        m.TenderInterest,
+        bid_models.BidAnswer,
+        bid_models.BidPriceLine,
+        bid_models.BidPartner,
+        evaluation_models.Score,
+        evaluation_models.ScoreSheet,
+        tender_models.TenderInterest,
     ):
         assert model._meta.label not in registered
 
@@ -243,11 +250,11 @@ def test_reports_and_counts_say_nothing_until_the_deadline(world, sealed, client
     status, text = page_text(client, "/tenders/report.csv")
     assert status == 200 and "sealed until the deadline" in text
     with scope(organisation=None):
-        row = selectors.portal(selectors.PortalFilters(include_closed=True)).get(pk=tender.pk)
+        row = tender_selectors.portal(tender_selectors.PortalFilters(include_closed=True)).get(pk=tender.pk)
         assert row.bids_received is None
     with time_machine.travel(tender.submission_deadline, tick=False):
         with scope(organisation=None):
-            row = selectors.portal(selectors.PortalFilters(include_closed=True)).get(pk=tender.pk)
+            row = tender_selectors.portal(tender_selectors.PortalFilters(include_closed=True)).get(pk=tender.pk)
             assert row.bids_received == 1
         client.logout()
         sign_in(client, world.lead_commissioner, world.county)
@@ -294,11 +301,11 @@ def test_the_lead_learns_nothing_from_a_late_bid_either(world, sealed):
     tender, *_ = sealed
     late_org, late_user = provider(world, "Late Charity")
     by = acting(late_user, late_org)
-    bid = services.bid_start(tender=tender, by=by)
+    bid = bid_services.bid_start(tender=tender, by=by)
     fill_bid(bid, by)
     with time_machine.travel(tender.submission_deadline + ONE, tick=False):
         with pytest.raises(DomainError):
-            services.bid_submit(bid=bid, by=by)
+            bid_services.bid_submit(bid=bid, by=by)
         with scope(organisation=world.county):
             assert not Bid.objects.filter(organisation=late_org).exists()
             assert Bid.objects.filter(tender=tender).count() == 1

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from procurement.standstill import (
+from procurement.award.standstill import (
     add_working_days,
     bank_holidays_between,
     is_working_day,

@@ -15,8 +15,9 @@ from commissioning.commissions.models import CommissionStatus, JointCommission
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import AuditEvent, Notification
 from partners.models import Role
-from procurement import services
-from procurement.models import Clarification, Tender
+from procurement.bids import services as bid_services
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import Clarification, Tender
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting, lichfield_example
 from tests.factories.procurement import (
@@ -35,7 +36,7 @@ def test_a_tender_needs_a_commission_in_procurement(world):
     ex = lichfield_example(world)  # in sign-up, nothing confirmed or signed
     now = timezone.now()
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.tender_create(
+        tender_services.tender_create(
             commission=ex.commission,
             title="T",
             summary="S",
@@ -52,7 +53,7 @@ def test_a_ready_commission_enters_procurement_when_its_tender_is_drafted(world)
     ex = lichfield_example(world)
     ex.ready_for_procurement()
     now = timezone.now()
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         commission=ex.commission,
         title="Older people's independence service",
         summary="S",
@@ -70,7 +71,7 @@ def test_only_the_lead_commissioner_drafts(world):
     ex = lichfield_procurement(world)
     now = timezone.now()
     with pytest.raises(PermissionDenied):
-        services.tender_create(
+        tender_services.tender_create(
             commission=ex.commission,
             title="T",
             summary="S",
@@ -83,21 +84,21 @@ def test_only_the_lead_commissioner_drafts(world):
 
 def test_method_weights_must_total_100_and_the_method_is_frozen_once_approved(world, lead):
     tender = draft_tender(world)
-    services.criterion_add(tender=tender, kind="quality", name="Quality", weight=70, by=lead)
+    tender_services.criterion_add(tender=tender, kind="quality", name="Quality", weight=70, by=lead)
     with pytest.raises(DomainError) as refused:
-        services.method_submit(tender=tender, by=lead)
+        tender_services.method_submit(tender=tender, by=lead)
     assert "The criteria's weights add up to 70%, not 100%" in refused.value.problems
     with pytest.raises(TransitionNotAllowed):
-        services.tender_publish(tender=tender, by=lead)
+        tender_services.tender_publish(tender=tender, by=lead)
     tender.method.criteria.all().delete()
     standard_method(tender, lead)
-    method = services.method_submit(tender=tender, by=lead)  # no board: the lead approves
+    method = tender_services.method_submit(tender=tender, by=lead)  # no board: the lead approves
     assert method.status == "approved" and "no board" in method.approval_route
     assert Tender._base_manager.get(pk=tender.pk).status == "method_approved"
     with pytest.raises(DomainError, match="frozen"):
-        services.criterion_add(tender=tender, kind="quality", name="More", weight=5, by=lead)
+        tender_services.criterion_add(tender=tender, kind="quality", name="More", weight=5, by=lead)
     with pytest.raises(DomainError, match="frozen"):
-        services.method_update(tender=tender, scale_text="0: none\n1: some", by=lead)
+        tender_services.method_update(tender=tender, scale_text="0: none\n1: some", by=lead)
 
 
 def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
@@ -109,10 +110,10 @@ def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
     board = simple_board(world.partnership, chair, world.district, name="Lichfield Locality Commissioning Board")
     tender = draft_tender(world)
     standard_method(tender, lead)
-    method = services.method_submit(tender=tender, by=lead)
+    method = tender_services.method_submit(tender=tender, by=lead)
     assert method.status == "submitted"
     with pytest.raises(TransitionNotAllowed):
-        services.method_approve(tender=tender, by=lead)
+        tender_services.method_approve(tender=tender, by=lead)
     assert (method.pk, f"{tender.title}: evaluation method") in handlers.get(
         "procurement.evaluation_method", "candidates"
     )(board=board)
@@ -136,7 +137,7 @@ def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
 
 def test_publishing_tells_followers_of_the_service_area(world, lead, bidder):
     ex = lichfield_procurement(world)
-    services.follows_set(service_areas=[ex.area], by=bidder)
+    tender_services.follows_set(service_areas=[ex.area], by=bidder)
     tender = published_tender(world)
     assert tender.published_at is not None
     note = Notification.objects.get(recipient=world.bidder, dedupe_key__startswith=f"tender:{tender.pk}:published")
@@ -145,42 +146,46 @@ def test_publishing_tells_followers_of_the_service_area(world, lead, bidder):
 
 def test_deadlines_may_be_extended_but_never_brought_forward_after_publication(world, lead, bidder):
     tender = published_tender(world)
-    services.interest_register(tender=tender, by=bidder)
+    tender_services.interest_register(tender=tender, by=bidder)
     with pytest.raises(DomainError) as refused:
-        services.tender_update(
+        tender_services.tender_update(
             tender=tender, by=lead, submission_deadline=tender.submission_deadline - dt.timedelta(hours=1)
         )
     assert "cannot be brought forward" in refused.value.field_errors["submission_deadline"][0]
     later = tender.submission_deadline + dt.timedelta(days=2)
-    services.tender_update(tender=tender, by=lead, submission_deadline=later)
+    tender_services.tender_update(tender=tender, by=lead, submission_deadline=later)
     assert Tender._base_manager.get(pk=tender.pk).submission_deadline == later
     note = Notification.objects.filter(recipient=world.bidder, subject__contains="has changed").get()
     assert "Bid deadline: now" in note.body
     with pytest.raises(DomainError):
-        services.tender_update(tender=tender, by=lead, procedure="two_stage")
+        tender_services.tender_update(tender=tender, by=lead, procedure="two_stage")
 
 
 def test_a_document_change_tells_every_interested_bidder(world, lead, bidder):
     tender = published_tender(world)
     other, user = provider(world, "Age UK South Staffordshire")
-    services.bid_start(tender=tender, by=acting(user, other))  # starting a bid registers interest
-    services.interest_register(tender=tender, by=bidder)
-    document = services.tender_document_add(tender=tender, title="Service specification v2", upload=pdf(), by=lead)
+    bid_services.bid_start(tender=tender, by=acting(user, other))  # starting a bid registers interest
+    tender_services.interest_register(tender=tender, by=bidder)
+    document = tender_services.tender_document_add(
+        tender=tender, title="Service specification v2", upload=pdf(), by=lead
+    )
     for recipient in (world.bidder, user):
         assert Notification.objects.filter(recipient=recipient, subject__contains="document was added").exists()
-    services.tender_document_remove(document=document, by=lead)
+    tender_services.tender_document_remove(document=document, by=lead)
     assert Notification.objects.filter(recipient=user, subject__contains="withdrawn").exists()
 
 
 def test_clarifications_are_answered_to_everyone_without_naming_the_asker(world, lead, bidder, client):
     tender = published_tender(world)
     other, user = provider(world, "Age UK South Staffordshire")
-    services.interest_register(tender=tender, by=acting(user, other))
-    question = services.clarification_ask(tender=tender, question="Citizens Advice asks: is TUPE likely?", by=bidder)
+    tender_services.interest_register(tender=tender, by=acting(user, other))
+    question = tender_services.clarification_ask(
+        tender=tender, question="Citizens Advice asks: is TUPE likely?", by=bidder
+    )
     # Before the answer only the asker and the lead see it.
     response = client.get(f"/opportunities/{tender.pk}/")
     assert "TUPE" not in response.content.decode()
-    services.clarification_answer(
+    tender_services.clarification_answer(
         clarification=question, answer="No staff transfer is expected.", published_question="Is TUPE likely?", by=lead
     )
     text = client.get(f"/opportunities/{tender.pk}/").content.decode()
@@ -193,7 +198,7 @@ def test_clarifications_are_answered_to_everyone_without_naming_the_asker(world,
     assert api["results"][0]["question"] == "Is TUPE likely?"
     assert "organisation" not in api["results"][0]
     with pytest.raises(PermissionDenied):
-        services.clarification_answer(clarification=question, answer="x", by=bidder)
+        tender_services.clarification_answer(clarification=question, answer="x", by=bidder)
     assert Clarification._base_manager.get(pk=question.pk).answered_by == world.lead_commissioner
 
 
@@ -202,7 +207,7 @@ def test_questions_close_at_the_clarification_deadline(world, bidder):
 
     tender = published_tender(world)
     with time_machine.travel(tender.clarification_deadline, tick=False), pytest.raises(DomainError, match="closed"):
-        services.clarification_ask(tender=tender, question="Late?", by=bidder)
+        tender_services.clarification_ask(tender=tender, question="Late?", by=bidder)
 
 
 def test_the_system_closes_clarifications_and_bids_at_their_deadlines(world):
@@ -210,19 +215,19 @@ def test_the_system_closes_clarifications_and_bids_at_their_deadlines(world):
 
     tender = published_tender(world)
     with time_machine.travel(tender.clarification_deadline + dt.timedelta(seconds=1), tick=False):
-        assert services.close_due_tenders() == 1
+        assert bid_services.close_due_tenders() == 1
     assert Tender._base_manager.get(pk=tender.pk).status == "clarifications_closed"
     with time_machine.travel(tender.submission_deadline, tick=False):
-        services.close_due_tenders()
+        bid_services.close_due_tenders()
     assert Tender._base_manager.get(pk=tender.pk).status == "closed_for_bids"
 
 
 def test_cancelling_tells_interested_bidders(world, lead, bidder):
     tender = published_tender(world)
-    services.interest_register(tender=tender, by=bidder)
+    tender_services.interest_register(tender=tender, by=bidder)
     with pytest.raises(DomainError, match="reason"):
-        services.tender_transition(tender=tender, name="cancel", by=lead)
-    services.tender_transition(tender=tender, name="cancel", by=lead, reason="The service is no longer needed")
+        tender_services.tender_transition(tender=tender, name="cancel", by=lead)
+    tender_services.tender_transition(tender=tender, name="cancel", by=lead, reason="The service is no longer needed")
     assert Tender._base_manager.get(pk=tender.pk).status == "cancelled"
     assert Notification.objects.filter(recipient=world.bidder, subject__contains="cancelled").exists()
 
@@ -257,7 +262,7 @@ def test_the_portal_searches_and_filters_and_publishes_feeds(world, client):
 
 def test_draft_documents_are_not_public(world, lead, client):
     tender = draft_tender(world)
-    document = services.tender_document_add(tender=tender, title="Draft spec", upload=pdf(), by=lead)
+    document = tender_services.tender_document_add(tender=tender, title="Draft spec", upload=pdf(), by=lead)
     assert client.get(f"/tender-documents/{document.pk}/").status_code == 404
     sign_in(client, world.lead_commissioner, world.county)
     assert client.get(f"/tender-documents/{document.pk}/").status_code == 200
@@ -271,7 +276,7 @@ def test_lead_pages_are_the_lead_and_partners_only_even_when_published(world, cl
     client.logout()
     sign_in(client, world.finance_officer, world.district)
     assert client.get(f"/tenders/{tender.pk}/").status_code == 200
-    assert client.post(f"/tenders/{tender.pk}/step/", {"step": "close_bids"}).status_code == 403
+    assert client.post(f"/tenders/{tender.pk}/step/", {"transition": "close_bids"}).status_code == 403
 
 
 def test_every_tender_step_is_in_the_audit_trail(world, lead):

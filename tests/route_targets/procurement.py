@@ -14,21 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from procurement import services
-from procurement.models import (
-    AwardRecommendation,
-    Bid,
-    BidAttachment,
-    BidPartner,
-    Clarification,
-    Contract,
-    ContractDocument,
-    Evaluator,
-    ProfileDocument,
-    ScoreSheet,
-    Tender,
-    TenderDocument,
-)
+from procurement.award.models import AwardRecommendation, Contract, ContractDocument
+from procurement.bids import services as bid_services
+from procurement.bids.models import Bid, BidAttachment, BidPartner, ProfileDocument
+from procurement.evaluation.models import Evaluator, ScoreSheet
+from procurement.tenders import services as tender_services
+from procurement.tenders.models import Clarification, Tender, TenderDocument
 from tests.factories.procurement import (
     Flow,
     awarded,
@@ -50,7 +41,7 @@ def _draft(w: Any) -> Tender:
 def _published(w: Any) -> Tender:
     if "procurement:published" not in w.extras:
         tender = published_tender(w, title="An open opportunity")
-        services.tender_document_add(tender=tender, title="Specification", upload=pdf("spec.pdf"), by=lead_of(w))
+        tender_services.tender_document_add(tender=tender, title="Specification", upload=pdf("spec.pdf"), by=lead_of(w))
         w.extras["procurement:published"] = tender
     return w.extras["procurement:published"]  # type: ignore[no-any-return]
 
@@ -58,10 +49,10 @@ def _published(w: Any) -> Tender:
 def _bid(w: Any) -> Bid:
     if "procurement:bid" not in w.extras:
         by = bidder_of(w)
-        services.profile_document_add(kind="safeguarding", upload=pdf("safeguarding.pdf"), by=by)
-        bid = services.bid_start(tender=_published(w), by=by)
-        services.bid_attachment_add(bid=bid, title="Our plan", upload=pdf("plan.pdf"), by=by)
-        services.bid_partner_add(
+        bid_services.profile_document_add(kind="safeguarding", upload=pdf("safeguarding.pdf"), by=by)
+        bid = bid_services.bid_start(tender=_published(w), by=by)
+        bid_services.bid_attachment_add(bid=bid, title="Our plan", upload=pdf("plan.pdf"), by=by)
+        bid_services.bid_partner_add(
             bid=bid, kind="subcontractor", name="Lichfield Community Transport", role="Transport", by=by
         )
         w.extras["procurement:bid"] = bid
@@ -70,7 +61,7 @@ def _bid(w: Any) -> Bid:
 
 def _clarification(w: Any) -> Clarification:
     if "procurement:clarification" not in w.extras:
-        w.extras["procurement:clarification"] = services.clarification_ask(
+        w.extras["procurement:clarification"] = tender_services.clarification_ask(
             tender=_published(w), question="Can volunteers' expenses be included in the price?", by=bidder_of(w)
         )
     return w.extras["procurement:clarification"]  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""Forms for tendering pages (GOV.UK rendering is automatic)."""
+"""Forms for setting up a tender, its method and its clarifications, and for following service areas."""
 
 from __future__ import annotations
 
@@ -7,19 +7,8 @@ from typing import Any, cast
 from django import forms
 
 from core.files import PrivateFileFormField
-from core.forms import BoundedForm, DateInput, MoneyField
-from procurement.models import (
-    BidPartnerKind,
-    CriterionKind,
-    Eligibility,
-    Evaluator,
-    PriceCategory,
-    PriceFormula,
-    Procedure,
-    ProfileDocumentKind,
-    Question,
-    Stage,
-)
+from core.forms import BoundedForm, MoneyField
+from procurement.tenders.models import CriterionKind, Eligibility, PriceFormula, Procedure, Stage
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -177,138 +166,5 @@ class FollowForm(BoundedForm):
         ]
 
 
-class ProfileForm(BoundedForm):
-    annual_income = MoneyField(label="Annual income (latest accounts)", required=False)
-    accounts_year_end = forms.DateField(label="Accounts year end", required=False, widget=DateInput())
-    staff_count = forms.IntegerField(label="Paid staff", min_value=0, required=False)
-    volunteer_count = forms.IntegerField(label="Volunteers", min_value=0, required=False)
-
-
-class ProfileDocumentForm(BoundedForm):
-    kind = forms.ChoiceField(choices=ProfileDocumentKind.choices, label="Kind of document")
-    title = forms.CharField(max_length=200, required=False)
-    file = PrivateFileFormField(label="File")
-
-
-class BidForm(BoundedForm):
-    """The bid's working copy: answers, price breakdown, consortium flag, and an optional new attachment."""
-
-    summary = forms.CharField(
-        label="Summary of your bid",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "data-autosave": "summary"}),
-    )
-    is_consortium = forms.BooleanField(label="This is a consortium bid", required=False)
-    attachment_title = forms.CharField(label="Title of the file you are adding", required=False, max_length=200)
-    attachment = PrivateFileFormField(label="Add a file", required=False)
-
-    def __init__(self, *args: Any, questions: list[Question], lots: list[Any], full: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.questions = questions
-        fields: dict[str, forms.Field] = {}
-        if lots:
-            fields["lot"] = forms.ChoiceField(
-                label="Lot you are bidding for",
-                choices=[("", "Choose a lot")] + [(str(lot.pk), str(lot)) for lot in lots],
-                required=False,
-            )
-        for q in questions:
-            fields[f"answer_{q.pk}"] = forms.CharField(
-                label=f"{q.number}. {q.text}",
-                required=False,
-                help_text=f"{q.guidance + ' ' if q.guidance else ''}Up to {q.word_limit} words.",
-                widget=forms.Textarea(
-                    attrs={"rows": 8, "data-autosave": f"answer_{q.pk}", "data-word-limit": q.word_limit}
-                ),
-            )
-        if full:
-            for value, label in PriceCategory.choices:
-                fields[f"price_{value}"] = MoneyField(label=f"{label}: a year", required=False)
-                fields[f"price_{value}"].widget.attrs["data-autosave"] = f"price_{value}"
-                fields[f"note_{value}"] = forms.CharField(
-                    label=f"{label}: what it covers",
-                    required=False,
-                    max_length=300,
-                    widget=forms.TextInput(attrs={"data-autosave": f"note_{value}"}),
-                )
-        ordered = {"summary": self.fields.pop("summary")}
-        ordered.update(fields)
-        ordered.update(self.fields)
-        self.fields = ordered
-
-
-class BidPartnerForm(BoundedForm):
-    kind = forms.ChoiceField(choices=BidPartnerKind.choices, widget=forms.RadioSelect, label="Kind")
-    name = forms.CharField(max_length=200, label="Organisation name")
-    charity_number = forms.CharField(max_length=20, required=False)
-    company_number = forms.CharField(max_length=20, required=False)
-    role = forms.CharField(max_length=300, label="What they will do")
-    share_percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Share of the work (%)")
-
-
-class EvaluatorForm(BoundedForm):
-    membership = forms.ChoiceField(label="Evaluator")
-    role_title = forms.CharField(max_length=200, required=False, label="Their role on the panel")
-
-    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["membership"]).choices = [
-            (str(m.pk), f"{m.user.full_name}, {m.organisation.name}") for m in candidates
-        ]
-
-
-class DeclarationForm(BoundedForm):
-    has_interest = forms.TypedChoiceField(
-        label="Do you have an interest to declare for this tender?",
-        choices=[("no", "No, I have no interest to declare"), ("yes", "Yes, I have an interest to declare")],
-        widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
-        help_text="For example a role with, a relative at, or money from a bidder or a provider in this service",
-    )
-    interest = forms.CharField(label="Describe the interest", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ConflictForm(BoundedForm):
-    evaluator = forms.IntegerField(widget=forms.HiddenInput())
-    decision = forms.ChoiceField(
-        choices=[
-            (Evaluator.ConflictDecision.EXCLUDE, "Exclude them from the evaluation"),
-            (Evaluator.ConflictDecision.MITIGATE, "Allow them, with a mitigation"),
-        ],
-        widget=forms.RadioSelect,
-        label="Decision",
-    )
-    mitigation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Mitigation")
-
-
-class ScoreForm(BoundedForm):
-    def __init__(self, *args: Any, questions: list[Question], scale: list[dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [("", "Choose a score")] + [(str(r["score"]), f"{r['score']}: {r['descriptor']}") for r in scale]
-        for q in questions:
-            if q.pass_fail:
-                self.fields[f"passed_{q.pk}"] = forms.ChoiceField(
-                    label=f"Question {q.number}: pass or fail",
-                    choices=[("", "Choose"), ("pass", "Pass"), ("fail", "Fail")],
-                    required=False,
-                )
-            else:
-                self.fields[f"score_{q.pk}"] = forms.ChoiceField(
-                    label=f"Question {q.number}: score", choices=choices, required=False
-                )
-            self.fields[f"justification_{q.pk}"] = forms.CharField(
-                label=f"Question {q.number}: justification", required=False, widget=forms.Textarea(attrs={"rows": 3})
-            )
-
-
 class CancelForm(BoundedForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is it being cancelled?")
-
-
-class ContractForm(BoundedForm):
-    line = forms.IntegerField(widget=forms.HiddenInput())
-    signed_on = forms.DateField(label="Signed on", widget=DateInput())
-    start_date = forms.DateField(label="Contract starts", widget=DateInput())
-    end_date = forms.DateField(label="Contract ends", widget=DateInput())
-    reference = forms.CharField(max_length=60, required=False, label="Contract reference")
-    document = PrivateFileFormField(label="Signed contract", required=False)
