@@ -34,11 +34,12 @@ def build(context: dict[str, Any]) -> list:
     from django.utils import timezone
 
     from benchmarks.run import Page
+    from boards.models import Board, BoardMember
     from commissioning.models import JointCommission, Participation, ServiceArea
     from core.tenancy import tenancy_disabled
     from monitoring import periods, rag
     from monitoring.models import Kpi, KpiReturn, KpiSet, KpiValue
-    from partners.models import Board, BoardMember, User
+    from partners.models import User
     from procurement.models import (
         AwardLine,
         AwardRecommendation,

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from boards.models import Board
 from commissioning.models import JointCommission, Outcome
 from core.api import TenantAPIView, TenantModelViewSet
 from core.api_fields import BoundedSerializerMixin
@@ -44,7 +45,7 @@ from monitoring.models import (
     ReturnQuery,
 )
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, READ_ROLES
-from partners.models import Board, Organisation
+from partners.models import Organisation
 from procurement.models import Contract, Lot
 
 router = SimpleRouter(trailing_slash=True)

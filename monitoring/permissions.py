@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from boards.models import Board, BoardMember
 from commissioning.models import JointCommission, Participation, ParticipationStatus
-from partners.models import Board, BoardMember, Role
+from partners.models import Role
 from procurement.models import Contract
 
 # Pages about a contract's performance: public-sector staff of the organisations involved, and the provider.

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from boards.models import Board
 from core import charts
 from core.money import financial_year_label, format_gbp, money
 from core.tenancy import tenancy_disabled
@@ -37,7 +38,7 @@ from monitoring.models import (
     VisitStatus,
 )
 from monitoring.services import contract_periods, format_value, kpi_set_for
-from partners.models import Board, Organisation
+from partners.models import Organisation
 from procurement.models import Contract, ContractShare
 
 ZERO = Decimal("0")

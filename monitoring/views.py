@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import FormView
 
+from boards.models import Board
 from commissioning.models import OPEN_STATUSES, JointCommission, Outcome
 from core import audit
 from core.errors import DomainError, PermissionDenied
@@ -45,7 +46,7 @@ from monitoring.permissions import (
     REPORT_ROLES,
 )
 from monitoring.workflows import END_REVIEW_WORKFLOW, KPI_SET_WORKFLOW, RETURN_WORKFLOW
-from partners.models import Board, Organisation
+from partners.models import Organisation
 from procurement.models import Contract, Lot
 
 

@@ -44,7 +44,7 @@ class BoardActor:
 
 def has_board(tender: Tender) -> bool:
     """Whether the tender's partnership has a commissioning board (which then approves methods and awards)."""
-    from partners.models import Board
+    from boards.models import Board
 
     return Board._base_manager.filter(partnership_id=tender.commission.partnership_id).exists()
 

@@ -47,13 +47,7 @@ def _board_world(w):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from partners.models import (
-        Attendance,
-        BoardPack,
-        Decision,
-        Declaration,
-        Exclusion,
-    )
+    from boards.models import Attendance, BoardPack, Decision, Declaration, Exclusion
     from tests.factories.board import AgendaItemFactory, MeetingFactory, simple_board
 
     board = simple_board(
@@ -107,7 +101,7 @@ KWARGS.update(
 
 
 def _board_api_objects():
-    from partners.models import AgendaItem, Attendance, Board, BoardPack, Decision, Declaration, Exclusion, Meeting
+    from boards.models import AgendaItem, Attendance, Board, BoardPack, Decision, Declaration, Exclusion, Meeting
 
     return {
         Board: _board_target("board"),

@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from boards.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, DateInput
-from partners.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from boards.models import AgendaItem, Attendance, BoardPack, Decision, Declaration, Exclusion, Meeting
 from core import audit, charts, handlers, leases, outbox
 from core.actors import Actor
 from core.money import format_gbp
 from core.pdf import render_pdf
 from core.tenancy import tenancy_disabled
-from partners.models import AgendaItem, Attendance, BoardPack, Decision, Declaration, Exclusion, Meeting
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from boards import services as board_services
+from boards.schedule import BEAT_SCHEDULE
+from boards.tasks import remind_papers_ready, send_board_reminders
 from core.models import Notification
-from partners import board_services
-from partners.schedule import BEAT_SCHEDULE
-from partners.tasks import remind_papers_ready, send_board_reminders
 
 pytestmark = pytest.mark.django_db
 

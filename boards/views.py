@@ -13,13 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
-from core import audit, handlers
-from core import files as private_files
-from core.errors import DomainError
-from core.tenancy import scope, tenancy_disabled
-from core.views import MemberTemplateView, MemberView, PublicView, form_invalid_response
-from partners import board_pack, board_selectors, board_services, permissions
-from partners.board_forms import (
+from boards import pack as board_pack
+from boards import permissions
+from boards import selectors as board_selectors
+from boards import services as board_services
+from boards.forms import (
     AttendanceForm,
     BoardForm,
     BoardMemberForm,
@@ -32,21 +30,14 @@ from partners.board_forms import (
     MinutesForm,
     PeriodForm,
 )
-from partners.models import (
-    AgendaItem,
-    Attendance,
-    Board,
-    BoardMember,
-    BoardPack,
-    Decision,
-    Meeting,
-    Membership,
-    Organisation,
-    PartnershipMember,
-    Role,
-    User,
-)
-from partners.workflows import MEETING_WORKFLOW, OPEN_MEETING
+from boards.models import AgendaItem, Attendance, Board, BoardMember, BoardPack, Decision, Meeting
+from boards.workflows import MEETING_WORKFLOW, OPEN_MEETING
+from core import audit, handlers
+from core import files as private_files
+from core.errors import DomainError
+from core.tenancy import scope, tenancy_disabled
+from core.views import MemberTemplateView, MemberView, PublicView, form_invalid_response
+from partners.models import Membership, Organisation, PartnershipMember, Role, User
 
 
 class BoardAccess:

@@ -18,14 +18,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, handlers
-from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
-from core.notifications import notify
-from core.tenancy import tenancy_disabled
-from core.workflow import transition
-from partners import permissions, quorum
-from partners.models import (
+from boards import permissions
+from boards import rules as quorum
+from boards.models import (
     AgendaItem,
     Attendance,
     Board,
@@ -35,13 +30,15 @@ from partners.models import (
     Declaration,
     Exclusion,
     Meeting,
-    Membership,
-    Organisation,
-    Partnership,
-    PartnershipMember,
-    User,
 )
-from partners.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
+from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
+from core import audit, handlers
+from core.actors import Actor
+from core.errors import DomainError, PermissionDenied
+from core.notifications import notify
+from core.tenancy import tenancy_disabled
+from core.workflow import transition
+from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
 
 # Agenda item kinds decided on a higher app's object, and the subject kind the higher app registers for it.
 SUBJECT_KINDS: dict[str, str] = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from boards import permissions
+from boards.models import AgendaItem, Attendance, Meeting
 from core import outbox
 from core.actors import Actor
 from core.workflow import Transition, Workflow
-from partners import permissions
-from partners.models import AgendaItem, Attendance, Meeting
 
 M = Meeting.Status
 I = AgendaItem.Status  # noqa: E741

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from boards import services as board_services
+from boards.models import AgendaItem, Decision, DecisionChangeError
 from core import handlers
 from core.audit import history_for
 from core.errors import DomainError, PermissionDenied
-from partners import board_services
-from partners.models import AgendaItem, Decision, DecisionChangeError
 
 pytestmark = pytest.mark.django_db
 
