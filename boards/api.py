@@ -4,11 +4,13 @@ chair, member)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,6 +21,7 @@ from rest_framework.routers import SimpleRouter
 
 from boards import pack as board_pack
 from boards import permissions as board_permissions
+from boards import rules
 from boards import selectors as board_selectors
 from boards import services as board_services
 from boards.models import (
@@ -128,10 +131,6 @@ class BoardViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def business(self, request: Request, pk: str | None = None) -> Response:
         """The record of business for the parent board: meetings, decisions (public summaries) and declarations."""
-        import datetime as dt
-
-        from django.utils import timezone
-
         board = self.get_object()
         today = timezone.localdate()
         start = _date_param(request, "start") or today - dt.timedelta(days=365)
@@ -171,8 +170,6 @@ class BoardViewSet(TenantReadOnlyViewSet):
 
 
 def _date_param(request: Request, name: str) -> Any:
-    import datetime as dt
-
     raw = request.query_params.get(name)
     if not raw:
         return None
@@ -323,7 +320,7 @@ class AgendaItemViewSet(_BoardWriteViewSet):
     @action(detail=True, methods=["get"])
     def quorum(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
-        return Response(board_services.quorum_for(item).as_dict())
+        return Response(rules.quorum_for(item).as_dict())
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
@@ -399,7 +396,7 @@ class DeclarationViewSet(_BoardWriteViewSet):
 
     def perform_service(self, data: dict[str, Any]) -> Declaration:
         item = data["item"]
-        member = data["member"] or board_services.seat_of(item.meeting.board, self.request.user)
+        member = data["member"] or rules.seat_of(item.meeting.board, self.request.user)
         if member is None:
             raise DjangoPermissionDenied("Only a member of the board can declare an interest")
         return board_services.declaration_record(

@@ -7,7 +7,7 @@ class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Django requires app-registry work (panels reading models) to wait until ready().
-        from boards import panels
+        # Django allows model imports only once the app registry is ready: hence the import here.
+        from boards import panels  # noqa: PLC0415, RUF100
 
         panels.register()

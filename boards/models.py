@@ -13,8 +13,11 @@ from django.db import models
 from django.utils import timezone
 
 from core.files import PrivateFileField
-from core.tenancy import TenantManager, nothing
+from core.tenancy import TenantManager, audience_of, nothing
 from partners.models import Organisation, Partnership, PartnershipMember, User
+
+# The board's rule reads partnership memberships and seats of every organisation: that is what it decides on.
+_RULE = "the board's visibility rule: which organisations are partners or sit on the board"
 
 
 def _board_visible(organisation: Organisation, board_ref: str) -> models.Q:
@@ -23,7 +26,7 @@ def _board_visible(organisation: Organisation, board_ref: str) -> models.Q:
     partnership_ref = f"{board_ref}__partnership" if board_ref != "pk" else "partnership"
     return models.Q(
         models.Exists(
-            PartnershipMember._base_manager.filter(
+            PartnershipMember.objects.unscoped(reason=_RULE).filter(
                 partnership=models.OuterRef(partnership_ref),
                 organisation=organisation,
                 status=PartnershipMember.Status.ACTIVE,
@@ -31,17 +34,11 @@ def _board_visible(organisation: Organisation, board_ref: str) -> models.Q:
         )
     ) | models.Q(
         models.Exists(
-            BoardMember._base_manager.filter(board=models.OuterRef(board_ref), organisation=organisation, active=True)
+            BoardMember.objects.unscoped(reason=_RULE).filter(
+                board=models.OuterRef(board_ref), organisation=organisation, active=True
+            )
         )
     )
-
-
-def _board_audience(board_id: int, partnership_id: int) -> list[int]:
-    partners = PartnershipMember._base_manager.filter(
-        partnership_id=partnership_id, status=PartnershipMember.Status.ACTIVE
-    ).values_list("organisation_id", flat=True)
-    sitting = BoardMember._base_manager.filter(board_id=board_id).values_list("organisation_id", flat=True)
-    return sorted({*partners, *sitting})
 
 
 class ChairAbsenceRule(models.TextChoices):
@@ -106,7 +103,13 @@ class Board(models.Model):
         return _board_visible(organisation, "pk")
 
     def audit_audience(self) -> list[int]:
-        return _board_audience(self.pk, self.partnership_id)
+        partners = PartnershipMember.objects.unscoped(reason=_RULE).filter(
+            partnership_id=self.partnership_id, status=PartnershipMember.Status.ACTIVE
+        )
+        sitting = BoardMember.objects.unscoped(reason=_RULE).filter(board_id=self.pk)
+        return sorted(
+            {*partners.values_list("organisation_id", flat=True), *sitting.values_list("organisation_id", flat=True)}
+        )
 
 
 class BoardMember(models.Model):
@@ -130,7 +133,7 @@ class BoardMember(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager["BoardMember"]()
+    objects = TenantManager["BoardMember"](via="board")
 
     class Meta:
         db_table = "partners_boardmember"
@@ -148,15 +151,6 @@ class BoardMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.organisation})"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(board__is_public=True)
-        return _board_visible(organisation, "board")
-
-    def audit_audience(self) -> list[int]:
-        return _board_audience(self.board_id, self.board.partnership_id)
 
     @property
     def is_full(self) -> bool:
@@ -190,7 +184,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["Meeting"]()
+    objects = TenantManager["Meeting"](via="board")
 
     class Meta:
         db_table = "partners_meeting"
@@ -199,15 +193,6 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
         return f"{self.board.name}, {local:%-d %B %Y}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(board__is_public=True)
-        return _board_visible(organisation, "board")
-
-    def audit_audience(self) -> list[int]:
-        return _board_audience(self.board_id, self.board.partnership_id)
 
 
 class AgendaItem(models.Model):
@@ -239,7 +224,7 @@ class AgendaItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["AgendaItem"]()
+    objects = TenantManager["AgendaItem"](via="meeting")
 
     class Meta:
         db_table = "partners_agendaitem"
@@ -254,16 +239,6 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(meeting__board__is_public=True)
-        return _board_visible(organisation, "meeting__board")
-
-    def audit_audience(self) -> list[int]:
-        board = self.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
 
     @property
     def has_subject(self) -> bool:
@@ -285,7 +260,7 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["Attendance"]()
+    objects = TenantManager["Attendance"](via="meeting")
 
     class Meta:
         db_table = "partners_attendance"
@@ -294,16 +269,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.person}: {self.get_status_display()}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(meeting__board__is_public=True)
-        return _board_visible(organisation, "meeting__board")
-
-    def audit_audience(self) -> list[int]:
-        board = self.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
 
 
 class Declaration(models.Model):
@@ -316,7 +281,7 @@ class Declaration(models.Model):
     declared_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     declared_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["Declaration"]()
+    objects = TenantManager["Declaration"](via="item")
 
     class Meta:
         db_table = "partners_declaration"
@@ -331,16 +296,6 @@ class Declaration(models.Model):
     def __str__(self) -> str:
         return f"{self.member.person}: {self.interest if self.has_interest else 'no interest'}"
 
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(item__meeting__board__is_public=True)
-        return _board_visible(organisation, "item__meeting__board")
-
-    def audit_audience(self) -> list[int]:
-        board = self.item.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
-
 
 class Exclusion(models.Model):
     """The chair excluded a member who declared an interest from an item: they do not count towards its quorum."""
@@ -352,7 +307,7 @@ class Exclusion(models.Model):
     reason = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["Exclusion"]()
+    objects = TenantManager["Exclusion"](via="item")
 
     class Meta:
         db_table = "partners_exclusion"
@@ -361,16 +316,6 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.person} excluded from {self.item.title}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(item__meeting__board__is_public=True)
-        return _board_visible(organisation, "item__meeting__board")
-
-    def audit_audience(self) -> list[int]:
-        board = self.item.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
 
 
 class DecisionChangeError(RuntimeError):
@@ -411,7 +356,7 @@ class Decision(models.Model):
     recorded_by_name = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["Decision"]()
+    objects = TenantManager["Decision"](via="item")
 
     class Meta:
         db_table = "partners_decision"
@@ -429,16 +374,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.item.title}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return models.Q(item__meeting__board__is_public=True)
-        return _board_visible(organisation, "item__meeting__board")
-
-    def audit_audience(self) -> list[int]:
-        board = self.item.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -485,13 +420,13 @@ class BoardPack(models.Model):
 
     @classmethod
     def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
+        # Like its meeting, except that packs (confidential papers) are never public.
         if organisation is None:
             return nothing()
         return _board_visible(organisation, "meeting__board")
 
     def audit_audience(self) -> list[int]:
-        board = self.meeting.board
-        return _board_audience(board.pk, board.partnership_id)
+        return audience_of(self.meeting)
 
     @property
     def filename(self) -> str:

@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from boards.models import AgendaItem, Attendance, BoardPack, Decision, Declaration, Exclusion, Meeting
 from core import audit, charts, handlers, leases, outbox
-from core.actors import Actor
+from core.actors import SYSTEM, Actor
 from core.money import format_gbp
 from core.pdf import render_pdf
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def subject_summary(item: AgendaItem) -> dict[str, Any]:
     """What a member sees before deciding (for an award: the evaluation summary and the conflicts record)."""
     if not item.has_subject or not handlers.has(item.subject_kind):
         return {}
-    with tenancy_disabled():
+    with unscoped(reason="the subject's summary is the higher app's, shown to the board it was put to"):
         return normalise_paper(handlers.get(item.subject_kind, "summary")(subject_id=item.subject_id))
 
 
@@ -96,7 +96,7 @@ def subject_paper(item: AgendaItem) -> dict[str, Any]:
     if not item.has_subject or not handlers.has(item.subject_kind):
         return {}
     paper = handlers.find(item.subject_kind, "paper") or handlers.get(item.subject_kind, "summary")
-    with tenancy_disabled():
+    with unscoped(reason="the subject's paper is the higher app's, shown to the board it was put to"):
         return normalise_paper(paper(subject_id=item.subject_id))
 
 
@@ -307,8 +307,6 @@ def pack_request(*, meeting: Meeting, by: Actor) -> BoardPack:
 
 def recover_stuck_packs() -> int:
     """For the periodic sweep: start again every pack whose worker died or whose work was lost."""
-    from core.actors import SYSTEM
-
     restarted = 0
     candidates = BoardPack._base_manager.filter(
         status__in=[BoardPack.Status.QUEUED, BoardPack.Status.GENERATING]

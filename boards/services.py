@@ -18,8 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from boards import permissions
-from boards import rules as quorum
+from boards import permissions, rules
 from boards.models import (
     AgendaItem,
     Attendance,
@@ -36,7 +35,7 @@ from core import audit, handlers
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.notifications import notify
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from core.workflow import transition
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
 
@@ -74,35 +73,6 @@ def _active_partner_ids(partnership: Partnership) -> set[int]:
             partnership=partnership, status=PartnershipMember.Status.ACTIVE
         ).values_list("organisation_id", flat=True)
     )
-
-
-def present_attendance(meeting: Meeting) -> list[Attendance]:
-    return list(
-        Attendance._base_manager.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
-            "member__person", "member__organisation", "substituting_for__person"
-        )
-    )
-
-
-def meeting_chair(meeting: Meeting, present: Sequence[Attendance] | None = None) -> BoardMember | None:
-    """Who chairs this meeting: the board's chair if present; else (by the board's rule) the deputy if present;
-    else the chair appointed from those present; else nobody yet."""
-    present = present_attendance(meeting) if present is None else present
-    by_id = {a.member_id: a.member for a in present}
-    board = meeting.board
-    if board.chair_id in by_id:
-        return by_id[board.chair_id]
-    if board.chair_absence_rule == ChairAbsenceRule.DEPUTY and board.deputy_chair_id in by_id:
-        return by_id[board.deputy_chair_id]
-    if meeting.acting_chair_id in by_id:
-        return by_id[meeting.acting_chair_id]
-    return None
-
-
-def seat_of(board: Board, user: Any) -> BoardMember | None:
-    if user is None:
-        return None
-    return BoardMember._base_manager.filter(board=board, person=user, active=True).first()
 
 
 # --- boards and seats ---------------------------------------------------------------------------------------
@@ -233,7 +203,7 @@ def board_member_add(
     _require_manager(board, by)
     if kind not in BoardMember.Kind.values:
         raise DomainError("Choose the kind of member", field="kind")
-    with tenancy_disabled():
+    with unscoped(reason="the new member acts for another partner organisation"):
         if not Membership.objects.filter(user=person, organisation=organisation, is_active=True).exists():
             raise DomainError(f"{person} does not act for {organisation}", field="person")
     if kind == BoardMember.Kind.FULL and organisation.pk not in _active_partner_ids(board.partnership):
@@ -335,7 +305,7 @@ def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: boo
 @transaction.atomic
 def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
     _require_manager(board, by)
-    with tenancy_disabled():
+    with unscoped(reason="the clerk may act for another partner organisation"):
         organisations = set(
             Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True)
         )
@@ -395,7 +365,7 @@ def item_add(
         if subject_id is None:
             raise DomainError("Choose what the board is asked to approve", field="subject_id")
         check = handlers.find(subject_kind, "check")
-        with tenancy_disabled():
+        with unscoped(reason="the higher app checks the subject put to the board"):
             if check is not None:
                 check(subject_id=int(subject_id), board=meeting.board)
             title = title.strip() or str(handlers.get(subject_kind, "title")(subject_id=int(subject_id)))
@@ -521,7 +491,7 @@ def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -
     board = meeting.board
     _require_manager(board, by)
     _require_open_meeting(meeting)
-    present = present_attendance(meeting)
+    present = rules.present_attendance(meeting)
     present_ids = {a.member_id for a in present}
     if board.chair_id in present_ids:
         raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")  # type: ignore[union-attr]
@@ -597,7 +567,7 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
     _require_open_meeting(meeting)
     if item.status != AgendaItem.Status.OPEN:
         raise DomainError("This item has been decided: no one can be excluded from it now")
-    chair = meeting_chair(meeting)
+    chair = rules.meeting_chair(meeting)
     if chair is None:
         raise DomainError(
             "The meeting has no chair yet: record who is present, and appoint a chair if the chair is absent"
@@ -626,55 +596,6 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
 # --- quorum and decisions ------------------------------------------------------------------------------------------
 
 
-def quorum_rule(board: Board) -> quorum.Rule:
-    return quorum.Rule(
-        min_members=board.min_members,
-        min_share=board.min_share,
-        required_organisations=tuple(
-            quorum.OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
-        ),
-        full_member_ids=frozenset(
-            BoardMember._base_manager.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
-                "pk", flat=True
-            )
-        ),
-    )
-
-
-def _attendee(a: Attendance) -> quorum.Attendee:
-    name = f"{a.member.person} ({a.member.organisation})"
-    if a.substituting_for_id:
-        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"  # type: ignore[union-attr]
-    return quorum.Attendee(
-        member_id=a.member_id,
-        name=name,
-        organisation_id=a.member.organisation_id,
-        kind=a.member.kind,
-        substituting_for=a.substituting_for_id,
-    )
-
-
-def quorum_for(item: AgendaItem, present: Sequence[Attendance] | None = None) -> quorum.QuorumResult:
-    """Is the board quorate for this item now, from the recorded attendance and the item's exclusions?"""
-    meeting = item.meeting
-    present = present_attendance(meeting) if present is None else present
-    excluded = set(Exclusion._base_manager.filter(item=item).values_list("member_id", flat=True))
-    return quorum.check(quorum_rule(meeting.board), [_attendee(a) for a in present], excluded)
-
-
-def current_decision(item: AgendaItem) -> Decision | None:
-    return Decision._base_manager.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
-
-
-def may_record_decision(item: AgendaItem, user: Any) -> bool:
-    if user is None:
-        return False
-    if permissions.may_manage(item.meeting.board, user):
-        return True
-    chair = meeting_chair(item.meeting)
-    return chair is not None and chair.person_id == user.pk
-
-
 @transaction.atomic
 def decision_record(
     *,
@@ -700,10 +621,10 @@ def decision_record(
     meeting = item.meeting
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError("This meeting was cancelled")
-    if not may_record_decision(item, user):
+    if not rules.may_record_decision(item, user):
         raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
 
-    current = current_decision(item)
+    current = rules.current_decision(item)
     if corrects is None:
         _require_open_meeting(meeting)
         if current is not None or item.status != AgendaItem.Status.OPEN:
@@ -737,7 +658,7 @@ def decision_record(
             field="moderation_route",
         )
 
-    result = quorum_for(item)
+    result = rules.quorum_for(item)
     if not result.ok:
         raise DomainError("The board is not quorate for this item, so it cannot decide", problems=result.failures)
 
@@ -758,7 +679,7 @@ def decision_record(
 
     subject_title = public_summary = ""
     if item.has_subject:
-        with tenancy_disabled():
+        with unscoped(reason="the decision records the subject's title and public summary"):
             subject_title = str(handlers.get(item.subject_kind, "title")(subject_id=item.subject_id))
             public = handlers.find(item.subject_kind, "public_summary")
             public_summary = str(public(subject_id=item.subject_id)) if public else subject_title
@@ -804,7 +725,7 @@ def decision_record(
         },
     )
     if item.has_subject:
-        with tenancy_disabled():
+        with unscoped(reason="the decision moves the subject's own state machine"):
             handlers.get(item.subject_kind, "on_decision")(
                 subject_id=item.subject_id, outcome=outcome, decision=decision, by=by
             )
@@ -876,7 +797,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """For the periodic task: meetings in the next week, and published papers not yet announced."""
     now = now or timezone.now()
     sent = 0
-    with tenancy_disabled():
+    with unscoped(reason="the reminder sweep reads every board's meetings"):
         upcoming = Meeting.objects.filter(
             starts_at__gte=now,
             starts_at__lte=now + dt.timedelta(days=REMIND_DAYS_BEFORE),

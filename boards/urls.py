@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from boards import item_views as items
 from boards import views as board
 
 urlpatterns = [
@@ -25,24 +26,24 @@ urlpatterns = [
     path("meetings/<int:board_meeting_id>/chair/", board.MeetingChairView.as_view(), name="meeting-chair"),
     path("meetings/<int:board_meeting_id>/minutes/", board.MeetingMinutesView.as_view(), name="meeting-minutes"),
     path("meetings/<int:board_meeting_id>/items/new/", board.ItemCreateView.as_view(), name="item-create"),
-    path("meetings/<int:board_meeting_id>/pack/", board.MeetingPackView.as_view(), name="meeting-pack"),
+    path("meetings/<int:board_meeting_id>/pack/", items.MeetingPackView.as_view(), name="meeting-pack"),
     path(
         "meetings/<int:board_meeting_id>/pack/progress/",
-        board.MeetingPackStatusView.as_view(),
+        items.MeetingPackStatusView.as_view(),
         name="meeting-pack-status",
     ),
     path(
         "meetings/<int:board_meeting_id>/pack/download/",
-        board.MeetingPackDownloadView.as_view(),
+        items.MeetingPackDownloadView.as_view(),
         name="meeting-pack-download",
     ),
-    path("items/<int:agenda_item_id>/", board.ItemDetailView.as_view(), name="item-detail"),
-    path("items/<int:agenda_item_id>/declare/", board.ItemDeclareView.as_view(), name="item-declare"),
-    path("items/<int:agenda_item_id>/exclude/", board.ItemExcludeView.as_view(), name="item-exclude"),
-    path("items/<int:agenda_item_id>/decide/", board.ItemDecideView.as_view(), name="item-decide"),
-    path("items/<int:agenda_item_id>/withdraw/", board.ItemWithdrawView.as_view(), name="item-withdraw"),
-    path("items/<int:agenda_item_id>/paper/", board.ItemPaperView.as_view(), name="item-paper"),
-    path("decisions/<int:board_decision_id>/correct/", board.DecisionCorrectView.as_view(), name="decision-correct"),
+    path("items/<int:agenda_item_id>/", items.ItemDetailView.as_view(), name="item-detail"),
+    path("items/<int:agenda_item_id>/declare/", items.ItemDeclareView.as_view(), name="item-declare"),
+    path("items/<int:agenda_item_id>/exclude/", items.ItemExcludeView.as_view(), name="item-exclude"),
+    path("items/<int:agenda_item_id>/decide/", items.ItemDecideView.as_view(), name="item-decide"),
+    path("items/<int:agenda_item_id>/withdraw/", items.ItemWithdrawView.as_view(), name="item-withdraw"),
+    path("items/<int:agenda_item_id>/paper/", items.ItemPaperView.as_view(), name="item-paper"),
+    path("decisions/<int:board_decision_id>/correct/", items.DecisionCorrectView.as_view(), name="decision-correct"),
     path("public/boards/", board.PublicBoardListView.as_view(), name="public-board-list"),
     path("public/boards/<int:board_id>/", board.PublicBoardView.as_view(), name="board-public"),
 ]

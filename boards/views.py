@@ -7,14 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
 from boards import pack as board_pack
-from boards import permissions
+from boards import permissions, rules
 from boards import selectors as board_selectors
 from boards import services as board_services
 from boards.forms import (
@@ -22,22 +21,18 @@ from boards.forms import (
     BoardForm,
     BoardMemberForm,
     ChairForm,
-    DecisionForm,
-    DeclarationForm,
-    ExclusionForm,
     ItemForm,
     MeetingForm,
     MinutesForm,
     PeriodForm,
 )
-from boards.models import AgendaItem, Attendance, Board, BoardMember, BoardPack, Decision, Meeting
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
 from boards.workflows import MEETING_WORKFLOW, OPEN_MEETING
-from core import audit, handlers
-from core import files as private_files
+from core import handlers
 from core.errors import DomainError
-from core.tenancy import scope, tenancy_disabled
+from core.tenancy import scope, unscoped
 from core.views import MemberTemplateView, MemberView, PublicView, form_invalid_response
-from partners.models import Membership, Organisation, PartnershipMember, Role, User
+from partners.models import Membership, Organisation, Partnership, PartnershipMember, Role, User
 
 
 class BoardAccess:
@@ -79,17 +74,17 @@ def _partner_organisations(board: Board) -> list[tuple[int, str]]:
     return [(o.pk, o.name) for o in Organisation.objects.filter(pk__in=_partner_ids(board)).order_by("name")]
 
 
-def _people(board: Board, *, role: str | None = None) -> list[Membership]:
+def partner_people(board: Board, *, role: str | None = None) -> list[Membership]:
     """People acting for the board's partner organisations (read across those organisations on purpose: the clerk
     names members from each partner)."""
-    with tenancy_disabled():
+    with unscoped(reason="the clerk names members from each partner organisation"):
         qs = Membership.objects.filter(organisation_id__in=_partner_ids(board), is_active=True, user__is_active=True)
         if role:
             qs = qs.filter(roles__contains=[role])
         return list(qs.select_related("user", "organisation").order_by("organisation__name", "user__full_name"))
 
 
-def _form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
+def form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
     """Show a service's refusal on the form: its message first, then each reason (for example each quorum
     condition that fails), keeping everything entered."""
     field = error.field if error.field in form.fields else None
@@ -97,6 +92,23 @@ def _form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
     for problem in error.problems:
         form.add_error(field, problem)
     return form_invalid_response(view, form)
+
+
+class BoardFormPage(MemberView, FormView):  # type: ignore[type-arg]
+    """A board form page: ``act(form)`` calls a service and says where to go next; a refusal is shown on the form
+    with everything entered kept (until core's FormPage replaces it)."""
+
+    def act(self, form: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return self.act(form)
+        except DomainError as error:
+            return form_error(self, form, error)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return form_invalid_response(self, form)
 
 
 # --- boards -------------------------------------------------------------------------------------------------
@@ -112,13 +124,11 @@ class BoardListView(MemberTemplateView):
         return super().get_context_data(boards=boards, may_create=may_create, **kwargs)
 
 
-class BoardCreateView(MemberView, FormView):
+class BoardCreateView(BoardFormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.CREATE_ROLES
 
     def _partnerships(self) -> list[tuple[int, str]]:
-        from partners.models import Partnership
-
         return [
             (p.pk, p.name)
             for p in Partnership.objects.filter(
@@ -133,33 +143,23 @@ class BoardCreateView(MemberView, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"min_members": 1, "min_share": 0, "is_public": True, "chair_absence_rule": "elect_from_present"}
 
-    def form_valid(self, form: BoardForm) -> HttpResponse:
-        from partners.models import Partnership
-
+    def act(self, form: BoardForm) -> HttpResponse:
         data = form.cleaned_data
-        try:
-            partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
-            board = board_services.board_create(
-                partnership=partnership,
-                name=data["name"],
-                purpose=data["purpose"],
-                parent_board_name=data["parent_board_name"],
-                min_members=data["min_members"],
-                min_share=data["min_share"],
-                required_organisations=Organisation.objects.filter(
-                    pk__in=[int(x) for x in data["required_organisations"]]
-                ),
-                chair_absence_rule=data["chair_absence_rule"],
-                is_public=data["is_public"],
-                by=self.acting,
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
+        partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
+        board = board_services.board_create(
+            partnership=partnership,
+            name=data["name"],
+            purpose=data["purpose"],
+            parent_board_name=data["parent_board_name"],
+            min_members=data["min_members"],
+            min_share=data["min_share"],
+            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
+            chair_absence_rule=data["chair_absence_rule"],
+            is_public=data["is_public"],
+            by=self.acting,
+        )
         messages.success(self.request, f"{board} is set up. You are its clerk: add its members next")
         return redirect("board-detail", board_id=board.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
 
 class BoardDetailView(BoardAccess, MemberTemplateView):
@@ -191,7 +191,7 @@ class BoardDetailView(BoardAccess, MemberTemplateView):
         )
 
 
-class BoardEditView(BoardAccess, MemberView, FormView):
+class BoardEditView(BoardAccess, BoardFormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -225,45 +225,37 @@ class BoardEditView(BoardAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), **kwargs)
 
-    def form_valid(self, form: BoardForm) -> HttpResponse:
+    def act(self, form: BoardForm) -> HttpResponse:
         data = form.cleaned_data
-        try:
-            board = board_services.board_update(
-                board=self.board,
-                name=data["name"],
-                purpose=data["purpose"],
-                parent_board_name=data["parent_board_name"],
-                min_members=data["min_members"],
-                min_share=data["min_share"],
-                required_organisations=Organisation.objects.filter(
-                    pk__in=[int(x) for x in data["required_organisations"]]
-                ),
-                chair_absence_rule=data["chair_absence_rule"],
-                is_public=data["is_public"],
-                by=self.acting,
-            )
-            for field, deputy in (("chair", False), ("deputy_chair", True)):
-                wanted = data.get(field)
-                if wanted and wanted != getattr(board, f"{field}_id"):
-                    member = get_object_or_404(BoardMember.objects.all(), pk=wanted, board=board)
-                    board_services.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
-        except DomainError as error:
-            return _form_error(self, form, error)
+        board = board_services.board_update(
+            board=self.board,
+            name=data["name"],
+            purpose=data["purpose"],
+            parent_board_name=data["parent_board_name"],
+            min_members=data["min_members"],
+            min_share=data["min_share"],
+            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
+            chair_absence_rule=data["chair_absence_rule"],
+            is_public=data["is_public"],
+            by=self.acting,
+        )
+        for field, deputy in (("chair", False), ("deputy_chair", True)):
+            wanted = data.get(field)
+            if wanted and wanted != getattr(board, f"{field}_id"):
+                member = get_object_or_404(BoardMember.objects.all(), pk=wanted, board=board)
+                board_services.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
         messages.success(self.request, "The board's details and quorum rule are saved")
         return redirect("board-detail", board_id=self.board.pk)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
-
-class BoardMemberAddView(BoardAccess, MemberView, FormView):
+class BoardMemberAddView(BoardAccess, BoardFormPage):
     template_name = "partners/board/member_form.html"
     required_roles = permissions.WRITE_ROLES
 
     def load(self, **kwargs: Any) -> None:
         self.set_board(get_object_or_404(Board.objects.select_related("partnership"), pk=kwargs["board_id"]))
         self.require_manager()
-        self.candidates = {m.pk: m for m in _people(self.board)}
+        self.candidates = {m.pk: m for m in partner_people(self.board)}
 
     def get_form(self, form_class: Any = None) -> BoardMemberForm:
         people = [
@@ -276,29 +268,23 @@ class BoardMemberAddView(BoardAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), **kwargs)
 
-    def form_valid(self, form: BoardMemberForm) -> HttpResponse:
+    def act(self, form: BoardMemberForm) -> HttpResponse:
         data = form.cleaned_data
         membership = self.candidates[data["person"]]
         substitute_for = None
         if data.get("substitute_for"):
             substitute_for = get_object_or_404(BoardMember.objects.all(), pk=data["substitute_for"], board=self.board)
-        try:
-            member = board_services.board_member_add(
-                board=self.board,
-                person=membership.user,
-                organisation=membership.organisation,
-                kind=data["kind"],
-                role_title=data["role_title"],
-                substitute_for=substitute_for,
-                by=self.acting,
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
+        member = board_services.board_member_add(
+            board=self.board,
+            person=membership.user,
+            organisation=membership.organisation,
+            kind=data["kind"],
+            role_title=data["role_title"],
+            substitute_for=substitute_for,
+            by=self.acting,
+        )
         messages.success(self.request, f"{member.person} is now a {member.get_kind_display().lower()} of the board")
         return redirect("board-detail", board_id=self.board.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
 
 class BoardMemberRemoveView(BoardAccess, MemberView):
@@ -373,7 +359,7 @@ class PublicBoardView(PublicView):
 # --- meetings -----------------------------------------------------------------------------------------------
 
 
-class MeetingCreateView(BoardAccess, MemberView, FormView):
+class MeetingCreateView(BoardAccess, BoardFormPage):
     template_name = "partners/board/meeting_form.html"
     form_class = MeetingForm
     required_roles = permissions.WRITE_ROLES
@@ -385,18 +371,12 @@ class MeetingCreateView(BoardAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), **kwargs)
 
-    def form_valid(self, form: MeetingForm) -> HttpResponse:
-        try:
-            meeting = board_services.meeting_create(
-                board=self.board, starts_at=form.starts_at(), location=form.cleaned_data["location"], by=self.acting
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
+    def act(self, form: MeetingForm) -> HttpResponse:
+        meeting = board_services.meeting_create(
+            board=self.board, starts_at=form.starts_at(), location=form.cleaned_data["location"], by=self.acting
+        )
         messages.success(self.request, "The meeting is scheduled. Add its agenda items next")
         return redirect("meeting-detail", board_meeting_id=meeting.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
 
 class MeetingAccess(BoardAccess):
@@ -420,9 +400,9 @@ class MeetingDetailView(MeetingAccess, MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         attendance = board_selectors.attendance_of(self.meeting)
         present = [a for a in attendance if a.status == Attendance.Status.PRESENT]
-        chair = board_services.meeting_chair(self.meeting, present)
+        chair = rules.meeting_chair(self.meeting, present)
         steps = MEETING_WORKFLOW.possible_for(self.meeting, self.acting) if self.is_manager else []
-        own_seat = board_services.seat_of(self.board, self.request.user)
+        own_seat = rules.seat_of(self.board, self.request.user)
         return super().get_context_data(
             **self.board_context(),
             meeting=self.meeting,
@@ -462,7 +442,7 @@ class MeetingTransitionView(MeetingAccess, MemberView):
         return redirect("meeting-detail", board_meeting_id=board_meeting_id)
 
 
-class MeetingAttendanceView(MeetingAccess, MemberView, FormView):
+class MeetingAttendanceView(MeetingAccess, BoardFormPage):
     template_name = "partners/board/attendance_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -478,7 +458,7 @@ class MeetingAttendanceView(MeetingAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
 
-    def form_valid(self, form: AttendanceForm) -> HttpResponse:
+    def act(self, form: AttendanceForm) -> HttpResponse:
         entries = []
         for member, status in form.entries():
             if member.kind == BoardMember.Kind.SUBSTITUTE:
@@ -490,18 +470,12 @@ class MeetingAttendanceView(MeetingAccess, MemberView, FormView):
                 )
             else:
                 entries.append(board_services.AttendanceEntry(member, status))
-        try:
-            board_services.attendance_record(meeting=self.meeting, entries=entries, by=self.acting)
-        except DomainError as error:
-            return _form_error(self, form, error)
+        board_services.attendance_record(meeting=self.meeting, entries=entries, by=self.acting)
         messages.success(self.request, "Attendance is recorded")
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
-
-class MeetingChairView(MeetingAccess, MemberView, FormView):
+class MeetingChairView(MeetingAccess, BoardFormPage):
     template_name = "partners/board/chair_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -509,9 +483,7 @@ class MeetingChairView(MeetingAccess, MemberView, FormView):
         self.load_meeting(kwargs["board_meeting_id"])
         self.require_manager()
         self.present = [
-            a.member
-            for a in board_services.present_attendance(self.meeting)
-            if a.member.kind != BoardMember.Kind.ADVISORY
+            a.member for a in rules.present_attendance(self.meeting) if a.member.kind != BoardMember.Kind.ADVISORY
         ]
 
     def get_form(self, form_class: Any = None) -> ChairForm:
@@ -522,20 +494,14 @@ class MeetingChairView(MeetingAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
 
-    def form_valid(self, form: ChairForm) -> HttpResponse:
+    def act(self, form: ChairForm) -> HttpResponse:
         member = next(m for m in self.present if m.pk == form.cleaned_data["member"])
-        try:
-            board_services.meeting_appoint_chair(meeting=self.meeting, member=member, by=self.acting)
-        except DomainError as error:
-            return _form_error(self, form, error)
+        board_services.meeting_appoint_chair(meeting=self.meeting, member=member, by=self.acting)
         messages.success(self.request, f"{member.person} chairs the meeting")
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
-
-class MeetingMinutesView(MeetingAccess, MemberView, FormView):
+class MeetingMinutesView(MeetingAccess, BoardFormPage):
     template_name = "partners/board/minutes_form.html"
     form_class = MinutesForm
     required_roles = permissions.WRITE_ROLES
@@ -550,19 +516,13 @@ class MeetingMinutesView(MeetingAccess, MemberView, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
 
-    def form_valid(self, form: MinutesForm) -> HttpResponse:
-        try:
-            board_services.minutes_record(meeting=self.meeting, minutes=form.cleaned_data["minutes"], by=self.acting)
-        except DomainError as error:
-            return _form_error(self, form, error)
+    def act(self, form: MinutesForm) -> HttpResponse:
+        board_services.minutes_record(meeting=self.meeting, minutes=form.cleaned_data["minutes"], by=self.acting)
         messages.success(self.request, "The minutes are saved")
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
 
-
-class ItemCreateView(MeetingAccess, MemberView, FormView):
+class ItemCreateView(MeetingAccess, BoardFormPage):
     template_name = "partners/board/item_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -577,367 +537,30 @@ class ItemCreateView(MeetingAccess, MemberView, FormView):
             candidates = handlers.find(subject_kind, "candidates")
             if candidates is None:
                 continue
-            with tenancy_disabled():
+            with unscoped(reason="subjects the higher apps offer to this board"):
                 options = [(f"{kind}:{pk}", str(title)) for pk, title in candidates(board=self.board)]
             if options:
                 subjects.append((str(labels[kind]), options))
-        presenters = [(m.user_id, f"{m.user}, {m.organisation}") for m in _people(self.board, role=Role.COMMISSIONER)]
+        presenters = [
+            (m.user_id, f"{m.user}, {m.organisation}") for m in partner_people(self.board, role=Role.COMMISSIONER)
+        ]
         return ItemForm(**self.get_form_kwargs(), subjects=subjects, presenters=presenters)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
 
-    def form_valid(self, form: ItemForm) -> HttpResponse:
+    def act(self, form: ItemForm) -> HttpResponse:
         data = form.cleaned_data
         presenter = User.objects.filter(pk=data["presented_by"]).first() if data.get("presented_by") else None
-        try:
-            item = board_services.item_add(
-                meeting=self.meeting,
-                kind=data["kind"],
-                title=data["title"],
-                summary=data["summary"],
-                subject_id=data.get("subject_id"),
-                presented_by=presenter,
-                paper=data.get("paper"),
-                by=self.acting,
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
+        item = board_services.item_add(
+            meeting=self.meeting,
+            kind=data["kind"],
+            title=data["title"],
+            summary=data["summary"],
+            subject_id=data.get("subject_id"),
+            presented_by=presenter,
+            paper=data.get("paper"),
+            by=self.acting,
+        )
         messages.success(self.request, f"Item {item.order} is on the agenda")
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
-# --- agenda items -----------------------------------------------------------------------------------------------
-
-
-class ItemAccess(BoardAccess):
-    item: AgendaItem
-
-    def load_item(self, item_id: int) -> None:
-        self.item = get_object_or_404(
-            AgendaItem.objects.select_related(
-                "meeting__board__partnership",
-                "meeting__board__chair__person",
-                "meeting__acting_chair__person",
-                "presented_by",
-            ),
-            pk=item_id,
-        )
-        self.meeting = self.item.meeting
-        self.set_board(self.meeting.board)
-
-    def item_context(self) -> dict[str, Any]:
-        present = board_services.present_attendance(self.meeting)
-        chair = board_services.meeting_chair(self.meeting, present)
-        return {
-            **self.board_context(),
-            "item": self.item,
-            "meeting": self.meeting,
-            "chair": chair,
-            "is_chair": chair is not None and chair.person_id == self.request.user.pk,
-            "quorum": board_services.quorum_for(self.item, present),
-            "present": present,
-        }
-
-
-class ItemDetailView(ItemAccess, MemberTemplateView):
-    template_name = "partners/board/item_detail.html"
-    required_roles = permissions.READ_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = self.item_context()
-        declarations = board_selectors.declarations_of(self.item)
-        exclusions = board_selectors.exclusions_of(self.item)
-        own_seat = board_services.seat_of(self.board, self.request.user)
-        excluded_ids = {x.member_id for x in exclusions}
-        declared_ids = {d.member_id for d in declarations}
-        not_declared = [a.member for a in context["present"] if a.member_id not in declared_ids]
-        return super().get_context_data(
-            **context,
-            paper=board_pack.subject_summary(self.item) if self.sees_papers else {},
-            declarations=declarations,
-            exclusions=exclusions,
-            decisions=board_selectors.decisions_of(self.item),
-            current=board_services.current_decision(self.item),
-            own_seat=own_seat,
-            own_declaration=next((d for d in declarations if own_seat and d.member_id == own_seat.pk), None),
-            may_decide=board_services.may_record_decision(self.item, self.request.user),
-            excludable=[d for d in declarations if d.has_interest and d.member_id not in excluded_ids],
-            not_declared=not_declared,
-            is_open=self.item.status == AgendaItem.Status.OPEN and self.meeting.status in OPEN_MEETING,
-            **kwargs,
-        )
-
-
-class ItemDeclareView(ItemAccess, MemberView, FormView):
-    template_name = "partners/board/declare_form.html"
-    required_roles = permissions.WRITE_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-        self.own_seat = board_services.seat_of(self.board, self.request.user)
-        self.members = {m.pk: m for m in board_selectors.members_of(self.board)} if self.is_manager else {}
-        if self.own_seat is None and not self.members:
-            raise PermissionDenied("Only a member of the board can declare an interest")
-
-    def get_form(self, form_class: Any = None) -> DeclarationForm:
-        members = None
-        if self.members:
-            members = [(m.pk, f"{m.person}, {m.organisation}") for m in self.members.values()]
-        return DeclarationForm(**self.get_form_kwargs(), members=members)
-
-    def get_initial(self) -> dict[str, Any]:
-        return {"member": self.own_seat.pk if self.own_seat else None}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            **self.board_context(), item=self.item, meeting=self.meeting, own_seat=self.own_seat, **kwargs
-        )
-
-    def form_valid(self, form: DeclarationForm) -> HttpResponse:
-        data = form.cleaned_data
-        member = self.members.get(data["member"]) if data.get("member") else self.own_seat
-        if member is None:
-            raise PermissionDenied("Only a member of the board can declare an interest")
-        try:
-            board_services.declaration_record(
-                item=self.item,
-                member=member,
-                has_interest=data["has_interest"] == "yes",
-                interest=data["interest"],
-                by=self.acting,
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
-        who = "Your" if member.person_id == self.request.user.pk else f"{member.person}'s"
-        messages.success(self.request, f"{who} declaration is recorded")
-        return redirect("item-detail", agenda_item_id=self.item.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
-class ItemExcludeView(ItemAccess, MemberView, FormView):
-    template_name = "partners/board/exclude_form.html"
-    required_roles = permissions.WRITE_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-        excluded = {x.member_id for x in board_selectors.exclusions_of(self.item)}
-        self.declared = {
-            d.member_id: d
-            for d in board_selectors.declarations_of(self.item)
-            if d.has_interest and d.member_id not in excluded
-        }
-
-    def get_form(self, form_class: Any = None) -> ExclusionForm:
-        choices = [(pk, f"{d.member.person}: {d.interest}") for pk, d in self.declared.items()]
-        return ExclusionForm(**self.get_form_kwargs(), declared=choices)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**self.item_context(), **kwargs)
-
-    def form_valid(self, form: ExclusionForm) -> HttpResponse:
-        declaration = self.declared[form.cleaned_data["member"]]
-        try:
-            board_services.exclusion_record(
-                item=self.item, member=declaration.member, reason=form.cleaned_data["reason"], by=self.acting
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
-        messages.success(
-            self.request,
-            f"{declaration.member.person} is excluded from this item and does not count towards its quorum",
-        )
-        return redirect("item-detail", agenda_item_id=self.item.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
-class ItemDecideView(ItemAccess, MemberView, FormView):
-    """The decision form, with the quorum as it stands now and (for an award) the evaluation summary and the
-    panel's conflicts record above it."""
-
-    template_name = "partners/board/decide_form.html"
-    required_roles = permissions.WRITE_ROLES
-    correcting: Decision | None = None
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-        if not board_services.may_record_decision(self.item, self.request.user):
-            raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
-
-    def get_form(self, form_class: Any = None) -> DecisionForm:
-        return DecisionForm(**self.get_form_kwargs(), item=self.item, correcting=self.correcting is not None)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            **self.item_context(),
-            paper=board_pack.subject_summary(self.item),
-            declarations=board_selectors.declarations_of(self.item),
-            exclusions=board_selectors.exclusions_of(self.item),
-            correcting=self.correcting,
-            **kwargs,
-        )
-
-    def form_valid(self, form: DecisionForm) -> HttpResponse:
-        data = form.cleaned_data
-        try:
-            decision = board_services.decision_record(
-                item=self.item,
-                outcome=data["outcome"],
-                method=data["method"],
-                moderation_route=data["moderation_route"],
-                moderation_result=data["moderation_result"],
-                votes_for=data["votes_for"],
-                votes_against=data["votes_against"],
-                votes_abstain=data["votes_abstain"],
-                minute=data["minute"],
-                corrects=self.correcting,
-                correction_reason=data.get("correction_reason", ""),
-                by=self.acting,
-            )
-        except DomainError as error:
-            return _form_error(self, form, error)
-        verb = "corrected" if self.correcting else "recorded"
-        messages.success(self.request, f"Decision {verb}: {decision.get_outcome_display().lower()}")
-        return redirect("item-detail", agenda_item_id=self.item.pk)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
-class DecisionCorrectView(ItemDecideView):
-    template_name = "partners/board/decide_form.html"
-
-    def load(self, **kwargs: Any) -> None:
-        decision = get_object_or_404(Decision.objects.all(), pk=kwargs["board_decision_id"])
-        self.correcting = decision
-        super().load(agenda_item_id=decision.item_id)
-
-
-class ItemWithdrawView(ItemAccess, MemberView):
-    http_method_names = ["post"]
-    required_roles = permissions.WRITE_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-
-    def post(self, request: HttpRequest, agenda_item_id: int) -> HttpResponse:
-        try:
-            board_services.item_withdraw(item=self.item, by=self.acting, reason=request.POST.get("reason", ""))
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{self.item.title} is withdrawn from the agenda")
-        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
-
-
-class ItemPaperView(ItemAccess, MemberView):
-    """The item's uploaded paper (members and clerks only)."""
-
-    required_roles = permissions.READ_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_item(kwargs["agenda_item_id"])
-
-    def get(self, request: HttpRequest, agenda_item_id: int) -> HttpResponse:
-        if not self.item.paper:
-            raise Http404("This item has no paper")
-        if not self.sees_papers and self.item.presented_by_id != request.user.pk:
-            raise PermissionDenied("Only the board's members and clerks can read its papers")
-        return private_files.serve(self.item.paper, filename=self.item.paper_name or "paper")
-
-
-# --- board pack --------------------------------------------------------------------------------------------------
-
-
-def _pack_status(pack: BoardPack | None) -> dict[str, Any]:
-    if pack is None:
-        return {"status": "none", "label": "Not prepared", "progress": 0, "ready": False}
-    body: dict[str, Any] = {
-        "status": pack.status,
-        "label": pack.get_status_display(),
-        "progress": pack.progress,
-        "ready": pack.status == BoardPack.Status.READY,
-    }
-    if body["ready"]:
-        body["download_url"] = reverse("meeting-pack-download", kwargs={"board_meeting_id": pack.meeting_id})
-        body["size"] = pack.size
-    if pack.status == BoardPack.Status.FAILED:
-        body["error"] = "The pack could not be prepared. Try again, or tell the clerk"
-    return body
-
-
-class MeetingPackView(MeetingAccess, MemberTemplateView):
-    """The board pack: prepare it (in the background, with progress), then download it."""
-
-    template_name = "partners/board/pack_status.html"
-    required_roles = permissions.READ_ROLES
-    write_roles = permissions.READ_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        if not self.sees_papers:
-            raise PermissionDenied("Only the board's members and clerks can read its papers")
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        digest = board_pack.content_hash(board_pack.pack_context(self.meeting))
-        current = board_pack.latest_pack(self.meeting, digest)
-        latest = board_pack.latest_pack(self.meeting)
-        return super().get_context_data(
-            **self.board_context(),
-            meeting=self.meeting,
-            pack=current,
-            status=_pack_status(current),
-            outdated=latest
-            if latest is not None and latest.content_hash != digest and latest.status == BoardPack.Status.READY
-            else None,
-            **kwargs,
-        )
-
-    def post(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
-        pack = board_pack.pack_request(meeting=self.meeting, by=self.acting)
-        pack.refresh_from_db()  # the task may already have run (eagerly, or on a fast worker)
-        if pack.status != BoardPack.Status.READY:
-            messages.success(request, "The board pack is being prepared")
-        return redirect("meeting-pack", board_meeting_id=board_meeting_id)
-
-
-class MeetingPackStatusView(MeetingAccess, MemberView):
-    """JSON for the progress bar: ``{"status", "label", "progress", "ready", "download_url"}``."""
-
-    required_roles = permissions.READ_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        if not self.sees_papers:
-            raise PermissionDenied("Only the board's members and clerks can read its papers")
-
-    def get(self, request: HttpRequest, board_meeting_id: int) -> JsonResponse:
-        response = JsonResponse(_pack_status(board_pack.latest_pack(self.meeting)))
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class MeetingPackDownloadView(MeetingAccess, MemberView):
-    required_roles = permissions.READ_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        if not self.sees_papers:
-            raise PermissionDenied("Only the board's members and clerks can read its papers")
-
-    def get(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
-        pack = board_pack.latest_ready(self.meeting)
-        if pack is None:
-            return redirect("meeting-pack", board_meeting_id=board_meeting_id)
-        audit.record(obj=pack, action="board.pack_downloaded", by=self.acting)
-        return private_files.serve(pack.file, filename=pack.filename, inline=request.GET.get("inline") == "1")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -16,7 +18,8 @@ from core import audit, outbox
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError, PermissionDenied
 from core.notifications import notify, single_line
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
+from partners.acting import Acting
 from partners.models import (
     PROVIDER_KINDS,
     PROVIDER_ROLES,
@@ -160,8 +163,6 @@ def organisation_update(*, organisation: Organisation, by: Actor, **fields: Any)
 
 
 def _actor(user: User, organisation: Organisation, membership: Membership) -> Actor:
-    from partners.acting import Acting
-
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
@@ -178,7 +179,7 @@ def invitation_create(
     _require_admin(by, organisation)
     roles = _clean_roles(organisation, roles)
     email = email.strip().lower()
-    with tenancy_disabled():
+    with unscoped(reason="an invitation checks the invitee's existing memberships"):
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
             raise DomainError(f"{email} is already a member of {organisation}", field="email")
         Invitation.objects.filter(
@@ -199,10 +200,7 @@ def invitation_create(
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Email an open invitation once: the row is locked while sending and marked sent in the same transaction;
     a retry after a crash before that commit sends again with the same Message-ID (docs/background-work.md)."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-
-    with tenancy_disabled(), transaction.atomic():
+    with unscoped(reason="background email of an invitation"), transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("organisation", "invited_by")
@@ -315,7 +313,7 @@ def acting_switch(*, user: User, organisation_id: Any) -> Membership:
         pk = int(organisation_id)
     except (TypeError, ValueError) as exc:
         raise DomainError("Choose one of your organisations", field="organisation") from exc
-    with tenancy_disabled():
+    with unscoped(reason="a person switches between their own organisations"):
         membership = (
             Membership.objects.filter(user=user, organisation_id=pk, is_active=True)
             .select_related("organisation")
@@ -423,7 +421,7 @@ def _require_partner_admin(partnership: Partnership, by: Actor) -> None:
 
 
 def _notify_admins(organisation_ids: list[int], *, subject: str, url: str) -> None:
-    with tenancy_disabled():
+    with unscoped(reason="notify the admins of partner organisations"):
         admins = [
             m.user
             for m in Membership.objects.filter(

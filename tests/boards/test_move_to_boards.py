@@ -28,7 +28,7 @@ def _migrate(targets: list[tuple[str, str | None]]) -> Any:
     executor.migrate(targets)
     ContentType.objects.clear_cache()
     executor.loader.build_graph()
-    apps_at = {app: name for app, name in targets}
+    apps_at = dict(targets)
     nodes = [(app, apps_at.get(app, name)) for app, name in executor.loader.graph.leaf_nodes()]
     return executor.loader.project_state([(app, name) for app, name in nodes if name is not None]).apps
 
