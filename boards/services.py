@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from boards import permissions, rules
@@ -34,7 +33,6 @@ from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
 from core import audit, handlers
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
-from core.notifications import notify
 from core.tenancy import unscoped
 from core.workflow import transition
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
@@ -50,7 +48,6 @@ OUTCOME_TRANSITION = {
     Decision.Outcome.DEFER: "defer",
     Decision.Outcome.NOTE: "note",
 }
-REMIND_DAYS_BEFORE = 7
 
 
 # --- who is who ---------------------------------------------------------------------------------------------
@@ -750,61 +747,3 @@ def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
     meeting.save(update_fields=["minutes", "minutes_recorded_at", "minutes_recorded_by", "updated_at"])
     audit.record(obj=meeting, action="board.minutes_recorded" if not before else "board.minutes_changed", by=by)
     return meeting
-
-
-# --- reminders (each sent once: the notification's dedupe key) -------------------------------------------------------
-
-
-def _recipients(meeting: Meeting) -> list[User]:
-    people = {
-        m.person.pk: m.person
-        for m in BoardMember._base_manager.filter(board=meeting.board, active=True).select_related("person")
-    }
-    for clerk in meeting.board.clerks.all():
-        people.setdefault(clerk.pk, clerk)
-    return [p for p in people.values() if p.is_active]
-
-
-def remind_meeting(*, meeting: Meeting) -> int:
-    """Tell every member and clerk the meeting is coming up (once per meeting date)."""
-    local = timezone.localtime(meeting.starts_at)
-    sent = notify(
-        recipients=_recipients(meeting),
-        subject=f"{meeting.board.name} meets on {local:%-d %B %Y at %H:%M}",
-        body=f"The {meeting.board.name} meets on {local:%A %-d %B %Y at %H:%M}"
-        + (f" at {meeting.location}." if meeting.location else ".")
-        + " Send your apologies to the clerk if you cannot come, and arrange for your named substitute to attend.",
-        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
-        dedupe_key=f"board-meeting:{meeting.pk}:upcoming:{local:%Y-%m-%d}",
-    )
-    return len(sent)
-
-
-def remind_papers(*, meeting: Meeting) -> int:
-    """Tell every member and clerk the meeting's papers are published (once)."""
-    local = timezone.localtime(meeting.starts_at)
-    sent = notify(
-        recipients=_recipients(meeting),
-        subject=f"Papers for the {meeting.board.name} on {local:%-d %B %Y} are ready",
-        body="The agenda and papers are published. Read them, and declare any interest in an item before the meeting.",
-        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
-        dedupe_key=f"board-meeting:{meeting.pk}:papers",
-    )
-    return len(sent)
-
-
-def send_due_reminders(*, now: dt.datetime | None = None) -> int:
-    """For the periodic task: meetings in the next week, and published papers not yet announced."""
-    now = now or timezone.now()
-    sent = 0
-    with unscoped(reason="the reminder sweep reads every board's meetings"):
-        upcoming = Meeting.objects.filter(
-            starts_at__gte=now,
-            starts_at__lte=now + dt.timedelta(days=REMIND_DAYS_BEFORE),
-            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED],
-        ).select_related("board")
-        for meeting in upcoming:
-            sent += remind_meeting(meeting=meeting)
-            if meeting.status == Meeting.Status.PAPERS_PUBLISHED:
-                sent += remind_papers(meeting=meeting)
-    return sent

@@ -10,7 +10,7 @@ from celery import shared_task
 
 from boards.models import Meeting
 from boards.pack import pack_generate, recover_stuck_packs
-from boards.services import remind_papers, send_due_reminders
+from boards.reminders import remind_papers, send_due_reminders
 from core.tasks import SystemTask
 
 
