@@ -40,12 +40,13 @@ from core.api_fields import BoundedSerializerMixin
 from partners.api import OrganisationSerializer
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A related object looked up in the request's tenant scope. The queryset is built per request: a queryset made
     at import time would carry whatever scope (or none) was active then."""
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
         self.model = model
+        # An empty placeholder DRF requires at class creation (no scope exists then; it is never evaluated).
         super().__init__(queryset=model._base_manager.none(), **kwargs)
 
     def get_queryset(self) -> Any:
@@ -181,7 +182,7 @@ def _date_param(request: Request, name: str) -> Any:
 
 class _BoardWriteViewSet(
     TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):  # type: ignore[type-arg]
+):
     """List, read and create (through a service); records are never edited or deleted through the API."""
 
     required_roles = board_permissions.READ_ROLES

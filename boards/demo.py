@@ -104,7 +104,7 @@ BOARD_NAME = "Lichfield Locality Commissioning Board"
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 

@@ -190,7 +190,7 @@ class AttendanceForm(BoundedForm):
         for m in members:
             row = current.get(m.pk)
             if m.kind == BoardMember.Kind.SUBSTITUTE:
-                choices = [("present", f"Standing in for {m.substitute_for.person}"), ("", "Not attending")]  # type: ignore[union-attr]
+                choices = [("present", f"Standing in for {m.substitute_for.person}"), ("", "Not attending")]
             else:
                 choices = [(s.value, s.label) for s in Attendance.Status]
             self.fields[f"m{m.pk}"] = forms.ChoiceField(

@@ -64,11 +64,11 @@ def may_see_papers(board: Board, user: Any, perms: frozenset[str] | None = None)
 def sync_board_permissions(board: Board) -> None:
     """Grant each current member, chair and clerk exactly the permissions their place gives them."""
     wanted: dict[Any, set[str]] = {}
-    for member in BoardMember._base_manager.filter(board=board, active=True).select_related("person"):
+    for member in BoardMember.objects.filter(board=board, active=True).select_related("person"):
         wanted.setdefault(member.person, set()).update({VIEW, SIT})
     for seat_id in (board.chair_id, board.deputy_chair_id):
         if seat_id:
-            seat = BoardMember._base_manager.select_related("person").get(pk=seat_id)
+            seat = BoardMember.objects.select_related("person").get(pk=seat_id)
             if seat.active:
                 wanted.setdefault(seat.person, set()).add(CHAIR)
     for clerk in board.clerks.all():

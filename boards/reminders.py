@@ -19,7 +19,7 @@ REMIND_DAYS_BEFORE = 7
 def _recipients(meeting: Meeting) -> list[User]:
     people = {
         m.person.pk: m.person
-        for m in BoardMember._base_manager.filter(board=meeting.board, active=True).select_related("person")
+        for m in BoardMember.objects.filter(board=meeting.board, active=True).select_related("person")
     }
     for clerk in meeting.board.clerks.all():
         people.setdefault(clerk.pk, clerk)

@@ -113,7 +113,7 @@ def check(rule: Rule, attendance: Sequence[Attendee], exclusions: Collection[int
         if seat in seats:
             not_counted.append((person.name, f"{seats[seat].name} already holds this seat"))
             continue
-        seats[seat] = person  # type: ignore[index]
+        seats[seat] = person
 
     counted = len(seats)
     full = len(rule.full_member_ids)
@@ -181,7 +181,7 @@ def _and(names: Sequence[str]) -> str:
 
 def present_attendance(meeting: Meeting) -> list[Attendance]:
     return list(
-        Attendance._base_manager.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
+        Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
             "member__person", "member__organisation", "substituting_for__person"
         )
     )
@@ -205,7 +205,7 @@ def meeting_chair(meeting: Meeting, present: Sequence[Attendance] | None = None)
 def seat_of(board: Board, user: Any) -> BoardMember | None:
     if user is None:
         return None
-    return BoardMember._base_manager.filter(board=board, person=user, active=True).first()
+    return BoardMember.objects.filter(board=board, person=user, active=True).first()
 
 
 def quorum_rule(board: Board) -> Rule:
@@ -216,7 +216,7 @@ def quorum_rule(board: Board) -> Rule:
             OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
         ),
         full_member_ids=frozenset(
-            BoardMember._base_manager.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
+            BoardMember.objects.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
                 "pk", flat=True
             )
         ),
@@ -226,7 +226,7 @@ def quorum_rule(board: Board) -> Rule:
 def _attendee(a: Attendance) -> Attendee:
     name = f"{a.member.person} ({a.member.organisation})"
     if a.substituting_for_id:
-        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"  # type: ignore[union-attr]
+        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"
     return Attendee(
         member_id=a.member_id,
         name=name,
@@ -240,12 +240,12 @@ def quorum_for(item: AgendaItem, present: Sequence[Attendance] | None = None) ->
     """Is the board quorate for this item now, from the recorded attendance and the item's exclusions?"""
     meeting = item.meeting
     present = present_attendance(meeting) if present is None else present
-    excluded = set(Exclusion._base_manager.filter(item=item).values_list("member_id", flat=True))
+    excluded = set(Exclusion.objects.filter(item=item).values_list("member_id", flat=True))
     return check(quorum_rule(meeting.board), [_attendee(a) for a in present], excluded)
 
 
 def current_decision(item: AgendaItem) -> Decision | None:
-    return Decision._base_manager.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
+    return Decision.objects.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
 
 
 def may_record_decision(item: AgendaItem, user: Any) -> bool:

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 
 from boards import permissions, rules
@@ -33,6 +32,7 @@ from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
 from core import audit, handlers
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
+from core.service import service
 from core.tenancy import unscoped
 from core.workflow import transition
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
@@ -56,7 +56,7 @@ OUTCOME_TRANSITION = {
 def _user(by: Actor) -> User:
     if by.user is None:
         raise PermissionDenied("Only a person can do this")
-    return by.user  # type: ignore[no-any-return]
+    return by.user
 
 
 def _require_manager(board: Board, by: Actor) -> None:
@@ -66,9 +66,9 @@ def _require_manager(board: Board, by: Actor) -> None:
 
 def _active_partner_ids(partnership: Partnership) -> set[int]:
     return set(
-        PartnershipMember._base_manager.filter(
-            partnership=partnership, status=PartnershipMember.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
+        PartnershipMember.objects.filter(partnership=partnership, status=PartnershipMember.Status.ACTIVE).values_list(
+            "organisation_id", flat=True
+        )
     )
 
 
@@ -85,7 +85,7 @@ def _clean_share(value: Any) -> Decimal:
     return share.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
+@service
 def board_create(
     *,
     partnership: Partnership,
@@ -143,7 +143,7 @@ def _rule_data(board: Board) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def board_update(
     *,
     board: Board,
@@ -159,7 +159,7 @@ def board_update(
 ) -> Board:
     """Change the board's details and quorum rule (the change is recorded; past decisions keep their snapshot)."""
     _require_manager(board, by)
-    board = Board._base_manager.select_for_update().get(pk=board.pk)
+    board = Board.objects.select_for_update().get(pk=board.pk)
     if min_members < 1:
         raise DomainError("A quorum needs at least 1 member", field="min_members")
     required = list(required_organisations)
@@ -184,7 +184,7 @@ def board_update(
     return board
 
 
-@transaction.atomic
+@service
 def board_member_add(
     *,
     board: Board,
@@ -223,7 +223,7 @@ def board_member_add(
             )
     else:
         substitute_for = None
-    if BoardMember._base_manager.filter(board=board, person=person, active=True).exists():
+    if BoardMember.objects.filter(board=board, person=person, active=True).exists():
         raise DomainError(f"{person} already has a seat on this board", field="person")
     member = BoardMember.objects.create(
         board=board,
@@ -244,17 +244,17 @@ def board_member_add(
     return member
 
 
-@transaction.atomic
+@service
 def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> BoardMember:
     board = member.board
     _require_manager(board, by)
-    member = BoardMember._base_manager.select_for_update().get(pk=member.pk)
+    member = BoardMember.objects.select_for_update().get(pk=member.pk)
     if not member.active:
         raise DomainError(f"{member.person} no longer has a seat")
     member.active = False
     member.left_at = timezone.now()
     member.save(update_fields=["active", "left_at"])
-    for sub in BoardMember._base_manager.filter(substitute_for=member, active=True):
+    for sub in BoardMember.objects.filter(substitute_for=member, active=True):
         sub.active = False
         sub.left_at = member.left_at
         sub.save(update_fields=["active", "left_at"])
@@ -280,7 +280,7 @@ def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> 
     return member
 
 
-@transaction.atomic
+@service
 def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: bool = False) -> Board:
     _require_manager(board, by)
     if member.board_id != board.pk or not member.active or not member.is_full:
@@ -299,7 +299,7 @@ def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: boo
     return board
 
 
-@transaction.atomic
+@service
 def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
     _require_manager(board, by)
     with unscoped(reason="the clerk may act for another partner organisation"):
@@ -317,7 +317,7 @@ def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
 # --- meetings and agenda --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: Actor) -> Meeting:
     _require_manager(board, by)
     if timezone.is_naive(starts_at):
@@ -327,6 +327,7 @@ def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: A
     return meeting
 
 
+@service
 def meeting_transition(*, meeting: Meeting, name: str, by: Actor, reason: str = "") -> Meeting:
     return transition(obj=meeting, workflow=MEETING_WORKFLOW, name=name, by=by, reason=reason)
 
@@ -336,7 +337,7 @@ def _require_open_meeting(meeting: Meeting) -> None:
         raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: its business can no longer change")
 
 
-@transaction.atomic
+@service
 def item_add(
     *,
     meeting: Meeting,
@@ -370,7 +371,7 @@ def item_add(
         subject_id = None
     if not title.strip():
         raise DomainError("Enter the item's title", field="title")
-    last = AgendaItem._base_manager.filter(meeting=meeting).order_by("-order").values_list("order", flat=True).first()
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-order").values_list("order", flat=True).first()
     item = AgendaItem(
         meeting=meeting,
         order=(last or 0) + 1,
@@ -395,6 +396,7 @@ def item_add(
     return item
 
 
+@service
 def item_withdraw(*, item: AgendaItem, by: Actor, reason: str = "") -> AgendaItem:
     return transition(obj=item, workflow=ITEM_WORKFLOW, name="withdraw", by=by, reason=reason)
 
@@ -409,13 +411,13 @@ class AttendanceEntry:
     substituting_for: BoardMember | None = None
 
 
-@transaction.atomic
+@service
 def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], by: Actor) -> list[Attendance]:
     """Record who is present, who sent apologies and who is absent. Attendance may change during the meeting
     (someone arrives late or leaves); each decision keeps the attendance it was taken with."""
     board = meeting.board
     _require_manager(board, by)
-    meeting = Meeting._base_manager.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open_meeting(meeting)
     problems: list[str] = []
     present_full: set[int] = set()
@@ -437,11 +439,11 @@ def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], b
                 standing_in[e.substituting_for.pk] = e.member
     for member_id, sub in standing_in.items():
         if member_id in present_full:
-            problems.append(f"{sub.person} cannot substitute for {sub.substitute_for.person}, who is present")  # type: ignore[union-attr]
+            problems.append(f"{sub.person} cannot substitute for {sub.substitute_for.person}, who is present")
     if problems:
         raise DomainError("The attendance cannot be recorded", problems=problems)
 
-    existing = {a.member_id: a for a in Attendance._base_manager.filter(meeting=meeting)}
+    existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     saved: list[Attendance] = []
     user = _user(by)
     for e in entries:
@@ -482,7 +484,7 @@ def _attendance_data(row: Attendance) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -> Meeting:
     """In the chair's absence, record the chair appointed from those present."""
     board = meeting.board
@@ -491,7 +493,7 @@ def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -
     present = rules.present_attendance(meeting)
     present_ids = {a.member_id for a in present}
     if board.chair_id in present_ids:
-        raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")  # type: ignore[union-attr]
+        raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")
     if member.pk not in present_ids:
         raise DomainError(f"{member.person} is not recorded as present", field="member")
     if member.kind == BoardMember.Kind.ADVISORY:
@@ -505,7 +507,7 @@ def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -
 # --- declarations and exclusions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def declaration_record(
     *, item: AgendaItem, member: BoardMember, has_interest: bool, interest: str, by: Actor
 ) -> Declaration:
@@ -525,7 +527,7 @@ def declaration_record(
         raise DomainError("Describe the interest: what it is and who it concerns", field="interest")
     if not has_interest:
         interest = ""
-    declaration = Declaration._base_manager.select_for_update().filter(item=item, member=member).first()
+    declaration = Declaration.objects.select_for_update().filter(item=item, member=member).first()
     if declaration is None:
         declaration = Declaration.objects.create(
             item=item, member=member, has_interest=has_interest, interest=interest, declared_by=user
@@ -555,7 +557,7 @@ def declaration_record(
     return declaration
 
 
-@transaction.atomic
+@service
 def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: Actor) -> Exclusion:
     """The meeting's chair excludes a member who declared an interest from an item. They do not count towards
     the item's quorum and take no part in it. Recorded, and open to scrutiny."""
@@ -573,10 +575,10 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
         raise PermissionDenied(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
     if not reason.strip():
         raise DomainError("Give the reason for the exclusion", field="reason")
-    declaration = Declaration._base_manager.filter(item=item, member=member, has_interest=True).first()
+    declaration = Declaration.objects.filter(item=item, member=member, has_interest=True).first()
     if declaration is None:
         raise DomainError(f"{member.person} has not declared an interest in this item", field="member")
-    if Exclusion._base_manager.filter(item=item, member=member).exists():
+    if Exclusion.objects.filter(item=item, member=member).exists():
         raise DomainError(f"{member.person} is already excluded from this item", field="member")
     exclusion = Exclusion.objects.create(item=item, member=member, chair=chair, excluded_by=user, reason=reason.strip())
     audit.record(
@@ -593,7 +595,7 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
 # --- quorum and decisions ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def decision_record(
     *,
     item: AgendaItem,
@@ -614,7 +616,7 @@ def decision_record(
     correction is a new decision that ``corrects`` the current one. For an item with a subject, the subject's
     ``on_decision`` handler moves its own state machine in the same transaction."""
     user = _user(by)
-    item = AgendaItem._base_manager.select_for_update().select_related("meeting__board").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
     meeting = item.meeting
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError("This meeting was cancelled")
@@ -732,10 +734,10 @@ def decision_record(
 # --- minutes -----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
     _require_manager(meeting.board, by)
-    meeting = Meeting._base_manager.select_for_update().select_related("board").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("Minutes are recorded once the meeting has been held, until they are approved")
     if not minutes.strip():

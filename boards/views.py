@@ -64,9 +64,9 @@ class BoardAccess:
 
 def _partner_ids(board: Board) -> list[int]:
     return list(
-        PartnershipMember._base_manager.filter(
-            partnership_id=board.partnership_id, status=PartnershipMember.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
+        PartnershipMember.objects.unscoped(reason="the board's partner organisations, whoever asks")
+        .filter(partnership_id=board.partnership_id, status=PartnershipMember.Status.ACTIVE)
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -94,7 +94,7 @@ def form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
     return form_invalid_response(view, form)
 
 
-class BoardFormPage(MemberView, FormView):  # type: ignore[type-arg]
+class BoardFormPage(MemberView, FormView):
     """A board form page: ``act(form)`` calls a service and says where to go next; a refusal is shown on the form
     with everything entered kept (until core's FormPage replaces it)."""
 

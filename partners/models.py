@@ -267,6 +267,10 @@ class Invitation(models.Model):
         return "Waiting"
 
 
+# A partnership's rule reads the memberships of every organisation in it: that is what it decides on.
+_PARTNERSHIP_RULE = "the partnership's visibility rule: which organisations are its members"
+
+
 class Partnership(models.Model):
     """Public-sector organisations that commission together, with an accountable body holding partners' money."""
 
@@ -291,7 +295,7 @@ class Partnership(models.Model):
             return nothing()
         return models.Q(
             models.Exists(
-                PartnershipMember._base_manager.filter(
+                PartnershipMember.objects.unscoped(reason=_PARTNERSHIP_RULE).filter(
                     partnership=models.OuterRef("pk"),
                     organisation=organisation,
                     status__in=[PartnershipMember.Status.INVITED, PartnershipMember.Status.ACTIVE],
@@ -300,7 +304,8 @@ class Partnership(models.Model):
         )
 
     def audit_audience(self) -> list[int]:
-        return list(PartnershipMember._base_manager.filter(partnership=self).values_list("organisation_id", flat=True))
+        members = PartnershipMember.objects.unscoped(reason=_PARTNERSHIP_RULE).filter(partnership=self)
+        return list(members.values_list("organisation_id", flat=True))
 
 
 class PartnershipMember(models.Model):
@@ -315,7 +320,7 @@ class PartnershipMember(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     joined_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager["PartnershipMember"]()
+    objects = TenantManager["PartnershipMember"](via="partnership")
 
     class Meta:
         ordering = ["organisation__name"]
@@ -325,20 +330,3 @@ class PartnershipMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.partnership}"
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
-        if organisation is None:
-            return nothing()
-        return models.Q(
-            models.Exists(
-                PartnershipMember._base_manager.filter(
-                    partnership=models.OuterRef("partnership"),
-                    organisation=organisation,
-                    status__in=[PartnershipMember.Status.INVITED, PartnershipMember.Status.ACTIVE],
-                )
-            )
-        )
-
-    def audit_audience(self) -> list[int]:
-        return self.partnership.audit_audience()

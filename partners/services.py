@@ -242,7 +242,11 @@ def invitation_accept(
     *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
 ) -> tuple[User, Membership]:
     """Accept an invitation: an existing account gains the membership; a new person creates their account."""
-    invitation = Invitation._base_manager.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.unscoped(reason="the invitee is not yet a member of the inviting organisation")
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise DomainError(f"This invitation is {invitation.status_label.lower()}. Ask for a new one")
     if user is None:
@@ -256,7 +260,7 @@ def invitation_accept(
         user.save()
     elif user.email.lower() != invitation.email.lower():
         raise DomainError(f"This invitation is for {invitation.email}. Sign in with that address to accept it")
-    membership, _ = Membership._base_manager.update_or_create(
+    membership, _ = Membership.objects.unscoped(reason="the invitee joins the inviting organisation").update_or_create(
         user=user, organisation=invitation.organisation, defaults={"roles": invitation.roles, "is_active": True}
     )
     invitation.accepted_at = timezone.now()
@@ -286,9 +290,8 @@ def membership_update(*, membership: Membership, roles: Iterable[str], job_title
 
 def _other_admins(membership: Membership) -> bool:
     return (
-        Membership._base_manager.filter(
-            organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN]
-        )
+        Membership.objects.unscoped(reason="the organisation's other admins, whoever asks")
+        .filter(organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN])
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -371,7 +374,9 @@ def partnership_invite(*, partnership: Partnership, organisation: Organisation, 
     _require_partner_admin(partnership, by)
     if not organisation.is_public_sector:
         raise DomainError("Only public-sector organisations can be partners", field="organisation")
-    member, created = PartnershipMember._base_manager.get_or_create(partnership=partnership, organisation=organisation)
+    member, created = PartnershipMember.objects.unscoped(
+        reason="the invited organisation is not yet in the partnership"
+    ).get_or_create(partnership=partnership, organisation=organisation)
     if not created and member.status in (PartnershipMember.Status.ACTIVE, PartnershipMember.Status.INVITED):
         raise DomainError(f"{organisation} is already {member.get_status_display().lower()}", field="organisation")
     before = "" if created else member.status
@@ -392,7 +397,8 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) ->
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN):
         raise PermissionDenied("Only an admin of your organisation can answer for it")
     member = (
-        PartnershipMember._base_manager.select_for_update()
+        PartnershipMember.objects.unscoped(reason="an invited organisation answers before it is a member")
+        .select_for_update()
         .filter(partnership=partnership, organisation=by.organisation)
         .first()
     )
@@ -414,9 +420,11 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) ->
 def _require_partner_admin(partnership: Partnership, by: Actor) -> None:
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER):
         raise PermissionDenied("Only a partner's admin or commissioner can do this")
-    if not PartnershipMember._base_manager.filter(
-        partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE
-    ).exists():
+    if (
+        not PartnershipMember.objects.unscoped(reason="checks the acting organisation's own membership")
+        .filter(partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE)
+        .exists()
+    ):
         raise PermissionDenied("Only a member of this partnership can do this")
 
 

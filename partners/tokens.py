@@ -60,7 +60,7 @@ def api_token_revoke_all(*, by: Actor) -> int:
     return revoked
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TokenScheme(OpenApiAuthenticationExtension):
     """The API's security scheme in the OpenAPI schema: ``Authorization: Token jly_…`` (a personal knox token)."""
 
     target_class = "knox.auth.TokenAuthentication"

@@ -170,7 +170,7 @@ class InvitationAcceptView(PublicView, FormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and request.POST.get("existing") == "1":
             try:
-                services.invitation_accept(invitation=self.invitation, user=request.user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation=self.invitation, user=request.user)
             except DomainError as error:
                 messages.error(request, error.message)
                 return redirect(request.path)
