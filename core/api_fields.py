@@ -17,7 +17,7 @@ from django.db import models
 from rest_framework import serializers
 
 from core import money as money_module
-from core.money import AmountError, format_gbp, parse_amount
+from core.amounts import AmountError, format_gbp, parse_amount
 from core.text import MULTILINE_MAX_LENGTH, SINGLE_LINE_MAX_LENGTH, multi_line, single_line
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -49,7 +49,7 @@ class MoneySerializerField(serializers.DecimalField):
             self.fail("invalid")
         if self.min_value is not None and amount < self.min_value:
             raise serializers.ValidationError(f"Enter an amount of {format_gbp(Decimal(self.min_value))} or more")
-        return amount  # type: ignore[return-value]
+        return amount
 
 
 class StrictDecimalSerializerField(serializers.DecimalField):
@@ -61,7 +61,7 @@ class StrictDecimalSerializerField(serializers.DecimalField):
         text = repr(data) if isinstance(data, float) else str(data).strip()
         if not _PLAIN_NUMBER.match(text):
             raise serializers.ValidationError("Enter a number, like 12 or 12.5", code="invalid")
-        return super().to_internal_value(text)  # type: ignore[no-any-return]
+        return super().to_internal_value(text)
 
 
 class SingleLineCharField(serializers.CharField):
@@ -108,7 +108,7 @@ class BoundedSerializerMixin:
     }
 
     def get_fields(self) -> dict[str, Any]:
-        fields: dict[str, Any] = super().get_fields()  # type: ignore[misc]
+        fields: dict[str, Any] = super().get_fields()
         multiline_names = _multiline_model_fields(self)
         for name, field in fields.items():
             bound_serializer_field(field, multiline=True if name in multiline_names else None)
@@ -123,9 +123,9 @@ def _multiline_model_fields(serializer: Any) -> set[str]:
     return {f.name for f in model._meta.get_fields() if isinstance(f, models.TextField)}
 
 
-class BoundedSerializer(BoundedSerializerMixin, serializers.Serializer):  # type: ignore[type-arg]
+class BoundedSerializer(BoundedSerializerMixin, serializers.Serializer):
     pass
 
 
-class BoundedModelSerializer(BoundedSerializerMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class BoundedModelSerializer(BoundedSerializerMixin, serializers.ModelSerializer):
     pass

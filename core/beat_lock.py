@@ -9,6 +9,7 @@ periodic tasks are idempotent anyway (dedupe keys), so the lock stops double wor
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import signal
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+from django.conf import settings
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +109,6 @@ def _stop_this_beat() -> None:
 
 def on_beat_init(sender: Any = None, **_: Any) -> None:
     """``beat_init`` handler (config/celery.py): wait for the lock, then keep it while this beat lives."""
-    import atexit
-
-    from django.conf import settings
-
     lock = BeatLock(url=settings.REDIS_URL, seconds=settings.JOINTLY_BEAT_LOCK_SECONDS)
     wait_until_held(lock)
     stop = threading.Event()

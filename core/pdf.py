@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.template.loader import render_to_string
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render ``template_name`` with ``context`` to PDF bytes with WeasyPrint. No I/O beyond reading templates."""
-    from weasyprint import HTML  # imported lazily: WeasyPrint loads Pango at import
-
+    weasyprint = import_module("weasyprint")  # loaded on first use: WeasyPrint loads Pango at import
     html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf

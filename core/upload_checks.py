@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -217,8 +218,7 @@ def no_scan(stream: IO[bytes], *, name: str) -> str | None:
 def clamd_scan(stream: IO[bytes], *, name: str) -> str | None:
     """Ask a ClamAV daemon (``clamd``) over its socket: ``JOINTLY_CLAMD_SOCKET`` (a Unix socket path) or
     ``JOINTLY_CLAMD_HOST``/``JOINTLY_CLAMD_PORT``. Returns the signature found, or ``None`` when clean."""
-    import clamd
-
+    clamd = import_module("clamd")  # optional: only nodes configured with a ClamAV daemon need the client
     timeout = float(getattr(settings, "JOINTLY_CLAMD_TIMEOUT", 30))
     socket_path = getattr(settings, "JOINTLY_CLAMD_SOCKET", "")
     try:
@@ -243,7 +243,7 @@ def clamd_scan(stream: IO[bytes], *, name: str) -> str | None:
 
 
 def scanner() -> Scanner:
-    return import_string(getattr(settings, "JOINTLY_UPLOAD_SCANNER", "core.upload_checks.no_scan"))  # type: ignore[no-any-return]
+    return import_string(getattr(settings, "JOINTLY_UPLOAD_SCANNER", "core.upload_checks.no_scan"))
 
 
 def scan(upload: Any, *, name: str) -> None:

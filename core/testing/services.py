@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from core.devstack import start_postgres, start_redis
+
 _stops: list[Callable[[], None]] = []
 _tmp: list[Path] = []
 
@@ -26,8 +28,6 @@ def pytest_load_initial_conftests(
 
 def _start_services() -> None:
     os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
-    from core.devstack import start_postgres, start_redis
-
     base = Path(tempfile.mkdtemp(prefix="jointly-test-"))
     _tmp.append(base)
     if not os.environ.get("DATABASE_URL"):
