@@ -35,7 +35,8 @@ from boards.models import (
     Exclusion,
     Meeting,
 )
-from core.api import TenantAPIMixin, TenantReadOnlyViewSet
+from boards.workflows import MEETING_WORKFLOW
+from core.api import TenantAPIMixin, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from partners.api import OrganisationSerializer
 
@@ -222,18 +223,14 @@ class MeetingCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any
     location = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class TransitionSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    transition = serializers.ChoiceField(choices=["publish_papers", "hold", "approve_minutes", "cancel"])
-    reason = serializers.CharField(allow_blank=True, required=False, default="")
-
-
-class MeetingViewSet(_BoardWriteViewSet):
+class MeetingViewSet(WorkflowActions, _BoardWriteViewSet):
     """Board meetings. POST schedules one (the board's clerk or chair); ``transition`` moves it: publish the papers,
     record that it was held, approve the minutes, or cancel it."""
 
     serializer_class = MeetingSerializer
     input_serializer = MeetingCreateSerializer
     queryset = Meeting.objects.none()
+    workflow = MEETING_WORKFLOW
     filterset_fields = ["board", "status"]
 
     def get_queryset(self) -> QuerySet[Meeting]:
@@ -244,19 +241,8 @@ class MeetingViewSet(_BoardWriteViewSet):
             board=data["board"], starts_at=data["starts_at"], location=data["location"], by=self.acting
         )
 
-    @extend_schema(request=TransitionSerializer, responses=MeetingSerializer)
-    @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str | None = None) -> Response:
-        meeting = self.get_object()
-        incoming = TransitionSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        meeting = board_services.meeting_transition(
-            meeting=meeting,
-            name=incoming.validated_data["transition"],
-            reason=incoming.validated_data["reason"],
-            by=self.acting,
-        )
-        return Response(MeetingSerializer(meeting).data)
+    def perform_transition(self, obj: Meeting, *, name: str, reason: str) -> Meeting:
+        return board_services.meeting_transition(meeting=obj, name=name, reason=reason, by=self.acting)
 
 
 class AgendaItemSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AgendaItem]):

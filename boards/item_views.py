@@ -20,12 +20,12 @@ from boards.forms import (
     ExclusionForm,
 )
 from boards.models import AgendaItem, BoardPack, Decision
-from boards.views import BoardAccess, BoardFormPage, MeetingAccess
+from boards.views import BoardAccess, MeetingAccess
 from boards.workflows import OPEN_MEETING
 from core import audit
 from core import files as private_files
 from core.errors import DomainError
-from core.views import MemberTemplateView, MemberView
+from core.views import FormPage, MemberTemplateView, MemberView
 
 # --- agenda items -----------------------------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ class ItemDetailView(ItemAccess, MemberTemplateView):
         )
 
 
-class ItemDeclareView(ItemAccess, BoardFormPage):
+class ItemDeclareView(ItemAccess, FormPage):
     template_name = "partners/board/declare_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -134,7 +134,7 @@ class ItemDeclareView(ItemAccess, BoardFormPage):
         return redirect("item-detail", agenda_item_id=self.item.pk)
 
 
-class ItemExcludeView(ItemAccess, BoardFormPage):
+class ItemExcludeView(ItemAccess, FormPage):
     template_name = "partners/board/exclude_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -166,7 +166,7 @@ class ItemExcludeView(ItemAccess, BoardFormPage):
         return redirect("item-detail", agenda_item_id=self.item.pk)
 
 
-class ItemDecideView(ItemAccess, BoardFormPage):
+class ItemDecideView(ItemAccess, FormPage):
     """The decision form, with the quorum as it stands now and (for an award) the evaluation summary and the
     panel's conflicts record above it."""
 

@@ -31,7 +31,7 @@ from boards.models import (
 from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
 from core import audit, handlers
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.service import service
 from core.tenancy import unscoped
 from core.workflow import transition
@@ -55,13 +55,13 @@ OUTCOME_TRANSITION = {
 
 def _user(by: Actor) -> User:
     if by.user is None:
-        raise PermissionDenied("Only a person can do this")
+        raise NotPermitted("Only a person can do this")
     return by.user
 
 
 def _require_manager(board: Board, by: Actor) -> None:
     if by.user is None or not permissions.may_manage(board, by.user):
-        raise PermissionDenied("Only the board's clerk or chair can do this")
+        raise NotPermitted("Only the board's clerk or chair can do this")
 
 
 def _active_partner_ids(partnership: Partnership) -> set[int]:
@@ -102,10 +102,10 @@ def board_create(
     """A partner's admin or commissioner sets up the partnership's board and becomes its first clerk."""
     user = _user(by)
     if by.organisation is None or not by.has_role(*permissions.CREATE_ROLES):
-        raise PermissionDenied("Only a partner's admin or commissioner can set up a board")
+        raise NotPermitted("Only a partner's admin or commissioner can set up a board")
     partners = _active_partner_ids(partnership)
     if by.organisation.pk not in partners:
-        raise PermissionDenied("Only a member of this partnership can set up its board")
+        raise NotPermitted("Only a member of this partnership can set up its board")
     if not name.strip():
         raise DomainError("Enter the board's name", field="name")
     if min_members < 1:
@@ -518,7 +518,7 @@ def declaration_record(
     if member.board_id != board.pk or not member.active:
         raise DomainError("Only a member of this board can declare an interest")
     if member.person_id != user.pk and not permissions.may_manage(board, user):
-        raise PermissionDenied("You can only declare your own interests")
+        raise NotPermitted("You can only declare your own interests")
     _require_open_meeting(item.meeting)
     if item.status != AgendaItem.Status.OPEN:
         raise DomainError("This item has been decided: declarations for it are closed")
@@ -572,7 +572,7 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
             "The meeting has no chair yet: record who is present, and appoint a chair if the chair is absent"
         )
     if chair.person_id != user.pk:
-        raise PermissionDenied(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
+        raise NotPermitted(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
     if not reason.strip():
         raise DomainError("Give the reason for the exclusion", field="reason")
     declaration = Declaration.objects.filter(item=item, member=member, has_interest=True).first()
@@ -621,7 +621,7 @@ def decision_record(
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError("This meeting was cancelled")
     if not rules.may_record_decision(item, user):
-        raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
+        raise NotPermitted("Only the chair of this meeting or the board's clerk can record its decisions")
 
     current = rules.current_decision(item)
     if corrects is None:

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView
 
 from boards import pack as board_pack
 from boards import permissions, rules
@@ -31,7 +31,7 @@ from boards.workflows import MEETING_WORKFLOW, OPEN_MEETING
 from core import handlers
 from core.errors import DomainError
 from core.tenancy import scope, unscoped
-from core.views import MemberTemplateView, MemberView, PublicView, form_invalid_response
+from core.views import FormPage, MemberTemplateView, MemberView, PublicView, TransitionView, form_invalid_response
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, Role, User
 
 
@@ -94,23 +94,6 @@ def form_error(view: Any, form: Any, error: DomainError) -> HttpResponse:
     return form_invalid_response(view, form)
 
 
-class BoardFormPage(MemberView, FormView):
-    """A board form page: ``act(form)`` calls a service and says where to go next; a refusal is shown on the form
-    with everything entered kept (until core's FormPage replaces it)."""
-
-    def act(self, form: Any) -> HttpResponse:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            return self.act(form)
-        except DomainError as error:
-            return form_error(self, form, error)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
 # --- boards -------------------------------------------------------------------------------------------------
 
 
@@ -124,7 +107,7 @@ class BoardListView(MemberTemplateView):
         return super().get_context_data(boards=boards, may_create=may_create, **kwargs)
 
 
-class BoardCreateView(BoardFormPage):
+class BoardCreateView(FormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.CREATE_ROLES
 
@@ -191,7 +174,7 @@ class BoardDetailView(BoardAccess, MemberTemplateView):
         )
 
 
-class BoardEditView(BoardAccess, BoardFormPage):
+class BoardEditView(BoardAccess, FormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -248,7 +231,7 @@ class BoardEditView(BoardAccess, BoardFormPage):
         return redirect("board-detail", board_id=self.board.pk)
 
 
-class BoardMemberAddView(BoardAccess, BoardFormPage):
+class BoardMemberAddView(BoardAccess, FormPage):
     template_name = "partners/board/member_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -359,7 +342,7 @@ class PublicBoardView(PublicView):
 # --- meetings -----------------------------------------------------------------------------------------------
 
 
-class MeetingCreateView(BoardAccess, BoardFormPage):
+class MeetingCreateView(BoardAccess, FormPage):
     template_name = "partners/board/meeting_form.html"
     form_class = MeetingForm
     required_roles = permissions.WRITE_ROLES
@@ -419,30 +402,25 @@ class MeetingDetailView(MeetingAccess, MemberTemplateView):
         )
 
 
-class MeetingTransitionView(MeetingAccess, MemberView):
-    http_method_names = ["post"]
+class MeetingTransitionView(MeetingAccess, TransitionView):
     required_roles = permissions.WRITE_ROLES
+    workflow = MEETING_WORKFLOW
 
     def load(self, **kwargs: Any) -> None:
         self.load_meeting(kwargs["board_meeting_id"])
+        self.object = self.meeting
 
-    def post(self, request: HttpRequest, board_meeting_id: int) -> HttpResponse:
-        name = request.POST.get("transition", "")
-        if name not in MEETING_WORKFLOW.transitions:
-            messages.error(request, "Choose what to do with the meeting")
-            return redirect("meeting-detail", board_meeting_id=board_meeting_id)
-        try:
-            board_services.meeting_transition(
-                meeting=self.meeting, name=name, by=self.acting, reason=request.POST.get("reason", "")
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Done: {MEETING_WORKFLOW[name].label.lower()}")
-        return redirect("meeting-detail", board_meeting_id=board_meeting_id)
+    def perform_transition(self, obj: Meeting, *, name: str, reason: str) -> Meeting:
+        return board_services.meeting_transition(meeting=obj, name=name, by=self.acting, reason=reason)
+
+    def done_message(self, obj: Meeting, step: Any) -> str:
+        return f"Done: {step.label.lower()}"
+
+    def get_success_url(self) -> str:
+        return reverse("meeting-detail", kwargs={"board_meeting_id": self.meeting.pk})
 
 
-class MeetingAttendanceView(MeetingAccess, BoardFormPage):
+class MeetingAttendanceView(MeetingAccess, FormPage):
     template_name = "partners/board/attendance_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -475,7 +453,7 @@ class MeetingAttendanceView(MeetingAccess, BoardFormPage):
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
 
-class MeetingChairView(MeetingAccess, BoardFormPage):
+class MeetingChairView(MeetingAccess, FormPage):
     template_name = "partners/board/chair_form.html"
     required_roles = permissions.WRITE_ROLES
 
@@ -501,7 +479,7 @@ class MeetingChairView(MeetingAccess, BoardFormPage):
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
 
-class MeetingMinutesView(MeetingAccess, BoardFormPage):
+class MeetingMinutesView(MeetingAccess, FormPage):
     template_name = "partners/board/minutes_form.html"
     form_class = MinutesForm
     required_roles = permissions.WRITE_ROLES
@@ -522,7 +500,7 @@ class MeetingMinutesView(MeetingAccess, BoardFormPage):
         return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
 
 
-class ItemCreateView(MeetingAccess, BoardFormPage):
+class ItemCreateView(MeetingAccess, FormPage):
     template_name = "partners/board/item_form.html"
     required_roles = permissions.WRITE_ROLES
 

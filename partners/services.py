@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import audit, outbox
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.notifications import notify, single_line
 from core.tenancy import unscoped
 from partners.acting import Acting
@@ -168,7 +168,7 @@ def _actor(user: User, organisation: Organisation, membership: Membership) -> Ac
 
 def _require_admin(by: Actor, organisation: Organisation) -> None:
     if by.organisation is None or by.organisation.pk != organisation.pk or not by.has_role(Role.ORG_ADMIN):
-        raise PermissionDenied("Only an admin of this organisation can do this")
+        raise NotPermitted("Only an admin of this organisation can do this")
 
 
 @transaction.atomic
@@ -339,7 +339,7 @@ def partnership_create(
         or not by.organisation.is_public_sector
         or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER)
     ):
-        raise PermissionDenied("Only a public-sector admin or commissioner can set up a partnership")
+        raise NotPermitted("Only a public-sector admin or commissioner can set up a partnership")
     invitees = [o for o in invitees if o.pk != by.organisation.pk]
     not_public = [str(o) for o in invitees if not o.is_public_sector]
     if not_public:
@@ -395,7 +395,7 @@ def partnership_invite(*, partnership: Partnership, organisation: Organisation, 
 def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) -> PartnershipMember:
     """An invited organisation's admin accepts or declines. A decline is recorded, not an error."""
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN):
-        raise PermissionDenied("Only an admin of your organisation can answer for it")
+        raise NotPermitted("Only an admin of your organisation can answer for it")
     member = (
         PartnershipMember.objects.unscoped(reason="an invited organisation answers before it is a member")
         .select_for_update()
@@ -419,13 +419,13 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) ->
 
 def _require_partner_admin(partnership: Partnership, by: Actor) -> None:
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER):
-        raise PermissionDenied("Only a partner's admin or commissioner can do this")
+        raise NotPermitted("Only a partner's admin or commissioner can do this")
     if (
         not PartnershipMember.objects.unscoped(reason="checks the acting organisation's own membership")
         .filter(partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE)
         .exists()
     ):
-        raise PermissionDenied("Only a member of this partnership can do this")
+        raise NotPermitted("Only a member of this partnership can do this")
 
 
 def _notify_admins(organisation_ids: list[int], *, subject: str, url: str) -> None:
