@@ -26,7 +26,7 @@ from core import outbox
 from core.devstack import free_port, start_postgres
 from core.models import Notification, OutboxEntry
 from core.notifications import notify
-from tests.board.conftest import lichfield  # noqa: F401  (fixtures)
+from tests.boards.conftest import lichfield  # noqa: F401  (fixtures)
 from tests.celery_support import RedisServer, WorkerProcess, private_broker, running_worker, wait_for
 from tests.conftest import sign_in
 from tests.core import fault_email

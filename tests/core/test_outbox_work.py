@@ -15,7 +15,7 @@ from boards.models import AgendaItem, BoardPack
 from core import leases, notifications, outbox
 from core.models import Lease, Notification, OutboxEntry
 from core.notifications import deliver_emails, notify
-from tests.board.conftest import fake_award, lichfield  # noqa: F401  (fixtures)
+from tests.boards.conftest import fake_award, lichfield  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
