@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "partners",
+    "boards",
     "commissioning",
     "procurement",
     "monitoring",

@@ -12,7 +12,7 @@ from rest_framework.routers import SimpleRouter
 from core.views import PublicView
 from partners import api as partners_api
 
-APPS = ["partners", "commissioning", "procurement", "monitoring"]
+APPS = ["partners", "boards", "commissioning", "procurement", "monitoring"]
 
 
 class SchemaView(PublicView, SpectacularAPIView):
@@ -41,14 +41,6 @@ router.register("memberships", partners_api.MembershipViewSet, basename="members
 router.register("partnerships", partners_api.PartnershipViewSet, basename="partnership")
 router.register("audit-events", partners_api.AuditEventViewSet, basename="audit-event")
 router.register("notifications", partners_api.NotificationViewSet, basename="notification")
-router.register("boards", partners_api.BoardViewSet, basename="board")
-router.register("board-meetings", partners_api.MeetingViewSet, basename="board-meeting")
-router.register("agenda-items", partners_api.AgendaItemViewSet, basename="agenda-item")
-router.register("board-attendance", partners_api.AttendanceViewSet, basename="board-attendance")
-router.register("board-declarations", partners_api.DeclarationViewSet, basename="board-declaration")
-router.register("board-exclusions", partners_api.ExclusionViewSet, basename="board-exclusion")
-router.register("board-decisions", partners_api.DecisionViewSet, basename="board-decision")
-router.register("board-packs", partners_api.BoardPackViewSet, basename="board-pack")
 
 api_urlpatterns = [
     path("me/", partners_api.MeView.as_view(), name="me"),

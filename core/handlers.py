@@ -40,7 +40,7 @@ Required:
 ``on_decision(*, subject_id, outcome, decision, by) -> None``
     Called once for every recorded decision, in the same database transaction, *after* quorum has been checked and
     the decision row written. ``outcome`` is one of ``"approve"``, ``"reject"``, ``"defer"`` (``"note"`` is never
-    sent for a subject). ``decision`` is the ``partners.models.Decision`` row (``decision.corrects`` is the decision
+    sent for a subject). ``decision`` is the ``boards.models.Decision`` row (``decision.corrects`` is the decision
     it replaces, or ``None``; ``decision.item.meeting.board`` the board). ``by`` is the ``core.actors.Actor`` who
     recorded it. Move the subject's state machine here (approve an award -> standstill; reject -> back to the
     lead; defer -> unchanged). Raising ``DomainError`` refuses the whole decision (rolled back).

@@ -46,7 +46,7 @@ ANONYMOUS = Acting(user=None, organisation=None, membership=None)
 
 
 def memberships_of(user: Any) -> tuple[Membership, ...]:
-    with tenancy.tenancy_disabled():
+    with tenancy.unscoped(reason="a person's memberships span organisations: they choose whom to act for"):
         return tuple(
             Membership.objects.filter(user=user, is_active=True)
             .select_related("organisation")

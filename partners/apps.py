@@ -7,6 +7,7 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from partners import panels
+        # Django allows model imports only once the app registry is ready: hence the import here.
+        from partners import panels  # noqa: PLC0415, RUF100
 
         panels.register()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core import audit
-from core.dashboard import NavItem, Panel, register_nav, register_panel
-from partners import board_selectors, permissions, selectors
+from core.dashboard import Panel, register_panel
+from partners import selectors
 from partners.models import Role
 
 
@@ -24,10 +24,6 @@ def _partnerships(acting: Any) -> dict[str, Any]:
 
 def _activity(acting: Any) -> dict[str, Any]:
     return {"events": audit.reveal(selectors.recent_activity(organisation=acting.organisation, limit=8), acting)}
-
-
-def _board(acting: Any) -> dict[str, Any]:
-    return {"meetings": board_selectors.next_meetings_for(acting.user)}
 
 
 def register() -> None:
@@ -64,7 +60,3 @@ def register() -> None:
     register_panel(
         Panel("activity", "Recent activity", "partners/panels/activity.html", frozenset(), _activity, order=900)
     )
-    register_panel(
-        Panel("board", "Board meetings", "partners/panels/board.html", frozenset({Role.BOARD_MEMBER}), _board, order=25)
-    )
-    register_nav(NavItem("Boards", "board-list", roles=frozenset(permissions.READ_ROLES), order=40))

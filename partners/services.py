@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -14,9 +16,10 @@ from django.utils import timezone
 
 from core import audit, outbox
 from core.actors import SYSTEM, Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.notifications import notify, single_line
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
+from partners.acting import Acting
 from partners.models import (
     PROVIDER_KINDS,
     PROVIDER_ROLES,
@@ -160,14 +163,12 @@ def organisation_update(*, organisation: Organisation, by: Actor, **fields: Any)
 
 
 def _actor(user: User, organisation: Organisation, membership: Membership) -> Actor:
-    from partners.acting import Acting
-
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _require_admin(by: Actor, organisation: Organisation) -> None:
     if by.organisation is None or by.organisation.pk != organisation.pk or not by.has_role(Role.ORG_ADMIN):
-        raise PermissionDenied("Only an admin of this organisation can do this")
+        raise NotPermitted("Only an admin of this organisation can do this")
 
 
 @transaction.atomic
@@ -178,7 +179,7 @@ def invitation_create(
     _require_admin(by, organisation)
     roles = _clean_roles(organisation, roles)
     email = email.strip().lower()
-    with tenancy_disabled():
+    with unscoped(reason="an invitation checks the invitee's existing memberships"):
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
             raise DomainError(f"{email} is already a member of {organisation}", field="email")
         Invitation.objects.filter(
@@ -199,10 +200,7 @@ def invitation_create(
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Email an open invitation once: the row is locked while sending and marked sent in the same transaction;
     a retry after a crash before that commit sends again with the same Message-ID (docs/background-work.md)."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-
-    with tenancy_disabled(), transaction.atomic():
+    with unscoped(reason="background email of an invitation"), transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("organisation", "invited_by")
@@ -244,7 +242,11 @@ def invitation_accept(
     *, invitation: Invitation, user: User | None = None, full_name: str = "", password: str = ""
 ) -> tuple[User, Membership]:
     """Accept an invitation: an existing account gains the membership; a new person creates their account."""
-    invitation = Invitation._base_manager.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.unscoped(reason="the invitee is not yet a member of the inviting organisation")
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise DomainError(f"This invitation is {invitation.status_label.lower()}. Ask for a new one")
     if user is None:
@@ -258,7 +260,7 @@ def invitation_accept(
         user.save()
     elif user.email.lower() != invitation.email.lower():
         raise DomainError(f"This invitation is for {invitation.email}. Sign in with that address to accept it")
-    membership, _ = Membership._base_manager.update_or_create(
+    membership, _ = Membership.objects.unscoped(reason="the invitee joins the inviting organisation").update_or_create(
         user=user, organisation=invitation.organisation, defaults={"roles": invitation.roles, "is_active": True}
     )
     invitation.accepted_at = timezone.now()
@@ -288,9 +290,8 @@ def membership_update(*, membership: Membership, roles: Iterable[str], job_title
 
 def _other_admins(membership: Membership) -> bool:
     return (
-        Membership._base_manager.filter(
-            organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN]
-        )
+        Membership.objects.unscoped(reason="the organisation's other admins, whoever asks")
+        .filter(organisation=membership.organisation, is_active=True, roles__contains=[Role.ORG_ADMIN])
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -315,7 +316,7 @@ def acting_switch(*, user: User, organisation_id: Any) -> Membership:
         pk = int(organisation_id)
     except (TypeError, ValueError) as exc:
         raise DomainError("Choose one of your organisations", field="organisation") from exc
-    with tenancy_disabled():
+    with unscoped(reason="a person switches between their own organisations"):
         membership = (
             Membership.objects.filter(user=user, organisation_id=pk, is_active=True)
             .select_related("organisation")
@@ -338,7 +339,7 @@ def partnership_create(
         or not by.organisation.is_public_sector
         or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER)
     ):
-        raise PermissionDenied("Only a public-sector admin or commissioner can set up a partnership")
+        raise NotPermitted("Only a public-sector admin or commissioner can set up a partnership")
     invitees = [o for o in invitees if o.pk != by.organisation.pk]
     not_public = [str(o) for o in invitees if not o.is_public_sector]
     if not_public:
@@ -373,7 +374,9 @@ def partnership_invite(*, partnership: Partnership, organisation: Organisation, 
     _require_partner_admin(partnership, by)
     if not organisation.is_public_sector:
         raise DomainError("Only public-sector organisations can be partners", field="organisation")
-    member, created = PartnershipMember._base_manager.get_or_create(partnership=partnership, organisation=organisation)
+    member, created = PartnershipMember.objects.unscoped(
+        reason="the invited organisation is not yet in the partnership"
+    ).get_or_create(partnership=partnership, organisation=organisation)
     if not created and member.status in (PartnershipMember.Status.ACTIVE, PartnershipMember.Status.INVITED):
         raise DomainError(f"{organisation} is already {member.get_status_display().lower()}", field="organisation")
     before = "" if created else member.status
@@ -392,9 +395,10 @@ def partnership_invite(*, partnership: Partnership, organisation: Organisation, 
 def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) -> PartnershipMember:
     """An invited organisation's admin accepts or declines. A decline is recorded, not an error."""
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN):
-        raise PermissionDenied("Only an admin of your organisation can answer for it")
+        raise NotPermitted("Only an admin of your organisation can answer for it")
     member = (
-        PartnershipMember._base_manager.select_for_update()
+        PartnershipMember.objects.unscoped(reason="an invited organisation answers before it is a member")
+        .select_for_update()
         .filter(partnership=partnership, organisation=by.organisation)
         .first()
     )
@@ -415,15 +419,17 @@ def partnership_respond(*, partnership: Partnership, accept: bool, by: Actor) ->
 
 def _require_partner_admin(partnership: Partnership, by: Actor) -> None:
     if by.organisation is None or not by.has_role(Role.ORG_ADMIN, Role.COMMISSIONER):
-        raise PermissionDenied("Only a partner's admin or commissioner can do this")
-    if not PartnershipMember._base_manager.filter(
-        partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE
-    ).exists():
-        raise PermissionDenied("Only a member of this partnership can do this")
+        raise NotPermitted("Only a partner's admin or commissioner can do this")
+    if (
+        not PartnershipMember.objects.unscoped(reason="checks the acting organisation's own membership")
+        .filter(partnership=partnership, organisation=by.organisation, status=PartnershipMember.Status.ACTIVE)
+        .exists()
+    ):
+        raise NotPermitted("Only a member of this partnership can do this")
 
 
 def _notify_admins(organisation_ids: list[int], *, subject: str, url: str) -> None:
-    with tenancy_disabled():
+    with unscoped(reason="notify the admins of partner organisations"):
         admins = [
             m.user
             for m in Membership.objects.filter(

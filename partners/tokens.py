@@ -15,7 +15,7 @@ from knox.models import AuthToken
 
 from core import audit
 from core.actors import Actor
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 
 
 def tokens_of(user: Any) -> list[AuthToken]:
@@ -31,7 +31,7 @@ def api_token_create(*, by: Actor) -> tuple[AuthToken, str]:
     """
     user = by.user
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Only a signed-in person can create their own API token")
+        raise NotPermitted("Only a signed-in person can create their own API token")
     older = list(AuthToken.objects.filter(user=user).values_list("pk", flat=True))
     instance, secret = AuthToken.objects.create(user=user)
     replaced = AuthToken.objects.filter(pk__in=older).delete()[0]
@@ -53,14 +53,14 @@ def api_token_create(*, by: Actor) -> tuple[AuthToken, str]:
 def api_token_revoke_all(*, by: Actor) -> int:
     user = by.user
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Only a signed-in person can revoke their own API tokens")
+        raise NotPermitted("Only a signed-in person can revoke their own API tokens")
     revoked = AuthToken.objects.filter(user=user).delete()[0]
     if revoked:
         audit.record(obj=user, action="api_token.revoked", by=by, data={"revoked": revoked}, visible_to=[])
     return revoked
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TokenScheme(OpenApiAuthenticationExtension):
     """The API's security scheme in the OpenAPI schema: ``Authorization: Token jly_…`` (a personal knox token)."""
 
     target_class = "knox.auth.TokenAuthentication"

@@ -17,10 +17,10 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core import dashboard, unread
+from core import audit, dashboard, unread
 from core.errors import DomainError
-from core.models import Notification
-from core.tenancy import tenancy_disabled
+from core.models import AuditEvent, Notification
+from core.tenancy import unscoped
 from core.views import (
     MemberTemplateView,
     MemberView,
@@ -155,7 +155,7 @@ class InvitationAcceptView(PublicView, FormView):
     form_class = InvitationAcceptForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with tenancy_disabled():
+        with unscoped(reason="an invitation is found by its token before its invitee signs in"):
             self.invitation = get_object_or_404(
                 Invitation.objects.select_related("organisation", "invited_by"), token=kwargs["token"]
             )
@@ -170,7 +170,7 @@ class InvitationAcceptView(PublicView, FormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and request.POST.get("existing") == "1":
             try:
-                services.invitation_accept(invitation=self.invitation, user=request.user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation=self.invitation, user=request.user)
             except DomainError as error:
                 messages.error(request, error.message)
                 return redirect(request.path)
@@ -556,9 +556,6 @@ class AuditTrailView(MemberTemplateView):
     template_name = "partners/audit.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from core import audit
-        from core.models import AuditEvent
-
         events = AuditEvent.objects.select_related("content_type").order_by("-occurred_at", "-id")[:200]
         return super().get_context_data(events=audit.reveal(events, self.acting), **kwargs)
 

@@ -15,7 +15,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.board.conftest import fake_award, lichfield  # noqa: F401 - fixtures used by this journey
+from tests.boards.conftest import fake_award, lichfield  # noqa: F401 - fixtures used by this journey
 from tests.browser.conftest import click_and_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -17,8 +17,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from boards import services as board_services
 from core.tenancy import tenancy_disabled
-from partners import board_services
 from partners.models import Membership, Role
 from procurement.bids.models import Bid
 from procurement.evaluation.models import Evaluator, ScoreSheet

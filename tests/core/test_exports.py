@@ -16,7 +16,7 @@ from tests.conftest import sign_in
 from tests.factories.procurement import draft_tender
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "partners", "commissioning", "procurement", "monitoring", "config")
+APPS = ("core", "partners", "boards", "commissioning", "procurement", "monitoring", "config")
 HOSTILE = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 

@@ -20,13 +20,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from boards import pack as board_pack
+from boards.models import BoardPack, Meeting
 from core import outbox
 from core.devstack import free_port, start_postgres
 from core.models import Notification, OutboxEntry
 from core.notifications import notify
-from partners import board_pack
-from partners.models import BoardPack, Meeting
-from tests.board.conftest import lichfield  # noqa: F401  (fixtures)
+from tests.boards.conftest import lichfield  # noqa: F401  (fixtures)
 from tests.celery_support import RedisServer, WorkerProcess, private_broker, running_worker, wait_for
 from tests.conftest import sign_in
 from tests.core import fault_email

@@ -25,7 +25,7 @@ from core.forms import BoundedFormMixin, MoneyField, StrictDecimalField
 from core.money import MoneyField as MoneyModelField
 from core.text import multi_line, single_line
 
-APPS = ("core", "partners", "commissioning", "procurement", "monitoring")
+APPS = ("core", "partners", "boards", "commissioning", "procurement", "monitoring")
 
 
 def _modules() -> list[Any]:

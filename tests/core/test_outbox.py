@@ -21,7 +21,7 @@ from core.models import OutboxEntry
 
 S = OutboxEntry.Status
 ROOT = Path(__file__).resolve().parents[2]
-APP_PACKAGES = ("core", "partners", "commissioning", "procurement", "monitoring", "config")
+APP_PACKAGES = ("core", "partners", "boards", "commissioning", "procurement", "monitoring", "config")
 
 
 class Broker:

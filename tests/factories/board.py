@@ -9,20 +9,10 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from partners import permissions
+from boards import permissions
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
 from partners.acting import Acting
-from partners.models import (
-    AgendaItem,
-    Attendance,
-    Board,
-    BoardMember,
-    Meeting,
-    Membership,
-    Organisation,
-    Partnership,
-    Role,
-    User,
-)
+from partners.models import Membership, Organisation, Partnership, Role, User
 from tests.factories.partners import OrganisationFactory, PartnershipFactory, person
 
 

@@ -236,8 +236,8 @@ def test_a_cheaper_award_is_split_in_proportion(world):
 
 
 def test_the_board_approves_or_rejects_the_award(world):
+    from boards import services as board_services
     from core import handlers
-    from partners import board_services
     from tests.factories.board import MeetingFactory, present, simple_board
 
     flow = evaluated(world)

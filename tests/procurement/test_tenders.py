@@ -102,8 +102,8 @@ def test_method_weights_must_total_100_and_the_method_is_frozen_once_approved(wo
 
 
 def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
+    from boards import services as board_services
     from core import handlers
-    from partners import board_services
     from tests.factories.board import MeetingFactory, present, simple_board
 
     chair = world.member(world.district, Role.BOARD_MEMBER)

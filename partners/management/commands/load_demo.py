@@ -5,14 +5,14 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 
 
 class Command(BaseCommand):
     help = "Load the demo world (idempotent): each app's demo.load(), lowest layer first."
 
     def handle(self, *args, **options):
-        with tenancy_disabled(), transaction.atomic():
+        with unscoped(reason="the demo loader builds every organisation's data"), transaction.atomic():
             for config in apps.get_app_configs():
                 name = f"{config.name}.demo"
                 if importlib.util.find_spec(name) is None:

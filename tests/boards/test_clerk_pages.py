@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.models import AgendaItem, Attendance, Board, BoardMember, Meeting, Role
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
+from partners.models import Role
 from tests.conftest import sign_in
 from tests.factories.partners import person
 
@@ -35,7 +36,7 @@ def test_a_commissioner_sets_up_a_board_and_seats_its_members(client, world):
     board = Board.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("board-detail", args=[board.pk])
     assert (board.min_members, str(board.min_share)) == (4, "51.00")
-    assert world.lead_commissioner.has_perm("partners.clerk_board", board)
+    assert world.lead_commissioner.has_perm("boards.clerk_board", board)
 
     chair_membership = world.board_member.memberships.get()
     response = client.post(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from boards import pack as board_pack
+from boards.models import AgendaItem, BoardPack
+from boards.tasks import send_board_reminders
 from core.models import Notification
 from core.tenancy import tenancy_disabled
-from partners import board_pack
-from partners.models import AgendaItem, BoardPack
-from partners.tasks import send_board_reminders
 from tests.celery_support import settle, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]

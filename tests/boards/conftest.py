@@ -11,20 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from boards import services as board_services
+from boards.models import AgendaItem, Board, BoardMember, Meeting
 from core import handlers
 from core.errors import DomainError
-from partners import board_services
-from partners.models import (
-    AgendaItem,
-    Board,
-    BoardMember,
-    Meeting,
-    Organisation,
-    OrganisationKind,
-    PartnershipMember,
-    Role,
-    User,
-)
+from partners.models import Organisation, OrganisationKind, PartnershipMember, Role, User
 from tests.celery_support import celery_queue, celery_worker, task_runs  # noqa: F401  (fixtures)
 from tests.conftest import World
 from tests.factories.board import acting, seat

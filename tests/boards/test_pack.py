@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from partners import board_pack, board_services
-from partners.models import AgendaItem, BoardPack
+from boards import pack as board_pack
+from boards import services as board_services
+from boards.models import AgendaItem, BoardPack
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

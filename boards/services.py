@@ -14,18 +14,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from core import audit, handlers
-from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
-from core.notifications import notify
-from core.tenancy import tenancy_disabled
-from core.workflow import transition
-from partners import permissions, quorum
-from partners.models import (
+from boards import permissions, rules
+from boards.models import (
     AgendaItem,
     Attendance,
     Board,
@@ -35,13 +27,15 @@ from partners.models import (
     Declaration,
     Exclusion,
     Meeting,
-    Membership,
-    Organisation,
-    Partnership,
-    PartnershipMember,
-    User,
 )
-from partners.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
+from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
+from core import audit, handlers
+from core.actors import Actor
+from core.errors import DomainError, NotPermitted
+from core.service import service
+from core.tenancy import unscoped
+from core.workflow import transition
+from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
 
 # Agenda item kinds decided on a higher app's object, and the subject kind the higher app registers for it.
 SUBJECT_KINDS: dict[str, str] = {
@@ -54,7 +48,6 @@ OUTCOME_TRANSITION = {
     Decision.Outcome.DEFER: "defer",
     Decision.Outcome.NOTE: "note",
 }
-REMIND_DAYS_BEFORE = 7
 
 
 # --- who is who ---------------------------------------------------------------------------------------------
@@ -62,50 +55,21 @@ REMIND_DAYS_BEFORE = 7
 
 def _user(by: Actor) -> User:
     if by.user is None:
-        raise PermissionDenied("Only a person can do this")
-    return by.user  # type: ignore[no-any-return]
+        raise NotPermitted("Only a person can do this")
+    return by.user
 
 
 def _require_manager(board: Board, by: Actor) -> None:
     if by.user is None or not permissions.may_manage(board, by.user):
-        raise PermissionDenied("Only the board's clerk or chair can do this")
+        raise NotPermitted("Only the board's clerk or chair can do this")
 
 
 def _active_partner_ids(partnership: Partnership) -> set[int]:
     return set(
-        PartnershipMember._base_manager.filter(
-            partnership=partnership, status=PartnershipMember.Status.ACTIVE
-        ).values_list("organisation_id", flat=True)
-    )
-
-
-def present_attendance(meeting: Meeting) -> list[Attendance]:
-    return list(
-        Attendance._base_manager.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
-            "member__person", "member__organisation", "substituting_for__person"
+        PartnershipMember.objects.filter(partnership=partnership, status=PartnershipMember.Status.ACTIVE).values_list(
+            "organisation_id", flat=True
         )
     )
-
-
-def meeting_chair(meeting: Meeting, present: Sequence[Attendance] | None = None) -> BoardMember | None:
-    """Who chairs this meeting: the board's chair if present; else (by the board's rule) the deputy if present;
-    else the chair appointed from those present; else nobody yet."""
-    present = present_attendance(meeting) if present is None else present
-    by_id = {a.member_id: a.member for a in present}
-    board = meeting.board
-    if board.chair_id in by_id:
-        return by_id[board.chair_id]
-    if board.chair_absence_rule == ChairAbsenceRule.DEPUTY and board.deputy_chair_id in by_id:
-        return by_id[board.deputy_chair_id]
-    if meeting.acting_chair_id in by_id:
-        return by_id[meeting.acting_chair_id]
-    return None
-
-
-def seat_of(board: Board, user: Any) -> BoardMember | None:
-    if user is None:
-        return None
-    return BoardMember._base_manager.filter(board=board, person=user, active=True).first()
 
 
 # --- boards and seats ---------------------------------------------------------------------------------------
@@ -121,7 +85,7 @@ def _clean_share(value: Any) -> Decimal:
     return share.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
+@service
 def board_create(
     *,
     partnership: Partnership,
@@ -138,10 +102,10 @@ def board_create(
     """A partner's admin or commissioner sets up the partnership's board and becomes its first clerk."""
     user = _user(by)
     if by.organisation is None or not by.has_role(*permissions.CREATE_ROLES):
-        raise PermissionDenied("Only a partner's admin or commissioner can set up a board")
+        raise NotPermitted("Only a partner's admin or commissioner can set up a board")
     partners = _active_partner_ids(partnership)
     if by.organisation.pk not in partners:
-        raise PermissionDenied("Only a member of this partnership can set up its board")
+        raise NotPermitted("Only a member of this partnership can set up its board")
     if not name.strip():
         raise DomainError("Enter the board's name", field="name")
     if min_members < 1:
@@ -179,7 +143,7 @@ def _rule_data(board: Board) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def board_update(
     *,
     board: Board,
@@ -195,7 +159,7 @@ def board_update(
 ) -> Board:
     """Change the board's details and quorum rule (the change is recorded; past decisions keep their snapshot)."""
     _require_manager(board, by)
-    board = Board._base_manager.select_for_update().get(pk=board.pk)
+    board = Board.objects.select_for_update().get(pk=board.pk)
     if min_members < 1:
         raise DomainError("A quorum needs at least 1 member", field="min_members")
     required = list(required_organisations)
@@ -220,7 +184,7 @@ def board_update(
     return board
 
 
-@transaction.atomic
+@service
 def board_member_add(
     *,
     board: Board,
@@ -236,7 +200,7 @@ def board_member_add(
     _require_manager(board, by)
     if kind not in BoardMember.Kind.values:
         raise DomainError("Choose the kind of member", field="kind")
-    with tenancy_disabled():
+    with unscoped(reason="the new member acts for another partner organisation"):
         if not Membership.objects.filter(user=person, organisation=organisation, is_active=True).exists():
             raise DomainError(f"{person} does not act for {organisation}", field="person")
     if kind == BoardMember.Kind.FULL and organisation.pk not in _active_partner_ids(board.partnership):
@@ -259,7 +223,7 @@ def board_member_add(
             )
     else:
         substitute_for = None
-    if BoardMember._base_manager.filter(board=board, person=person, active=True).exists():
+    if BoardMember.objects.filter(board=board, person=person, active=True).exists():
         raise DomainError(f"{person} already has a seat on this board", field="person")
     member = BoardMember.objects.create(
         board=board,
@@ -280,17 +244,17 @@ def board_member_add(
     return member
 
 
-@transaction.atomic
+@service
 def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> BoardMember:
     board = member.board
     _require_manager(board, by)
-    member = BoardMember._base_manager.select_for_update().get(pk=member.pk)
+    member = BoardMember.objects.select_for_update().get(pk=member.pk)
     if not member.active:
         raise DomainError(f"{member.person} no longer has a seat")
     member.active = False
     member.left_at = timezone.now()
     member.save(update_fields=["active", "left_at"])
-    for sub in BoardMember._base_manager.filter(substitute_for=member, active=True):
+    for sub in BoardMember.objects.filter(substitute_for=member, active=True):
         sub.active = False
         sub.left_at = member.left_at
         sub.save(update_fields=["active", "left_at"])
@@ -316,7 +280,7 @@ def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> 
     return member
 
 
-@transaction.atomic
+@service
 def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: bool = False) -> Board:
     _require_manager(board, by)
     if member.board_id != board.pk or not member.active or not member.is_full:
@@ -335,10 +299,10 @@ def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: boo
     return board
 
 
-@transaction.atomic
+@service
 def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
     _require_manager(board, by)
-    with tenancy_disabled():
+    with unscoped(reason="the clerk may act for another partner organisation"):
         organisations = set(
             Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True)
         )
@@ -353,7 +317,7 @@ def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
 # --- meetings and agenda --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: Actor) -> Meeting:
     _require_manager(board, by)
     if timezone.is_naive(starts_at):
@@ -363,6 +327,7 @@ def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: A
     return meeting
 
 
+@service
 def meeting_transition(*, meeting: Meeting, name: str, by: Actor, reason: str = "") -> Meeting:
     return transition(obj=meeting, workflow=MEETING_WORKFLOW, name=name, by=by, reason=reason)
 
@@ -372,7 +337,7 @@ def _require_open_meeting(meeting: Meeting) -> None:
         raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: its business can no longer change")
 
 
-@transaction.atomic
+@service
 def item_add(
     *,
     meeting: Meeting,
@@ -398,7 +363,7 @@ def item_add(
         if subject_id is None:
             raise DomainError("Choose what the board is asked to approve", field="subject_id")
         check = handlers.find(subject_kind, "check")
-        with tenancy_disabled():
+        with unscoped(reason="the higher app checks the subject put to the board"):
             if check is not None:
                 check(subject_id=int(subject_id), board=meeting.board)
             title = title.strip() or str(handlers.get(subject_kind, "title")(subject_id=int(subject_id)))
@@ -406,7 +371,7 @@ def item_add(
         subject_id = None
     if not title.strip():
         raise DomainError("Enter the item's title", field="title")
-    last = AgendaItem._base_manager.filter(meeting=meeting).order_by("-order").values_list("order", flat=True).first()
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-order").values_list("order", flat=True).first()
     item = AgendaItem(
         meeting=meeting,
         order=(last or 0) + 1,
@@ -431,6 +396,7 @@ def item_add(
     return item
 
 
+@service
 def item_withdraw(*, item: AgendaItem, by: Actor, reason: str = "") -> AgendaItem:
     return transition(obj=item, workflow=ITEM_WORKFLOW, name="withdraw", by=by, reason=reason)
 
@@ -445,13 +411,13 @@ class AttendanceEntry:
     substituting_for: BoardMember | None = None
 
 
-@transaction.atomic
+@service
 def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], by: Actor) -> list[Attendance]:
     """Record who is present, who sent apologies and who is absent. Attendance may change during the meeting
     (someone arrives late or leaves); each decision keeps the attendance it was taken with."""
     board = meeting.board
     _require_manager(board, by)
-    meeting = Meeting._base_manager.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open_meeting(meeting)
     problems: list[str] = []
     present_full: set[int] = set()
@@ -473,11 +439,11 @@ def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], b
                 standing_in[e.substituting_for.pk] = e.member
     for member_id, sub in standing_in.items():
         if member_id in present_full:
-            problems.append(f"{sub.person} cannot substitute for {sub.substitute_for.person}, who is present")  # type: ignore[union-attr]
+            problems.append(f"{sub.person} cannot substitute for {sub.substitute_for.person}, who is present")
     if problems:
         raise DomainError("The attendance cannot be recorded", problems=problems)
 
-    existing = {a.member_id: a for a in Attendance._base_manager.filter(meeting=meeting)}
+    existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     saved: list[Attendance] = []
     user = _user(by)
     for e in entries:
@@ -518,16 +484,16 @@ def _attendance_data(row: Attendance) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -> Meeting:
     """In the chair's absence, record the chair appointed from those present."""
     board = meeting.board
     _require_manager(board, by)
     _require_open_meeting(meeting)
-    present = present_attendance(meeting)
+    present = rules.present_attendance(meeting)
     present_ids = {a.member_id for a in present}
     if board.chair_id in present_ids:
-        raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")  # type: ignore[union-attr]
+        raise DomainError(f"{board.chair.person} (the chair) is present and chairs the meeting")
     if member.pk not in present_ids:
         raise DomainError(f"{member.person} is not recorded as present", field="member")
     if member.kind == BoardMember.Kind.ADVISORY:
@@ -541,7 +507,7 @@ def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -
 # --- declarations and exclusions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def declaration_record(
     *, item: AgendaItem, member: BoardMember, has_interest: bool, interest: str, by: Actor
 ) -> Declaration:
@@ -552,7 +518,7 @@ def declaration_record(
     if member.board_id != board.pk or not member.active:
         raise DomainError("Only a member of this board can declare an interest")
     if member.person_id != user.pk and not permissions.may_manage(board, user):
-        raise PermissionDenied("You can only declare your own interests")
+        raise NotPermitted("You can only declare your own interests")
     _require_open_meeting(item.meeting)
     if item.status != AgendaItem.Status.OPEN:
         raise DomainError("This item has been decided: declarations for it are closed")
@@ -561,7 +527,7 @@ def declaration_record(
         raise DomainError("Describe the interest: what it is and who it concerns", field="interest")
     if not has_interest:
         interest = ""
-    declaration = Declaration._base_manager.select_for_update().filter(item=item, member=member).first()
+    declaration = Declaration.objects.select_for_update().filter(item=item, member=member).first()
     if declaration is None:
         declaration = Declaration.objects.create(
             item=item, member=member, has_interest=has_interest, interest=interest, declared_by=user
@@ -591,7 +557,7 @@ def declaration_record(
     return declaration
 
 
-@transaction.atomic
+@service
 def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: Actor) -> Exclusion:
     """The meeting's chair excludes a member who declared an interest from an item. They do not count towards
     the item's quorum and take no part in it. Recorded, and open to scrutiny."""
@@ -600,19 +566,19 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
     _require_open_meeting(meeting)
     if item.status != AgendaItem.Status.OPEN:
         raise DomainError("This item has been decided: no one can be excluded from it now")
-    chair = meeting_chair(meeting)
+    chair = rules.meeting_chair(meeting)
     if chair is None:
         raise DomainError(
             "The meeting has no chair yet: record who is present, and appoint a chair if the chair is absent"
         )
     if chair.person_id != user.pk:
-        raise PermissionDenied(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
+        raise NotPermitted(f"Only the chair of this meeting ({chair.person}) can exclude a member from an item")
     if not reason.strip():
         raise DomainError("Give the reason for the exclusion", field="reason")
-    declaration = Declaration._base_manager.filter(item=item, member=member, has_interest=True).first()
+    declaration = Declaration.objects.filter(item=item, member=member, has_interest=True).first()
     if declaration is None:
         raise DomainError(f"{member.person} has not declared an interest in this item", field="member")
-    if Exclusion._base_manager.filter(item=item, member=member).exists():
+    if Exclusion.objects.filter(item=item, member=member).exists():
         raise DomainError(f"{member.person} is already excluded from this item", field="member")
     exclusion = Exclusion.objects.create(item=item, member=member, chair=chair, excluded_by=user, reason=reason.strip())
     audit.record(
@@ -629,56 +595,7 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
 # --- quorum and decisions ------------------------------------------------------------------------------------------
 
 
-def quorum_rule(board: Board) -> quorum.Rule:
-    return quorum.Rule(
-        min_members=board.min_members,
-        min_share=board.min_share,
-        required_organisations=tuple(
-            quorum.OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
-        ),
-        full_member_ids=frozenset(
-            BoardMember._base_manager.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
-                "pk", flat=True
-            )
-        ),
-    )
-
-
-def _attendee(a: Attendance) -> quorum.Attendee:
-    name = f"{a.member.person} ({a.member.organisation})"
-    if a.substituting_for_id:
-        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"  # type: ignore[union-attr]
-    return quorum.Attendee(
-        member_id=a.member_id,
-        name=name,
-        organisation_id=a.member.organisation_id,
-        kind=a.member.kind,
-        substituting_for=a.substituting_for_id,
-    )
-
-
-def quorum_for(item: AgendaItem, present: Sequence[Attendance] | None = None) -> quorum.QuorumResult:
-    """Is the board quorate for this item now, from the recorded attendance and the item's exclusions?"""
-    meeting = item.meeting
-    present = present_attendance(meeting) if present is None else present
-    excluded = set(Exclusion._base_manager.filter(item=item).values_list("member_id", flat=True))
-    return quorum.check(quorum_rule(meeting.board), [_attendee(a) for a in present], excluded)
-
-
-def current_decision(item: AgendaItem) -> Decision | None:
-    return Decision._base_manager.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
-
-
-def may_record_decision(item: AgendaItem, user: Any) -> bool:
-    if user is None:
-        return False
-    if permissions.may_manage(item.meeting.board, user):
-        return True
-    chair = meeting_chair(item.meeting)
-    return chair is not None and chair.person_id == user.pk
-
-
-@transaction.atomic
+@service
 def decision_record(
     *,
     item: AgendaItem,
@@ -699,14 +616,14 @@ def decision_record(
     correction is a new decision that ``corrects`` the current one. For an item with a subject, the subject's
     ``on_decision`` handler moves its own state machine in the same transaction."""
     user = _user(by)
-    item = AgendaItem._base_manager.select_for_update().select_related("meeting__board").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
     meeting = item.meeting
     if meeting.status == Meeting.Status.CANCELLED:
         raise DomainError("This meeting was cancelled")
-    if not may_record_decision(item, user):
-        raise PermissionDenied("Only the chair of this meeting or the board's clerk can record its decisions")
+    if not rules.may_record_decision(item, user):
+        raise NotPermitted("Only the chair of this meeting or the board's clerk can record its decisions")
 
-    current = current_decision(item)
+    current = rules.current_decision(item)
     if corrects is None:
         _require_open_meeting(meeting)
         if current is not None or item.status != AgendaItem.Status.OPEN:
@@ -740,7 +657,7 @@ def decision_record(
             field="moderation_route",
         )
 
-    result = quorum_for(item)
+    result = rules.quorum_for(item)
     if not result.ok:
         raise DomainError("The board is not quorate for this item, so it cannot decide", problems=result.failures)
 
@@ -761,7 +678,7 @@ def decision_record(
 
     subject_title = public_summary = ""
     if item.has_subject:
-        with tenancy_disabled():
+        with unscoped(reason="the decision records the subject's title and public summary"):
             subject_title = str(handlers.get(item.subject_kind, "title")(subject_id=item.subject_id))
             public = handlers.find(item.subject_kind, "public_summary")
             public_summary = str(public(subject_id=item.subject_id)) if public else subject_title
@@ -807,7 +724,7 @@ def decision_record(
         },
     )
     if item.has_subject:
-        with tenancy_disabled():
+        with unscoped(reason="the decision moves the subject's own state machine"):
             handlers.get(item.subject_kind, "on_decision")(
                 subject_id=item.subject_id, outcome=outcome, decision=decision, by=by
             )
@@ -817,10 +734,10 @@ def decision_record(
 # --- minutes -----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
     _require_manager(meeting.board, by)
-    meeting = Meeting._base_manager.select_for_update().select_related("board").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("Minutes are recorded once the meeting has been held, until they are approved")
     if not minutes.strip():
@@ -832,61 +749,3 @@ def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
     meeting.save(update_fields=["minutes", "minutes_recorded_at", "minutes_recorded_by", "updated_at"])
     audit.record(obj=meeting, action="board.minutes_recorded" if not before else "board.minutes_changed", by=by)
     return meeting
-
-
-# --- reminders (each sent once: the notification's dedupe key) -------------------------------------------------------
-
-
-def _recipients(meeting: Meeting) -> list[User]:
-    people = {
-        m.person.pk: m.person
-        for m in BoardMember._base_manager.filter(board=meeting.board, active=True).select_related("person")
-    }
-    for clerk in meeting.board.clerks.all():
-        people.setdefault(clerk.pk, clerk)
-    return [p for p in people.values() if p.is_active]
-
-
-def remind_meeting(*, meeting: Meeting) -> int:
-    """Tell every member and clerk the meeting is coming up (once per meeting date)."""
-    local = timezone.localtime(meeting.starts_at)
-    sent = notify(
-        recipients=_recipients(meeting),
-        subject=f"{meeting.board.name} meets on {local:%-d %B %Y at %H:%M}",
-        body=f"The {meeting.board.name} meets on {local:%A %-d %B %Y at %H:%M}"
-        + (f" at {meeting.location}." if meeting.location else ".")
-        + " Send your apologies to the clerk if you cannot come, and arrange for your named substitute to attend.",
-        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
-        dedupe_key=f"board-meeting:{meeting.pk}:upcoming:{local:%Y-%m-%d}",
-    )
-    return len(sent)
-
-
-def remind_papers(*, meeting: Meeting) -> int:
-    """Tell every member and clerk the meeting's papers are published (once)."""
-    local = timezone.localtime(meeting.starts_at)
-    sent = notify(
-        recipients=_recipients(meeting),
-        subject=f"Papers for the {meeting.board.name} on {local:%-d %B %Y} are ready",
-        body="The agenda and papers are published. Read them, and declare any interest in an item before the meeting.",
-        url=reverse("meeting-detail", kwargs={"board_meeting_id": meeting.pk}),
-        dedupe_key=f"board-meeting:{meeting.pk}:papers",
-    )
-    return len(sent)
-
-
-def send_due_reminders(*, now: dt.datetime | None = None) -> int:
-    """For the periodic task: meetings in the next week, and published papers not yet announced."""
-    now = now or timezone.now()
-    sent = 0
-    with tenancy_disabled():
-        upcoming = Meeting.objects.filter(
-            starts_at__gte=now,
-            starts_at__lte=now + dt.timedelta(days=REMIND_DAYS_BEFORE),
-            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED],
-        ).select_related("board")
-        for meeting in upcoming:
-            sent += remind_meeting(meeting=meeting)
-            if meeting.status == Meeting.Status.PAPERS_PUBLISHED:
-                sent += remind_papers(meeting=meeting)
-    return sent

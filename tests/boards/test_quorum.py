@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partners.quorum import Attendee, OrganisationRef, Rule, check
+from boards.rules import Attendee, OrganisationRef, Rule, check
 
 LDC = OrganisationRef(1, "Lichfield District Council")
 SCC, CCG, PCC, CVS = 2, 3, 4, 5

@@ -8,17 +8,8 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from partners.models import (
-    AgendaItem,
-    Attendance,
-    Board,
-    BoardMember,
-    Decision,
-    Declaration,
-    Exclusion,
-    Meeting,
-    Organisation,
-)
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Decision, Declaration, Exclusion, Meeting
+from partners.models import Organisation
 
 UPCOMING = [Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED]
 

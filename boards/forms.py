@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from boards.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, DateInput
-from partners.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -190,7 +190,7 @@ class AttendanceForm(BoundedForm):
         for m in members:
             row = current.get(m.pk)
             if m.kind == BoardMember.Kind.SUBSTITUTE:
-                choices = [("present", f"Standing in for {m.substitute_for.person}"), ("", "Not attending")]  # type: ignore[union-attr]
+                choices = [("present", f"Standing in for {m.substitute_for.person}"), ("", "Not attending")]
             else:
                 choices = [(s.value, s.label) for s in Attendance.Status]
             self.fields[f"m{m.pk}"] = forms.ChoiceField(

@@ -1,10 +1,10 @@
 """Who may do what on a board: django-guardian object permissions, granted per board.
 
-- ``partners.view_board``: see the board's confidential papers (evaluation summaries, board packs): every member
+- ``boards.view_board``: see the board's confidential papers (evaluation summaries, board packs): every member
   (full, substitute, advisory) and every clerk.
-- ``partners.sit_on_board``: take part in meetings (declare interests): every member.
-- ``partners.chair_board``: the standing chair (and deputy chair).
-- ``partners.clerk_board``: the clerks: members, meetings, agenda, attendance, papers, minutes, decisions.
+- ``boards.sit_on_board``: take part in meetings (declare interests): every member.
+- ``boards.chair_board``: the standing chair (and deputy chair).
+- ``boards.clerk_board``: the clerks: members, meetings, agenda, attendance, papers, minutes, decisions.
 
 Grants are kept in step with the board's seats by ``sync_board_permissions``, called by every service that changes
 them. Signed-in people of the partner organisations can read the board's pages (the tenant scope); these grants
@@ -18,7 +18,8 @@ from typing import Any
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
-from partners.models import Board, BoardMember, Role
+from boards.models import Board, BoardMember
+from partners.models import Role
 
 VIEW = "view_board"
 SIT = "sit_on_board"
@@ -63,11 +64,11 @@ def may_see_papers(board: Board, user: Any, perms: frozenset[str] | None = None)
 def sync_board_permissions(board: Board) -> None:
     """Grant each current member, chair and clerk exactly the permissions their place gives them."""
     wanted: dict[Any, set[str]] = {}
-    for member in BoardMember._base_manager.filter(board=board, active=True).select_related("person"):
+    for member in BoardMember.objects.filter(board=board, active=True).select_related("person"):
         wanted.setdefault(member.person, set()).update({VIEW, SIT})
     for seat_id in (board.chair_id, board.deputy_chair_id):
         if seat_id:
-            seat = BoardMember._base_manager.select_related("person").get(pk=seat_id)
+            seat = BoardMember.objects.select_related("person").get(pk=seat_id)
             if seat.active:
                 wanted.setdefault(seat.person, set()).add(CHAIR)
     for clerk in board.clerks.all():
@@ -79,9 +80,9 @@ def sync_board_permissions(board: Board) -> None:
     for user, perms in wanted.items():
         held = by_pk.get(user.pk, (user, set()))[1]
         for perm in perms - held:
-            assign_perm(f"partners.{perm}", user, board)
+            assign_perm(f"boards.{perm}", user, board)
     wanted_pk = {u.pk: p for u, p in wanted.items()}
     for pk, (user, held) in by_pk.items():
         for perm in held - wanted_pk.get(pk, set()):
-            remove_perm(f"partners.{perm}", user, board)
+            remove_perm(f"boards.{perm}", user, board)
     _generation[0] += 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from boards import permissions
+from boards.models import AgendaItem, Attendance, Meeting
 from core import outbox
 from core.actors import Actor
 from core.workflow import Transition, Workflow
-from partners import permissions
-from partners.models import AgendaItem, Attendance, Meeting
 
 M = Meeting.Status
 I = AgendaItem.Status  # noqa: E741
@@ -20,12 +20,12 @@ def _manager(meeting: Meeting, by: Actor) -> bool:
 
 
 def _has_items(meeting: Meeting) -> Iterable[str]:
-    if not AgendaItem._base_manager.filter(meeting=meeting).exists():
+    if not AgendaItem.objects.filter(meeting=meeting).exists():
         yield "Add at least one agenda item"
 
 
 def _has_attendance(meeting: Meeting) -> Iterable[str]:
-    if not Attendance._base_manager.filter(meeting=meeting, status=Attendance.Status.PRESENT).exists():
+    if not Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).exists():
         yield "Record who was present"
 
 
@@ -35,7 +35,7 @@ def _has_minutes(meeting: Meeting) -> Iterable[str]:
 
 
 def _items_settled(meeting: Meeting) -> Iterable[str]:
-    open_items = AgendaItem._base_manager.filter(meeting=meeting, status=AgendaItem.Status.OPEN).count()
+    open_items = AgendaItem.objects.filter(meeting=meeting, status=AgendaItem.Status.OPEN).count()
     if open_items:
         yield f"{open_items} item{'s have' if open_items != 1 else ' has'} no outcome yet: decide, defer or withdraw {'them' if open_items != 1 else 'it'}"
 

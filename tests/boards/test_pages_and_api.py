@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partners import board_services
-from partners.models import AgendaItem, Attendance, Decision, Declaration, Exclusion, Meeting
+from boards import services as board_services
+from boards.models import AgendaItem, Attendance, Decision, Declaration, Exclusion, Meeting
 from tests.conftest import sign_in
 from tests.factories.board import AgendaItemFactory, BoardFactory, MeetingFactory, seat
 

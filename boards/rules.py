@@ -1,4 +1,7 @@
-"""The board's quorum rule, checked as a pure function over data (no database).
+"""The board's checks: read, never write.
+
+First the quorum rule, checked as a pure function over data (no database); then the checks on a meeting's records
+that feed it (who is present, who chairs, who may record a decision), which read the database.
 
 A board is quorate for an item when, counting only **full members taking part in that item**:
 
@@ -18,6 +21,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
+
+from boards import permissions
+from boards.models import AgendaItem, Attendance, Board, BoardMember, ChairAbsenceRule, Decision, Exclusion, Meeting
 
 FULL = "full"
 SUBSTITUTE = "substitute"
@@ -107,7 +113,7 @@ def check(rule: Rule, attendance: Sequence[Attendee], exclusions: Collection[int
         if seat in seats:
             not_counted.append((person.name, f"{seats[seat].name} already holds this seat"))
             continue
-        seats[seat] = person  # type: ignore[index]
+        seats[seat] = person
 
     counted = len(seats)
     full = len(rule.full_member_ids)
@@ -168,3 +174,84 @@ def _and(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# --- the checks on the board's records: read the database, never write ---------------------------------------
+
+
+def present_attendance(meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).select_related(
+            "member__person", "member__organisation", "substituting_for__person"
+        )
+    )
+
+
+def meeting_chair(meeting: Meeting, present: Sequence[Attendance] | None = None) -> BoardMember | None:
+    """Who chairs this meeting: the board's chair if present; else (by the board's rule) the deputy if present;
+    else the chair appointed from those present; else nobody yet."""
+    present = present_attendance(meeting) if present is None else present
+    by_id = {a.member_id: a.member for a in present}
+    board = meeting.board
+    if board.chair_id in by_id:
+        return by_id[board.chair_id]
+    if board.chair_absence_rule == ChairAbsenceRule.DEPUTY and board.deputy_chair_id in by_id:
+        return by_id[board.deputy_chair_id]
+    if meeting.acting_chair_id in by_id:
+        return by_id[meeting.acting_chair_id]
+    return None
+
+
+def seat_of(board: Board, user: Any) -> BoardMember | None:
+    if user is None:
+        return None
+    return BoardMember.objects.filter(board=board, person=user, active=True).first()
+
+
+def quorum_rule(board: Board) -> Rule:
+    return Rule(
+        min_members=board.min_members,
+        min_share=board.min_share,
+        required_organisations=tuple(
+            OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
+        ),
+        full_member_ids=frozenset(
+            BoardMember.objects.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
+                "pk", flat=True
+            )
+        ),
+    )
+
+
+def _attendee(a: Attendance) -> Attendee:
+    name = f"{a.member.person} ({a.member.organisation})"
+    if a.substituting_for_id:
+        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"
+    return Attendee(
+        member_id=a.member_id,
+        name=name,
+        organisation_id=a.member.organisation_id,
+        kind=a.member.kind,
+        substituting_for=a.substituting_for_id,
+    )
+
+
+def quorum_for(item: AgendaItem, present: Sequence[Attendance] | None = None) -> QuorumResult:
+    """Is the board quorate for this item now, from the recorded attendance and the item's exclusions?"""
+    meeting = item.meeting
+    present = present_attendance(meeting) if present is None else present
+    excluded = set(Exclusion.objects.filter(item=item).values_list("member_id", flat=True))
+    return check(quorum_rule(meeting.board), [_attendee(a) for a in present], excluded)
+
+
+def current_decision(item: AgendaItem) -> Decision | None:
+    return Decision.objects.filter(item=item, corrected_by__isnull=True).order_by("-recorded_at", "-pk").first()
+
+
+def may_record_decision(item: AgendaItem, user: Any) -> bool:
+    if user is None:
+        return False
+    if permissions.may_manage(item.meeting.board, user):
+        return True
+    chair = meeting_chair(item.meeting)
+    return chair is not None and chair.person_id == user.pk

@@ -9,10 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from boards import reminders
+from boards import services as board_services
+from boards.schedule import BEAT_SCHEDULE
+from boards.tasks import remind_papers_ready, send_board_reminders
 from core.models import Notification
-from partners import board_services
-from partners.schedule import BEAT_SCHEDULE
-from partners.tasks import remind_papers_ready, send_board_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_members_are_reminded_of_an_upcoming_meeting_once(lichfield, django_capt
         assert send_board_reminders.delay().get() == EVERYONE
     with django_capture_on_commit_callbacks(execute=True):
         assert send_board_reminders.delay().get() == 0
-        assert board_services.send_due_reminders() == 0
+        assert reminders.send_due_reminders() == 0
     notes = Notification.objects.filter(subject__startswith="Lichfield Locality Commissioning Board meets on")
     assert notes.count() == EVERYONE
     assert {n.recipient for n in notes} >= {
@@ -45,12 +46,12 @@ def test_meetings_further_off_are_not_yet_reminded_and_a_new_date_is(lichfield):
     meeting = lichfield.meeting
     Meeting = type(meeting)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + dt.timedelta(days=20))
-    assert board_services.send_due_reminders() == 0
-    assert board_services.send_due_reminders(now=timezone.now() + dt.timedelta(days=14)) == EVERYONE
+    assert reminders.send_due_reminders() == 0
+    assert reminders.send_due_reminders(now=timezone.now() + dt.timedelta(days=14)) == EVERYONE
     # Moved to another day: members are told about the new date, once.
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + dt.timedelta(days=21))
-    assert board_services.send_due_reminders(now=timezone.now() + dt.timedelta(days=15)) == EVERYONE
-    assert board_services.send_due_reminders(now=timezone.now() + dt.timedelta(days=15)) == 0
+    assert reminders.send_due_reminders(now=timezone.now() + dt.timedelta(days=15)) == EVERYONE
+    assert reminders.send_due_reminders(now=timezone.now() + dt.timedelta(days=15)) == 0
 
 
 def test_members_are_told_once_when_the_papers_are_ready(lichfield, django_capture_on_commit_callbacks):
@@ -60,11 +61,11 @@ def test_members_are_told_once_when_the_papers_are_ready(lichfield, django_captu
     papers = Notification.objects.filter(subject__startswith="Papers for the Lichfield Locality Commissioning Board")
     assert papers.count() == EVERYONE
     assert remind_papers_ready.delay(lichfield.meeting.pk).get() == 0
-    board_services.send_due_reminders()
+    reminders.send_due_reminders()
     assert papers.count() == EVERYONE
 
 
 def test_cancelled_meetings_are_not_reminded(lichfield):
     board_services.meeting_transition(meeting=lichfield.meeting, name="cancel", by=lichfield.clerk_acting)
-    assert board_services.send_due_reminders() == 0
+    assert reminders.send_due_reminders() == 0
     assert remind_papers_ready.delay(lichfield.meeting.pk).get() == 0

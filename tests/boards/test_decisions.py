@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from boards import rules
+from boards import services as board_services
+from boards.models import AgendaItem, Decision, DecisionChangeError
 from core import handlers
 from core.audit import history_for
 from core.errors import DomainError, PermissionDenied
-from partners import board_services
-from partners.models import AgendaItem, Decision, DecisionChangeError
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_a_correction_is_a_new_record_that_moves_the_subject_again(lichfield, fa
     first.refresh_from_db()
     assert first.outcome == "approve"  # the original stays on the record
     assert second.corrects_id == first.pk and first.corrected_by == second
-    assert board_services.current_decision(item) == second
+    assert rules.current_decision(item) == second
     item.refresh_from_db()
     assert item.status == AgendaItem.Status.DEFERRED
     assert fake_award.calls[-1] == {"subject_id": 1, "outcome": "defer", "decision": second.pk, "corrects": first.pk}
