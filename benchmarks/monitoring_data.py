@@ -37,7 +37,8 @@ def build(context: dict[str, Any]) -> list:
     from commissioning.models import JointCommission, Participation, ServiceArea
     from core.tenancy import tenancy_disabled
     from monitoring import periods, rag
-    from monitoring.models import Kpi, KpiReturn, KpiSet, KpiValue
+    from monitoring.kpis.models import Kpi, KpiSet
+    from monitoring.returns.models import KpiReturn, KpiValue
     from partners.models import Board, BoardMember, User
     from procurement.models import (
         AwardLine,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from commissioning.models import JointCommission, Participation, ParticipationStatus
+from core.actors import Actor
+from core.errors import PermissionDenied
 from partners.models import Board, BoardMember, Role
 from procurement.models import Contract
 
@@ -72,3 +74,18 @@ def sits_on(board: Board, user: Any) -> bool:
     if BoardMember._base_manager.filter(board=board, person=user, active=True).exists():
         return True
     return board.clerks.filter(pk=user.pk).exists()
+
+
+def require_lead(contract: Contract, by: Actor, doing: str) -> None:
+    if not is_lead(contract, by):
+        raise PermissionDenied(f"Only the lead commissioner ({contract.commission.lead}) can {doing}")
+
+
+def require_commission_lead(commission: JointCommission, by: Actor, doing: str) -> None:
+    if not is_lead_of(commission, by):
+        raise PermissionDenied(f"Only the lead commissioner ({commission.lead}) can {doing}")
+
+
+def require_provider(contract: Contract, by: Actor, doing: str) -> None:
+    if not is_provider(contract, by):
+        raise PermissionDenied(f"Only the provider ({contract.provider}) can {doing}")

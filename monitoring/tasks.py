@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from core.tenancy import tenancy_disabled
-from monitoring import services
+from monitoring.returns.reminders import return_reminders_send
 
 
 @shared_task(
@@ -22,4 +22,4 @@ def send_return_reminders(today: str | None = None) -> int:
     """Remind providers before each return is due and when it is overdue. Safe to run twice, retried, or from two
     beats at once: each reminder has a dedupe key and goes out exactly once."""
     with tenancy_disabled():
-        return services.return_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+        return return_reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from monitoring import rag as rag_module
-from monitoring.services import format_value
+from monitoring.kpis.units import format_value
 
 register = template.Library()
 
@@ -84,8 +87,6 @@ _RETURN_URL: list[str] = []
 def _return_url(pk: int) -> str:
     """The return page's address, reversed once (thousands of cells on a portfolio page)."""
     if not _RETURN_URL:
-        from django.urls import reverse
-
         _RETURN_URL.append(reverse("kpi-return", kwargs={"kpi_return_id": 987654321}))
     return _RETURN_URL[0].replace("987654321", str(int(pk)))
 
@@ -95,10 +96,6 @@ def period_cells(row: Any) -> str:
     """A portfolio row's periods as small coloured cells, each with its period and state for screen readers and a
     link to the return where the viewer may open it. Built here rather than in a template loop: a portfolio of 200
     contracts has 2,400 cells."""
-    from html import escape
-
-    from django.utils.safestring import mark_safe
-
     if not row.cells:
         return mark_safe('<span class="govuk-body-s">No returns yet</span>')
     parts = ['<ul class="jointly-periods">']
@@ -119,7 +116,5 @@ def period_cells(row: Any) -> str:
 @register.filter
 def css_text(value: Any) -> str:
     """Text for a CSS ``content: "..."`` string in a PDF's page footer (no quotes, backslashes or angle brackets)."""
-    from django.utils.safestring import mark_safe
-
     cleaned = "".join(ch for ch in str(value) if ch not in '"\\<>\n\r')
     return mark_safe(cleaned)  # noqa: S308 - the characters that could end the string or the style are removed

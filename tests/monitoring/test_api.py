@@ -8,7 +8,7 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from monitoring.models import KpiReturn, ReturnStatus
+from monitoring.returns.models import KpiReturn, ReturnStatus
 from tests.factories.board import simple_board
 from tests.factories.monitoring import debt_advice, pdf_upload
 

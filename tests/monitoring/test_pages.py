@@ -11,8 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from core.tenancy import tenancy_disabled
-from monitoring import services
-from monitoring.models import EndReview, KpiReturn, ReturnStatus, ReviewStatus
+from monitoring.returns.models import KpiReturn, ReturnStatus
+from monitoring.reviews.models import EndReview, ReviewStatus
+from monitoring.reviews.services import review_transition
 from tests.conftest import sign_in
 from tests.factories.monitoring import pdf_upload
 
@@ -208,7 +209,7 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     review = EndReview.objects.get(contract=contract)
     assert review.steps.count() == 5
     with pytest.raises(Exception) as refused:
-        services.review_transition(review=review, name="close", by=debt.lead)
+        review_transition(review=review, name="close", by=debt.lead)
     problems = refused.value.problems
     assert "Give the provider feedback on the contract (required before closing)" in problems
     assert "Write what the contract achieved" in problems
