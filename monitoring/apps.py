@@ -7,6 +7,6 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from monitoring import panels  # noqa: PLC0415 - Django requires it: panels import models, loadable only once apps are ready
+        from monitoring import panels
 
         panels.register()

@@ -5,6 +5,7 @@ and the link they are sent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.urls import reverse
 
@@ -61,3 +62,21 @@ def tell(
 
 def contract_url(contract: Contract) -> str:
     return reverse("monitoring-contract", kwargs={"monitored_contract_id": contract.pk})
+
+
+def tell_lead(contract_or_commission: Contract | JointCommission, **message: Any) -> int:
+    """Tell the lead commissioner (the commission's lead contact, else its lead organisation's commissioners)."""
+    commission = (
+        contract_or_commission.commission if isinstance(contract_or_commission, Contract) else contract_or_commission
+    )
+    return tell(lead_people(commission), commission.lead_id, **message)
+
+
+def tell_provider(contract: Contract, **message: Any) -> int:
+    """Tell the provider's bidders and organisation admins."""
+    return tell(provider_people(contract), contract.provider_id, **message)
+
+
+def tell_commissioners(organisation: Organisation, **message: Any) -> int:
+    """Tell a partner organisation's commissioners."""
+    return tell(people_of(organisation.pk, Role.COMMISSIONER), organisation.pk, **message)

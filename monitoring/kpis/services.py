@@ -16,14 +16,13 @@ from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
 from core.workflow import transition
 from monitoring import periods, permissions, rag
-from monitoring.inputs import clean_text
+from monitoring.inputs import clean_text, required_text
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse, KpiSetStatus, Unit
 from monitoring.kpis.rules import partners_of
 from monitoring.kpis.units import parse_value
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
-from monitoring.people import actor_name, lead_people, people_of, tell
+from monitoring.people import actor_name, tell_commissioners, tell_lead
 from monitoring.permissions import require_commission_lead
-from partners.models import Role
 from procurement.models import Lot
 
 
@@ -55,9 +54,7 @@ def kpi_set_create(
     if not commission.is_open:
         raise DomainError(f"The commission is {commission.get_status_display().lower()}")
     _check_lot(commission, lot)
-    title = clean_text(title)
-    if not title:
-        raise DomainError("Give the KPIs a title", field="title")
+    title = required_text(title, "Give the KPIs a title", field="title")
     if return_frequency not in periods.FREQUENCIES:
         raise DomainError("Choose how often returns are made", field="return_frequency")
     if KpiSet._base_manager.filter(commission=commission, lot=lot).exists():
@@ -100,9 +97,7 @@ def kpi_set_update(
     kpi_set = _lock_set(kpi_set)
     require_commission_lead(kpi_set.commission, by, "change its KPIs")
     _require_draft(kpi_set)
-    title = clean_text(title)
-    if not title:
-        raise DomainError("Give the KPIs a title", field="title")
+    title = required_text(title, "Give the KPIs a title", field="title")
     if return_frequency not in periods.FREQUENCIES:
         raise DomainError("Choose how often returns are made", field="return_frequency")
     before = {
@@ -310,9 +305,8 @@ def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") 
     verb = "agreed" if agree else "commented on"
     url = reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})
     commission = kpi_set.commission
-    tell(
-        lead_people(commission),
-        commission.lead_id,
+    tell_lead(
+        commission,
         subject=f"{by.organisation} {verb} the KPIs for {commission.title}",
         body=text,
         url=url,
@@ -329,9 +323,8 @@ def kpi_set_transition(*, kpi_set: KpiSet, name: str, by: Actor, reason: str = "
     url = reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})
     if name == "share":
         for partner in partners_of(kpi_set):
-            tell(
-                people_of(partner.pk, Role.COMMISSIONER),
-                partner.pk,
+            tell_commissioners(
+                partner,
                 subject=f"Please agree the KPIs for {commission.title}",
                 body=f"{commission.lead} has shared version {kpi_set.version} of the KPIs. Comment on them or agree.",
                 url=url,
@@ -339,9 +332,8 @@ def kpi_set_transition(*, kpi_set: KpiSet, name: str, by: Actor, reason: str = "
             )
     elif name == "agree":
         for partner in partners_of(kpi_set):
-            tell(
-                people_of(partner.pk, Role.COMMISSIONER),
-                partner.pk,
+            tell_commissioners(
+                partner,
                 subject=f"The KPIs for {commission.title} are agreed",
                 url=url,
                 key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:agreed:o{partner.pk}",

@@ -4,21 +4,17 @@ version goes up and partners agree again) while no return has been started.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from core.actors import Actor
-from core.workflow import Transition, Workflow
+from core.workflow import Workflow
 from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.kpis.rules import every_partner_agreed, frequencies_fit, has_kpis, is_set_lead, no_returns_started
-from monitoring.people import actor_name
-from monitoring.permissions import LEAD_ROLES
+from monitoring.steps import lead_step, stamp
 
 K = KpiSetStatus
 
 
 def _stamp_shared(kpi_set: KpiSet, by: Actor) -> None:
-    kpi_set.shared_at = timezone.now()
-    kpi_set.save(update_fields=["shared_at"])
+    kpi_set.save(update_fields=stamp(kpi_set, "shared", by))
 
 
 def _new_version(kpi_set: KpiSet, by: Actor) -> None:
@@ -30,56 +26,45 @@ def _new_version(kpi_set: KpiSet, by: Actor) -> None:
 
 
 def _stamp_agreed(kpi_set: KpiSet, by: Actor) -> None:
-    kpi_set.agreed_at = timezone.now()
-    kpi_set.agreed_by = by.user
-    kpi_set.agreed_by_name = actor_name(by)
-    kpi_set.save(update_fields=["agreed_at", "agreed_by", "agreed_by_name"])
+    kpi_set.save(update_fields=stamp(kpi_set, "agreed", by))
 
 
 KPI_SET_WORKFLOW = Workflow(
     "kpi_set",
     KpiSetStatus,
     [
-        Transition(
+        lead_step(
             "share",
             (K.DRAFT,),
             K.CONSULTATION,
             "Share with partners for agreement",
-            roles=frozenset(LEAD_ROLES),
             allowed=is_set_lead,
-            who="the lead commissioner",
             guards=(has_kpis, frequencies_fit),
             effects=(_stamp_shared,),
         ),
-        Transition(
+        lead_step(
             "reopen",
             (K.CONSULTATION,),
             K.DRAFT,
             "Take back to change",
-            roles=frozenset(LEAD_ROLES),
             allowed=is_set_lead,
-            who="the lead commissioner",
             effects=(_new_version,),
         ),
-        Transition(
+        lead_step(
             "agree",
             (K.CONSULTATION,),
             K.AGREED,
             "Record the agreement",
-            roles=frozenset(LEAD_ROLES),
             allowed=is_set_lead,
-            who="the lead commissioner",
             guards=(has_kpis, frequencies_fit, every_partner_agreed),
             effects=(_stamp_agreed,),
         ),
-        Transition(
+        lead_step(
             "revise",
             (K.AGREED,),
             K.DRAFT,
             "Reopen to revise",
-            roles=frozenset(LEAD_ROLES),
             allowed=is_set_lead,
-            who="the lead commissioner",
             guards=(no_returns_started,),
             effects=(_new_version,),
         ),

@@ -24,7 +24,7 @@ from monitoring.oversight.models import (
     PlanStatus,
     VisitStatus,
 )
-from monitoring.people import contract_url, provider_people, tell
+from monitoring.people import contract_url, tell_provider
 from monitoring.permissions import require_lead
 from monitoring.returns.models import KpiReturn
 from monitoring.scope import lock_contract
@@ -50,9 +50,8 @@ def visit_plan(*, contract: Contract, planned_on: dt.date | None, purpose: str, 
     audit.record(
         obj=visit, action="visit.planned", by=by, to_state=visit.status, data={"planned_on": planned_on.isoformat()}
     )
-    tell(
-        provider_people(contract),
-        contract.provider_id,
+    tell_provider(
+        contract,
         subject=f"Monitoring visit planned for {planned_on:%-d %B %Y}: {contract.title}",
         body=purpose,
         url=contract_url(contract),
@@ -154,9 +153,8 @@ def plan_open(
     audit.record(
         obj=plan, action="improvement_plan.opened", by=by, to_state=plan.status, data={"kpis": [k.pk for k in kpi_list]}
     )
-    tell(
-        provider_people(contract),
-        contract.provider_id,
+    tell_provider(
+        contract,
         subject=f"An improvement plan for {contract.title}: {plan.title}",
         body=f"Support offered: {plan.support_offered}",
         url=reverse("improvement-plan", kwargs={"improvement_plan_id": plan.pk}),

@@ -13,7 +13,7 @@ from core.tenancy import tenancy_disabled
 from monitoring import periods
 from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.kpis.selectors import contract_periods
-from monitoring.people import contract_url, lead_people, provider_people, tell
+from monitoring.people import contract_url, tell_lead, tell_provider
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from monitoring.reviews.models import ReviewStatus
 from procurement.models import Contract
@@ -123,18 +123,16 @@ def return_reminders_send(*, today: dt.date | None = None) -> int:
                 subject, body = _reminder_text(r)
                 url = contract_url(contract)
                 with transaction.atomic():
-                    created += tell(
-                        provider_people(contract),
-                        contract.provider_id,
+                    created += tell_provider(
+                        contract,
                         subject=subject,
                         body=body,
                         url=url,
                         key=r.dedupe_key,
                     )
                     if r.kind == "overdue":
-                        created += tell(
-                            lead_people(contract),
-                            contract.commission.lead_id,
+                        created += tell_lead(
+                            contract,
                             subject=subject,
                             body=body,
                             url=url,

@@ -18,10 +18,10 @@ from core.errors import DomainError
 from core.files import check_upload
 from core.workflow import transition
 from monitoring import rag
-from monitoring.inputs import clean_text
+from monitoring.inputs import clean_text, required_text
 from monitoring.kpis.selectors import contract_periods, due_kpis, kpi_set_for
 from monitoring.kpis.units import _plain, parse_value
-from monitoring.people import actor_name, lead_people, provider_people, tell
+from monitoring.people import actor_name, tell_lead, tell_provider
 from monitoring.permissions import require_lead, require_provider
 from monitoring.returns.models import (
     ConfidentialFeedback,
@@ -208,9 +208,8 @@ def return_submit(*, kpi_return: KpiReturn, by: Actor) -> KpiReturn:
     kpi_return = transition(obj=kpi_return, workflow=RETURN_WORKFLOW, name="submit", by=by)
     contract = kpi_return.contract
     reds = KpiValue._base_manager.filter(kpi_return=kpi_return, rag=rag.RED).count()
-    tell(
-        lead_people(contract),
-        contract.commission.lead_id,
+    tell_lead(
+        contract,
         subject=f"{contract.provider} submitted the {kpi_return.label} return for {contract.title}",
         body=f"{reds} KPI{'s are' if reds != 1 else ' is'} red. Review it: accept, query or accept with a note.",
         url=return_url(kpi_return),
@@ -220,9 +219,7 @@ def return_submit(*, kpi_return: KpiReturn, by: Actor) -> KpiReturn:
 
 @transaction.atomic
 def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQuery:
-    question = clean_text(question)
-    if not question:
-        raise DomainError("Write your question for the provider", field="question")
+    question = required_text(question, "Write your question for the provider", field="question")
     locked = _lock_return(kpi_return)
     require_lead(locked.contract, by, "query a return")
     query = ReturnQuery._base_manager.create(
@@ -230,9 +227,8 @@ def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQu
     )
     locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name="query", by=by, reason=question)
     contract = locked.contract
-    tell(
-        provider_people(contract),
-        contract.provider_id,
+    tell_provider(
+        contract,
         subject=f"{contract.commission.lead} has a question about your {locked.label} return",
         body=question,
         url=return_url(locked),
@@ -242,9 +238,7 @@ def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQu
 
 @transaction.atomic
 def return_answer(*, kpi_return: KpiReturn, answer: str, by: Actor) -> ReturnQuery:
-    answer = clean_text(answer)
-    if not answer:
-        raise DomainError("Write your answer", field="answer")
+    answer = required_text(answer, "Write your answer", field="answer")
     locked = _lock_return(kpi_return)
     require_provider(locked.contract, by, "answer a query")
     query = ReturnQuery._base_manager.filter(kpi_return=locked).order_by("-asked_at", "-id").first()
@@ -255,9 +249,8 @@ def return_answer(*, kpi_return: KpiReturn, answer: str, by: Actor) -> ReturnQue
     query.save(update_fields=["answer", "answered_by", "answered_by_name", "answered_at"])
     locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name="answer", by=by, reason=answer)
     contract = locked.contract
-    tell(
-        lead_people(contract),
-        contract.commission.lead_id,
+    tell_lead(
+        contract,
         subject=f"{contract.provider} answered your question on the {locked.label} return",
         body=answer,
         url=return_url(locked),
@@ -278,9 +271,8 @@ def return_accept(*, kpi_return: KpiReturn, by: Actor, note: str = "") -> KpiRet
         name = "accept_with_note"
     locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name=name, by=by, reason=note)
     contract = locked.contract
-    tell(
-        provider_people(contract),
-        contract.provider_id,
+    tell_provider(
+        contract,
         subject=f"Your {locked.label} return for {contract.title} was accepted",
         body=note,
         url=return_url(locked),

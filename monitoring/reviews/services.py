@@ -15,7 +15,7 @@ from core.actors import Actor
 from core.errors import DomainError
 from core.workflow import transition
 from monitoring.inputs import clean_text
-from monitoring.people import contract_url, provider_people, tell
+from monitoring.people import contract_url, tell_provider
 from monitoring.permissions import require_lead
 from monitoring.reviews.models import (
     DEFAULT_DECOMMISSIONING_STEPS,
@@ -77,9 +77,8 @@ def review_transition(*, review: EndReview, name: str, by: Actor) -> EndReview:
     review = transition(obj=review, workflow=END_REVIEW_WORKFLOW, name=name, by=by)
     contract = review.contract
     if name == "give_feedback":
-        tell(
-            provider_people(contract),
-            contract.provider_id,
+        tell_provider(
+            contract,
             subject=f"Feedback on your contract: {contract.title}",
             body=review.feedback,
             url=contract_url(contract),
