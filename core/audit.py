@@ -23,12 +23,7 @@ from django.db import models
 
 from core.actors import Actor
 from core.models import AuditEvent
-
-
-def audience_of(obj: models.Model) -> list[int]:
-    """Organisation ids entitled to see an object's history (the model says, via ``audit_audience``)."""
-    audience = getattr(obj, "audit_audience", None)
-    return sorted({int(pk) for pk in audience()}) if callable(audience) else []
+from core.tenancy import audience_of
 
 
 def _sensitive_fields(obj: models.Model) -> tuple[str, ...]:

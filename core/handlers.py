@@ -25,7 +25,7 @@ Subject kinds used by board agenda items:
 - ``"procurement.evaluation_method"`` -- "Approve an evaluation method" items;
 - ``"procurement.award_recommendation"`` -- "Approve an award" items.
 
-Every callable is called **with keyword arguments** and **inside ``core.tenancy.tenancy_disabled()``**: the board
+Every callable is called **with keyword arguments** and **inside ``core.tenancy.unscoped(...)``**: the board
 has already decided who may see the item, so handlers read their own objects without a tenant scope. A handler
 refuses by raising ``core.errors.DomainError`` (its message is shown to the person; nothing is saved).
 ``subject_id`` is always an ``int``.

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import outbox, unread
 from core.models import Notification
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def deliver_emails(*, notification_ids: Iterable[int] | None = None) -> int:
     never loses an email. See docs/background-work.md for the one remaining window."""
     sent = 0
     errors: list[Exception] = []
-    with tenancy_disabled():
+    with unscoped(reason="the email sender delivers every organisation's notifications"):
         pending = Notification.objects.filter(_unsent()).filter(email=True)
         if notification_ids is not None:
             pending = pending.filter(pk__in=list(notification_ids))

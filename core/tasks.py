@@ -1,17 +1,33 @@
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from core import outbox
 from core.notifications import deliver_emails
+from core.tenancy import unscoped
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+class SystemTask(Task):  # type: ignore[misc]
+    """Base of every Celery task: background work is the system's, across tenants, and says so.
+
+    Like pretix's ``EventTask``, the base class sets the context once so no task body can forget it: the body runs
+    inside ``core.tenancy.unscoped`` with the task's name as the reason. Services the task calls with a person as
+    actor still run in that person's organisation's scope (``core.service``).
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with unscoped(reason=f"background task {self.name}"):
+            return super().__call__(*args, **kwargs)
+
+
+@shared_task(base=SystemTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def deliver_notification_emails(notification_ids: list[int] | None = None) -> int:
     return deliver_emails(notification_ids=notification_ids)
 
 
-@shared_task(ignore_result=True)
+@shared_task(base=SystemTask, ignore_result=True)
 def dispatch_outbox() -> int:
     """The outbox dispatcher (beat, every few seconds): publish work the broker missed or a dead worker lost."""
     return outbox.dispatch()

@@ -1,13 +1,18 @@
 """One scoping mechanism for tenant data.
 
-Every tenant model uses ``TenantManager`` as its default manager and defines
-``tenant_filter(organisation)``: the rows that organisation may see (``None``
-means the anonymous public). While a scope is active, every query through the
-manager -- including reverse relations, form choice fields and DRF querysets --
-is filtered by it. With no scope active the query refuses to run, so a view,
-task or command that forgot to say whose data it reads fails loudly instead of
-leaking. Background work that legitimately reads across tenants says so with
-``tenancy_disabled()``.
+Every tenant model uses ``TenantManager`` as its default manager and declares its tenancy once:
+
+- a *root* model defines ``tenant_filter(organisation) -> Q`` (the rows that organisation may see; ``None`` means the
+  anonymous public) and ``audit_audience()`` (the organisations that may read its history);
+- a model that is visible exactly when its parent is says so with ``TenantManager(via="<foreign key>")``: its row
+  filter and its audit audience are derived from the parent's, through any number of levels.
+
+While a scope is active, every query through the manager -- including reverse relations, form choice fields and DRF
+querysets -- is filtered. With no scope active the query refuses to run, so a view, task or command that forgot to
+say whose data it reads fails loudly instead of leaking. Services run in the acting organisation's scope
+(``core.service.service``). Work that must cross tenants says so, with a reason, through ``unscoped``: the context
+manager for system work (commands, tasks through ``core.tasks.SystemTask``), or ``Model.objects.unscoped(reason=...)``
+for one query inside a service (counting sealed bids without reading them, notifying another organisation's people).
 
 The idea is django-scopes' (used by pretix); the filters here are arbitrary
 ``Q`` objects because joint work is shared between several organisations.
@@ -34,6 +39,7 @@ class ScopeError(RuntimeError):
 class Scope:
     organisation: Any | None  # the acting organisation; None for the anonymous public
     disabled: bool = False
+    reason: str = ""  # why tenancy is off (disabled scopes only), for whoever reads a traceback
 
 
 _NO_SCOPE: Scope | None = None
@@ -54,10 +60,37 @@ def scope(*, organisation: Any | None) -> Iterator[Scope]:
         _current.reset(token)
 
 
+def _require_reason(reason: str) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ScopeError("Say why this work crosses tenants: unscoped(reason=...)")
+    return reason.strip()
+
+
+@contextlib.contextmanager
+def unscoped(reason: str) -> Iterator[None]:
+    """System work that spans tenants by design (tasks, commands, the demo loader, test set-up), with the reason."""
+    token = _current.set(Scope(organisation=None, disabled=True, reason=_require_reason(reason)))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 @contextlib.contextmanager
 def tenancy_disabled() -> Iterator[None]:
-    """For system work (tasks, commands, migrations) that spans tenants by design."""
-    token = _current.set(Scope(organisation=None, disabled=True))
+    """Deprecated name for ``unscoped``; removed once every caller gives a reason."""
+    with unscoped("system work (no reason given)"):
+        yield
+
+
+@contextlib.contextmanager
+def acting_for(organisation: Any | None) -> Iterator[None]:
+    """A service's scope: the acting organisation's, whatever the caller had (a test's set-up runs unscoped, a
+    request is already in this scope). ``None`` (the system) keeps the caller's scope."""
+    if organisation is None:
+        yield
+        return
+    token = _current.set(Scope(organisation=organisation))
     try:
         yield
     finally:
@@ -85,7 +118,7 @@ class TenantQuerySet(models.QuerySet[_M], Generic[_M]):
         if self._tenancy_missing:
             raise ScopeError(
                 f"{self.model.__name__} was queried with no tenant scope active. "
-                "Run inside core.tenancy.scope(...) or tenancy_disabled()."
+                "Run inside core.tenancy.scope(...), or unscoped(reason=...) for system work."
             )
 
     def _fetch_all(self) -> None:
@@ -118,9 +151,17 @@ class TenantQuerySet(models.QuerySet[_M], Generic[_M]):
 
 
 class TenantManager(models.Manager[_M], Generic[_M]):
-    """Default manager of every tenant model: filters by the active scope."""
+    """Default manager of every tenant model: filters by the active scope.
+
+    ``via`` names the foreign key to the parent whose visibility this model shares (``TenantManager(via="tender")``).
+    A model that defines ``tenant_filter`` itself uses that instead (roots, and the few with extra conditions).
+    """
 
     use_in_migrations = False
+
+    def __init__(self, *, via: str | None = None) -> None:
+        super().__init__()
+        self.via = via
 
     def get_queryset(self) -> TenantQuerySet[_M]:
         qs: TenantQuerySet[_M] = TenantQuerySet(self.model, using=self._db)
@@ -130,10 +171,52 @@ class TenantManager(models.Manager[_M], Generic[_M]):
             return qs
         if active.disabled:
             return qs
-        tenant_filter = getattr(self.model, "tenant_filter", None)
-        if tenant_filter is None:
-            raise ScopeError(f"{self.model.__name__} uses TenantManager but defines no tenant_filter")
-        return qs.filter(tenant_filter(active.organisation))
+        return qs.filter(row_filter(self.model, active.organisation))
+
+    def unscoped(self, *, reason: str) -> TenantQuerySet[_M]:
+        """Every row, whatever the scope: for a service that must cross tenants, saying why."""
+        _require_reason(reason)
+        return TenantQuerySet(self.model, using=self._db)
+
+
+def _via(model: type[models.Model]) -> str | None:
+    manager = model._default_manager
+    return getattr(manager, "via", None) if isinstance(manager, TenantManager) else None
+
+
+def _parent_model(model: type[models.Model], via: str) -> type[models.Model]:
+    related = model._meta.get_field(via).related_model
+    if not isinstance(related, type):
+        raise ScopeError(f"{model.__name__}: TenantManager(via={via!r}) must name a foreign key")
+    return related
+
+
+def row_filter(model: type[models.Model], organisation: Any | None) -> models.Q:
+    """The rows of ``model`` that ``organisation`` may see, from its own rule or its parent's (``via``)."""
+    own_rule = getattr(model, "tenant_filter", None)
+    if own_rule is not None:
+        return own_rule(organisation)  # type: ignore[no-any-return]
+    via = _via(model)
+    if via is None:
+        raise ScopeError(f"{model.__name__} uses TenantManager but declares neither tenant_filter nor via")
+    parent = _parent_model(model, via)
+    # A subquery on the parent's own rule: correct through any number of levels and whatever the parent's rule
+    # refers to (PostgreSQL turns ``IN (SELECT ...)`` into a semi-join). The base manager is the unfiltered table
+    # the rule is applied to, not a way around it.
+    visible_parents = parent._base_manager.filter(row_filter(parent, organisation)).values("pk")
+    return models.Q(**{f"{via}__in": visible_parents})
+
+
+def audience_of(obj: models.Model) -> list[int]:
+    """Organisation ids entitled to read ``obj``'s history: its own ``audit_audience()``, or its parent's (``via``)."""
+    own = getattr(obj, "audit_audience", None)
+    if callable(own):
+        return sorted({int(pk) for pk in own()})
+    via = _via(type(obj))
+    if via is None:
+        return []
+    parent = getattr(obj, via)
+    return audience_of(parent) if parent is not None else []
 
 
 def nothing() -> models.Q:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.models import Notification
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,8 @@ def count_for(*, user_id: int, organisation: Any) -> int:
         log.warning("Unread count cache unavailable: %s", exc)
     if org_key in counts:
         return int(counts[org_key])
-    with tenancy_disabled():  # the filter is explicit here, the same as the acting organisation's scope
+    # The filter is explicit here, the same as the acting organisation's scope (this runs outside the request's).
+    with unscoped(reason="count a person's unread notifications for the header"):
         unread = (
             Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
             .filter(Notification.tenant_filter(organisation))

@@ -11,7 +11,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from partners.acting import SESSION_KEY
 from partners.models import Invitation, Organisation, OrganisationKind, Partnership, Role, User
 from tests.factories.partners import OrganisationFactory, PartnershipFactory, ProviderFactory, person
@@ -20,7 +20,7 @@ from tests.factories.partners import OrganisationFactory, PartnershipFactory, Pr
 @pytest.fixture(autouse=True)
 def _system_scope_for_setup():
     """Test set-up runs as the system (tenancy off); requests still get their own scope from the middleware."""
-    with tenancy_disabled():
+    with unscoped(reason="test set-up builds every organisation's data"):
         yield
 
 
