@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commissioning.demo import simple_pdf
 from commissioning.models import JointCommission, Participation, ParticipationStatus
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.kpis.selectors import contract_periods
 from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition
@@ -153,13 +153,13 @@ def _pdf(*lines: str) -> bytes:
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _person(organisation: Organisation, *roles: str) -> User | None:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
         .select_related("user")
         .order_by("pk")
         .first()
@@ -168,7 +168,7 @@ def _person(organisation: Organisation, *roles: str) -> User | None:
 
 
 def load() -> None:
-    with tenancy_disabled():
+    with unscoped(reason="the demo loader builds every organisation's monitoring data"):
         commission = JointCommission.objects.filter(title=RUNNING_TITLE).select_related("lead").first()
         provider = Organisation.objects.filter(name=PROVIDER).first()
         if commission is None or provider is None:

@@ -24,9 +24,9 @@ def actor_name(by: Actor) -> str:
 def people_of(organisation_id: int, *roles: str) -> list[User]:
     return [
         m.user
-        for m in Membership._base_manager.filter(
-            organisation_id=organisation_id, is_active=True, roles__overlap=list(roles)
-        ).select_related("user")
+        for m in Membership.objects.unscoped(reason="monitoring tells another organisation's people")
+        .filter(organisation_id=organisation_id, is_active=True, roles__overlap=list(roles))
+        .select_related("user")
         if m.user.is_active
     ]
 

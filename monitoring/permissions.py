@@ -58,9 +58,11 @@ def is_partner(commission: JointCommission, by: Any) -> bool:
     oid = org_id(by)
     if oid is None or oid == commission.lead_id:
         return False
-    return Participation._base_manager.filter(
-        commission=commission, organisation_id=oid, status=ParticipationStatus.ACCEPTED
-    ).exists()
+    return (
+        Participation.objects.unscoped(reason="whether the actor's organisation takes part")
+        .filter(commission=commission, organisation_id=oid, status=ParticipationStatus.ACCEPTED)
+        .exists()
+    )
 
 
 def may_respond_to_kpis(commission: JointCommission, by: Any) -> bool:
@@ -71,7 +73,11 @@ def sits_on(board: Board, user: Any) -> bool:
     """A current seat on the board, or its clerk: the people who see the partnership's portfolio."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if BoardMember._base_manager.filter(board=board, person=user, active=True).exists():
+    if (
+        BoardMember.objects.unscoped(reason="a person's seat on a board, whichever organisation they act for")
+        .filter(board=board, person=user, active=True)
+        .exists()
+    ):
         return True
     return board.clerks.filter(pk=user.pk).exists()
 

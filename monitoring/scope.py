@@ -19,6 +19,7 @@ from procurement.models import Contract
 
 
 def commission_visible(organisation: Organisation, commission_ref: str) -> Q:
+    # The unfiltered table the commission's row filter is applied to (as in core.tenancy.row_filter).
     return Q(
         Exists(
             JointCommission._base_manager.filter(
@@ -36,13 +37,11 @@ def contract_visible(organisation: Organisation, contract_ref: str) -> Q:
     )
 
 
-def contract_audience(contract: Contract) -> list[int]:
-    return sorted({contract.provider_id, *contract.commission.audit_audience()})
-
-
 class ContractChild(models.Model):
-    """Anything about one contract's performance: visible exactly when the contract is (to a signed-in
-    organisation; the public sees none of it)."""
+    """Anything about one contract's performance: visible exactly when the contract is to a signed-in organisation,
+    but never to the public (which sees a contract's published headline). That extra condition is why this keeps a
+    row filter of its own; each model still declares ``TenantManager(via="contract")``, so its audit audience is the
+    contract's."""
 
     class Meta:
         abstract = True
@@ -53,13 +52,10 @@ class ContractChild(models.Model):
             return nothing()
         return contract_visible(organisation, "contract")
 
-    def audit_audience(self) -> list[int]:
-        return contract_audience(self.contract)  # type: ignore[attr-defined]
-
 
 def lock_contract(contract: Contract) -> Contract:
     return (
-        Contract._base_manager.select_for_update(of=("self",))
+        Contract.objects.select_for_update(of=("self",))
         .select_related("commission__lead", "provider")
         .get(pk=contract.pk)
     )

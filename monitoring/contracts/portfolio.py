@@ -13,9 +13,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.errors import PermissionDenied
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from monitoring import periods, permissions, rag
-from monitoring.contracts.selectors import Cell, annotate_contracts, period_cell
+from monitoring.contracts.selectors import FIGURES, Cell, annotate_contracts, period_cell
 from monitoring.kpis.models import KpiSetStatus
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from partners.models import Board, Organisation
@@ -117,7 +117,8 @@ def portfolio_summary(*, organisation: Organisation) -> Summary:
     """The dashboard's figures, in three aggregate queries (no periods computed): contracts, those whose latest
     return is red, returns waiting for the lead's review and returns queried (waiting for the provider)."""
     latest = (
-        KpiReturn._base_manager.filter(contract=OuterRef("pk"))
+        KpiReturn.objects.unscoped(reason=FIGURES)
+        .filter(contract=OuterRef("pk"))
         .exclude(status=ReturnStatus.DRAFT)
         .order_by("-period_start")
         .values("rag")[:1]
@@ -139,13 +140,13 @@ def board_portfolio(*, board: Board, user: Any, organisation: Organisation, toda
     if not permissions.sits_on(board, user):
         raise PermissionDenied("Only the board's members and clerks see its portfolio")
     visible = set(Contract.objects.filter(commission__partnership_id=board.partnership_id).values_list("pk", flat=True))
-    with tenancy_disabled():
-        contracts = Contract._base_manager.filter(commission__partnership_id=board.partnership_id).order_by(
+    with unscoped(reason="a board oversees every contract of its partnership"):
+        contracts = Contract.objects.filter(commission__partnership_id=board.partnership_id).order_by(
             "commission__title", "title", "pk"
         )
         return portfolio(
             contracts,
             today=today,
             visible=visible,
-            returns=KpiReturn._base_manager.exclude(status=ReturnStatus.DRAFT),
+            returns=KpiReturn.objects.exclude(status=ReturnStatus.DRAFT),
         )

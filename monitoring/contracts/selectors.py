@@ -31,10 +31,16 @@ from procurement.models import Contract, ContractShare
 ZERO = Decimal("0")
 
 
+# Figures about contracts the reader already sees (their KPI set, plans, visits, review), computed in the one query
+# that lists them: the contracts are scoped, the subqueries are not.
+FIGURES = "figures about contracts the reader already sees"
+
+
 def _set_for_contract() -> QuerySet[KpiSet]:
     """The KPI set a contract (the outer row) is monitored on: its lot's own, else the commission-wide one."""
     return (
-        KpiSet._base_manager.filter(commission=OuterRef("commission"))
+        KpiSet.objects.unscoped(reason=FIGURES)
+        .filter(commission=OuterRef("commission"))
         .filter(Q(lot=OuterRef("lot")) | Q(lot__isnull=True))
         .order_by(F("lot").asc(nulls_last=True))
     )
@@ -45,23 +51,27 @@ def annotate_contracts(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
     in one query."""
     sets = _set_for_contract()
     kpi_count = (
-        Kpi._base_manager.filter(kpi_set=OuterRef("kpi_set_id"))
+        Kpi.objects.unscoped(reason=FIGURES)
+        .filter(kpi_set=OuterRef("kpi_set_id"))
         .order_by()
         .values("kpi_set")
         .annotate(n=Count("pk"))
         .values("n")
     )
     open_plans = (
-        ImprovementPlan._base_manager.filter(contract=OuterRef("pk"), status=PlanStatus.OPEN)
+        ImprovementPlan.objects.unscoped(reason=FIGURES)
+        .filter(contract=OuterRef("pk"), status=PlanStatus.OPEN)
         .order_by()
         .values("contract")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    next_visit = MonitoringVisit._base_manager.filter(contract=OuterRef("pk"), status=VisitStatus.PLANNED).order_by(
-        "planned_on"
+    next_visit = (
+        MonitoringVisit.objects.unscoped(reason=FIGURES)
+        .filter(contract=OuterRef("pk"), status=VisitStatus.PLANNED)
+        .order_by("planned_on")
     )
-    review = EndReview._base_manager.filter(contract=OuterRef("pk"))
+    review = EndReview.objects.unscoped(reason=FIGURES).filter(contract=OuterRef("pk"))
     return contracts.select_related("provider", "commission__lead", "commission__partnership").annotate(
         kpi_set_id=Subquery(sets.values("pk")[:1]),
         kpi_set_status=Subquery(sets.values("status")[:1]),

@@ -36,9 +36,8 @@ def partners_of(kpi_set: KpiSet) -> list[Any]:
     """The organisations (other than the lead) taking part in the commission: each must agree the KPIs."""
     return [
         p.organisation
-        for p in Participation._base_manager.filter(
-            commission_id=kpi_set.commission_id, status=ParticipationStatus.ACCEPTED
-        )
+        for p in Participation.objects.unscoped(reason="every partner taking part must agree, whoever asks")
+        .filter(commission_id=kpi_set.commission_id, status=ParticipationStatus.ACCEPTED)
         .exclude(organisation_id=kpi_set.commission.lead_id)
         .select_related("organisation")
         .order_by("organisation__name")
@@ -47,7 +46,7 @@ def partners_of(kpi_set: KpiSet) -> list[Any]:
 
 def missing_agreements(kpi_set: KpiSet) -> list[str]:
     agreed = set(
-        KpiSetResponse._base_manager.filter(
+        KpiSetResponse.objects.filter(
             kpi_set=kpi_set, version=kpi_set.version, kind=KpiSetResponse.Kind.AGREE
         ).values_list("organisation_id", flat=True)
     )
@@ -60,7 +59,9 @@ def every_partner_agreed(kpi_set: KpiSet) -> Iterable[str]:
 
 
 def no_returns_started(kpi_set: KpiSet) -> Iterable[str]:
-    # Through the reverse relation, so that KPIs (the lower package) need not import returns; unscoped because the
-    # provider's drafts count too, and the lead cannot see them.
-    if kpi_set.returns(manager="_base_manager").exists():
+    # Through the reverse relation's model, so that KPIs (the lower package) need not import returns.
+    returns = kpi_set.returns.model.objects.unscoped(
+        reason="the provider's draft returns count too, unseen by the lead"
+    )
+    if returns.filter(kpi_set=kpi_set).exists():
         yield "Returns have been made against these KPIs: they cannot be changed now"

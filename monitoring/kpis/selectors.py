@@ -18,7 +18,11 @@ from procurement.models import Contract
 
 def kpi_set_for(contract: Contract) -> KpiSet | None:
     """The KPIs a contract is monitored on: its lot's own set, else the commission-wide set."""
-    candidates = list(KpiSet._base_manager.filter(commission_id=contract.commission_id).select_related("commission"))
+    candidates = list(
+        KpiSet.objects.unscoped(reason="the set a contract is monitored on, in whatever state")
+        .filter(commission_id=contract.commission_id)
+        .select_related("commission")
+    )
     own = [s for s in candidates if s.lot_id is not None and s.lot_id == contract.lot_id]
     wide = [s for s in candidates if s.lot_id is None]
     return own[0] if own else (wide[0] if wide else None)

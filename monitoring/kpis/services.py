@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 
 from commissioning.models import JointCommission, Outcome
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
+from core.service import service
 from core.workflow import transition
 from monitoring import periods, permissions, rag
 from monitoring.inputs import clean_text, required_text
@@ -38,7 +38,7 @@ def _check_lot(commission: JointCommission, lot: Lot | None) -> None:
         raise DomainError("That lot belongs to another commission's tender", field="lot")
 
 
-@transaction.atomic
+@service
 def kpi_set_create(
     *,
     commission: JointCommission,
@@ -57,10 +57,10 @@ def kpi_set_create(
     title = required_text(title, "Give the KPIs a title", field="title")
     if return_frequency not in periods.FREQUENCIES:
         raise DomainError("Choose how often returns are made", field="return_frequency")
-    if KpiSet._base_manager.filter(commission=commission, lot=lot).exists():
+    if KpiSet.objects.filter(commission=commission, lot=lot).exists():
         what = f"lot {lot.number}" if lot else "this commission"
         raise DomainError(f"There are already KPIs for {what}: change those instead", field="lot")
-    kpi_set = KpiSet._base_manager.create(
+    kpi_set = KpiSet.objects.create(
         commission=commission,
         lot=lot,
         title=title,
@@ -74,7 +74,7 @@ def kpi_set_create(
 
 
 def _lock_set(kpi_set: KpiSet) -> KpiSet:
-    return KpiSet._base_manager.select_for_update(of=("self",)).select_related("commission").get(pk=kpi_set.pk)
+    return KpiSet.objects.select_for_update(of=("self",)).select_related("commission").get(pk=kpi_set.pk)
 
 
 def _require_draft(kpi_set: KpiSet) -> None:
@@ -84,7 +84,7 @@ def _require_draft(kpi_set: KpiSet) -> None:
         )
 
 
-@transaction.atomic
+@service
 def kpi_set_update(
     *,
     kpi_set: KpiSet,
@@ -197,7 +197,7 @@ def _kpi_values(kpi_set: KpiSet, values: Mapping[str, Any]) -> dict[str, Any]:
             add("red_threshold", problem)
     outcome = values.get("outcome")
     if isinstance(outcome, int | str) and str(outcome).isdigit():
-        outcome = Outcome._base_manager.filter(pk=int(outcome)).first()
+        outcome = Outcome.objects.filter(pk=int(outcome)).first()
     if outcome and outcome.partnership_id != kpi_set.commission.partnership_id:
         add("outcome", "Choose an outcome from this partnership's framework")
     out["outcome"] = outcome or None
@@ -223,24 +223,24 @@ def _kpi_snapshot(kpi: Kpi) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@service
 def kpi_add(*, kpi_set: KpiSet, by: Actor, **values: Any) -> Kpi:
     kpi_set = _lock_set(kpi_set)
     require_commission_lead(kpi_set.commission, by, "add KPIs")
     _require_draft(kpi_set)
     clean = _kpi_values(kpi_set, values)
     position = (kpi_set.kpis.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    kpi = Kpi._base_manager.create(kpi_set=kpi_set, position=position, **clean)
+    kpi = Kpi.objects.create(kpi_set=kpi_set, position=position, **clean)
     audit.record(obj=kpi_set, action="kpi_set.kpi_added", by=by, data={"kpi": kpi.pk, **_kpi_snapshot(kpi)})
     return kpi
 
 
-@transaction.atomic
+@service
 def kpi_update(*, kpi: Kpi, by: Actor, **values: Any) -> Kpi:
     kpi_set = _lock_set(kpi.kpi_set)
     require_commission_lead(kpi_set.commission, by, "change KPIs")
     _require_draft(kpi_set)
-    kpi = Kpi._base_manager.get(pk=kpi.pk)
+    kpi = Kpi.objects.get(pk=kpi.pk)
     before = _kpi_snapshot(kpi)
     clean = _kpi_values(kpi_set, {**{f: getattr(kpi, f) for f in KPI_FIELDS}, **values})
     for field, value in clean.items():
@@ -255,25 +255,26 @@ def kpi_update(*, kpi: Kpi, by: Actor, **values: Any) -> Kpi:
     return kpi
 
 
-@transaction.atomic
+@service
 def kpi_remove(*, kpi: Kpi, by: Actor) -> None:
     kpi_set = _lock_set(kpi.kpi_set)
     require_commission_lead(kpi_set.commission, by, "remove KPIs")
     _require_draft(kpi_set)
     snapshot = _kpi_snapshot(kpi)
-    Kpi._base_manager.filter(pk=kpi.pk).delete()
+    Kpi.objects.filter(pk=kpi.pk).delete()
     audit.record(obj=kpi_set, action="kpi_set.kpi_removed", by=by, data={"kpi": kpi.pk, **snapshot})
 
 
-@transaction.atomic
+@service
 def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") -> KpiSetResponse:
     """A partner comments on the KPIs, or agrees them (who, for which organisation, when: recorded and audited)."""
+    # Refused before the row is read: a provider may not see a set under consultation at all.
+    if not permissions.may_respond_to_kpis(kpi_set.commission, by):
+        raise PermissionDenied("Only a commissioner of a partner taking part can comment on or agree the KPIs")
     kpi_set = _lock_set(kpi_set)
     text = clean_text(text)
     if not agree and not text:
         raise DomainError("Write your comment", field="text")
-    if not permissions.may_respond_to_kpis(kpi_set.commission, by):
-        raise PermissionDenied("Only a commissioner of a partner taking part can comment on or agree the KPIs")
     if kpi_set.status != KpiSetStatus.CONSULTATION:
         raise DomainError(
             f"The KPIs are {kpi_set.get_status_display().lower()}: partners respond while they are shared"
@@ -281,12 +282,12 @@ def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") 
     kind = KpiSetResponse.Kind.AGREE if agree else KpiSetResponse.Kind.COMMENT
     if (
         agree
-        and KpiSetResponse._base_manager.filter(
+        and KpiSetResponse.objects.filter(
             kpi_set=kpi_set, organisation=by.organisation, version=kpi_set.version, kind=kind
         ).exists()
     ):
         raise DomainError(f"{by.organisation} has already agreed this version")
-    response = KpiSetResponse._base_manager.create(
+    response = KpiSetResponse.objects.create(
         kpi_set=kpi_set,
         organisation=by.organisation,
         kind=kind,
@@ -314,7 +315,7 @@ def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") 
     return response
 
 
-@transaction.atomic
+@service
 def kpi_set_transition(*, kpi_set: KpiSet, name: str, by: Actor, reason: str = "") -> KpiSet:
     kpi_set = transition(
         obj=kpi_set, workflow=KPI_SET_WORKFLOW, name=name, by=by, reason=reason, data={"version": kpi_set.version}

@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.tenancy import TenantManager, nothing
+from core.tenancy import TenantManager
 from monitoring.kpis.models import Kpi
 from monitoring.returns.models import KpiReturn
-from monitoring.scope import ContractChild, contract_visible
+from monitoring.scope import ContractChild
 from partners.models import Organisation, User
 from procurement.models import Contract
 
@@ -50,7 +50,7 @@ class MonitoringVisit(ContractChild):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["MonitoringVisit"]()
+    objects = TenantManager["MonitoringVisit"](via="contract")
 
     class Meta:
         ordering = ["-planned_on", "-id"]
@@ -83,7 +83,7 @@ class ImprovementPlan(ContractChild):
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
 
-    objects = TenantManager["ImprovementPlan"]()
+    objects = TenantManager["ImprovementPlan"](via="contract")
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -107,22 +107,13 @@ class ImprovementAction(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = TenantManager["ImprovementAction"]()
+    objects = TenantManager["ImprovementAction"](via="plan")
 
     class Meta:
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
         return self.action[:80]
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return contract_visible(organisation, "plan__contract")
-
-    def audit_audience(self) -> list[int]:
-        return self.plan.audit_audience()
 
     def is_overdue(self, today: Any) -> bool:
         return self.status != ActionStatus.DONE and self.due_on < today

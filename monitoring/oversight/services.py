@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, PermissionDenied
+from core.service import service
 from monitoring import permissions
 from monitoring.inputs import clean_text
 from monitoring.kpis.models import Kpi
@@ -32,7 +32,7 @@ from partners.models import Organisation
 from procurement.models import Contract
 
 
-@transaction.atomic
+@service
 def visit_plan(*, contract: Contract, planned_on: dt.date | None, purpose: str, by: Actor) -> MonitoringVisit:
     contract = lock_contract(contract)
     require_lead(contract, by, "plan monitoring visits")
@@ -44,7 +44,7 @@ def visit_plan(*, contract: Contract, planned_on: dt.date | None, purpose: str, 
         problems["purpose"] = ["Say what the visit is for: what you want to see"]
     if problems:
         raise DomainError(next(iter(problems.values()))[0], field_errors=problems)
-    visit = MonitoringVisit._base_manager.create(
+    visit = MonitoringVisit.objects.create(
         contract=contract, planned_on=planned_on, purpose=purpose, created_by=by.user
     )
     audit.record(
@@ -59,11 +59,11 @@ def visit_plan(*, contract: Contract, planned_on: dt.date | None, purpose: str, 
     return visit
 
 
-@transaction.atomic
+@service
 def visit_record(
     *, visit: MonitoringVisit, visited_on: dt.date | None, visitors: str, notes: str, findings: str, by: Actor
 ) -> MonitoringVisit:
-    visit = MonitoringVisit._base_manager.select_for_update().select_related("contract__commission").get(pk=visit.pk)
+    visit = MonitoringVisit.objects.select_for_update().select_related("contract__commission").get(pk=visit.pk)
     require_lead(visit.contract, by, "record monitoring visits")
     if visit.status == VisitStatus.CANCELLED:
         raise DomainError("The visit was cancelled")
@@ -91,9 +91,9 @@ def visit_record(
     return visit
 
 
-@transaction.atomic
+@service
 def visit_cancel(*, visit: MonitoringVisit, reason: str, by: Actor) -> MonitoringVisit:
-    visit = MonitoringVisit._base_manager.select_for_update().select_related("contract__commission").get(pk=visit.pk)
+    visit = MonitoringVisit.objects.select_for_update().select_related("contract__commission").get(pk=visit.pk)
     require_lead(visit.contract, by, "cancel monitoring visits")
     if visit.status != VisitStatus.PLANNED:
         raise DomainError(f"The visit is {visit.get_status_display().lower()}")
@@ -111,7 +111,7 @@ def visit_cancel(*, visit: MonitoringVisit, reason: str, by: Actor) -> Monitorin
     return visit
 
 
-@transaction.atomic
+@service
 def plan_open(
     *,
     contract: Contract,
@@ -140,7 +140,7 @@ def plan_open(
         problems["kpis"] = ["Choose KPIs of this contract"]
     if problems:
         raise DomainError(next(iter(problems.values()))[0], field_errors=problems)
-    plan = ImprovementPlan._base_manager.create(
+    plan = ImprovementPlan.objects.create(
         contract=contract,
         title=clean_text(title),
         concern=clean_text(concern),
@@ -162,9 +162,9 @@ def plan_open(
     return plan
 
 
-@transaction.atomic
+@service
 def plan_close(*, plan: ImprovementPlan, note: str, by: Actor) -> ImprovementPlan:
-    plan = ImprovementPlan._base_manager.select_for_update().select_related("contract__commission").get(pk=plan.pk)
+    plan = ImprovementPlan.objects.select_for_update().select_related("contract__commission").get(pk=plan.pk)
     require_lead(plan.contract, by, "close an improvement plan")
     if plan.status != PlanStatus.OPEN:
         raise DomainError("The plan is already closed")
@@ -183,7 +183,7 @@ def plan_close(*, plan: ImprovementPlan, note: str, by: Actor) -> ImprovementPla
     return plan
 
 
-@transaction.atomic
+@service
 def action_add(
     *,
     plan: ImprovementPlan,
@@ -193,7 +193,7 @@ def action_add(
     due_on: dt.date | None,
     by: Actor,
 ) -> ImprovementAction:
-    plan = ImprovementPlan._base_manager.select_for_update().select_related("contract__commission").get(pk=plan.pk)
+    plan = ImprovementPlan.objects.select_for_update().select_related("contract__commission").get(pk=plan.pk)
     contract = plan.contract
     require_lead(contract, by, "add actions to an improvement plan")
     if not plan.is_open:
@@ -209,7 +209,7 @@ def action_add(
         problems["due_on"] = ["Enter when it is due"]
     if problems:
         raise DomainError(next(iter(problems.values()))[0], field_errors=problems)
-    item = ImprovementAction._base_manager.create(
+    item = ImprovementAction.objects.create(
         plan=plan,
         action=clean_text(action),
         owner_name=clean_text(owner_name),
@@ -226,11 +226,11 @@ def action_add(
     return item
 
 
-@transaction.atomic
+@service
 def action_update(*, action: ImprovementAction, status: str, progress: str, by: Actor) -> ImprovementAction:
     """Progress on an action: the lead, or the provider for actions its organisation owns."""
     action = (
-        ImprovementAction._base_manager.select_for_update(of=("self",))
+        ImprovementAction.objects.select_for_update(of=("self",))
         .select_related("plan__contract__commission")
         .get(pk=action.pk)
     )

@@ -16,7 +16,7 @@ from core.files import PrivateFileField
 from core.tenancy import TenantManager, nothing
 from monitoring import rag
 from monitoring.kpis.models import Frequency, Kpi, KpiSet
-from monitoring.scope import commission_visible, contract_audience
+from monitoring.scope import commission_visible
 from partners.models import Organisation, User
 from procurement.models import Contract
 
@@ -115,7 +115,7 @@ class KpiReturn(models.Model):
     def audit_audience(self) -> list[int]:
         if self.status == ReturnStatus.DRAFT:
             return [self.contract.provider_id]
-        return contract_audience(self.contract)
+        return self.contract.audit_audience()
 
     @property
     def is_accepted(self) -> bool:
@@ -126,19 +126,7 @@ class KpiReturn(models.Model):
         return self.status in PROVIDER_EDITABLE
 
 
-class ReturnChild(models.Model):
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        return _return_visible(organisation, "kpi_return")
-
-    def audit_audience(self) -> list[int]:
-        return self.kpi_return.audit_audience()  # type: ignore[attr-defined]
-
-
-class KpiValue(ReturnChild):
+class KpiValue(models.Model):
     """The actual for one KPI in one return, with its RAG status (from the KPI's thresholds, kept with the value)."""
 
     kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="values")
@@ -147,7 +135,7 @@ class KpiValue(ReturnChild):
     note = models.TextField(blank=True)
     rag = models.CharField(max_length=6, choices=Rag.choices, blank=True, default="")
 
-    objects = TenantManager["KpiValue"]()
+    objects = TenantManager["KpiValue"](via="kpi_return")
 
     class Meta:
         ordering = ["kpi__position", "kpi_id"]
@@ -158,7 +146,7 @@ class KpiValue(ReturnChild):
         return f"{self.kpi.name}: {self.actual}"
 
 
-class ReturnEvidence(ReturnChild):
+class ReturnEvidence(models.Model):
     kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(max_length=200)
     file = PrivateFileField()
@@ -167,7 +155,7 @@ class ReturnEvidence(ReturnChild):
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["ReturnEvidence"]()
+    objects = TenantManager["ReturnEvidence"](via="kpi_return")
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -176,7 +164,7 @@ class ReturnEvidence(ReturnChild):
         return self.title
 
 
-class ReturnQuery(ReturnChild):
+class ReturnQuery(models.Model):
     """The lead's question about a return and the provider's answer, in the app."""
 
     kpi_return = models.ForeignKey(KpiReturn, on_delete=models.CASCADE, related_name="queries")
@@ -189,7 +177,7 @@ class ReturnQuery(ReturnChild):
     answered_by_name = models.CharField(max_length=200, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantManager["ReturnQuery"]()
+    objects = TenantManager["ReturnQuery"](via="kpi_return")
 
     class Meta:
         ordering = ["asked_at", "id"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from monitoring import periods
 from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.kpis.selectors import contract_periods
@@ -84,20 +84,20 @@ def return_reminders_send(*, today: dt.date | None = None) -> int:
     retries, restarted workers and duplicate beats harmless. Returns how many notifications were created."""
     today = today or timezone.localdate()
     created = 0
-    with tenancy_disabled():
+    with unscoped(reason="return reminders go to every provider with a return due"):
         sets = {}
-        for s in KpiSet._base_manager.filter(status=KpiSetStatus.AGREED):
+        for s in KpiSet.objects.filter(status=KpiSetStatus.AGREED):
             sets.setdefault(s.commission_id, []).append(s)
         horizon = today - dt.timedelta(days=OVERDUE_WINDOW_DAYS + 120)
         contracts = (
-            Contract._base_manager.filter(commission_id__in=list(sets), end_date__gte=horizon)
+            Contract.objects.filter(commission_id__in=list(sets), end_date__gte=horizon)
             .exclude(end_review__status=ReviewStatus.CLOSED)
             .select_related("commission__lead", "commission__lead_contact", "provider")
             .order_by("pk")
         )
         submitted = {
             (c, s)
-            for c, s in KpiReturn._base_manager.filter(contract__in=contracts)
+            for c, s in KpiReturn.objects.filter(contract__in=contracts)
             .exclude(status=ReturnStatus.DRAFT)
             .values_list("contract_id", "period_start")
         }

@@ -16,6 +16,7 @@ from core import audit
 from core.actors import Actor
 from core.errors import DomainError
 from core.files import check_upload
+from core.service import service
 from core.workflow import transition
 from monitoring import rag
 from monitoring.inputs import clean_text, required_text
@@ -35,11 +36,11 @@ from monitoring.returns.workflows import RETURN_WORKFLOW
 from procurement.models import Contract
 
 
-@transaction.atomic
+@service
 def return_start(*, contract: Contract, period_start: dt.date, by: Actor) -> KpiReturn:
     """The provider starts (or reopens its draft of) the return for one period."""
     require_provider(contract, by, "make its returns")
-    existing = KpiReturn._base_manager.filter(contract=contract, period_start=period_start).first()
+    existing = KpiReturn.objects.filter(contract=contract, period_start=period_start).first()
     if existing is not None:
         return existing
     kpi_set = kpi_set_for(contract)
@@ -53,7 +54,7 @@ def return_start(*, contract: Contract, period_start: dt.date, by: Actor) -> Kpi
     kpis = list(kpi_set.kpis.all())
     try:
         with transaction.atomic():
-            kpi_return = KpiReturn._base_manager.create(
+            kpi_return = KpiReturn.objects.create(
                 contract=contract,
                 kpi_set=kpi_set,
                 frequency=period.frequency,
@@ -63,10 +64,8 @@ def return_start(*, contract: Contract, period_start: dt.date, by: Actor) -> Kpi
                 due_on=period.due_on(kpi_set.return_due_days),
             )
     except IntegrityError:
-        return KpiReturn._base_manager.get(contract=contract, period_start=period_start)
-    KpiValue._base_manager.bulk_create(
-        [KpiValue(kpi_return=kpi_return, kpi=k) for k in due_kpis(kpis, period, contract)]
-    )
+        return KpiReturn.objects.get(contract=contract, period_start=period_start)
+    KpiValue.objects.bulk_create([KpiValue(kpi_return=kpi_return, kpi=k) for k in due_kpis(kpis, period, contract)])
     audit.record(
         obj=kpi_return, action="kpi_return.started", by=by, to_state=kpi_return.status, data={"period": period.label}
     )
@@ -75,13 +74,13 @@ def return_start(*, contract: Contract, period_start: dt.date, by: Actor) -> Kpi
 
 def _lock_return(kpi_return: KpiReturn) -> KpiReturn:
     return (
-        KpiReturn._base_manager.select_for_update(of=("self",))
+        KpiReturn.objects.select_for_update(of=("self",))
         .select_related("contract__commission", "contract__provider")
         .get(pk=kpi_return.pk)
     )
 
 
-@transaction.atomic
+@service
 def return_save(
     *,
     kpi_return: KpiReturn,
@@ -100,7 +99,7 @@ def return_save(
     require_provider(contract, by, "change its return")
     if not kpi_return.provider_may_edit:
         raise DomainError(f"The return is {kpi_return.get_status_display().lower()}: it cannot be changed now")
-    rows = {v.kpi_id: v for v in KpiValue._base_manager.filter(kpi_return=kpi_return).select_related("kpi")}
+    rows = {v.kpi_id: v for v in KpiValue.objects.filter(kpi_return=kpi_return).select_related("kpi")}
     problems: dict[str, list[str]] = {}
     changes: list[dict[str, str]] = []
     for kpi_id, given in (values or {}).items():
@@ -137,9 +136,15 @@ def return_save(
     details = clean_text(confidential_details)
     if details:
         stamp = f"{timezone.localtime():%d %B %Y %H:%M}, {actor_name(by)}"
-        existing = ConfidentialFeedback._base_manager.filter(kpi_return=kpi_return).first()
+        existing = (
+            ConfidentialFeedback.objects.unscoped(
+                reason="the provider writes confidential feedback it may not read back"
+            )
+            .filter(kpi_return=kpi_return)
+            .first()
+        )
         if existing is None:
-            ConfidentialFeedback._base_manager.create(
+            ConfidentialFeedback.objects.create(
                 kpi_return=kpi_return, details=f"[{stamp}]\n{details}", given_by=by.user
             )
         else:
@@ -164,7 +169,7 @@ def return_save(
     return kpi_return
 
 
-@transaction.atomic
+@service
 def return_add_evidence(*, kpi_return: KpiReturn, upload: Any, by: Actor, title: str = "") -> ReturnEvidence:
     kpi_return = _lock_return(kpi_return)
     require_provider(kpi_return.contract, by, "add evidence")
@@ -192,22 +197,22 @@ def return_add_evidence(*, kpi_return: KpiReturn, upload: Any, by: Actor, title:
     return evidence
 
 
-@transaction.atomic
+@service
 def return_remove_evidence(*, evidence: ReturnEvidence, by: Actor) -> None:
     kpi_return = _lock_return(evidence.kpi_return)
     require_provider(kpi_return.contract, by, "remove evidence")
     if not kpi_return.provider_may_edit:
         raise DomainError("Evidence cannot be removed once the return is submitted")
     name = evidence.original_filename
-    ReturnEvidence._base_manager.filter(pk=evidence.pk).delete()
+    ReturnEvidence.objects.filter(pk=evidence.pk).delete()
     audit.record(obj=kpi_return, action="kpi_return.evidence_removed", by=by, data={"filename": name})
 
 
-@transaction.atomic
+@service
 def return_submit(*, kpi_return: KpiReturn, by: Actor) -> KpiReturn:
     kpi_return = transition(obj=kpi_return, workflow=RETURN_WORKFLOW, name="submit", by=by)
     contract = kpi_return.contract
-    reds = KpiValue._base_manager.filter(kpi_return=kpi_return, rag=rag.RED).count()
+    reds = KpiValue.objects.filter(kpi_return=kpi_return, rag=rag.RED).count()
     tell_lead(
         contract,
         subject=f"{contract.provider} submitted the {kpi_return.label} return for {contract.title}",
@@ -217,12 +222,12 @@ def return_submit(*, kpi_return: KpiReturn, by: Actor) -> KpiReturn:
     return kpi_return
 
 
-@transaction.atomic
+@service
 def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQuery:
     question = required_text(question, "Write your question for the provider", field="question")
     locked = _lock_return(kpi_return)
     require_lead(locked.contract, by, "query a return")
-    query = ReturnQuery._base_manager.create(
+    query = ReturnQuery.objects.create(
         kpi_return=locked, question=question, asked_by=by.user, asked_by_name=actor_name(by)
     )
     locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name="query", by=by, reason=question)
@@ -236,12 +241,12 @@ def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQu
     return query
 
 
-@transaction.atomic
+@service
 def return_answer(*, kpi_return: KpiReturn, answer: str, by: Actor) -> ReturnQuery:
     answer = required_text(answer, "Write your answer", field="answer")
     locked = _lock_return(kpi_return)
     require_provider(locked.contract, by, "answer a query")
-    query = ReturnQuery._base_manager.filter(kpi_return=locked).order_by("-asked_at", "-id").first()
+    query = ReturnQuery.objects.filter(kpi_return=locked).order_by("-asked_at", "-id").first()
     if query is None or query.answered_at is not None:
         raise DomainError("There is no open question on this return")
     query.answer, query.answered_by, query.answered_by_name = answer, by.user, actor_name(by)
@@ -258,7 +263,7 @@ def return_answer(*, kpi_return: KpiReturn, answer: str, by: Actor) -> ReturnQue
     return query
 
 
-@transaction.atomic
+@service
 def return_accept(*, kpi_return: KpiReturn, by: Actor, note: str = "") -> KpiReturn:
     """The lead accepts the return, or accepts it with a note (kept with the return and shown to everyone)."""
     note = clean_text(note)

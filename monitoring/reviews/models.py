@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from commissioning.models import Outcome
-from core.tenancy import TenantManager, nothing
-from monitoring.scope import ContractChild, contract_visible
-from partners.models import Organisation, User
+from core.tenancy import TenantManager
+from monitoring.scope import ContractChild
+from partners.models import User
 from procurement.models import Contract
 
 
@@ -47,7 +47,7 @@ class EndReview(ContractChild):
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TenantManager["EndReview"]()
+    objects = TenantManager["EndReview"](via="contract")
 
     def __str__(self) -> str:
         return f"End of contract review: {self.contract.title}"
@@ -63,7 +63,7 @@ class DecommissioningStep(models.Model):
     not_needed = models.BooleanField(default=False)
     note = models.TextField(blank=True)
 
-    objects = TenantManager["DecommissioningStep"]()
+    objects = TenantManager["DecommissioningStep"](via="review")
 
     class Meta:
         ordering = ["position", "id"]
@@ -75,15 +75,6 @@ class DecommissioningStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        if organisation is None:
-            return nothing()
-        return contract_visible(organisation, "review__contract")
-
-    def audit_audience(self) -> list[int]:
-        return self.review.audit_audience()
 
     @property
     def is_settled(self) -> bool:
@@ -102,7 +93,7 @@ class OutcomeFollowUp(ContractChild):
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = TenantManager["OutcomeFollowUp"]()
+    objects = TenantManager["OutcomeFollowUp"](via="contract")
 
     class Meta:
         ordering = ["due_on", "id"]

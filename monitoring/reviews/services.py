@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from commissioning.models import Outcome
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError
+from core.service import service
 from core.workflow import transition
 from monitoring.inputs import clean_text
 from monitoring.people import contract_url, tell_provider
@@ -29,15 +29,15 @@ from monitoring.scope import lock_contract
 from procurement.models import Contract
 
 
-@transaction.atomic
+@service
 def review_start(*, contract: Contract, by: Actor) -> EndReview:
     contract = lock_contract(contract)
     require_lead(contract, by, "start the end of contract review")
-    existing = EndReview._base_manager.filter(contract=contract).first()
+    existing = EndReview.objects.filter(contract=contract).first()
     if existing is not None:
         return existing
-    review = EndReview._base_manager.create(contract=contract, started_by=by.user)
-    DecommissioningStep._base_manager.bulk_create(
+    review = EndReview.objects.create(contract=contract, started_by=by.user)
+    DecommissioningStep.objects.bulk_create(
         [
             DecommissioningStep(review=review, position=i, title=t)
             for i, t in enumerate(DEFAULT_DECOMMISSIONING_STEPS, 1)
@@ -49,13 +49,13 @@ def review_start(*, contract: Contract, by: Actor) -> EndReview:
 
 def _lock_review(review: EndReview) -> EndReview:
     return (
-        EndReview._base_manager.select_for_update(of=("self",))
+        EndReview.objects.select_for_update(of=("self",))
         .select_related("contract__commission", "contract__provider")
         .get(pk=review.pk)
     )
 
 
-@transaction.atomic
+@service
 def review_update(
     *, review: EndReview, by: Actor, summary: str, lessons: str, feedback: str, track_outcomes: bool
 ) -> EndReview:
@@ -72,7 +72,7 @@ def review_update(
     return review
 
 
-@transaction.atomic
+@service
 def review_transition(*, review: EndReview, name: str, by: Actor) -> EndReview:
     review = transition(obj=review, workflow=END_REVIEW_WORKFLOW, name=name, by=by)
     contract = review.contract
@@ -87,7 +87,7 @@ def review_transition(*, review: EndReview, name: str, by: Actor) -> EndReview:
     return review
 
 
-@transaction.atomic
+@service
 def step_add(
     *, review: EndReview, title: str, by: Actor, owner_name: str = "", due_on: dt.date | None = None
 ) -> DecommissioningStep:
@@ -98,14 +98,14 @@ def step_add(
     if not clean_text(title):
         raise DomainError("Say what needs doing", field="title")
     position = (review.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    step = DecommissioningStep._base_manager.create(
+    step = DecommissioningStep.objects.create(
         review=review, position=position, title=clean_text(title), owner_name=clean_text(owner_name), due_on=due_on
     )
     audit.record(obj=review, action="end_review.step_added", by=by, data={"step": step.title})
     return step
 
 
-@transaction.atomic
+@service
 def step_update(
     *,
     step: DecommissioningStep,
@@ -120,7 +120,7 @@ def step_update(
     require_lead(review.contract, by, "update decommissioning")
     if review.status == ReviewStatus.CLOSED:
         raise DomainError("The contract is closed")
-    step = DecommissioningStep._base_manager.get(pk=step.pk)
+    step = DecommissioningStep.objects.get(pk=step.pk)
     if not_needed and not clean_text(note):
         raise DomainError("Say why this step is not needed", field="note")
     if done_on is not None and done_on > timezone.localdate():
@@ -136,13 +136,13 @@ def step_update(
     return step
 
 
-@transaction.atomic
+@service
 def follow_up_add(
     *, contract: Contract, measure: str, due_on: dt.date | None, by: Actor, outcome: Outcome | None = None
 ) -> OutcomeFollowUp:
     contract = lock_contract(contract)
     require_lead(contract, by, "track outcomes after the contract")
-    review = EndReview._base_manager.filter(contract=contract).first()
+    review = EndReview.objects.filter(contract=contract).first()
     if review is None or not review.track_outcomes:
         raise DomainError("Choose to track outcomes after the contract in the end of contract review first")
     problems: dict[str, list[str]] = {}
@@ -154,19 +154,19 @@ def follow_up_add(
         problems["outcome"] = ["Choose an outcome from this partnership's framework"]
     if problems:
         raise DomainError(next(iter(problems.values()))[0], field_errors=problems)
-    follow_up = OutcomeFollowUp._base_manager.create(
+    follow_up = OutcomeFollowUp.objects.create(
         contract=contract, outcome=outcome, measure=clean_text(measure), due_on=due_on
     )
     audit.record(obj=follow_up, action="outcome_follow_up.planned", by=by, data={"due_on": due_on.isoformat()})
     return follow_up
 
 
-@transaction.atomic
+@service
 def follow_up_record(
     *, follow_up: OutcomeFollowUp, finding: str, by: Actor, recorded_on: dt.date | None = None
 ) -> OutcomeFollowUp:
     follow_up = (
-        OutcomeFollowUp._base_manager.select_for_update(of=("self",))
+        OutcomeFollowUp.objects.select_for_update(of=("self",))
         .select_related("contract__commission")
         .get(pk=follow_up.pk)
     )
