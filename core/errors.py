@@ -26,8 +26,13 @@ class DomainError(Exception):
         return self.message
 
 
-class PermissionDenied(DomainError):
-    """The actor may not do this (answered as 403)."""
+class NotPermitted(DomainError):
+    """The actor may not do this (answered as 403). Named apart from Django's ``PermissionDenied``, which it used to
+    shadow."""
+
+
+# Deprecated alias: removed when the apps have switched to ``NotPermitted``.
+PermissionDenied = NotPermitted
 
 
 class TransitionNotAllowed(DomainError):

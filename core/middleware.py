@@ -7,8 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.errors import DomainError
-from core.errors import PermissionDenied as DomainPermissionDenied
+from core.errors import DomainError, NotPermitted
 
 
 class DomainErrorMiddleware:
@@ -20,6 +19,6 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError):
-            status = 403 if isinstance(exception, DomainPermissionDenied) else 400
+            status = 403 if isinstance(exception, NotPermitted) else 400
             return render(request, "refused.html", {"error": exception}, status=status)
         return None

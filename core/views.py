@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
-from core.errors import DomainError
+from core import workflow as wf
+from core.errors import DomainError, NotPermitted
+from core.files import MissingFile
 
 
 class AccessDeclared:
@@ -89,6 +94,105 @@ def form_invalid_response(view: Any, form: forms.BaseForm, status: int = 400) ->
     return response
 
 
+class FormPage(MemberView, FormView):  # type: ignore[type-arg]
+    """The one form page: ``act(form)`` calls a service and returns the response (usually a redirect). A refusal
+    (``DomainError``) is shown on the form next to its field, status 400, nothing typed lost (with
+    ``KeepUploadsMixin``, good uploads are kept too); ``NotPermitted`` is a 403 page saying who may do it.
+
+    The template (``core/form_page.html``) shows ``caption``, ``heading``, ``intro``, the form, a ``button`` and a
+    Cancel/Back link to ``back_url()``; a subclass may pass ``read_only=True`` (a summary list instead of the form) or
+    ``delete_url`` (a second form with a warning button labelled ``delete_label``) in its context."""
+
+    template_name = "core/form_page.html"
+    heading = ""
+    caption = ""
+    button = "Save"
+    intro = ""
+    delete_label = "Remove"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # setdefault: a subclass's own values (super().get_context_data(intro=...)) win over the attributes.
+        kwargs.setdefault("heading", self.get_heading())
+        kwargs.setdefault("caption", self.get_caption())
+        kwargs.setdefault("button", self.button)
+        kwargs.setdefault("intro", self.get_intro())
+        kwargs.setdefault("back_url", self.back_url())
+        kwargs.setdefault("delete_label", self.delete_label)
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        return context
+
+    def get_heading(self) -> str:
+        return self.heading
+
+    def get_caption(self) -> str:
+        return self.caption
+
+    def get_intro(self) -> str:
+        return self.intro
+
+    def back_url(self) -> str:
+        return ""
+
+    def act(self, form: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            return self.act(form)
+        except NotPermitted:
+            raise  # a 403 page saying who may do it (core.middleware)
+        except DomainError as error:
+            apply_domain_error(form, error)
+            return self.form_invalid(form)  # keeps good uploads (KeepUploadsMixin) and answers 400
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class TransitionView(MemberView):
+    """The one page endpoint for a workflow's steps. Subclass it, set ``workflow`` (and the roles), load the object
+    into ``self.object`` in ``load()``, and give ``success_url`` or ``get_success_url()``.
+
+    It reads the POST fields ``transition`` (the step's name) and ``reason``, takes the step through
+    ``perform_transition`` (``core.workflow.transition``; override to call a service instead), flashes "Done: <label>"
+    or the refusal with what is missing, and redirects. ``NotPermitted`` is a 403 page."""
+
+    http_method_names = ["post"]
+    workflow: wf.Workflow
+    success_url: str | None = None
+    object: Any
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        name = request.POST.get("transition", "")
+        step = self.workflow.transitions.get(name)
+        if step is None:
+            messages.error(request, "Choose a step")
+            return redirect(self.get_success_url())
+        try:
+            moved = self.perform_transition(self.object, name=name, reason=request.POST.get("reason", ""))
+        except NotPermitted:
+            raise
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect(self.get_success_url())
+        self.object = moved
+        messages.success(request, self.done_message(moved, step))
+        return redirect(self.get_success_url())
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return wf.transition(obj=obj, workflow=self.workflow, name=name, by=self.acting, reason=reason)
+
+    def done_message(self, obj: Any, step: wf.Transition) -> str:
+        return f"Done: {step.label}"
+
+    def get_success_url(self) -> str:
+        if self.success_url is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a success_url or a get_success_url()")
+        return str(self.success_url)
+
+
 # --- errors -----------------------------------------------------------------------------------------------------------
 
 error_log = logging.getLogger("jointly.errors")
@@ -118,8 +222,6 @@ def log_server_error(request: HttpRequest | None, exc: BaseException | None) -> 
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """handler500: log the failure under a reference and show it on the page. No database access and no
     context processors: the failure may be the database itself."""
-    import sys
-
     exc = sys.exc_info()[1]
     reference = getattr(request, "error_reference", None) or log_server_error(request, exc)
     if request.path.startswith("/api/"):
@@ -135,10 +237,6 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: the GOV.UK 404 page; a file missing from storage says so (``core.files.MissingFile``)."""
-    from django.shortcuts import render
-
-    from core.files import MissingFile
-
     message = str(exception) if isinstance(exception, MissingFile) else ""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message or "Not found."}, status=404)
