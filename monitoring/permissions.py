@@ -14,7 +14,7 @@ from typing import Any
 
 from commissioning.models import JointCommission, Participation, ParticipationStatus
 from core.actors import Actor
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from partners.models import Board, BoardMember, Role
 from procurement.models import Contract
 
@@ -84,14 +84,14 @@ def sits_on(board: Board, user: Any) -> bool:
 
 def require_lead(contract: Contract, by: Actor, doing: str) -> None:
     if not is_lead(contract, by):
-        raise PermissionDenied(f"Only the lead commissioner ({contract.commission.lead}) can {doing}")
+        raise NotPermitted(f"Only the lead commissioner ({contract.commission.lead}) can {doing}")
 
 
 def require_commission_lead(commission: JointCommission, by: Actor, doing: str) -> None:
     if not is_lead_of(commission, by):
-        raise PermissionDenied(f"Only the lead commissioner ({commission.lead}) can {doing}")
+        raise NotPermitted(f"Only the lead commissioner ({commission.lead}) can {doing}")
 
 
 def require_provider(contract: Contract, by: Actor, doing: str) -> None:
     if not is_provider(contract, by):
-        raise PermissionDenied(f"Only the provider ({contract.provider}) can {doing}")
+        raise NotPermitted(f"Only the provider ({contract.provider}) can {doing}")

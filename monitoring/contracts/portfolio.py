@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from core.tenancy import unscoped
 from monitoring import periods, permissions, rag
 from monitoring.contracts.selectors import FIGURES, Cell, annotate_contracts, period_cell
@@ -138,7 +138,7 @@ def board_portfolio(*, board: Board, user: Any, organisation: Organisation, toda
     across the partners' commissions by design -- the board oversees them all -- but shows performance only, never
     confidential feedback; contracts the person's own organisation is not part of are listed without a link."""
     if not permissions.sits_on(board, user):
-        raise PermissionDenied("Only the board's members and clerks see its portfolio")
+        raise NotPermitted("Only the board's members and clerks see its portfolio")
     visible = set(Contract.objects.filter(commission__partnership_id=board.partnership_id).values_list("pk", flat=True))
     with unscoped(reason="a board oversees every contract of its partnership"):
         contracts = Contract.objects.filter(commission__partnership_id=board.partnership_id).order_by(

@@ -15,9 +15,9 @@ from django.utils.text import slugify
 
 from commissioning.models import Outcome
 from core import audit
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
 from core.pdf import render_pdf
-from core.views import MemberTemplateView, MemberView
+from core.views import FormPage, MemberTemplateView, MemberView
 from monitoring import permissions
 from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio
 from monitoring.contracts.reports import PerformanceReport, contract_report, partner_report, report_partners
@@ -26,7 +26,7 @@ from monitoring.kpis.models import Kpi
 from monitoring.kpis.selectors import kpi_set_for
 from monitoring.oversight.forms import PlanForm, VisitForm
 from monitoring.oversight.services import plan_open, visit_plan
-from monitoring.pages import FormPage, PostOnly, pdf_response
+from monitoring.pages import PostOnly, pdf_response
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, PUBLIC_READ_ROLES, READ_ROLES, REPORT_ROLES
 from monitoring.returns.forms import ReturnStartForm
 from monitoring.returns.models import KpiReturn
@@ -55,7 +55,7 @@ class ContractMixin:
 
     def require_lead(self) -> None:
         if not permissions.is_lead(self.contract, self.acting):
-            raise PermissionDenied(f"Only the lead commissioner ({self.contract.commission.lead}) can do this")
+            raise NotPermitted(f"Only the lead commissioner ({self.contract.commission.lead}) can do this")
 
 
 class LeadContractMixin(ContractMixin):
@@ -91,7 +91,7 @@ class BoardPortfolioView(MemberTemplateView):
     def load(self, **kwargs: Any) -> None:
         self.board = get_object_or_404(Board.objects.select_related("partnership"), pk=kwargs["board_id"])
         if not permissions.sits_on(self.board, self.request.user):
-            raise PermissionDenied("Only the board's members and clerks see its portfolio")
+            raise NotPermitted("Only the board's members and clerks see its portfolio")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -113,7 +113,7 @@ class PartnerReportMixin:
         raw = self.request.GET.get("organisation", "")
         if raw.isdigit() and int(raw) != self.partner.pk:
             if not self.acting.has_role(*LEAD_ROLES):
-                raise PermissionDenied("You can see your own organisation's report only")
+                raise NotPermitted("You can see your own organisation's report only")
             partner = Organisation.objects.filter(pk=int(raw)).first()
             led = Contract.objects.filter(commission__lead=self.acting.organisation, shares__organisation=partner)
             if partner is None or not led.exists():

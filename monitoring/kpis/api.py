@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from commissioning.models import JointCommission, Outcome
-from core.api import TenantModelViewSet
+from core.api import TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from monitoring.apibase import TransitionSerializer, id_filters
+from monitoring.apibase import id_filters
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse
 from monitoring.kpis.services import (
     kpi_add,
@@ -25,6 +25,7 @@ from monitoring.kpis.services import (
     kpi_set_update,
     kpi_update,
 )
+from monitoring.kpis.workflows import KPI_SET_WORKFLOW
 from monitoring.permissions import LEAD_ROLES, READ_ROLES
 from procurement.models import Lot
 
@@ -115,16 +116,20 @@ class RespondSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class KpiSetViewSet(TenantModelViewSet):
+class KpiSetViewSet(WorkflowActions, TenantModelViewSet):
     """KPIs for a joint commission (or one lot), drafted by the lead before award and agreed by every partner.
-    ``step`` moves it on (``share``, ``reopen``, ``agree``, ``revise``); partners ``respond`` (comment or agree)."""
+    ``transition`` moves it on (``share``, ``reopen``, ``agree``, ``revise``); partners ``respond`` (comment or agree)."""
 
     serializer_class = KpiSetSerializer
     queryset = KpiSet.objects.none()
     required_roles = READ_ROLES
     write_roles = LEAD_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
+    workflow = KPI_SET_WORKFLOW
     filterset_class = id_filters(KpiSet, "commission", plain=("status",))
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return kpi_set_transition(kpi_set=obj, name=name, by=self.acting, reason=reason)
 
     def get_queryset(self) -> QuerySet[KpiSet]:
         return KpiSet.objects.select_related("commission").prefetch_related("kpis", "responses__organisation")
@@ -151,15 +156,6 @@ class KpiSetViewSet(TenantModelViewSet):
             reminder_days=d.get("reminder_days", s.reminder_days),
             by=self.acting,
         )
-
-    @extend_schema(request=TransitionSerializer, responses=KpiSetSerializer)
-    @action(detail=True, methods=["post"])
-    def step(self, request: Request, pk: Any = None) -> Response:
-        obj = self.get_object()
-        s = TransitionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        kpi_set = kpi_set_transition(kpi_set=obj, name=s.validated_data["name"], by=self.acting)
-        return Response(KpiSetSerializer(self.get_queryset().get(pk=kpi_set.pk)).data)
 
     @extend_schema(request=RespondSerializer, responses=KpiSetResponseSerializer)
     @action(detail=True, methods=["post"])

@@ -111,8 +111,3 @@ class RespondForm(BoundedForm):
         widget=forms.RadioSelect,
     )
     text = text_field("Comment", rows=3, required=False, help_text="Required when you comment; optional when you agree")
-
-
-class TransitionForm(BoundedForm):
-    name = forms.CharField(max_length=40)
-    reason = forms.CharField(required=False)

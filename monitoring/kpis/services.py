@@ -12,7 +12,7 @@ from django.urls import reverse
 from commissioning.models import JointCommission, Outcome
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.service import service
 from core.workflow import transition
 from monitoring import periods, permissions, rag
@@ -270,7 +270,7 @@ def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") 
     """A partner comments on the KPIs, or agrees them (who, for which organisation, when: recorded and audited)."""
     # Refused before the row is read: a provider may not see a set under consultation at all.
     if not permissions.may_respond_to_kpis(kpi_set.commission, by):
-        raise PermissionDenied("Only a commissioner of a partner taking part can comment on or agree the KPIs")
+        raise NotPermitted("Only a commissioner of a partner taking part can comment on or agree the KPIs")
     kpi_set = _lock_set(kpi_set)
     text = clean_text(text)
     if not agree and not text:
@@ -317,26 +317,30 @@ def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") 
 
 @service
 def kpi_set_transition(*, kpi_set: KpiSet, name: str, by: Actor, reason: str = "") -> KpiSet:
-    kpi_set = transition(
+    return transition(
         obj=kpi_set, workflow=KPI_SET_WORKFLOW, name=name, by=by, reason=reason, data={"version": kpi_set.version}
     )
+
+
+@KPI_SET_WORKFLOW.effect("tell_partners_shared")
+def _tell_partners_shared(kpi_set: KpiSet, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     commission = kpi_set.commission
-    url = reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})
-    if name == "share":
-        for partner in partners_of(kpi_set):
-            tell_commissioners(
-                partner,
-                subject=f"Please agree the KPIs for {commission.title}",
-                body=f"{commission.lead} has shared version {kpi_set.version} of the KPIs. Comment on them or agree.",
-                url=url,
-                key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:shared:o{partner.pk}",
-            )
-    elif name == "agree":
-        for partner in partners_of(kpi_set):
-            tell_commissioners(
-                partner,
-                subject=f"The KPIs for {commission.title} are agreed",
-                url=url,
-                key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:agreed:o{partner.pk}",
-            )
-    return kpi_set
+    for partner in partners_of(kpi_set):
+        tell_commissioners(
+            partner,
+            subject=f"Please agree the KPIs for {commission.title}",
+            body=f"{commission.lead} has shared version {kpi_set.version} of the KPIs. Comment on them or agree.",
+            url=reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk}),
+            key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:shared:o{partner.pk}",
+        )
+
+
+@KPI_SET_WORKFLOW.effect("tell_partners_agreed")
+def _tell_partners_agreed(kpi_set: KpiSet, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    for partner in partners_of(kpi_set):
+        tell_commissioners(
+            partner,
+            subject=f"The KPIs for {kpi_set.commission.title} are agreed",
+            url=reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk}),
+            key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:agreed:o{partner.pk}",
+        )

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from commissioning.models import OPEN_STATUSES, JointCommission, Outcome
 from core import audit
-from core.views import MemberTemplateView
+from core.views import FormPage, MemberTemplateView, TransitionView
 from monitoring import permissions
-from monitoring.kpis.forms import KpiForm, KpiSetEditForm, KpiSetForm, RespondForm, TransitionForm
+from monitoring.kpis.forms import KpiForm, KpiSetEditForm, KpiSetForm, RespondForm
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetStatus
 from monitoring.kpis.selectors import agreement_status, kpi_sets_for
 from monitoring.kpis.services import (
@@ -26,7 +26,7 @@ from monitoring.kpis.services import (
     kpi_update,
 )
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
-from monitoring.pages import FormPage, PostOnly
+from monitoring.pages import PostOnly
 from monitoring.permissions import LEAD_ROLES, PUBLIC_READ_ROLES, READ_ROLES
 from procurement.models import Lot
 
@@ -230,12 +230,16 @@ class KpiSetRespondView(KpiSetMixin, FormPage):
         return redirect(self.back_url())
 
 
-class KpiSetTransitionView(KpiSetMixin, PostOnly):
+class KpiSetTransitionView(KpiSetMixin, TransitionView):
     required_roles = LEAD_ROLES
-    form_class = TransitionForm
+    workflow = KPI_SET_WORKFLOW
 
-    def act(self, form: Any) -> HttpResponse:
-        name = form.cleaned_data["name"]
-        kpi_set_transition(kpi_set=self.kpi_set, name=name, by=self.acting, reason=form.cleaned_data.get("reason", ""))
-        messages.success(self.request, KPI_SET_WORKFLOW[name].label if name in KPI_SET_WORKFLOW.transitions else "Done")
-        return redirect(self.back_url())
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.object = self.kpi_set
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return kpi_set_transition(kpi_set=obj, name=name, by=self.acting, reason=reason)
+
+    def get_success_url(self) -> str:
+        return self.back_url()

@@ -40,7 +40,7 @@ KPI_SET_WORKFLOW = Workflow(
             "Share with partners for agreement",
             allowed=is_set_lead,
             guards=(has_kpis, frequencies_fit),
-            effects=(_stamp_shared,),
+            effects=(_stamp_shared, "tell_partners_shared"),
         ),
         lead_step(
             "reopen",
@@ -57,7 +57,7 @@ KPI_SET_WORKFLOW = Workflow(
             "Record the agreement",
             allowed=is_set_lead,
             guards=(has_kpis, frequencies_fit, every_partner_agreed),
-            effects=(_stamp_agreed,),
+            effects=(_stamp_agreed, "tell_partners_agreed"),
         ),
         lead_step(
             "revise",

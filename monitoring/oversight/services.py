@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core import audit
 from core.actors import Actor
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.service import service
 from monitoring import permissions
 from monitoring.inputs import clean_text
@@ -237,7 +237,7 @@ def action_update(*, action: ImprovementAction, status: str, progress: str, by: 
     contract = action.plan.contract
     own = permissions.is_provider(contract, by) and action.owner_organisation_id == contract.provider_id
     if not (permissions.is_lead(contract, by) or own):
-        raise PermissionDenied("Only the lead commissioner, or the provider for its own actions, can update this")
+        raise NotPermitted("Only the lead commissioner, or the provider for its own actions, can update this")
     if action.plan.status != PlanStatus.OPEN:
         raise DomainError("The plan is closed")
     if status not in ActionStatus.values:

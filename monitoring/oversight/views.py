@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import audit
-from core.errors import PermissionDenied
-from core.views import MemberTemplateView
+from core.errors import NotPermitted
+from core.views import FormPage, MemberTemplateView
 from monitoring import permissions
 from monitoring.oversight.forms import ActionForm, ActionProgressForm, CancelForm, PlanCloseForm, VisitRecordForm
 from monitoring.oversight.models import ImprovementAction, ImprovementPlan, MonitoringVisit
 from monitoring.oversight.services import action_add, action_update, plan_close, visit_cancel, visit_record
-from monitoring.pages import FormPage, PostOnly
+from monitoring.pages import PostOnly
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, READ_ROLES
 
 
@@ -30,7 +30,7 @@ class VisitMixin:
         )
         self.contract = self.visit.contract
         if not permissions.is_lead(self.contract, self.acting):
-            raise PermissionDenied("Only the lead commissioner records monitoring visits")
+            raise NotPermitted("Only the lead commissioner records monitoring visits")
 
     def back_url(self) -> str:
         return reverse("monitoring-contract", kwargs={"monitored_contract_id": self.contract.pk})
@@ -109,7 +109,7 @@ class PlanLeadMixin(PlanMixin):
     def load(self, **kwargs: Any) -> None:
         super().load(**kwargs)
         if not permissions.is_lead(self.contract, self.acting):
-            raise PermissionDenied("Only the lead commissioner can change the plan")
+            raise NotPermitted("Only the lead commissioner can change the plan")
 
 
 class ActionAddView(PlanLeadMixin, FormPage):

@@ -17,7 +17,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import TenantModelViewSet
+from core.api import TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from monitoring.apibase import id_filters
 from monitoring.kpis.api import value_field
@@ -33,6 +33,7 @@ from monitoring.returns.services import (
     return_start,
     return_submit,
 )
+from monitoring.returns.workflows import RETURN_WORKFLOW
 from procurement.models import Contract
 
 
@@ -137,7 +138,7 @@ class EvidenceUploadSerializer(BoundedSerializerMixin, serializers.Serializer[An
     title = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class KpiReturnViewSet(TenantModelViewSet):
+class KpiReturnViewSet(WorkflowActions, TenantModelViewSet):
     """The provider's return for each period. Create to start one (``contract``, ``period_start``); PATCH to save
     actuals and text; ``submit``; the lead ``query``s, the provider ``answer``s, the lead ``accept``s (with an
     optional ``note``). A draft is seen by its provider only."""
@@ -147,6 +148,7 @@ class KpiReturnViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = ACTING_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
+    workflow = RETURN_WORKFLOW
     filterset_class = id_filters(KpiReturn, "contract", plain=("status", "rag"))
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -210,16 +210,7 @@ def return_remove_evidence(*, evidence: ReturnEvidence, by: Actor) -> None:
 
 @service
 def return_submit(*, kpi_return: KpiReturn, by: Actor) -> KpiReturn:
-    kpi_return = transition(obj=kpi_return, workflow=RETURN_WORKFLOW, name="submit", by=by)
-    contract = kpi_return.contract
-    reds = KpiValue.objects.filter(kpi_return=kpi_return, rag=rag.RED).count()
-    tell_lead(
-        contract,
-        subject=f"{contract.provider} submitted the {kpi_return.label} return for {contract.title}",
-        body=f"{reds} KPI{'s are' if reds != 1 else ' is'} red. Review it: accept, query or accept with a note.",
-        url=return_url(kpi_return),
-    )
-    return kpi_return
+    return transition(obj=kpi_return, workflow=RETURN_WORKFLOW, name="submit", by=by)
 
 
 @service
@@ -230,14 +221,7 @@ def return_query(*, kpi_return: KpiReturn, question: str, by: Actor) -> ReturnQu
     query = ReturnQuery.objects.create(
         kpi_return=locked, question=question, asked_by=by.user, asked_by_name=actor_name(by)
     )
-    locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name="query", by=by, reason=question)
-    contract = locked.contract
-    tell_provider(
-        contract,
-        subject=f"{contract.commission.lead} has a question about your {locked.label} return",
-        body=question,
-        url=return_url(locked),
-    )
+    transition(obj=locked, workflow=RETURN_WORKFLOW, name="query", by=by, reason=question)
     return query
 
 
@@ -252,14 +236,7 @@ def return_answer(*, kpi_return: KpiReturn, answer: str, by: Actor) -> ReturnQue
     query.answer, query.answered_by, query.answered_by_name = answer, by.user, actor_name(by)
     query.answered_at = timezone.now()
     query.save(update_fields=["answer", "answered_by", "answered_by_name", "answered_at"])
-    locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name="answer", by=by, reason=answer)
-    contract = locked.contract
-    tell_lead(
-        contract,
-        subject=f"{contract.provider} answered your question on the {locked.label} return",
-        body=answer,
-        url=return_url(locked),
-    )
+    transition(obj=locked, workflow=RETURN_WORKFLOW, name="answer", by=by, reason=answer)
     return query
 
 
@@ -274,15 +251,55 @@ def return_accept(*, kpi_return: KpiReturn, by: Actor, note: str = "") -> KpiRet
         locked.review_note = note
         locked.save(update_fields=["review_note"])
         name = "accept_with_note"
-    locked = transition(obj=locked, workflow=RETURN_WORKFLOW, name=name, by=by, reason=note)
-    contract = locked.contract
+    return transition(obj=locked, workflow=RETURN_WORKFLOW, name=name, by=by, reason=note)
+
+
+# What each step of a return tells the other side (declared on RETURN_WORKFLOW's transitions).
+
+
+@RETURN_WORKFLOW.effect("tell_lead_submitted")
+def _tell_lead_submitted(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    contract = kpi_return.contract
+    reds = KpiValue.objects.filter(kpi_return=kpi_return, rag=rag.RED).count()
+    tell_lead(
+        contract,
+        subject=f"{contract.provider} submitted the {kpi_return.label} return for {contract.title}",
+        body=f"{reds} KPI{'s are' if reds != 1 else ' is'} red. Review it: accept, query or accept with a note.",
+        url=return_url(kpi_return),
+    )
+
+
+@RETURN_WORKFLOW.effect("tell_provider_queried")
+def _tell_provider_queried(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    contract = kpi_return.contract
     tell_provider(
         contract,
-        subject=f"Your {locked.label} return for {contract.title} was accepted",
-        body=note,
-        url=return_url(locked),
+        subject=f"{contract.commission.lead} has a question about your {kpi_return.label} return",
+        body=reason,
+        url=return_url(kpi_return),
     )
-    return locked
+
+
+@RETURN_WORKFLOW.effect("tell_lead_answered")
+def _tell_lead_answered(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    contract = kpi_return.contract
+    tell_lead(
+        contract,
+        subject=f"{contract.provider} answered your question on the {kpi_return.label} return",
+        body=reason,
+        url=return_url(kpi_return),
+    )
+
+
+@RETURN_WORKFLOW.effect("tell_provider_accepted")
+def _tell_provider_accepted(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    contract = kpi_return.contract
+    tell_provider(
+        contract,
+        subject=f"Your {kpi_return.label} return for {contract.title} was accepted",
+        body=reason,
+        url=return_url(kpi_return),
+    )
 
 
 def return_url(kpi_return: KpiReturn) -> str:

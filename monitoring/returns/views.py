@@ -12,10 +12,10 @@ from django.urls import reverse
 from core import audit
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
-from core.views import MemberTemplateView, MemberView
+from core.views import FormPage, MemberTemplateView, MemberView
 from monitoring import permissions
 from monitoring.kpis.models import Kpi
-from monitoring.pages import FormPage, PostOnly
+from monitoring.pages import PostOnly
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, PROVIDER_ROLES, READ_ROLES
 from monitoring.returns.forms import AnswerForm, EvidenceForm, ReturnForm, ReviewForm
 from monitoring.returns.models import KpiReturn, ReturnEvidence, ReturnStatus

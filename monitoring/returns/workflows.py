@@ -50,7 +50,7 @@ RETURN_WORKFLOW = Workflow(
             "Submit the return",
             allowed=is_return_provider,
             guards=(period_over, values_complete, narrative_written, evidence_attached),
-            effects=(_stamp_submitted,),
+            effects=(_stamp_submitted, "tell_lead_submitted"),
         ),
         lead_step(
             "query",
@@ -59,6 +59,7 @@ RETURN_WORKFLOW = Workflow(
             "Query the return",
             allowed=is_return_lead,
             guards=(has_open_query,),
+            effects=("tell_provider_queried",),
         ),
         provider_step(
             "answer",
@@ -67,7 +68,7 @@ RETURN_WORKFLOW = Workflow(
             "Send the answer",
             allowed=is_return_provider,
             guards=(values_complete, open_query_answered),
-            effects=(_recompute_rag,),
+            effects=(_recompute_rag, "tell_lead_answered"),
         ),
         lead_step(
             "accept",
@@ -75,7 +76,7 @@ RETURN_WORKFLOW = Workflow(
             R.ACCEPTED,
             "Accept the return",
             allowed=is_return_lead,
-            effects=(_stamp_reviewed,),
+            effects=(_stamp_reviewed, "tell_provider_accepted"),
         ),
         lead_step(
             "accept_with_note",
@@ -84,7 +85,7 @@ RETURN_WORKFLOW = Workflow(
             "Accept with a note",
             allowed=is_return_lead,
             guards=(note_written,),
-            effects=(_stamp_reviewed,),
+            effects=(_stamp_reviewed, "tell_provider_accepted"),
         ),
     ],
     terminal=(R.ACCEPTED, R.ACCEPTED_WITH_NOTE),

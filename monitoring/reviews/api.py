@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from commissioning.models import Outcome
-from core.api import TenantModelViewSet
+from core.api import TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
-from monitoring.apibase import TransitionSerializer, id_filters
+from monitoring.apibase import id_filters
 from monitoring.permissions import LEAD_ROLES, READ_ROLES
 from monitoring.reviews.models import DecommissioningStep, EndReview, OutcomeFollowUp
 from monitoring.reviews.services import (
@@ -26,6 +26,7 @@ from monitoring.reviews.services import (
     step_add,
     step_update,
 )
+from monitoring.reviews.workflows import END_REVIEW_WORKFLOW
 from procurement.models import Contract
 
 
@@ -81,7 +82,7 @@ class StepAddSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class EndReviewViewSet(TenantModelViewSet):
+class EndReviewViewSet(WorkflowActions, TenantModelViewSet):
     """End-of-contract reviews: create to start one for a ``contract``; PATCH the summary, lessons, feedback and
     whether outcomes are tracked; ``step`` with ``give_feedback`` or ``close`` (refused, naming what is missing,
     until the provider has had feedback and decommissioning is done); ``steps`` adds a decommissioning step."""
@@ -91,6 +92,11 @@ class EndReviewViewSet(TenantModelViewSet):
     required_roles = READ_ROLES
     write_roles = LEAD_ROLES
     http_method_names = ["get", "post", "patch", "head", "options"]
+    workflow = END_REVIEW_WORKFLOW
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return review_transition(review=obj, name=name, by=self.acting, reason=reason)
+
     filterset_class = id_filters(EndReview, "contract", plain=("status",))
 
     def get_queryset(self) -> QuerySet[EndReview]:
@@ -109,15 +115,6 @@ class EndReviewViewSet(TenantModelViewSet):
             track_outcomes=d.get("track_outcomes", r.track_outcomes),
             by=self.acting,
         )
-
-    @extend_schema(request=TransitionSerializer, responses=EndReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def step(self, request: Request, pk: Any = None) -> Response:
-        obj = self.get_object()
-        s = TransitionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        review = review_transition(review=obj, name=s.validated_data["name"], by=self.acting)
-        return Response(EndReviewSerializer(self.get_queryset().get(pk=review.pk), context={"request": request}).data)
 
     @extend_schema(request=StepAddSerializer, responses=StepSerializer)
     @action(detail=True, methods=["post"], url_path="steps")

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -73,18 +74,20 @@ def review_update(
 
 
 @service
-def review_transition(*, review: EndReview, name: str, by: Actor) -> EndReview:
-    review = transition(obj=review, workflow=END_REVIEW_WORKFLOW, name=name, by=by)
+def review_transition(*, review: EndReview, name: str, by: Actor, reason: str = "") -> EndReview:
+    return transition(obj=review, workflow=END_REVIEW_WORKFLOW, name=name, by=by, reason=reason)
+
+
+@END_REVIEW_WORKFLOW.effect("tell_provider_feedback")
+def _tell_provider_feedback(review: EndReview, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     contract = review.contract
-    if name == "give_feedback":
-        tell_provider(
-            contract,
-            subject=f"Feedback on your contract: {contract.title}",
-            body=review.feedback,
-            url=contract_url(contract),
-            key=f"end_review:{review.pk}:feedback",
-        )
-    return review
+    tell_provider(
+        contract,
+        subject=f"Feedback on your contract: {contract.title}",
+        body=review.feedback,
+        url=contract_url(contract),
+        key=f"end_review:{review.pk}:feedback",
+    )
 
 
 @service

@@ -9,14 +9,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from core.errors import PermissionDenied
+from core.errors import NotPermitted
+from core.views import FormPage, TransitionView
 from monitoring import permissions
-from monitoring.kpis.forms import TransitionForm
-from monitoring.pages import FormPage, PostOnly
 from monitoring.permissions import LEAD_ROLES
 from monitoring.reviews.forms import EndReviewForm, FollowUpRecordForm, StepForm, StepUpdateForm
 from monitoring.reviews.models import DecommissioningStep, EndReview, OutcomeFollowUp
 from monitoring.reviews.services import follow_up_record, review_transition, review_update, step_add, step_update
+from monitoring.reviews.workflows import END_REVIEW_WORKFLOW
 
 
 class ReviewMixin:
@@ -28,7 +28,7 @@ class ReviewMixin:
         )
         self.contract = self.review.contract
         if not permissions.is_lead(self.contract, self.acting):
-            raise PermissionDenied("Only the lead commissioner runs the end of the contract")
+            raise NotPermitted("Only the lead commissioner runs the end of the contract")
 
     def back_url(self) -> str:
         return reverse("end-review", kwargs={"monitored_contract_id": self.contract.pk})
@@ -49,14 +49,19 @@ class EndReviewEditView(ReviewMixin, FormPage):
         return redirect(self.back_url())
 
 
-class EndReviewTransitionView(ReviewMixin, PostOnly):
+class EndReviewTransitionView(ReviewMixin, TransitionView):
     required_roles = LEAD_ROLES
-    form_class = TransitionForm
+    workflow = END_REVIEW_WORKFLOW
 
-    def act(self, form: Any) -> HttpResponse:
-        review_transition(review=self.review, name=form.cleaned_data["name"], by=self.acting)
-        messages.success(self.request, "Done")
-        return redirect(self.back_url())
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
+        self.object = self.review
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        return review_transition(review=obj, name=name, by=self.acting, reason=reason)
+
+    def get_success_url(self) -> str:
+        return self.back_url()
 
 
 class StepAddView(ReviewMixin, FormPage):
@@ -81,7 +86,7 @@ class StepUpdateView(FormPage):
             pk=kwargs["decommissioning_step_id"],
         )
         if not permissions.is_lead(self.step.review.contract, self.acting):
-            raise PermissionDenied("Only the lead commissioner runs the end of the contract")
+            raise NotPermitted("Only the lead commissioner runs the end of the contract")
 
     def get_intro(self) -> str:
         return self.step.title
@@ -108,7 +113,7 @@ class FollowUpRecordView(FormPage):
             OutcomeFollowUp.objects.select_related("contract__commission"), pk=kwargs["outcome_follow_up_id"]
         )
         if not permissions.is_lead(self.follow_up.contract, self.acting):
-            raise PermissionDenied("Only the lead commissioner records outcomes after the contract")
+            raise NotPermitted("Only the lead commissioner records outcomes after the contract")
 
     def get_intro(self) -> str:
         return f"{self.follow_up.measure} (due {self.follow_up.due_on:%-d %B %Y})"

@@ -32,7 +32,7 @@ END_REVIEW_WORKFLOW = Workflow(
             "Send the feedback to the provider",
             allowed=is_review_lead,
             guards=(summary_written, feedback_written),
-            effects=(_stamp_feedback,),
+            effects=(_stamp_feedback, "tell_provider_feedback"),
         ),
         lead_step(
             "close",

@@ -228,12 +228,12 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     sign_in(client, world.bidder, world.provider)
     assert b"strong advice quality" not in client.get(url).content  # not until it is given
     sign_in(client, world.lead_commissioner, world.county)
-    client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"name": "give_feedback"})
+    client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"transition": "give_feedback"})
     for step in review.steps.all():
         client.post(
             reverse("decommissioning-step", kwargs={"decommissioning_step_id": step.pk}), {"done_on": "2026-11-01"}
         )
-    client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"name": "close"})
+    client.post(reverse("end-review-transition", kwargs={"end_review_id": review.pk}), {"transition": "close"})
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLOSED and review.feedback_given_at
     sign_in(client, world.bidder, world.provider)
@@ -291,13 +291,13 @@ def test_kpi_agreement_pages(client, world):
             "red_threshold": "70",
         },
     )
-    client.post(reverse("kpi-set-transition", kwargs={"kpi_set_id": kpi_set.pk}), {"name": "share"})
+    client.post(reverse("kpi-set-transition", kwargs={"kpi_set_id": kpi_set.pk}), {"transition": "share"})
     page = client.get(reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk})).content.decode()
     assert "Lichfield District Council has not agreed these KPIs" in page
     district = world.member(world.district, "commissioner")
     sign_in(client, district, world.district)
     client.post(reverse("kpi-set-respond", kwargs={"kpi_set_id": kpi_set.pk}), {"answer": "agree", "text": ""})
     sign_in(client, world.lead_commissioner, world.county)
-    client.post(reverse("kpi-set-transition", kwargs={"kpi_set_id": kpi_set.pk}), {"name": "agree"})
+    client.post(reverse("kpi-set-transition", kwargs={"kpi_set_id": kpi_set.pk}), {"transition": "agree"})
     kpi_set.refresh_from_db()
     assert kpi_set.status == "agreed"
