@@ -268,13 +268,13 @@ def kpi_remove(*, kpi: Kpi, by: Actor) -> None:
 @service
 def kpi_set_respond(*, kpi_set: KpiSet, agree: bool, by: Actor, text: str = "") -> KpiSetResponse:
     """A partner comments on the KPIs, or agrees them (who, for which organisation, when: recorded and audited)."""
+    text = clean_text(text)
+    if not agree and not text:
+        raise DomainError("Write your comment", field="text")
     # Refused before the row is read: a provider may not see a set under consultation at all.
     if not permissions.may_respond_to_kpis(kpi_set.commission, by):
         raise NotPermitted("Only a commissioner of a partner taking part can comment on or agree the KPIs")
     kpi_set = _lock_set(kpi_set)
-    text = clean_text(text)
-    if not agree and not text:
-        raise DomainError("Write your comment", field="text")
     if kpi_set.status != KpiSetStatus.CONSULTATION:
         raise DomainError(
             f"The KPIs are {kpi_set.get_status_display().lower()}: partners respond while they are shared"

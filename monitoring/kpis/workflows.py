@@ -69,4 +69,5 @@ KPI_SET_WORKFLOW = Workflow(
             effects=(_new_version,),
         ),
     ],
+    colours={K.DRAFT: "grey", K.CONSULTATION: "yellow", K.AGREED: "green"},
 )

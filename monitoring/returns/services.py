@@ -259,47 +259,36 @@ def return_accept(*, kpi_return: KpiReturn, by: Actor, note: str = "") -> KpiRet
 
 @RETURN_WORKFLOW.effect("tell_lead_submitted")
 def _tell_lead_submitted(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    contract = kpi_return.contract
+    c = kpi_return.contract
     reds = KpiValue.objects.filter(kpi_return=kpi_return, rag=rag.RED).count()
+    body = f"{reds} KPI{'s are' if reds != 1 else ' is'} red. Review it: accept, query or accept with a note."
     tell_lead(
-        contract,
-        subject=f"{contract.provider} submitted the {kpi_return.label} return for {contract.title}",
-        body=f"{reds} KPI{'s are' if reds != 1 else ' is'} red. Review it: accept, query or accept with a note.",
+        c,
+        subject=f"{c.provider} submitted the {kpi_return.label} return for {c.title}",
+        body=body,
         url=return_url(kpi_return),
     )
 
 
 @RETURN_WORKFLOW.effect("tell_provider_queried")
 def _tell_provider_queried(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    contract = kpi_return.contract
-    tell_provider(
-        contract,
-        subject=f"{contract.commission.lead} has a question about your {kpi_return.label} return",
-        body=reason,
-        url=return_url(kpi_return),
-    )
+    c = kpi_return.contract
+    subject = f"{c.commission.lead} has a question about your {kpi_return.label} return"
+    tell_provider(c, subject=subject, body=reason, url=return_url(kpi_return))
 
 
 @RETURN_WORKFLOW.effect("tell_lead_answered")
 def _tell_lead_answered(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    contract = kpi_return.contract
-    tell_lead(
-        contract,
-        subject=f"{contract.provider} answered your question on the {kpi_return.label} return",
-        body=reason,
-        url=return_url(kpi_return),
-    )
+    c = kpi_return.contract
+    subject = f"{c.provider} answered your question on the {kpi_return.label} return"
+    tell_lead(c, subject=subject, body=reason, url=return_url(kpi_return))
 
 
 @RETURN_WORKFLOW.effect("tell_provider_accepted")
 def _tell_provider_accepted(kpi_return: KpiReturn, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
-    contract = kpi_return.contract
-    tell_provider(
-        contract,
-        subject=f"Your {kpi_return.label} return for {contract.title} was accepted",
-        body=reason,
-        url=return_url(kpi_return),
-    )
+    c = kpi_return.contract
+    subject = f"Your {kpi_return.label} return for {c.title} was accepted"
+    tell_provider(c, subject=subject, body=reason, url=return_url(kpi_return))
 
 
 def return_url(kpi_return: KpiReturn) -> str:

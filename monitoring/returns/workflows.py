@@ -88,6 +88,14 @@ RETURN_WORKFLOW = Workflow(
             effects=(_stamp_reviewed, "tell_provider_accepted"),
         ),
     ],
+    colours={
+        R.DRAFT: "grey",
+        R.SUBMITTED: "blue",
+        R.QUERIED: "purple",
+        R.ANSWERED: "light-blue",
+        R.ACCEPTED: "green",
+        R.ACCEPTED_WITH_NOTE: "turquoise",
+    },
     terminal=(R.ACCEPTED, R.ACCEPTED_WITH_NOTE),
 )
 

@@ -44,5 +44,6 @@ END_REVIEW_WORKFLOW = Workflow(
             effects=(_stamp_closed,),
         ),
     ],
+    colours={V.OPEN: "grey", V.FEEDBACK_GIVEN: "turquoise", V.CLOSED: "grey"},
     terminal=(V.CLOSED,),
 )

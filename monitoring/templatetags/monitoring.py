@@ -11,29 +11,22 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.workflow import colour_for
 from monitoring import rag as rag_module
 from monitoring.kpis.units import format_value
 
 register = template.Library()
 
 _RAG_COLOURS = {rag_module.RED: "red", rag_module.AMBER: "orange", rag_module.GREEN: "green"}
-_STATE_COLOURS = {
-    "draft": "grey",
-    "submitted": "blue",
-    "queried": "purple",
-    "answered": "light-blue",
-    "accepted": "green",
-    "accepted_with_note": "turquoise",
+# Words that are no workflow's state: a period not yet reported ("due", "overdue", "open"), and the statuses of visits,
+# plans and their actions, which their services set. A workflow's states take the colours it declares.
+_OTHER_COLOURS = {
     "overdue": "red",
     "due": "yellow",
     "open": "grey",
-    "consultation": "yellow",
-    "agreed": "green",
     "planned": "blue",
     "done": "green",
     "cancelled": "grey",
-    "closed": "grey",
-    "feedback_given": "turquoise",
     "not_started": "grey",
     "in_progress": "blue",
 }
@@ -52,11 +45,13 @@ def rag_tag(value: str) -> str:
 
 
 @register.simple_tag
-def state_tag(value: Any, label: Any = None) -> str:
+def state_tag(value: Any, label: Any = None, workflow: str | None = None) -> str:
+    """A tag for a state: the colour its workflow declares (``workflow=`` names it), else a colour for the words
+    above, else blue."""
     key = str(value)
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
-        _STATE_COLOURS.get(key, "blue"),
+        (colour_for(key, workflow) if workflow else None) or _OTHER_COLOURS.get(key, "blue"),
         label or key.replace("_", " ").capitalize(),
     )
 
