@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from monitoring.reviews.models import EndReview, ReviewStatus
 from monitoring.reviews.services import review_transition
@@ -240,7 +240,7 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     page = client.get(url).content
     assert b"strong advice quality" in page
     assert b"Start outreach earlier" not in page  # lessons are for the commissioners
-    with tenancy_disabled():
+    with unscoped(reason="the test reads the provider's notifications"):
         from core.models import Notification
 
         assert Notification.objects.filter(
