@@ -34,15 +34,20 @@ def build(context: dict[str, Any]) -> list:
     from django.utils import timezone
 
     from benchmarks.run import Page
-    from commissioning.commissions.models import JointCommission, Participation
-    from commissioning.service_map.models import ServiceArea
-    from core.tenancy import tenancy_disabled
+    from commissioning.models import JointCommission, Participation, ServiceArea
+    from core.tenancy import unscoped
     from monitoring import periods, rag
-    from monitoring.models import Kpi, KpiReturn, KpiSet, KpiValue
+    from monitoring.kpis.models import Kpi, KpiSet
+    from monitoring.returns.models import KpiReturn, KpiValue
     from partners.models import Board, BoardMember, User
-    from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare
-    from procurement.bids.models import Bid
-    from procurement.tenders.models import Tender
+    from procurement.models import (
+        AwardLine,
+        AwardRecommendation,
+        Bid,
+        Contract,
+        ContractShare,
+        Tender,
+    )
 
     scale = context.get("scale", 1.0)
     partners = context["partners"]
@@ -51,7 +56,7 @@ def build(context: dict[str, Any]) -> list:
     rng = random.Random(2011)
     n_contracts = max(2, int(CONTRACTS * scale))
     now = timezone.now()
-    with tenancy_disabled(), transaction.atomic():
+    with unscoped(reason="the benchmark builds every organisation's monitoring data"), transaction.atomic():
         area = ServiceArea.objects.create(partnership=partnership, name="Monitored advice services")
         commissions = []
         for c in range(COMMISSIONS):

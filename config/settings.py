@@ -324,7 +324,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CommissioningModelEnum": "commissioning.models.CommissioningModel",
-        "ReturnFrequencyEnum": "monitoring.models.Frequency",
+        "ReturnFrequencyEnum": "monitoring.kpis.models.Frequency",
     },
 }
 

@@ -11,13 +11,21 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
-from core.tenancy import tenancy_disabled
-from monitoring import services
-from monitoring.models import KpiSet, KpiSetStatus, MonitoringVisit, ReturnStatus
+from commissioning.demo import simple_pdf
+from commissioning.models import JointCommission, Participation, ParticipationStatus
+from core.tenancy import unscoped
+from monitoring.kpis.models import KpiSet, KpiSetStatus
+from monitoring.kpis.selectors import contract_periods
+from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition
+from monitoring.oversight.models import MonitoringVisit
+from monitoring.oversight.services import visit_plan
+from monitoring.returns.models import ReturnStatus
+from monitoring.returns.services import return_accept, return_add_evidence, return_save, return_start, return_submit
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Role, User
-from procurement.award.models import Contract
+from procurement.models import (
+    Contract,
+)
 
 RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
 PROVIDER = "Citizens Advice Lichfield District"
@@ -141,19 +149,17 @@ RETURNS: list[tuple[dt.date, dict[str, str], str]] = [
 
 
 def _pdf(*lines: str) -> bytes:
-    from commissioning.demo import simple_pdf
-
     return simple_pdf(*lines)
 
 
 def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership._base_manager.get(user=user, organisation=organisation)
+    membership = Membership.objects.get(user=user, organisation=organisation)
     return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _person(organisation: Organisation, *roles: str) -> User | None:
     m = (
-        Membership._base_manager.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
+        Membership.objects.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
         .select_related("user")
         .order_by("pk")
         .first()
@@ -162,7 +168,7 @@ def _person(organisation: Organisation, *roles: str) -> User | None:
 
 
 def load() -> None:
-    with tenancy_disabled():
+    with unscoped(reason="the demo loader builds every organisation's monitoring data"):
         commission = JointCommission.objects.filter(title=RUNNING_TITLE).select_related("lead").first()
         provider = Organisation.objects.filter(name=PROVIDER).first()
         if commission is None or provider is None:
@@ -183,7 +189,7 @@ def load() -> None:
                 return
         _returns(contract, kpi_set, lead, _acting(provider_user, provider))
         if not MonitoringVisit.objects.filter(contract=contract).exists():
-            services.visit_plan(
+            visit_plan(
                 contract=contract,
                 planned_on=timezone.localdate() + dt.timedelta(days=14),
                 purpose="Sit in on a drop-in session in Lichfield and talk to advisers about the fall in numbers",
@@ -194,11 +200,11 @@ def load() -> None:
 def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
     kpi_set = KpiSet.objects.filter(commission=commission, lot__isnull=True).first()
     if kpi_set is None:
-        kpi_set = services.kpi_set_create(commission=commission, title="Debt advice KPIs", by=lead)
+        kpi_set = kpi_set_create(commission=commission, title="Debt advice KPIs", by=lead)
         for definition in KPIS:
-            services.kpi_add(kpi_set=kpi_set, by=lead, **definition)
+            kpi_add(kpi_set=kpi_set, by=lead, **definition)
     if kpi_set.status == KpiSetStatus.DRAFT:
-        kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="share", by=lead)
+        kpi_set = kpi_set_transition(kpi_set=kpi_set, name="share", by=lead)
     if kpi_set.status == KpiSetStatus.CONSULTATION:
         partners = Participation.objects.filter(commission=commission, status=ParticipationStatus.ACCEPTED).exclude(
             organisation_id=commission.lead_id
@@ -207,10 +213,10 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
             user = _person(p.organisation, Role.COMMISSIONER)
             if user is None or kpi_set.responses.filter(organisation=p.organisation, version=kpi_set.version).exists():
                 continue
-            services.kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=_acting(user, p.organisation))
-        kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=lead)
+            kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=_acting(user, p.organisation))
+        kpi_set = kpi_set_transition(kpi_set=kpi_set, name="agree", by=lead)
         # The demo's story: the partners agreed the KPIs in February 2025, before the contract was signed.
-        agreed_on = timezone.make_aware(dt.datetime(2025, 2, 20, 11, 0))
+        agreed_on = dt.datetime(2025, 2, 20, 11, 0, tzinfo=timezone.get_current_timezone())
         KpiSet.objects.filter(pk=kpi_set.pk).update(agreed_at=agreed_on, shared_at=agreed_on - dt.timedelta(days=14))
         kpi_set.responses.update(at=agreed_on - dt.timedelta(days=3))
         kpi_set.refresh_from_db()
@@ -220,16 +226,16 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
 def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting) -> None:
     today = timezone.localdate()
     for start, actuals, review in RETURNS:
-        period = next((p for p in services.contract_periods(contract, kpi_set) if p.start == start), None)
+        period = next((p for p in contract_periods(contract, kpi_set) if p.start == start), None)
         if period is None or period.end >= today:
             continue
-        kpi_return = services.return_start(contract=contract, period_start=start, by=provider)
+        kpi_return = return_start(contract=contract, period_start=start, by=provider)
         if kpi_return.status == ReturnStatus.DRAFT:
             values = {
                 v.kpi_id: {"actual": actuals.get(v.kpi.name, "yes" if v.kpi.unit == "yes_no" else "0")}
                 for v in kpi_return.values.select_related("kpi")
             }
-            services.return_save(
+            return_save(
                 kpi_return=kpi_return,
                 values=values,
                 by=provider,
@@ -238,13 +244,13 @@ def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting
                 "her home.",
                 feedback_summary="Clients value face-to-face sessions; some found the phone line hard to reach.",
             )
-            services.return_add_evidence(
+            return_add_evidence(
                 kpi_return=kpi_return,
                 title=f"Case management extract, {period.label}",
                 by=provider,
                 upload=ContentFile(_pdf("Case management extract", period.label), name=f"cms-{start}.pdf"),
             )
-            kpi_return = services.return_submit(kpi_return=kpi_return, by=provider)
+            kpi_return = return_submit(kpi_return=kpi_return, by=provider)
         if review and kpi_return.status == ReturnStatus.SUBMITTED:
             note = review.removeprefix("note:") if review.startswith("note:") else ""
-            services.return_accept(kpi_return=kpi_return, note=note, by=lead)
+            return_accept(kpi_return=kpi_return, note=note, by=lead)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.dashboard import NavItem, Panel, register_nav, register_panel
-from monitoring import selectors
-from monitoring.models import KpiSet, KpiSetStatus
+from monitoring.contracts.portfolio import portfolio_summary
+from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.permissions import READ_ROLES
 
 
 def _monitoring(acting: Any) -> dict[str, Any]:
-    summary = selectors.portfolio_summary(organisation=acting.organisation)
+    summary = portfolio_summary(organisation=acting.organisation)
     public = acting.organisation.is_public_sector
     return {
         "summary": summary,

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
+from commissioning.models import JointCommission, Participation, ParticipationStatus
+from core.actors import Actor
+from core.errors import NotPermitted
 from partners.models import Board, BoardMember, Role
-from procurement.award.models import Contract
+from procurement.models import Contract
 
 # Pages about a contract's performance: public-sector staff of the organisations involved, and the provider.
 READ_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.ORG_ADMIN, Role.BOARD_MEMBER, Role.VIEWER, Role.BIDDER)
@@ -56,9 +58,11 @@ def is_partner(commission: JointCommission, by: Any) -> bool:
     oid = org_id(by)
     if oid is None or oid == commission.lead_id:
         return False
-    return Participation._base_manager.filter(
-        commission=commission, organisation_id=oid, status=ParticipationStatus.ACCEPTED
-    ).exists()
+    return (
+        Participation.objects.unscoped(reason="whether the actor's organisation takes part")
+        .filter(commission=commission, organisation_id=oid, status=ParticipationStatus.ACCEPTED)
+        .exists()
+    )
 
 
 def may_respond_to_kpis(commission: JointCommission, by: Any) -> bool:
@@ -69,6 +73,25 @@ def sits_on(board: Board, user: Any) -> bool:
     """A current seat on the board, or its clerk: the people who see the partnership's portfolio."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if BoardMember._base_manager.filter(board=board, person=user, active=True).exists():
+    if (
+        BoardMember.objects.unscoped(reason="a person's seat on a board, whichever organisation they act for")
+        .filter(board=board, person=user, active=True)
+        .exists()
+    ):
         return True
     return board.clerks.filter(pk=user.pk).exists()
+
+
+def require_lead(contract: Contract, by: Actor, doing: str) -> None:
+    if not is_lead(contract, by):
+        raise NotPermitted(f"Only the lead commissioner ({contract.commission.lead}) can {doing}")
+
+
+def require_commission_lead(commission: JointCommission, by: Actor, doing: str) -> None:
+    if not is_lead_of(commission, by):
+        raise NotPermitted(f"Only the lead commissioner ({commission.lead}) can {doing}")
+
+
+def require_provider(contract: Contract, by: Actor, doing: str) -> None:
+    if not is_provider(contract, by):
+        raise NotPermitted(f"Only the provider ({contract.provider}) can {doing}")

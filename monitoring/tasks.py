@@ -1,4 +1,4 @@
-"""Thin Celery tasks: run as the system and call a service."""
+"""Thin Celery tasks: run as the system (``SystemTask``) and call a service."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import datetime as dt
 from celery import shared_task
 from django.db import DatabaseError
 
-from core.tenancy import tenancy_disabled
-from monitoring import services
+from core.tasks import SystemTask
+from monitoring.returns.reminders import return_reminders_send
 
 
 @shared_task(
+    base=SystemTask,
     autoretry_for=(OSError, DatabaseError),
     retry_backoff=True,
     retry_backoff_max=300,
@@ -21,5 +22,4 @@ from monitoring import services
 def send_return_reminders(today: str | None = None) -> int:
     """Remind providers before each return is due and when it is overdue. Safe to run twice, retried, or from two
     beats at once: each reminder has a dedupe key and goes out exactly once."""
-    with tenancy_disabled():
-        return services.return_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+    return return_reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from core.workflow import colour_for
 from monitoring import rag as rag_module
-from monitoring.services import format_value
+from monitoring.kpis.units import format_value
 
 register = template.Library()
 
 _RAG_COLOURS = {rag_module.RED: "red", rag_module.AMBER: "orange", rag_module.GREEN: "green"}
-_STATE_COLOURS = {
-    "draft": "grey",
-    "submitted": "blue",
-    "queried": "purple",
-    "answered": "light-blue",
-    "accepted": "green",
-    "accepted_with_note": "turquoise",
+# Words that are no workflow's state: a period not yet reported ("due", "overdue", "open"), and the statuses of visits,
+# plans and their actions, which their services set. A workflow's states take the colours it declares.
+_OTHER_COLOURS = {
     "overdue": "red",
     "due": "yellow",
     "open": "grey",
-    "consultation": "yellow",
-    "agreed": "green",
     "planned": "blue",
     "done": "green",
     "cancelled": "grey",
-    "closed": "grey",
-    "feedback_given": "turquoise",
     "not_started": "grey",
     "in_progress": "blue",
 }
@@ -49,11 +45,13 @@ def rag_tag(value: str) -> str:
 
 
 @register.simple_tag
-def state_tag(value: Any, label: Any = None) -> str:
+def state_tag(value: Any, label: Any = None, workflow: str | None = None) -> str:
+    """A tag for a state: the colour its workflow declares (``workflow=`` names it), else a colour for the words
+    above, else blue."""
     key = str(value)
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
-        _STATE_COLOURS.get(key, "blue"),
+        (colour_for(key, workflow) if workflow else None) or _OTHER_COLOURS.get(key, "blue"),
         label or key.replace("_", " ").capitalize(),
     )
 
@@ -84,8 +82,6 @@ _RETURN_URL: list[str] = []
 def _return_url(pk: int) -> str:
     """The return page's address, reversed once (thousands of cells on a portfolio page)."""
     if not _RETURN_URL:
-        from django.urls import reverse
-
         _RETURN_URL.append(reverse("kpi-return", kwargs={"kpi_return_id": 987654321}))
     return _RETURN_URL[0].replace("987654321", str(int(pk)))
 
@@ -95,10 +91,6 @@ def period_cells(row: Any) -> str:
     """A portfolio row's periods as small coloured cells, each with its period and state for screen readers and a
     link to the return where the viewer may open it. Built here rather than in a template loop: a portfolio of 200
     contracts has 2,400 cells."""
-    from html import escape
-
-    from django.utils.safestring import mark_safe
-
     if not row.cells:
         return mark_safe('<span class="govuk-body-s">No returns yet</span>')
     parts = ['<ul class="jointly-periods">']
@@ -119,7 +111,5 @@ def period_cells(row: Any) -> str:
 @register.filter
 def css_text(value: Any) -> str:
     """Text for a CSS ``content: "..."`` string in a PDF's page footer (no quotes, backslashes or angle brackets)."""
-    from django.utils.safestring import mark_safe
-
     cleaned = "".join(ch for ch in str(value) if ch not in '"\\<>\n\r')
     return mark_safe(cleaned)  # noqa: S308 - the characters that could end the string or the style are removed

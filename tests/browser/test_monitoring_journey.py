@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.tenancy import tenancy_disabled
-from monitoring.models import KpiReturn, ReturnStatus
+from monitoring.returns.models import KpiReturn, ReturnStatus
 from partners.models import Role
 from tests.browser.conftest import SCREENSHOTS, click_and_wait
 from tests.factories.monitoring import debt_advice, pdf_upload

@@ -14,17 +14,26 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from commissioning.commissions.models import JointCommission
-from commissioning.commissions.services import commission_create, commission_invite, commission_respond
-from commissioning.service_map.models import Outcome, ServiceArea
-from commissioning.service_map.services import outcome_add
-from monitoring import services
-from monitoring.models import Kpi, KpiReturn, KpiSet
+from commissioning import services as commissioning_services
+from commissioning.models import JointCommission, Outcome, ServiceArea
+from monitoring.kpis.models import Kpi, KpiSet
+from monitoring.kpis.selectors import contract_periods, due_kpis
+from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition
+from monitoring.returns.models import KpiReturn, KpiValue, ReturnStatus
+from monitoring.returns.services import return_add_evidence, return_save, return_start, return_submit
 from partners.acting import Acting
 from partners.models import Organisation, Role, User
-from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare, RecommendationStatus
-from procurement.bids.models import Bid, BidStatus
-from procurement.tenders.models import Tender, TenderStatus
+from procurement.models import (
+    AwardLine,
+    AwardRecommendation,
+    Bid,
+    BidStatus,
+    Contract,
+    ContractShare,
+    RecommendationStatus,
+    Tender,
+    TenderStatus,
+)
 from tests.factories.commissioning import acting, commissioner_at
 
 COUNTY_A_YEAR = Decimal("23750.00")
@@ -182,22 +191,22 @@ class DebtAdvice:
     def draft_kpis(
         self, definitions: list[dict[str, Any]] | None = None, return_frequency: str = "quarterly"
     ) -> KpiSet:
-        self.kpi_set = services.kpi_set_create(
+        self.kpi_set = kpi_set_create(
             commission=self.commission, title="Debt advice KPIs", return_frequency=return_frequency, by=self.lead
         )
         for d in definitions or KPI_DEFINITIONS:
             values = dict(d)
             if values.get("outcome"):
                 values["outcome"] = self.outcomes[values["outcome"]]
-            services.kpi_add(kpi_set=self.kpi_set, by=self.lead, **values)
+            kpi_add(kpi_set=self.kpi_set, by=self.lead, **values)
         return self.kpi_set
 
     def agree_kpis(self) -> KpiSet:
         if self.kpi_set is None:
             self.draft_kpis()
-        services.kpi_set_transition(kpi_set=self.kpi_set, name="share", by=self.lead)
-        services.kpi_set_respond(kpi_set=self.kpi_set, agree=True, text="Agreed for the district", by=self.partner)
-        self.kpi_set = services.kpi_set_transition(kpi_set=self.kpi_set, name="agree", by=self.lead)
+        kpi_set_transition(kpi_set=self.kpi_set, name="share", by=self.lead)
+        kpi_set_respond(kpi_set=self.kpi_set, agree=True, text="Agreed for the district", by=self.partner)
+        self.kpi_set = kpi_set_transition(kpi_set=self.kpi_set, name="agree", by=self.lead)
         return self.kpi_set
 
     def fill(self, kpi_return: KpiReturn, actuals: dict[str, Any] | None = None, **extra: Any) -> KpiReturn:
@@ -208,14 +217,14 @@ class DebtAdvice:
             default = v.kpi.green_threshold if v.kpi.unit != "yes_no" else v.kpi.target
             values[v.kpi_id] = {"actual": str(actuals.get(v.kpi.name, default)), "note": ""}
         extra.setdefault("narrative", "A steady quarter with good demand.")
-        return services.return_save(kpi_return=kpi_return, values=values, by=self.provider, **extra)
+        return return_save(kpi_return=kpi_return, values=values, by=self.provider, **extra)
 
     def submitted_return(self, period_start: dt.date, actuals: dict[str, Any] | None = None, **extra: Any) -> KpiReturn:
-        kpi_return = services.return_start(contract=self.contract, period_start=period_start, by=self.provider)
+        kpi_return = return_start(contract=self.contract, period_start=period_start, by=self.provider)
         self.fill(kpi_return, actuals, **extra)
         if any(v.kpi.evidence_required for v in kpi_return.values.select_related("kpi")):
-            services.return_add_evidence(kpi_return=kpi_return, upload=pdf_upload(), by=self.provider)
-        return services.return_submit(kpi_return=kpi_return, by=self.provider)
+            return_add_evidence(kpi_return=kpi_return, upload=pdf_upload(), by=self.provider)
+        return return_submit(kpi_return=kpi_return, by=self.provider)
 
 
 def debt_advice(
@@ -242,9 +251,9 @@ def debt_advice(
     outcomes = {}
     for key, name in (("prosperous", "A community which is prosperous"), ("healthy", "A community which is healthy")):
         outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
-            outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
+            commissioning_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
-    commission = commission_create(
+    commission = commissioning_services.commission_create(
         service_area=area,
         title="Debt, benefits and consumer advice in Lichfield District",
         intended_outcomes="Residents manage money well and avoid crisis.",
@@ -252,8 +261,8 @@ def debt_advice(
         start_date=start,
         by=lead,
     )
-    commission_invite(commission=commission, organisations=[world.district], by=lead)
-    commission_respond(commission=commission, accept=True, by=partner)
+    commissioning_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
+    commissioning_services.commission_respond(commission=commission, accept=True, by=partner)
     ex = DebtAdvice(
         world=world,
         area=area,
@@ -289,11 +298,10 @@ def bulk_returns(ex: DebtAdvice, contract: Contract, *, count: int, first: dt.da
     """``count`` submitted returns for consecutive periods of ``contract``, made in bulk (for size tests): every KPI
     due gets an actual, some red, some amber."""
     from monitoring import rag as rag_module
-    from monitoring.models import KpiValue, ReturnStatus
 
     kpi_set = ex.kpi_set
     kpis = list(kpi_set.kpis.all())
-    chosen = [p for p in services.contract_periods(contract, kpi_set) if p.start >= first][:count]
+    chosen = [p for p in contract_periods(contract, kpi_set) if p.start >= first][:count]
     returns = KpiReturn.objects.bulk_create(
         [
             KpiReturn(
@@ -313,7 +321,7 @@ def bulk_returns(ex: DebtAdvice, contract: Contract, *, count: int, first: dt.da
     )
     values = []
     for i, (r, p) in enumerate(zip(returns, chosen, strict=True)):
-        for k in services.due_kpis(kpis, p, contract):
+        for k in due_kpis(kpis, p, contract):
             actual = (
                 k.red_threshold - 1
                 if (i + k.pk) % 5 == 0 and k.direction == "higher" and k.red_threshold > 0

@@ -8,7 +8,7 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from monitoring.models import KpiReturn, ReturnStatus
+from monitoring.returns.models import KpiReturn, ReturnStatus
 from tests.factories.board import simple_board
 from tests.factories.monitoring import debt_advice, pdf_upload
 
@@ -43,14 +43,16 @@ def test_kpis_are_drafted_and_agreed_through_the_api(world):
     bad = lead.post("/api/v1/kpis/", {**kpi, "unit": "percentage"}, format="json")
     assert bad.status_code == 400 and "target" in bad.json()
     assert lead.post("/api/v1/kpis/", kpi, format="json").status_code == 201
-    assert lead.post(f"/api/v1/kpi-sets/{set_id}/step/", {"name": "share"}, format="json").status_code == 200
-    refused = lead.post(f"/api/v1/kpi-sets/{set_id}/step/", {"name": "agree"}, format="json")
+    assert (
+        lead.post(f"/api/v1/kpi-sets/{set_id}/transition/", {"transition": "share"}, format="json").status_code == 200
+    )
+    refused = lead.post(f"/api/v1/kpi-sets/{set_id}/transition/", {"transition": "agree"}, format="json")
     assert refused.status_code == 400 and refused.json()["problems"] == [
         "Lichfield District Council has not agreed these KPIs"
     ]
     district = api(ex.partner.user, world.district)
     assert district.post(f"/api/v1/kpi-sets/{set_id}/respond/", {"agree": True}, format="json").status_code == 201
-    agreed = lead.post(f"/api/v1/kpi-sets/{set_id}/step/", {"name": "agree"}, format="json")
+    agreed = lead.post(f"/api/v1/kpi-sets/{set_id}/transition/", {"transition": "agree"}, format="json")
     assert agreed.status_code == 200 and agreed.json()["status"] == "agreed"
     assert agreed.json()["responses"][0]["organisation_name"] == "Lichfield District Council"
     outsider = api(world.outsider, world.other_council)
@@ -146,7 +148,9 @@ def test_visits_plans_and_end_review_through_the_api(debt, world):
     assert progress.status_code == 200 and progress.json()["status"] == "done"
     review = lead.post("/api/v1/end-reviews/", {"contract": debt.contract.pk}, format="json")
     assert review.status_code == 201 and len(review.json()["steps"]) == 5
-    closing = lead.post(f"/api/v1/end-reviews/{review.json()['id']}/step/", {"name": "close"}, format="json")
+    closing = lead.post(
+        f"/api/v1/end-reviews/{review.json()['id']}/transition/", {"transition": "close"}, format="json"
+    )
     assert closing.status_code == 400
     assert "Give the provider feedback on the contract (required before closing)" in closing.json()["problems"]
 

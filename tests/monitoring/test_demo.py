@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from monitoring.models import KpiReturn, KpiSet, MonitoringVisit
+from monitoring.kpis.models import KpiSet
+from monitoring.oversight.models import MonitoringVisit
+from monitoring.returns.models import KpiReturn
 
 
 def test_demo_gives_the_debt_advice_service_kpis_and_returns_and_is_idempotent(db):

@@ -10,8 +10,8 @@ import pytest
 from core import audit
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.tenancy import scope
-from monitoring import services
-from monitoring.models import Kpi, KpiSet, KpiSetResponse, KpiSetStatus
+from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse, KpiSetStatus
+from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition, kpi_update
 from tests.factories.monitoring import KPI_DEFINITIONS, debt_advice
 
 
@@ -37,7 +37,7 @@ def test_lead_drafts_kpis_with_every_attribute(draft):
 
 def test_kpi_validation_names_each_problem(draft):
     with pytest.raises(DomainError) as refused:
-        services.kpi_add(
+        kpi_add(
             kpi_set=draft.kpi_set,
             by=draft.lead,
             name="",
@@ -50,7 +50,7 @@ def test_kpi_validation_names_each_problem(draft):
     errors = refused.value.field_errors
     assert "name" in errors and "target" in errors and "frequency" in errors
     with pytest.raises(DomainError) as refused:
-        services.kpi_add(
+        kpi_add(
             kpi_set=draft.kpi_set,
             by=draft.lead,
             name="Waiting time",
@@ -66,31 +66,31 @@ def test_kpi_validation_names_each_problem(draft):
 
 def test_only_the_lead_drafts_and_only_partners_respond(draft, world):
     with pytest.raises(PermissionDenied):
-        services.kpi_add(kpi_set=draft.kpi_set, by=draft.partner, **dict(KPI_DEFINITIONS[3]))
+        kpi_add(kpi_set=draft.kpi_set, by=draft.partner, **dict(KPI_DEFINITIONS[3]))
     with pytest.raises(PermissionDenied):
-        services.kpi_set_create(commission=draft.commission, title="Another", by=draft.partner)
-    services.kpi_set_transition(kpi_set=draft.kpi_set, name="share", by=draft.lead)
+        kpi_set_create(commission=draft.commission, title="Another", by=draft.partner)
+    kpi_set_transition(kpi_set=draft.kpi_set, name="share", by=draft.lead)
     with pytest.raises(PermissionDenied):
-        services.kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.lead)
+        kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.lead)
     with pytest.raises(PermissionDenied):
-        services.kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.provider)
+        kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.provider)
 
 
 def test_agreement_needs_every_partner_and_is_recorded(draft, world):
     kpi_set = draft.kpi_set
     with pytest.raises(TransitionNotAllowed):
-        services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)  # still a draft
-    services.kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
+        kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)  # still a draft
+    kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
+        kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
     assert refused.value.problems == ["Lichfield District Council has not agreed these KPIs"]
-    services.kpi_set_respond(kpi_set=kpi_set, agree=False, text="Can complaints be split by type?", by=draft.partner)
+    kpi_set_respond(kpi_set=kpi_set, agree=False, text="Can complaints be split by type?", by=draft.partner)
     with pytest.raises(DomainError):
-        services.kpi_set_respond(kpi_set=kpi_set, agree=False, text="", by=draft.partner)
-    services.kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)
+        kpi_set_respond(kpi_set=kpi_set, agree=False, text="", by=draft.partner)
+    kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)
     with pytest.raises(DomainError):
-        services.kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)  # once per version
-    kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
+        kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)  # once per version
+    kpi_set = kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
     assert kpi_set.status == KpiSetStatus.AGREED
     assert kpi_set.agreed_by == world.lead_commissioner and kpi_set.agreed_at is not None
     agreed = KpiSetResponse.objects.get(kind="agree")
@@ -104,25 +104,25 @@ def test_agreement_needs_every_partner_and_is_recorded(draft, world):
 
 def test_taking_kpis_back_to_change_them_needs_agreement_again(draft):
     kpi_set = draft.kpi_set
-    services.kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
-    services.kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)
-    kpi_set = services.kpi_set_transition(kpi_set=kpi_set, name="reopen", by=draft.lead)
+    kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
+    kpi_set_respond(kpi_set=kpi_set, agree=True, by=draft.partner)
+    kpi_set = kpi_set_transition(kpi_set=kpi_set, name="reopen", by=draft.lead)
     assert kpi_set.version == 2
-    services.kpi_update(kpi=draft.kpi("Complaints upheld"), by=draft.lead, red_threshold="4")
-    services.kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
+    kpi_update(kpi=draft.kpi("Complaints upheld"), by=draft.lead, red_threshold="4")
+    kpi_set_transition(kpi_set=kpi_set, name="share", by=draft.lead)
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
+        kpi_set_transition(kpi_set=kpi_set, name="agree", by=draft.lead)
     assert "Lichfield District Council has not agreed these KPIs" in refused.value.problems
 
 
 def test_kpis_cannot_change_once_shared_or_after_returns(debt):
     with pytest.raises(DomainError):
-        services.kpi_update(kpi=debt.kpi("Complaints upheld"), by=debt.lead, red_threshold="4")
+        kpi_update(kpi=debt.kpi("Complaints upheld"), by=debt.lead, red_threshold="4")
     import datetime as dt
 
     debt.submitted_return(dt.date(2025, 4, 1))
     with pytest.raises(TransitionNotAllowed) as refused:
-        services.kpi_set_transition(kpi_set=debt.kpi_set, name="revise", by=debt.lead)
+        kpi_set_transition(kpi_set=debt.kpi_set, name="revise", by=debt.lead)
     assert "Returns have been made" in refused.value.problems[0]
 
 

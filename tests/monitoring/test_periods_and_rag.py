@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import DomainError
 from monitoring import periods, rag
-from monitoring.services import format_value, parse_value
+from monitoring.kpis.units import format_value, parse_value
 
 D = dt.date
 

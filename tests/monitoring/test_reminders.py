@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from core.models import Notification
-from monitoring import periods, services
+from monitoring import periods
+from monitoring.returns.reminders import reminder_for, return_reminders_send
 from monitoring.tasks import send_return_reminders
 from tests.factories.monitoring import debt_advice
 from tests.factories.partners import ProviderFactory
@@ -27,7 +28,7 @@ def test_reminder_for_picks_the_one_reminder_due_today():
     due = period.due_on(20)
 
     def kind(today, submitted=False):
-        r = services.reminder_for(
+        r = reminder_for(
             contract=type("C", (), {"pk": 7})(),
             period=period,
             due_on=due,
@@ -51,13 +52,13 @@ def test_reminder_for_picks_the_one_reminder_due_today():
 def test_each_reminder_goes_once_across_days_and_repeated_sweeps(debt, world):
     debt.submitted_return(D(2026, 4, 1))  # Q1 2026/27 is in; Q2 2026/27 is not
     mail.outbox.clear()
-    assert services.return_reminders_send(today=D(2026, 10, 13)) == 1
-    assert services.return_reminders_send(today=D(2026, 10, 13)) == 0
-    assert services.return_reminders_send(today=D(2026, 10, 14)) == 0
-    assert services.return_reminders_send(today=D(2026, 10, 19)) == 1
-    created = services.return_reminders_send(today=D(2026, 10, 21))
+    assert return_reminders_send(today=D(2026, 10, 13)) == 1
+    assert return_reminders_send(today=D(2026, 10, 13)) == 0
+    assert return_reminders_send(today=D(2026, 10, 14)) == 0
+    assert return_reminders_send(today=D(2026, 10, 19)) == 1
+    created = return_reminders_send(today=D(2026, 10, 21))
     assert created == 2  # the provider, and the lead commissioner (overdue)
-    assert services.return_reminders_send(today=D(2026, 10, 22)) == 0
+    assert return_reminders_send(today=D(2026, 10, 22)) == 0
     base = f"return:{debt.contract.pk}:2026-07-01"
     assert keys() == [f"{base}:due:1", f"{base}:due:7", f"{base}:overdue", f"{base}:overdue:lead"]
     to_provider = Notification.objects.filter(recipient=world.bidder, dedupe_key__startswith="return:")
@@ -72,7 +73,7 @@ def test_each_reminder_goes_once_across_days_and_repeated_sweeps(debt, world):
 def test_a_submitted_return_stops_its_reminders(debt):
     debt.submitted_return(D(2026, 4, 1))
     debt.submitted_return(D(2026, 7, 1))
-    assert services.return_reminders_send(today=D(2026, 10, 21)) == 0
+    assert return_reminders_send(today=D(2026, 10, 21)) == 0
 
 
 @pytest.mark.django_db
@@ -100,5 +101,5 @@ EXPECTED_KEYS = 6  # three overdue returns, each to the provider and to the lead
 
 def test_the_reminder_world(world):
     reminder_world(world)
-    assert services.return_reminders_send(today=REMINDER_DAY) == EXPECTED_KEYS
+    assert return_reminders_send(today=REMINDER_DAY) == EXPECTED_KEYS
     assert len(keys()) == EXPECTED_KEYS

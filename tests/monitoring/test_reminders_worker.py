@@ -11,8 +11,8 @@ import pytest
 from django.core import mail
 
 from core.models import Notification
-from core.tenancy import tenancy_disabled
-from monitoring import services
+from core.tenancy import unscoped
+from monitoring import people
 from monitoring.tasks import send_return_reminders
 from tests.celery_support import settle, wait_for
 from tests.monitoring.test_reminders import EXPECTED_KEYS, REMINDER_DAY, reminder_world
@@ -31,7 +31,7 @@ def contracts(transactional_db, world):
 
 
 def notifications() -> list[tuple[str, int]]:
-    with tenancy_disabled():
+    with unscoped(reason="the test reads every notification the sweep sent"):
         return sorted(
             Notification.objects.filter(dedupe_key__startswith="return:").values_list("dedupe_key", "recipient_id")
         )
@@ -65,7 +65,7 @@ def test_same_task_delivered_twice_sends_once(contracts, celery_worker, task_run
 
 def test_a_retried_task_sends_each_reminder_once(contracts, celery_worker, task_runs):
     """The first attempt fails half way, after some reminders were committed; Celery retries it."""
-    real_notify = services.notify
+    real_notify = people.notify
     calls = {"n": 0}
 
     def flaky_notify(**kwargs):
@@ -75,7 +75,7 @@ def test_a_retried_task_sends_each_reminder_once(contracts, celery_worker, task_
             raise OSError("mail relay went away")  # retryable, after this reminder's work is saved
         return created
 
-    with mock.patch.object(services, "notify", flaky_notify):
+    with mock.patch.object(people, "notify", flaky_notify):
         send_return_reminders.apply_async(args=[DAY], task_id="return-reminders-retried")
         wait_for(
             lambda: any(s == "SUCCESS" for name, _, s in task_runs.states if name == TASK),
@@ -89,7 +89,7 @@ def test_a_retried_task_sends_each_reminder_once(contracts, celery_worker, task_
 def test_two_beats_at_once_send_each_reminder_once(contracts, celery_worker, task_runs):
     """Two beats enqueue the same sweep at the same moment; the worker runs both at once (two threads), made to
     overlap inside the same step."""
-    real_notify = services.notify
+    real_notify = people.notify
     inside = threading.Barrier(2, timeout=10)
     met = {"both": False}
 
@@ -103,7 +103,7 @@ def test_two_beats_at_once_send_each_reminder_once(contracts, celery_worker, tas
         time.sleep(0.05)
         return real_notify(**kwargs)
 
-    with mock.patch.object(services, "notify", slow_notify):
+    with mock.patch.object(people, "notify", slow_notify):
         first = send_return_reminders.apply_async(args=[DAY])
         second = send_return_reminders.apply_async(args=[DAY])
         assert first.id != second.id

@@ -8,18 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from monitoring import services
-from monitoring.models import (
-    DecommissioningStep,
-    EndReview,
-    ImprovementAction,
-    ImprovementPlan,
-    Kpi,
-    KpiReturn,
-    KpiSet,
-    MonitoringVisit,
-    OutcomeFollowUp,
-)
+from monitoring.kpis.models import Kpi, KpiSet
+from monitoring.oversight.models import ImprovementAction, ImprovementPlan, MonitoringVisit
+from monitoring.oversight.services import action_add, plan_open, visit_plan
+from monitoring.returns.models import KpiReturn
+from monitoring.reviews.models import DecommissioningStep, EndReview, OutcomeFollowUp
+from monitoring.reviews.services import follow_up_add, review_start, review_update
 from tests.route_targets import Target
 
 
@@ -36,10 +30,10 @@ def _monitoring(w: Any) -> dict[str, Any]:
         confidential_details="Client 17: pressured by a bailiff.",
     )
     evidence = kpi_return.evidence.first()
-    visit = services.visit_plan(
+    visit = visit_plan(
         contract=ex.contract, planned_on=dt.date(2026, 12, 3), purpose="See a drop-in session", by=ex.lead
     )
-    plan = services.plan_open(
+    plan = plan_open(
         contract=ex.contract,
         title="Reach more people",
         concern="Q1 was red",
@@ -48,7 +42,7 @@ def _monitoring(w: Any) -> dict[str, Any]:
         kpis=[ex.kpi("People given debt advice")],
         source_return=kpi_return,
     )
-    action = services.action_add(
+    action = action_add(
         plan=plan,
         action="Weekly outreach at the library",
         owner_name="Mo Hussain",
@@ -56,9 +50,9 @@ def _monitoring(w: Any) -> dict[str, Any]:
         due_on=dt.date(2026, 12, 31),
         by=ex.lead,
     )
-    review = services.review_start(contract=ex.contract, by=ex.lead)
-    services.review_update(review=review, summary="", lessons="", feedback="", track_outcomes=True, by=ex.lead)
-    follow_up = services.follow_up_add(
+    review = review_start(contract=ex.contract, by=ex.lead)
+    review_update(review=review, summary="", lessons="", feedback="", track_outcomes=True, by=ex.lead)
+    follow_up = follow_up_add(
         contract=ex.contract, measure="Re-survey clients a year on", due_on=dt.date(2029, 3, 31), by=ex.lead
     )
     w.extras["monitoring"] = {
