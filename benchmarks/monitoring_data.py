@@ -34,20 +34,16 @@ def build(context: dict[str, Any]) -> list:
     from django.utils import timezone
 
     from benchmarks.run import Page
+    from boards.models import Board, BoardMember
     from commissioning.models import JointCommission, Participation, ServiceArea
     from core.tenancy import unscoped
     from monitoring import periods, rag
     from monitoring.kpis.models import Kpi, KpiSet
     from monitoring.returns.models import KpiReturn, KpiValue
-    from partners.models import Board, BoardMember, User
-    from procurement.models import (
-        AwardLine,
-        AwardRecommendation,
-        Bid,
-        Contract,
-        ContractShare,
-        Tender,
-    )
+    from partners.models import User
+    from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare
+    from procurement.bids.models import Bid
+    from procurement.tenders.models import Tender
 
     scale = context.get("scale", 1.0)
     partners = context["partners"]

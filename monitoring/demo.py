@@ -23,9 +23,7 @@ from monitoring.returns.models import ReturnStatus
 from monitoring.returns.services import return_accept, return_add_evidence, return_save, return_start, return_submit
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Role, User
-from procurement.models import (
-    Contract,
-)
+from procurement.award.models import Contract
 
 RUNNING_TITLE = "County-wide debt, benefits and consumer advice"
 PROVIDER = "Citizens Advice Lichfield District"

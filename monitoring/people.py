@@ -13,7 +13,7 @@ from commissioning.models import JointCommission
 from core.actors import Actor
 from core.notifications import notify
 from partners.models import Membership, Organisation, Role, User
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 def actor_name(by: Actor) -> str:

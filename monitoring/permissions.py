@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from boards.models import Board, BoardMember
 from commissioning.models import JointCommission, Participation, ParticipationStatus
 from core.actors import Actor
 from core.errors import NotPermitted
-from partners.models import Board, BoardMember, Role
-from procurement.models import Contract
+from partners.models import Role
+from procurement.award.models import Contract
 
 # Pages about a contract's performance: public-sector staff of the organisations involved, and the provider.
 READ_ROLES = (Role.COMMISSIONER, Role.FINANCE_OFFICER, Role.ORG_ADMIN, Role.BOARD_MEMBER, Role.VIEWER, Role.BIDDER)

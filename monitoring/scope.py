@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from commissioning.models import JointCommission
 from core.tenancy import nothing
 from partners.models import Organisation
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 def commission_visible(organisation: Organisation, commission_ref: str) -> Q:

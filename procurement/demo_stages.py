@@ -17,10 +17,11 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from boards import services as board_services
+from boards.models import AgendaItem, Board, BoardMember, Meeting
 from commissioning.demo import simple_pdf
-from partners import board_services
 from partners.acting import Acting
-from partners.models import AgendaItem, Board, BoardMember, Meeting, Membership, Organisation, User
+from partners.models import Membership, Organisation, User
 from procurement.award import services as award_services
 from procurement.award.models import AwardRecommendation
 from procurement.award.standstill import standstill_end

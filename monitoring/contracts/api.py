@@ -8,10 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from boards.models import Board
 from core.api import TenantAPIView
 from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio
 from monitoring.permissions import READ_ROLES
-from partners.models import Board
 
 
 class PortfolioView(TenantAPIView):

@@ -12,14 +12,15 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from boards.models import Board
 from core.errors import NotPermitted
 from core.tenancy import unscoped
 from monitoring import periods, permissions, rag
 from monitoring.contracts.selectors import FIGURES, Cell, annotate_contracts, period_cell
 from monitoring.kpis.models import KpiSetStatus
 from monitoring.returns.models import KpiReturn, ReturnStatus
-from partners.models import Board, Organisation
-from procurement.models import Contract
+from partners.models import Organisation
+from procurement.award.models import Contract
 
 PORTFOLIO_PERIODS = 12
 

@@ -19,7 +19,7 @@ from monitoring.contracts.selectors import ZERO, KpiTrend, kpi_trends
 from monitoring.kpis.models import Kpi, KpiSet
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from partners.models import Organisation
-from procurement.models import Contract, ContractShare
+from procurement.award.models import Contract, ContractShare
 
 
 @dataclass

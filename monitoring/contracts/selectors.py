@@ -26,7 +26,7 @@ from monitoring.oversight.models import ImprovementPlan, MonitoringVisit, PlanSt
 from monitoring.returns.models import KpiReturn, KpiValue, ReturnStatus
 from monitoring.reviews.models import EndReview
 from partners.models import Organisation
-from procurement.models import Contract, ContractShare
+from procurement.award.models import Contract, ContractShare
 
 ZERO = Decimal("0")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from boards.models import Board
 from commissioning.models import Outcome
 from core import audit
 from core.errors import NotPermitted
@@ -35,8 +36,8 @@ from monitoring.reviews.forms import FollowUpForm
 from monitoring.reviews.models import EndReview, OutcomeFollowUp
 from monitoring.reviews.services import follow_up_add, review_start
 from monitoring.reviews.workflows import END_REVIEW_WORKFLOW
-from partners.models import Board, Organisation
-from procurement.models import Contract
+from partners.models import Organisation
+from procurement.award.models import Contract
 
 
 class ContractMixin:

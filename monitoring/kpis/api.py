@@ -27,7 +27,7 @@ from monitoring.kpis.services import (
 )
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
 from monitoring.permissions import LEAD_ROLES, READ_ROLES
-from procurement.models import Lot
+from procurement.tenders.models import Lot
 
 
 class KpiSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Kpi]):

@@ -24,7 +24,8 @@ from core.tenancy import TenantManager, nothing
 from monitoring import periods, rag
 from monitoring.scope import commission_visible
 from partners.models import Organisation, User
-from procurement.models import Contract, Lot
+from procurement.award.models import Contract
+from procurement.tenders.models import Lot
 
 
 class Unit(models.TextChoices):

@@ -13,7 +13,7 @@ from monitoring import periods
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse
 from monitoring.kpis.rules import partners_of
 from partners.models import Organisation
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 def kpi_set_for(contract: Contract) -> KpiSet | None:

@@ -23,7 +23,7 @@ from monitoring.kpis.units import parse_value
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
 from monitoring.people import actor_name, tell_commissioners, tell_lead
 from monitoring.permissions import require_commission_lead
-from procurement.models import Lot
+from procurement.tenders.models import Lot
 
 
 def _clean_reminder_days(days: Iterable[Any]) -> list[int]:

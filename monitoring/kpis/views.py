@@ -28,7 +28,7 @@ from monitoring.kpis.services import (
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
 from monitoring.pages import PostOnly
 from monitoring.permissions import LEAD_ROLES, PUBLIC_READ_ROLES, READ_ROLES
-from procurement.models import Lot
+from procurement.tenders.models import Lot
 
 
 class KpiSetMixin:

@@ -29,7 +29,7 @@ from monitoring.oversight.services import (
 from monitoring.permissions import ACTING_ROLES, LEAD_ROLES, READ_ROLES
 from monitoring.returns.models import KpiReturn
 from partners.models import Organisation
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class VisitSerializer(BoundedSerializerMixin, serializers.ModelSerializer[MonitoringVisit]):

@@ -15,7 +15,7 @@ from monitoring.kpis.models import Kpi
 from monitoring.returns.models import KpiReturn
 from monitoring.scope import ContractChild
 from partners.models import Organisation, User
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class VisitStatus(models.TextChoices):

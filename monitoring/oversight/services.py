@@ -29,7 +29,7 @@ from monitoring.permissions import require_lead
 from monitoring.returns.models import KpiReturn
 from monitoring.scope import lock_contract
 from partners.models import Organisation
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 @service

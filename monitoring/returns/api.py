@@ -34,7 +34,7 @@ from monitoring.returns.services import (
     return_submit,
 )
 from monitoring.returns.workflows import RETURN_WORKFLOW
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class KpiValueSerializer(BoundedSerializerMixin, serializers.ModelSerializer[KpiValue]):

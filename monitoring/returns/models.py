@@ -18,7 +18,7 @@ from monitoring import rag
 from monitoring.kpis.models import Frequency, Kpi, KpiSet
 from monitoring.scope import commission_visible
 from partners.models import Organisation, User
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class Rag(models.TextChoices):

@@ -16,7 +16,7 @@ from monitoring.kpis.selectors import contract_periods
 from monitoring.people import contract_url, tell_lead, tell_provider
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from monitoring.reviews.models import ReviewStatus
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 # Overdue reminders go for returns that fell due within this many days (not for a long-past backlog).
 OVERDUE_WINDOW_DAYS = 60

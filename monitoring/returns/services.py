@@ -33,7 +33,7 @@ from monitoring.returns.models import (
     ReturnStatus,
 )
 from monitoring.returns.workflows import RETURN_WORKFLOW
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 @service

@@ -27,7 +27,7 @@ from monitoring.reviews.services import (
     step_update,
 )
 from monitoring.reviews.workflows import END_REVIEW_WORKFLOW
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class StepSerializer(BoundedSerializerMixin, serializers.ModelSerializer[DecommissioningStep]):

@@ -12,7 +12,7 @@ from commissioning.models import Outcome
 from core.tenancy import TenantManager
 from monitoring.scope import ContractChild
 from partners.models import User
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 class ReviewStatus(models.TextChoices):

@@ -27,7 +27,7 @@ from monitoring.reviews.models import (
 )
 from monitoring.reviews.workflows import END_REVIEW_WORKFLOW
 from monitoring.scope import lock_contract
-from procurement.models import Contract
+from procurement.award.models import Contract
 
 
 @service

@@ -13,7 +13,7 @@ from django.core.files.base import File
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning import services as commissioning
+from commissioning.lifecycle import services as commissioning
 from commissioning.models import (
     CommissionStatus,
     JointCommission,

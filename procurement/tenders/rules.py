@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from boards.models import Board
 from commissioning.models import (
     CommissionStatus,
     Contribution,
@@ -21,7 +22,7 @@ from commissioning.models import (
 from core.actors import Actor
 from core.errors import DomainError
 from core.money import money
-from partners.models import Board, Role
+from partners.models import Role
 from procurement.tenders.models import (
     Criterion,
     CriterionKind,

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning import services as commissioning
+from commissioning.lifecycle import services as commissioning
 from commissioning.models import (
     CommissionStatus,
     JointCommission,

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 
 from core import tenancy
-from procurement import services
-from procurement.models import Bid, BidAnswer, BidPriceLine, BidVersion
+from procurement.bids import services
+from procurement.bids.models import Bid, BidAnswer, BidPriceLine, BidVersion
 from tests.conftest import sign_in
 from tests.factories.procurement import bidder_of, fill_bid, published_tender
 
@@ -95,7 +95,7 @@ def test_the_api_refuses_bad_prices_and_nul_characters_with_400(world, bid, clie
 def test_a_tender_title_with_a_line_break_is_refused(world):
     from commissioning.commissions.models import JointCommission
     from commissioning.service_map.models import Outcome
-    from procurement.forms import TenderForm
+    from procurement.tenders.forms import TenderForm
 
     form = TenderForm(
         data={"title": "Older people's\nindependence", "summary": "Bell\x07 ringing"},

@@ -14,8 +14,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from commissioning import services as commissioning_services
+from commissioning.commissions import services as commissions_services
 from commissioning.models import JointCommission, Outcome, ServiceArea
+from commissioning.service_map import services as service_map_services
 from monitoring.kpis.models import Kpi, KpiSet
 from monitoring.kpis.selectors import contract_periods, due_kpis
 from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition
@@ -23,17 +24,9 @@ from monitoring.returns.models import KpiReturn, KpiValue, ReturnStatus
 from monitoring.returns.services import return_add_evidence, return_save, return_start, return_submit
 from partners.acting import Acting
 from partners.models import Organisation, Role, User
-from procurement.models import (
-    AwardLine,
-    AwardRecommendation,
-    Bid,
-    BidStatus,
-    Contract,
-    ContractShare,
-    RecommendationStatus,
-    Tender,
-    TenderStatus,
-)
+from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare, RecommendationStatus
+from procurement.bids.models import Bid, BidStatus
+from procurement.tenders.models import Tender, TenderStatus
 from tests.factories.commissioning import acting, commissioner_at
 
 COUNTY_A_YEAR = Decimal("23750.00")
@@ -251,9 +244,9 @@ def debt_advice(
     outcomes = {}
     for key, name in (("prosperous", "A community which is prosperous"), ("healthy", "A community which is healthy")):
         outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
-            commissioning_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
+            service_map_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
-    commission = commissioning_services.commission_create(
+    commission = commissions_services.commission_create(
         service_area=area,
         title="Debt, benefits and consumer advice in Lichfield District",
         intended_outcomes="Residents manage money well and avoid crisis.",
@@ -261,8 +254,8 @@ def debt_advice(
         start_date=start,
         by=lead,
     )
-    commissioning_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
-    commissioning_services.commission_respond(commission=commission, accept=True, by=partner)
+    commissions_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
+    commissions_services.commission_respond(commission=commission, accept=True, by=partner)
     ex = DebtAdvice(
         world=world,
         area=area,

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
+from boards.models import AgendaItem, Meeting
 from commissioning.commissions.models import JointCommission
 from core.audit import history_for
-from partners.models import AgendaItem, Meeting
 from procurement import demo
 from procurement.award.models import AwardLetter, AwardRecommendation, Contract
 from procurement.bids.models import Bid
