@@ -7,6 +7,6 @@ class CommissioningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from commissioning import panels  # noqa: PLC0415, RUF100 -- Django: register only once the app registry is ready
+        from commissioning import panels
 
         panels.register()

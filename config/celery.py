@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import beat_init
 
+from core.beat_lock import on_beat_init
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("jointly")
@@ -23,6 +25,4 @@ for _name in ("core", "partners", "boards", "commissioning", "procurement", "mon
 @beat_init.connect
 def _one_beat(sender: object = None, **kwargs: object) -> None:
     # Only one beat sends the schedule however many are started (core.beat_lock, docs/scaling.md).
-    from core.beat_lock import on_beat_init
-
     on_beat_init(sender, **kwargs)

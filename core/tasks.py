@@ -9,7 +9,7 @@ from core.notifications import deliver_emails
 from core.tenancy import unscoped
 
 
-class SystemTask(Task):  # type: ignore[misc]
+class SystemTask(Task):
     """Base of every Celery task: background work is the system's, across tenants, and says so.
 
     Like pretix's ``EventTask``, the base class sets the context once so no task body can forget it: the body runs

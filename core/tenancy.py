@@ -109,7 +109,7 @@ def deactivate(token: Any) -> None:
 class TenantQuerySet(models.QuerySet[_M], Generic[_M]):
     _tenancy_missing: bool = False
 
-    def _clone(self) -> TenantQuerySet[_M]:  # type: ignore[override]
+    def _clone(self) -> TenantQuerySet[_M]:
         clone = super()._clone()
         clone._tenancy_missing = self._tenancy_missing
         return clone
@@ -195,7 +195,7 @@ def row_filter(model: type[models.Model], organisation: Any | None) -> models.Q:
     """The rows of ``model`` that ``organisation`` may see, from its own rule or its parent's (``via``)."""
     own_rule = getattr(model, "tenant_filter", None)
     if own_rule is not None:
-        return own_rule(organisation)  # type: ignore[no-any-return]
+        return own_rule(organisation)
     via = _via(model)
     if via is None:
         raise ScopeError(f"{model.__name__} uses TenantManager but declares neither tenant_filter nor via")

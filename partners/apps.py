@@ -8,6 +8,6 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # Django allows model imports only once the app registry is ready: hence the import here.
-        from partners import panels  # noqa: PLC0415, RUF100
+        from partners import panels
 
         panels.register()
