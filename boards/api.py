@@ -35,7 +35,7 @@ from boards.models import (
     Exclusion,
     Meeting,
 )
-from boards.workflows import MEETING_WORKFLOW
+from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW
 from core.api import TenantAPIMixin, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from partners.api import OrganisationSerializer
@@ -281,10 +281,14 @@ class QuorumResultSerializer(BoundedSerializerMixin, serializers.Serializer[Any]
     summary = serializers.CharField()
 
 
-class AgendaItemViewSet(_BoardWriteViewSet):
+class AgendaItemViewSet(WorkflowActions, _BoardWriteViewSet):
     """Agenda items. ``quorum``: whether the board is quorate for the item now (and why not). ``summary``: what a
-    member sees before deciding (for an award, the evaluation summary and the panel's conflicts record)."""
+    member sees before deciding (for an award, the evaluation summary and the panel's conflicts record).
+    ``transition``: withdraw an item, or record the board's outcome (approve, reject, defer, note) as a decision by
+    consensus, with the reason as its minute; the quorum, the chair's right to record and the exclusions are checked
+    as on the decision form (``board-decisions`` records votes and moderation)."""
 
+    workflow = ITEM_WORKFLOW
     serializer_class = AgendaItemSerializer
     input_serializer = AgendaItemCreateSerializer
     queryset = AgendaItem.objects.none()
@@ -292,6 +296,15 @@ class AgendaItemViewSet(_BoardWriteViewSet):
 
     def get_queryset(self) -> QuerySet[AgendaItem]:
         return AgendaItem.objects.select_related("meeting").order_by("meeting", "order", "pk")
+
+    def perform_transition(self, obj: AgendaItem, *, name: str, reason: str) -> AgendaItem:
+        # An outcome is a decision of the board, never a bare change of state: it goes through the decision service.
+        outcome = {step: outcome for outcome, step in board_services.OUTCOME_TRANSITION.items()}.get(name)
+        if outcome is None:
+            return board_services.item_withdraw(item=obj, by=self.acting, reason=reason)
+        board_services.decision_record(item=obj, outcome=outcome, minute=reason, by=self.acting)
+        obj.refresh_from_db()
+        return obj
 
     def perform_service(self, data: dict[str, Any]) -> AgendaItem:
         return board_services.item_add(

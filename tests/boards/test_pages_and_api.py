@@ -280,3 +280,27 @@ def test_api_looks_related_objects_up_in_the_callers_scope(client, lichfield):
         "/api/v1/board-declarations/", {"item": item.pk, "has_interest": False}, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_an_items_steps_in_the_api_are_the_boards_decisions_with_the_same_checks(client, lichfield, fake_award):
+    item = lichfield.item(AgendaItem.Kind.AWARD, subject_id=1)
+    sign_in(client, lichfield.seats["walker"].person, lichfield.world.district)
+    steps = client.get(f"/api/v1/agenda-items/{item.pk}/transitions/").json()
+    assert {"approve", "reject", "defer", "note", "withdraw"} <= {s["transition"] for s in steps}
+    url = f"/api/v1/agenda-items/{item.pk}/transition/"
+    refused = client.post(url, {"transition": "approve"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "No one from Lichfield District Council is present" in refused.json()["problems"]
+    assert Decision.objects.filter(item=item).count() == 0
+    for key in ("walker", "scc_lead", "ccg", "pcc"):
+        client.post(
+            "/api/v1/board-attendance/",
+            {"meeting": lichfield.meeting.pk, "member": lichfield.seats[key].pk, "status": "present"},
+            content_type="application/json",
+        )
+    approved = client.post(url, {"transition": "approve", "reason": "Agreed by all"}, content_type="application/json")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "approved"
+    decision = Decision.objects.get(item=item)
+    assert decision.outcome == "approve" and decision.minute == "Agreed by all" and decision.quorum["ok"] is True
+    assert fake_award.states[1] == "standstill"
