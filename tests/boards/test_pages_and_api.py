@@ -119,14 +119,7 @@ def approved_award(lichfield, fake_award):
     item = lichfield.item(AgendaItem.Kind.AWARD, subject_id=1)
     board_services.meeting_transition(meeting=lichfield.meeting, name="publish_papers", by=lichfield.clerk_acting)
     lichfield.attend("walker", "scc_lead", "ccg", "pcc")
-    ccg = lichfield.seats["ccg"]
-    board_services.declaration_record(
-        item=item,
-        member=ccg,
-        has_interest=True,
-        interest="Trustee of Age UK South Staffordshire",
-        by=lichfield.by(ccg.person),
-    )
+    ccg = lichfield.ccg_declares_interest(item)
     lichfield.attend("walker", "scc_lead", "ccg", "pcc", "director")
     board_services.exclusion_record(
         item=item, member=ccg, reason="Trustee of the recommended bidder", by=lichfield.chair_acting

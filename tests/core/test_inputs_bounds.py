@@ -21,7 +21,7 @@ from core.api_fields import (
     MoneySerializerField,
     StrictDecimalSerializerField,
 )
-from core.forms import BoundedFormMixin, MoneyField, StrictDecimalField
+from core.forms import BoundedFormMixin, MoneyField, StrictDecimalField, bound_fields
 from core.money import MoneyField as MoneyModelField
 from core.text import multi_line, single_line
 
@@ -61,7 +61,6 @@ def test_every_form_is_bounded(form_class):
     assert issubclass(form_class, BoundedFormMixin), f"{form_class.__qualname__}: derive from core.forms.BoundedForm"
     # the fields as the mixin leaves them (built without the form's own __init__, which needs its arguments)
     fields = {name: field.__deepcopy__({}) for name, field in form_class.base_fields.items()}
-    from core.forms import bound_fields
 
     bound_fields(fields)
     for name, field in fields.items():
