@@ -28,14 +28,22 @@ from core.text import multi_line, single_line
 APPS = ("core", "partners", "boards", "commissioning", "procurement", "monitoring")
 
 
+SKIPPED = ("migrations", "management", "testing", "tests", "demo", "devstack")
+
+
 def _modules() -> list[Any]:
+    """Every module of the apps, through their subdomain packages (e.g. ``procurement.tenders.forms``)."""
     found = []
-    for app in APPS:
-        package = importlib.import_module(app)
+    packages = [importlib.import_module(app) for app in APPS]
+    while packages:
+        package = packages.pop()
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name in ("migrations", "management", "testing", "tests", "demo", "devstack"):
+            if info.name in SKIPPED:
                 continue
-            found.append(importlib.import_module(f"{app}.{info.name}"))
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            found.append(module)
+            if info.ispkg:
+                packages.append(module)
     return found
 
 
