@@ -22,7 +22,7 @@ from commissioning.demo import simple_pdf
 from core import beat_lock
 from core.devstack import free_port
 from core.files import PrivateStorage, private_storage
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from procurement.tenders.models import TenderDocument
 from tests.celery_support import RedisServer, subprocess_database_url, wait_for
 from tests.conftest import sign_in
@@ -130,7 +130,7 @@ def test_a_tender_document_uploaded_through_one_web_node_downloads_through_anoth
             timeout=20,
         )
         assert answer.status_code == 302, answer.text[:2000]
-        with tenancy_disabled():
+        with unscoped(reason="the test reads the tender's documents from outside any request"):
             document = TenderDocument.objects.get(tender=tender, title="Service specification")
 
         download = ravi.get(f"{node_b}/tender-documents/{document.pk}/", timeout=20)

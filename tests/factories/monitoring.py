@@ -30,7 +30,7 @@ from partners.models import Organisation, Role, User
 from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare, RecommendationStatus
 from procurement.bids.models import Bid, BidStatus
 from procurement.tenders.models import Tender, TenderStatus
-from tests.factories.commissioning import acting, commissioner_at
+from tests.factories.commissioning import acting, commissioner_at, district_invited
 from tests.factories.partners import ProviderFactory
 
 COUNTY_A_YEAR = Decimal("23750.00")
@@ -247,15 +247,14 @@ def debt_advice(
         outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
             service_map_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
-    commission = commissions_services.commission_create(
-        service_area=area,
+    commission = district_invited(
+        world,
+        area=area,
         title="Debt, benefits and consumer advice in Lichfield District",
         intended_outcomes="Residents manage money well and avoid crisis.",
-        term_years=3,
         start_date=start,
         by=lead,
     )
-    commissions_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
     commissions_services.commission_respond(commission=commission, accept=True, by=partner)
     ex = DebtAdvice(
         world=world,
