@@ -19,12 +19,13 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from procurement.bids import services as bid_services
-from procurement.tenders import services as tender_services
+import django
+
+from benchmarks.run import _percentile, _serve, _setup_database, _stop
+from core.devstack import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,107 +39,6 @@ class Outcome:
     status: int = 0
     receipt: dict[str, Any] = field(default_factory=dict)
     error: str = ""
-
-
-def _build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, str, str]]]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", verbosity=0)
-    from django.utils import timezone
-    from rest_framework.authtoken.models import Token
-
-    from commissioning.commissions.models import (
-        CommissioningModel,
-        CommissionStatus,
-        JointCommission,
-        Participation,
-        ParticipationStatus,
-    )
-    from commissioning.service_map.models import ServiceArea
-    from core.tenancy import tenancy_disabled
-    from partners.acting import Acting
-    from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
-    from procurement.tenders.models import Tender
-
-    def acting(user: Any, org: Any) -> Acting:
-        m = Membership._base_manager.get(user=user, organisation=org)
-        return Acting(user=user, organisation=org, membership=m, roles=frozenset(m.roles))
-
-    with tenancy_disabled():
-        county = Organisation.objects.create(name="Rush County Council", kind=OrganisationKind.COUNTY_COUNCIL)
-        partnership = Partnership.objects.create(name="Rush partnership", accountable_body=county)
-        PartnershipMember.objects.create(partnership=partnership, organisation=county, status="active")
-        area = ServiceArea.objects.create(partnership=partnership, name="Rush service area")
-        commission = JointCommission.objects.create(
-            partnership=partnership,
-            service_area=area,
-            title="Rush commission",
-            intended_outcomes="Outcomes",
-            model=CommissioningModel.INDIVIDUAL,
-            lead=county,
-            term_years=3,
-            start_date=timezone.localdate().replace(month=4, day=1, year=timezone.localdate().year + 1),
-            status=CommissionStatus.PROCUREMENT,
-        )
-        Participation.objects.create(
-            commission=commission, organisation=county, status=ParticipationStatus.ACCEPTED, is_lead=True
-        )
-        officer = User.objects.create_user("rush-lead@bench.example", "Rush-password-2026", full_name="Rush Lead")
-        Membership.objects.create(user=officer, organisation=county, roles=[Role.COMMISSIONER])
-        lead = acting(officer, county)
-        now = timezone.now()
-        tender = tender_services.tender_create(
-            commission=commission,
-            title="The rush tender",
-            summary="S",
-            specification="Spec",
-            estimated_annual_value=Decimal("43750.00"),
-            term_years=3,
-            clarification_deadline=now + lead_seconds_delta(lead_seconds - 30),
-            submission_deadline=now + lead_seconds_delta(3600),  # moved to the real deadline once drafts exist
-            by=lead,
-        )
-        quality = tender_services.criterion_add(tender=tender, kind="quality", name="Quality", weight=80, by=lead)
-        tender_services.criterion_add(tender=tender, kind="price", name="Price", weight=20, by=lead)
-        for text in ("How will you deliver the service?", "How will you involve volunteers?"):
-            tender_services.question_add(tender=tender, criterion=quality, text=text, word_limit=500, by=lead)
-        tender_services.method_submit(tender=tender, by=lead)
-        tender = tender_services.tender_publish(tender=tender, by=lead)
-        questions = list(tender.method.questions.values_list("pk", flat=True))
-        drafts: list[tuple[int, str, str]] = []
-        for i in range(providers):
-            org = Organisation.objects.create(
-                name=f"Rush Charity {i:03d}", kind=OrganisationKind.CHARITY, charity_number=f"8{i:06d}"
-            )
-            user = User.objects.create_user(f"rush{i:03d}@bench.example", "Rush-password-2026", full_name=f"Bidder {i}")
-            Membership.objects.create(user=user, organisation=org, roles=[Role.ORG_ADMIN, Role.BIDDER])
-            by = acting(user, org)
-            bid = bid_services.bid_start(tender=tender, by=by)
-            bid_services.bid_save_draft(
-                bid=bid,
-                by=by,
-                answers=dict.fromkeys(
-                    questions, f"Provider {i} will deliver the service with trained staff and volunteers. " * 8
-                ),
-                price_lines={"staff": ("30000.00", "Staff"), "overheads": (str(13000 + i), "Full cost recovery")},
-                summary=f"Bid from provider {i}",
-            )
-            drafts.append((i, str(bid.public_id), Token.objects.create(user=user).key + f":{org.pk}"))
-        deadline = timezone.now() + lead_seconds_delta(lead_seconds)
-        Tender.objects.filter(pk=tender.pk).update(
-            submission_deadline=deadline.replace(microsecond=0), clarification_deadline=deadline.replace(microsecond=0)
-        )
-        tender = Tender.objects.get(pk=tender.pk)
-    return tender, drafts
-
-
-def lead_seconds_delta(seconds: float) -> Any:
-    import datetime as dt
-
-    return dt.timedelta(seconds=seconds)
 
 
 def _schedule(count: int, start: float, end: float, seed: int = 2026) -> list[float]:
@@ -180,12 +80,6 @@ def _submit(port: int, outcome: Outcome, token: str, deadline_at: float) -> None
     outcome.latency = time.perf_counter() - started
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index] * 1000
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--providers", type=int, default=200)
@@ -193,8 +87,6 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (production: 4)")
     parser.add_argument("--margin", type=float, default=1.0, help="the last submission is scheduled this early")
     args = parser.parse_args()
-
-    from benchmarks.run import _serve, _setup_database
 
     stops = _setup_database(args)
     # Set-up notifies the lead (method approved): deliver in-process, to nowhere; the rush itself enqueues nothing.
@@ -205,13 +97,15 @@ def main() -> int:
         print(f"Building a tender and {args.providers} drafts…", flush=True)
         built = time.monotonic()
         # The deadline: time to start gunicorn, then the whole window.
-        tender, drafts = _build(args.providers, lead_seconds=args.window + 25)
+        django.setup()
+        # Models can be imported only once Django is set up, and set-up needs the database chosen above.
+        from benchmarks import bid_rush_world  # noqa: PLC0415, RUF100
+
+        tender, drafts = bid_rush_world.build(args.providers, lead_seconds=args.window + 25)
         print(
             f"Built in {time.monotonic() - built:.1f} s; the deadline is {tender.submission_deadline:%H:%M:%S}",
             flush=True,
         )
-        from core.devstack import free_port
-
         port = free_port()
         server = _serve(port, args.workers)
         deadline_at = tender.submission_deadline.timestamp()
@@ -238,18 +132,7 @@ def main() -> int:
             t.join(timeout=max(0.1, hard_stop - time.time()))
         unfinished = sum(t.is_alive() for t in threads)
 
-        from core.tenancy import tenancy_disabled
-        from procurement.bids.models import Bid, BidVersion
-
-        with tenancy_disabled():
-            versions = {
-                (str(v.bid.public_id), v.number): v
-                for v in BidVersion.objects.filter(bid__tender=tender).select_related("bid")
-            }
-            submitted = {
-                str(pk)
-                for pk in Bid.objects.filter(tender=tender, status="submitted").values_list("public_id", flat=True)
-            }
+        versions, submitted = bid_rush_world.stored(tender)
         ok = [o for o in outcomes if o.status == 200]
         errors = [o for o in outcomes if o.status != 200]
         lost = 0
@@ -288,11 +171,7 @@ def main() -> int:
         (out / "bid_rush.json").write_text(json.dumps(result, indent=2))
         return 0 if not errors and not lost and not unreceipted and not wrong and not unfinished else 1
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        for stop in stops:
-            stop()
+        _stop(server, stops)
 
 
 if __name__ == "__main__":

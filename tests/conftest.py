@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from core.tenancy import unscoped
 from partners.acting import SESSION_KEY
 from partners.models import Invitation, Organisation, OrganisationKind, Partnership, Role, User
@@ -26,8 +30,6 @@ def _system_scope_for_setup():
 
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
-    from config.celery import app as celery_app
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -40,6 +42,14 @@ def _fast_and_quiet(settings, tmp_path):
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = eager, propagates
+
+
+def api_client(user: User, organisation: Organisation) -> APIClient:
+    """An API client with a new token of ``user``'s, acting for ``organisation``."""
+    client = APIClient()
+    _token, secret = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}", HTTP_X_JOINTLY_ORGANISATION=str(organisation.pk))
+    return client
 
 
 def sign_in(client: Client, user: User, organisation: Organisation | None = None) -> Client:
@@ -127,7 +137,6 @@ def as_user(client):
 def _let_the_test_runner_empty_the_audit_trail() -> None:
     """Transactional tests end with a flush (TRUNCATE of every table), which the audit trail's trigger refuses
     unless this transaction-local setting is on (core migration 0004): set it for the flush alone."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
 
     original = DatabaseOperations.sql_flush
 

@@ -22,8 +22,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from knox.models import AuthToken
+from werkzeug.test import Client  # not Django's: it would put back the connection-closing signal
 
-from core.tenancy import tenancy_disabled
+from config.wsgi import application
+from core.tenancy import unscoped
 from procurement.bids import services as bid_services
 from tests.factories.procurement import awarded, bidder_of, published_tender
 
@@ -38,7 +40,7 @@ def fuzz_world(world: Any) -> dict[str, Any]:
     flow = awarded(world)  # the commission's other tender: bids, evaluation, award, signed contract
     # Ruth's newest bid (the first her list shows, so the one the examples use) is a draft she can still change
     bid_services.bid_start(tender=open_tender, by=bidder_of(world))
-    with tenancy_disabled():
+    with unscoped(reason="the fuzz world gives tokens to people of every organisation"):
         people = {
             "lead": (AuthToken.objects.create(user=world.lead_commissioner)[1], world.county.pk),
             "provider": (AuthToken.objects.create(user=world.bidder)[1], world.provider.pk),
@@ -59,10 +61,6 @@ def _known_id(case: Any, fuzz_world: dict[str, Any], who: str) -> int | None:
     key = (list_path, who)
     cache = fuzz_world["ids"]
     if key not in cache:
-        from werkzeug.test import Client  # not Django's: it would put back the connection-closing signal
-
-        from config.wsgi import application
-
         token, organisation = fuzz_world["people"][who]
         response = Client(application).get(list_path, headers=_headers(token, organisation))
         found = None
@@ -76,8 +74,6 @@ def _known_id(case: Any, fuzz_world: dict[str, Any], who: str) -> int | None:
 
 
 def test_no_request_ends_in_a_server_error(fuzz_world: dict[str, Any]) -> None:
-    from config.wsgi import application
-
     # The WSGI handler closes the connection after each request (request_finished); the test's data lives in this
     # connection's open transaction, so keep it, as Django's test client does.
     request_started.disconnect(close_old_connections)

@@ -7,10 +7,15 @@ figure was recorded; only those who may read a figure through the contributions 
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
+from commissioning.commissions.models import Contribution
 from commissioning.money import services
 from core import audit
 from core.models import AuditEvent
@@ -122,7 +127,6 @@ def test_the_event_itself_holds_no_amount_outside_its_withheld_part(lichfield, w
 
 
 def test_a_changed_figure_keeps_both_amounts_withheld(lichfield, world, client):
-
     services.contribution_set(
         commission=lichfield.commission,
         organisation=world.district,
@@ -170,13 +174,6 @@ def test_a_bids_history_reveals_nothing_before_the_deadline(world, client):
 
 def test_events_written_before_the_split_are_redacted_by_the_migration(lichfield, world):
     """The data step moves the amount out of old contribution events, readable by the same people as new ones."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    from commissioning.commissions.models import Contribution
 
     migration = importlib.import_module("commissioning.migrations.0002_redact_contribution_audit_events")
     district = Contribution.objects.filter(organisation=world.district).first()

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core import charts
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "templates"]
@@ -32,8 +35,6 @@ def test_a_page_carries_the_strict_policy(client):
 
 
 def test_a_style_block_gets_the_requests_nonce(world, client):
-    from tests.conftest import sign_in
-
     sign_in(client, world.lead_commissioner, world.county)
     response = client.get("/monitoring/")
     assert response.status_code == 200
@@ -73,7 +74,5 @@ def test_no_template_relies_on_what_the_policy_blocks():
 
 
 def test_charts_carry_no_style_attribute():
-    from core import charts
-
     source = Path(charts.__file__).read_text()
     assert "style=" not in source

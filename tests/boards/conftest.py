@@ -164,6 +164,18 @@ class Lichfield:
             entries.append(board_services.AttendanceEntry(self.seats["sub"], "present", self.seats["scc_lead"]))
         board_services.attendance_record(meeting=self.meeting, entries=entries, by=self.clerk_acting)
 
+    def ccg_declares_interest(self, item: AgendaItem) -> BoardMember:
+        """The CCG's member declares an interest in ``item`` (a trustee of the bidder); returns that seat."""
+        ccg = self.seats["ccg"]
+        board_services.declaration_record(
+            item=item,
+            member=ccg,
+            has_interest=True,
+            interest="Trustee of Age UK South Staffordshire",
+            by=self.by(ccg.person),
+        )
+        return ccg
+
     def item(self, kind: str = AgendaItem.Kind.OTHER, *, subject_id: int | None = None, title: str = "") -> AgendaItem:
         return board_services.item_add(
             meeting=self.meeting,

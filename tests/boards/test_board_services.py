@@ -3,12 +3,16 @@ absence, declarations and exclusions; the meeting's state machine; every change 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from boards import permissions, rules
 from boards import services as board_services
-from boards.models import AgendaItem, Attendance, BoardMember, Meeting
+from boards.demo import BOARD_NAME
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
 from core.audit import history_for
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from partners.models import Role
@@ -235,33 +239,16 @@ def test_items_are_numbered_and_withdrawn(lichfield, fake_award):
 
 
 def test_board_creation_is_for_a_partners_commissioner(world):
-    from decimal import Decimal
-
+    board = {"partnership": world.partnership, "name": "X", "min_members": 1, "min_share": Decimal("0")}
     with pytest.raises(PermissionDenied, match="member of this partnership"):
-        board_services.board_create(
-            partnership=world.partnership,
-            name="X",
-            min_members=1,
-            min_share=Decimal("0"),
-            by=acting(world.outsider, world.other_council),
-        )
+        board_services.board_create(**board, by=acting(world.outsider, world.other_council))
     with pytest.raises(DomainError, match="must be partners"):
         board_services.board_create(
-            partnership=world.partnership,
-            name="X",
-            min_members=1,
-            min_share=Decimal("0"),
-            required_organisations=[world.other_council],
-            by=acting(world.lead_commissioner, world.county),
+            **board, required_organisations=[world.other_council], by=acting(world.lead_commissioner, world.county)
         )
 
 
 def test_demo_has_the_lichfield_board_and_loads_idempotently():
-    from django.core.management import call_command
-
-    from boards.demo import BOARD_NAME
-    from boards.models import Board, Meeting
-
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
     board = Board.objects.get(name=BOARD_NAME)

@@ -55,14 +55,7 @@ def test_award_approved_with_quorum_moves_the_subject_into_standstill(lichfield,
 def test_a_member_excluded_from_the_item_does_not_count_towards_its_quorum(lichfield, fake_award):
     item = _award(lichfield, fake_award)
     lichfield.attend("walker", "scc_lead", "ccg", "pcc")
-    ccg = lichfield.seats["ccg"]
-    board_services.declaration_record(
-        item=item,
-        member=ccg,
-        has_interest=True,
-        interest="Trustee of Age UK South Staffordshire",
-        by=lichfield.by(ccg.person),
-    )
+    ccg = lichfield.ccg_declares_interest(item)
     board_services.exclusion_record(item=item, member=ccg, reason="Trustee of a bidder", by=lichfield.chair_acting)
     with pytest.raises(DomainError) as refused:
         board_services.decision_record(item=item, outcome="approve", by=lichfield.chair_acting)

@@ -28,14 +28,7 @@ def decided_award(lichfield, fake_award):
     item = lichfield.item(AgendaItem.Kind.AWARD, subject_id=1)
     lichfield.item(AgendaItem.Kind.MONITORING_REPORT, title="Community transport: quarter 2 monitoring report")
     lichfield.attend("walker", "scc_lead", "ccg", "pcc", "director")
-    ccg = lichfield.seats["ccg"]
-    board_services.declaration_record(
-        item=item,
-        member=ccg,
-        has_interest=True,
-        interest="Trustee of Age UK South Staffordshire",
-        by=lichfield.by(ccg.person),
-    )
+    ccg = lichfield.ccg_declares_interest(item)
     board_services.exclusion_record(
         item=item, member=ccg, reason="Trustee of the recommended bidder", by=lichfield.chair_acting
     )

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +13,7 @@ from boards import services as board_services
 from boards.models import AgendaItem, Attendance, Decision, Declaration, Exclusion, Meeting
 from tests.conftest import sign_in
 from tests.factories.board import AgendaItemFactory, BoardFactory, MeetingFactory, seat
+from tests.query_counts import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +52,6 @@ def grow(lichfield, n: int) -> None:
             )
 
 
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
 def _urls(lichfield, item) -> list[str]:
     b, m = lichfield.board.pk, lichfield.meeting.pk
     return [
@@ -90,7 +82,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client, lichfield, django_asse
     urls = _urls(lichfield, item)
     for url in urls:
         client.get(url)  # warm caches (the unread count: core.unread)
-    small = {url: queries(client, url) for url in urls}
+    small = {url: page_queries(client, url) for url in urls}
     grow(lichfield, 12)
     for extra in range(8):  # the current meeting's agenda grows too
         lichfield.item(title=f"Item {extra}")
@@ -107,7 +99,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client, lichfield, django_asse
 def test_public_page_runs_a_fixed_number_of_queries(client, lichfield, django_assert_num_queries):
     grow(lichfield, 1)
     url = reverse("board-public", args=[lichfield.board.pk])
-    small = queries(client, url)
+    small = page_queries(client, url)
     grow(lichfield, 12)
     with django_assert_num_queries(small):
         client.get(url)
@@ -119,14 +111,7 @@ def approved_award(lichfield, fake_award):
     item = lichfield.item(AgendaItem.Kind.AWARD, subject_id=1)
     board_services.meeting_transition(meeting=lichfield.meeting, name="publish_papers", by=lichfield.clerk_acting)
     lichfield.attend("walker", "scc_lead", "ccg", "pcc")
-    ccg = lichfield.seats["ccg"]
-    board_services.declaration_record(
-        item=item,
-        member=ccg,
-        has_interest=True,
-        interest="Trustee of Age UK South Staffordshire",
-        by=lichfield.by(ccg.person),
-    )
+    ccg = lichfield.ccg_declares_interest(item)
     lichfield.attend("walker", "scc_lead", "ccg", "pcc", "director")
     board_services.exclusion_record(
         item=item, member=ccg, reason="Trustee of the recommended bidder", by=lichfield.chair_acting

@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import sync_playwright
 
 from tests.factories.partners import PASSWORD
 
@@ -75,8 +77,6 @@ def _no_csp_violations() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def _playwright() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         yield p
 
@@ -114,8 +114,6 @@ def browser_page(_browser, live_server, settings) -> Iterator[object]:
 
 @pytest.fixture
 def axe_check() -> Callable[[object], None]:
-    from axe_playwright_python.sync_playwright import Axe
-
     axe = Axe()
 
     def check(page) -> None:

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from commissioning import demo as commissioning_demo
 from commissioning.commissions.models import CommissionStatus, JointCommission
 from commissioning.demo import simple_pdf
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from partners import demo as partners_demo
 from partners.demo import DEMO_PASSWORD
 from partners.models import User
@@ -38,13 +38,13 @@ MONEY = re.compile(r"£([\d,]+\.\d\d)")
 def demo(db):
     """The seeds' world and the commissioning demo (not the tendering demo, which tenders its own copy of the
     worked example): the journey creates the Lichfield commission itself."""
-    with tenancy_disabled(), transaction.atomic():
+    with unscoped(reason="the journey builds and checks data across organisations"), transaction.atomic():
         partners_demo.load()
         commissioning_demo.load()
 
 
 def person(email: str) -> User:
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         user = User.objects.get(email=email)
         TOTPDevice.objects.filter(user=user).update(last_t=-1)  # a fresh code for every sign-in in this journey
     return user
@@ -92,7 +92,7 @@ def test_lichfield_worked_example_from_setup_to_procurement_and_the_finance_repo
     visit(page, axe_check, screenshot, "04-start-commission")
     click(page, "Start commission")
     assert page.get_by_role("heading", level=1).inner_text().startswith(TITLE)
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         commission = JointCommission.objects.get(title=TITLE)
 
     # Invite the district.
@@ -192,7 +192,7 @@ def test_lichfield_worked_example_from_setup_to_procurement_and_the_finance_repo
     click(page, "Enter procurement")
     assert "is now: procurement" in page.content()
     visit(page, axe_check, screenshot, "13-procurement")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.PROCUREMENT
 
     # The district's finance officer downloads the PDF and the XLSX: both match to the penny.

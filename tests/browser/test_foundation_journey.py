@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from partners.demo import DEMO_PASSWORD, PERSONAS
 from partners.models import Organisation, User
 from tests.browser.conftest import click_and_wait
@@ -39,7 +39,7 @@ def test_every_persona_signs_in_and_sees_their_dashboard(demo, browser_page, log
     page.goto("/accounts/login/")
     axe_check(page)
     for persona in PERSONAS:
-        with tenancy_disabled():
+        with unscoped(reason="the journey looks up the demo's people across organisations"):
             user = User.objects.get(email=persona.email)
         login(page, user, password=DEMO_PASSWORD)
         assert page.url.endswith("/dashboard/"), f"{persona.email} landed on {page.url}"
@@ -53,7 +53,7 @@ def test_every_persona_signs_in_and_sees_their_dashboard(demo, browser_page, log
 
 def test_commissioner_switches_organisation(demo, browser_page, login, axe_check, screenshot):
     page = browser_page
-    with tenancy_disabled():
+    with unscoped(reason="the journey looks up the demo's people across organisations"):
         sam = User.objects.get(email="sam@lichfield.demo")
         tamworth = Organisation.objects.get(name="Tamworth Borough Council")
     login(page, sam, password=DEMO_PASSWORD)

@@ -18,7 +18,7 @@ import time_machine
 from django.utils import timezone
 
 from boards import services as board_services
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from partners.models import Membership, Role
 from procurement.bids.models import Bid
 from procurement.evaluation.models import Evaluator, ScoreSheet
@@ -86,7 +86,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
 
     # --- the world: the commission in procurement, a board, a panel, and three providers --------------------------
     clock.set(at(2026, 12, 1, 9, 0))
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         ex = lichfield_procurement(world)
         chair = person(world.district, Role.BOARD_MEMBER, name="Cllr Chris Walker")
         board = simple_board(world.partnership, chair, world.district, name="Lichfield Locality Commissioning Board")
@@ -113,7 +113,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     page.get_by_label("Bids close").fill("2026-12-15T12:00:00")
     press("Draft the tender")
     assert "/method/" in page.url
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         tender = Tender.objects.get(title="Older people's independence service")
 
     # --- its evaluation method --------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     assert "sent to the board" in page.content()
 
     # The board approves the method at its meeting (the award is approved through its pages below).
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         method = EvaluationMethod.objects.get(tender=tender)
         item = board_services.item_add(
             meeting=meeting, kind="evaluation_method", subject_id=method.pk, by=acting(chair, world.district)
@@ -175,7 +175,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     go(f"/opportunities/{tender.pk}/")
     assert "Quality of service" in page.content() and "Bids close" in page.content()
 
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         questions = list(Question.objects.filter(method__tender=tender, stage="full").order_by("number"))
 
     def write_bid(price_staff: str, price_overheads: str) -> None:
@@ -238,7 +238,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     assert "late bids cannot be accepted" in text and "Your draft has been kept" in text
     assert page.locator(f"#id_answer_{questions[0].pk}").input_value().startswith("We visit older people")
     screenshot(page, "tender-07-late-bid-refused")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         assert Bid.objects.get(organisation=late_org).status == "draft"
     assert page.url == late_bid_url
 
@@ -250,7 +250,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     press("Close for bids")
     go(f"/tenders/{tender.pk}/panel/")
     for user in (dee, eve, dan):
-        with tenancy_disabled():
+        with unscoped(reason="the journey builds and checks data across organisations"):
             membership = Membership.objects.get(user=user)
         page.get_by_label("Evaluator", exact=True).select_option(value=str(membership.pk))
         press("Add to the panel")
@@ -277,7 +277,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     # --- the lead excludes the conflicted evaluator and starts the evaluation ---------------------------------------
     sign_in(world.lead_commissioner, world.county)
     go(f"/tenders/{tender.pk}/panel/")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         eve_seat = Evaluator.objects.get(tender=tender, user=eve)
     page.locator(f"#decision-exclude-{eve_seat.pk}").check()
     press("Record the decision on Eve Harper")
@@ -290,7 +290,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     scores = {world.provider.name: "4", "Age UK South Staffordshire": "3"}
     for user, org in ((dee, world.county), (dan, world.district)):
         sign_in(user, org)
-        with tenancy_disabled():
+        with unscoped(reason="the journey builds and checks data across organisations"):
             sheets = list(ScoreSheet.objects.filter(evaluator__user=user).select_related("bid__organisation"))
         assert len(sheets) == 2
         for sheet in sheets:
@@ -313,7 +313,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     # --- moderation, ranking and the recommendation -----------------------------------------------------------------
     sign_in(world.lead_commissioner, world.county)
     go(f"/tenders/{tender.pk}/moderation/")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         bids = {b.organisation.name: b for b in Bid.objects.filter(tender=tender, status="submitted")}
     for name, bid in bids.items():
         for q in questions:
@@ -355,7 +355,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     page.get_by_label("Approve", exact=True).check()
     page.get_by_label("The board has been shown the evaluation summary").check()
     press("Record the decision")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         assert Tender.objects.get(pk=tender.pk).status == "approved"
 
     # --- award letters; the standstill runs across Christmas and New Year ------------------------------------------
@@ -396,7 +396,7 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     assert "£131,250.00" in shares
     assert world.provider.name in contract
     screenshot(page, "tender-16-contract")
-    with tenancy_disabled():
+    with unscoped(reason="the journey builds and checks data across organisations"):
         assert Tender.objects.get(pk=tender.pk).status == "awarded"
         ex.refresh()
         assert ex.commission.status == "awarded"

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from knox.models import AuthToken
-from rest_framework.test import APIClient
+from django.utils import timezone
 
 from commissioning.commissions.models import Contribution
 from partners.models import Role
+from tests.conftest import api_client
 from tests.factories.commissioning import ServiceAreaFactory, commissioner_at, pdf_upload
 
 
-def api(user, organisation) -> APIClient:
-    client = APIClient()
-    _token, secret = AuthToken.objects.create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}", HTTP_X_JOINTLY_ORGANISATION=str(organisation.pk))
-    return client
-
-
 def test_the_worked_example_through_the_api(world):
-    county = api(world.lead_commissioner, world.county)
+    county = api_client(world.lead_commissioner, world.county)
     district_user = commissioner_at(world, world.district)
-    district = api(district_user, world.district)
+    district = api_client(district_user, world.district)
 
     area = county.post(
         "/api/v1/service-areas/",
@@ -194,12 +185,13 @@ def test_the_worked_example_through_the_api(world):
     )
     assert patched.status_code == 200 and patched.json()["owner_organisation"] == world.district.pk
     assert (
-        district.post(f"/api/v1/stages/{stage['id']}/complete/").json()["completed_on"] == dt.date.today().isoformat()
+        district.post(f"/api/v1/stages/{stage['id']}/complete/").json()["completed_on"]
+        == timezone.localdate().isoformat()
     )
     assert district.patch(f"/api/v1/stages/{stage['id']}/", {"name": "x"}, format="json").status_code == 403
 
     report = (
-        api(world.finance_officer, world.district)
+        api_client(world.finance_officer, world.district)
         .get(f"/api/v1/reports/contributions/?partnership={world.partnership.pk}")
         .json()
     )
@@ -207,7 +199,7 @@ def test_the_worked_example_through_the_api(world):
 
 
 def test_api_roles_and_scoping(world, lichfield):
-    viewer = api(world.member(world.county, Role.VIEWER), world.county)
+    viewer = api_client(world.member(world.county, Role.VIEWER), world.county)
     assert viewer.get("/api/v1/commissions/").json()["count"] == 1
     assert (
         viewer.post(
@@ -215,18 +207,20 @@ def test_api_roles_and_scoping(world, lichfield):
         ).status_code
         == 403
     )
-    outsider = api(world.outsider, world.other_council)
+    outsider = api_client(world.outsider, world.other_council)
     assert outsider.get(f"/api/v1/commissions/{lichfield.commission.pk}/").status_code == 404
     refused = outsider.post("/api/v1/service-areas/", {"partnership": world.partnership.pk, "name": "X"}, format="json")
     assert refused.status_code == 400 and "does not exist" in refused.json()["partnership"][0]
     c = Contribution.objects.filter(commission=lichfield.commission).first()
     assert outsider.post(f"/api/v1/contributions/{c.pk}/confirm/").status_code == 404
-    assert api(world.bidder, world.provider).get("/api/v1/commissions/").json()["count"] == 0  # a provider sees none
+    assert (
+        api_client(world.bidder, world.provider).get("/api/v1/commissions/").json()["count"] == 0
+    )  # a provider sees none
 
 
 def test_api_import_reports_row_by_row(world):
     area = ServiceAreaFactory(partnership=world.partnership, name="Advice")
-    client = api(world.lead_commissioner, world.county)
+    client = api_client(world.lead_commissioner, world.county)
     body = (
         "Service area,Provider,Annual value,Start date,End date,Funding source\n"
         f"{area.name},Citizens Advice,1000,2025-04-01,2027-03-31,Core\n"
@@ -251,7 +245,7 @@ def test_api_import_reports_row_by_row(world):
 def test_settings_through_the_api(world):
 
     url = f"/api/v1/commissioning-settings/{world.partnership.pk}/"
-    assert api(world.lead_commissioner, world.county).get(url).json() == {
+    assert api_client(world.lead_commissioner, world.county).get(url).json() == {
         "partnership": world.partnership.pk,
         "framework_threshold": "35000.00",
         "reminder_days": [7, 1],
@@ -259,8 +253,8 @@ def test_settings_through_the_api(world):
     }
     body = {"framework_threshold": "40000.00", "reminder_days": [1, 14], "alignment_window_days": 90}
     assert (
-        api(world.lead_commissioner, world.county).put(url, body, format="json").status_code == 403
+        api_client(world.lead_commissioner, world.county).put(url, body, format="json").status_code == 403
     )  # not the accountable body
-    admin = api(world.member(world.district, Role.ORG_ADMIN), world.district)
+    admin = api_client(world.member(world.district, Role.ORG_ADMIN), world.district)
     assert admin.put(url, body, format="json").json()["reminder_days"] == [14, 1]
-    assert api(world.outsider, world.other_council).get(url).status_code == 404
+    assert api_client(world.outsider, world.other_council).get(url).status_code == 404

@@ -43,17 +43,22 @@ def ring_fenced_grant(ex, organisation):
 # ---- ring-fenced money -------------------------------------------------------------------------------------
 
 
+def _district_sets_20000(lichfield, *, source):
+    """The district sets its first-year contribution to £20,000, drawn from ``source``."""
+    return contribution_set(
+        commission=lichfield.commission,
+        organisation=lichfield.district,
+        financial_year=Y1,
+        amount=Decimal("20000"),
+        source=source,
+        by=lichfield.district_commissioner,
+    )
+
+
 def test_ring_fenced_money_cannot_be_contributed(lichfield):
     grant = ring_fenced_grant(lichfield, lichfield.district)
     with pytest.raises(DomainError) as refused:
-        contribution_set(
-            commission=lichfield.commission,
-            organisation=lichfield.district,
-            financial_year=Y1,
-            amount=Decimal("20000"),
-            source=grant,
-            by=lichfield.district_commissioner,
-        )
+        _district_sets_20000(lichfield, source=grant)
     assert refused.value.field == "source"
     assert (
         "is ring-fenced and cannot be aligned: A specific grant from DCLG for homelessness work"
@@ -103,14 +108,7 @@ def test_money_already_aligned_cannot_become_ring_fenced_and_confirm_rechecks(li
     core = MappedContractFactory(
         service_area=lichfield.area, funder=lichfield.district, annual_value=Decimal("20000.00")
     )
-    c = contribution_set(
-        commission=lichfield.commission,
-        organisation=lichfield.district,
-        financial_year=Y1,
-        amount=Decimal("20000"),
-        source=core,
-        by=lichfield.district_commissioner,
-    )
+    c = _district_sets_20000(lichfield, source=core)
     with pytest.raises(DomainError, match="already contributed"):
         mapped_contract_update(
             contract=core, alignable=False, not_alignable_reason="Now ring-fenced", by=lichfield.district_commissioner
@@ -125,14 +123,7 @@ def test_a_source_cannot_be_drawn_beyond_its_annual_value(lichfield):
         service_area=lichfield.area, funder=lichfield.district, annual_value=Decimal("15000.00")
     )
     with pytest.raises(DomainError, match=r"£20,000\.00 would be drawn from a contract worth £15,000\.00"):
-        contribution_set(
-            commission=lichfield.commission,
-            organisation=lichfield.district,
-            financial_year=Y1,
-            amount=Decimal("20000"),
-            source=core,
-            by=lichfield.district_commissioner,
-        )
+        _district_sets_20000(lichfield, source=core)
 
 
 # ---- contributions ----------------------------------------------------------------------------------------

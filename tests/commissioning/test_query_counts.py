@@ -8,8 +8,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from benchmarks.commissioning_data import build_county_scale
 from commissioning.agreements.services import agreement_sign
@@ -23,6 +21,7 @@ from partners.models import PartnershipMember, Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import MappedContractFactory, acting, lichfield_example, pdf_upload
 from tests.factories.partners import OrganisationFactory, person
+from tests.query_counts import page_queries
 
 
 def grow(world, ex, n: int) -> None:
@@ -77,13 +76,6 @@ def grow(world, ex, n: int) -> None:
         )
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
 def urls(world, ex) -> list[str]:
     c, p, a = ex.commission.pk, world.partnership.pk, ex.area.pk
     return [
@@ -128,12 +120,14 @@ def test_query_counts_do_not_grow_with_rows(client, world, who):
     sign_in(client, user, org)
     grow(world, ex, 1)
     for url in pages:
-        count(client, url)  # warm caches (content types, sessions)
-    small = {url: count(client, url) for url in pages}
+        page_queries(client, url)  # warm caches (content types, sessions)
+    small = {url: page_queries(client, url) for url in pages}
     grow(world, ex, 6)
     for url in pages:
-        count(client, url)  # warm again: growing notified people, so each unread count is recounted once (cached)
-    large = {url: count(client, url) for url in pages}
+        page_queries(
+            client, url
+        )  # warm again: growing notified people, so each unread count is recounted once (cached)
+    large = {url: page_queries(client, url) for url in pages}
     grown = {url: (small[url], large[url]) for url in pages if small[url] != large[url]}
     assert not grown, f"queries grew with rows: {grown}"
     assert max(large.values()) <= 40, large
@@ -145,7 +139,7 @@ def test_list_page_query_budget(client, world, django_assert_num_queries, url):
     grow(world, ex, 3)
     sign_in(client, world.lead_commissioner, world.county)
     client.get(url)
-    expected = count(client, url)
+    expected = page_queries(client, url)
     grow(world, ex, 5)
     client.get(url)  # warm again: growing notified Ravi, so his unread count is recounted once (then cached)
     with django_assert_num_queries(expected):
@@ -165,8 +159,8 @@ def test_service_map_at_county_scale_runs_a_fixed_number_of_queries(client, worl
         client.logout()
         sign_in(client, built.commissioner, built.organisation)
         url = f"/service-map/areas/{built.area_id}/"
-        count(client, url)
-        results[built.name] = (count(client, url), _median_ms(client, url))
+        page_queries(client, url)
+        results[built.name] = (page_queries(client, url), _median_ms(client, url))
     health = _median_ms(client, "/health/")
     assert results["Small shire"][0] == results["Countyshire"][0], results
     area = ServiceArea.objects.get(pk=large.area_id)

@@ -4,8 +4,6 @@ restarted between attempts."""
 
 from __future__ import annotations
 
-import threading
-import time
 from unittest import mock
 
 import pytest
@@ -13,11 +11,10 @@ from django.core import mail
 
 from commissioning.tasks import send_stage_reminders
 from commissioning.timetable import services
-from core.models import Notification
-from core.tenancy import unscoped
-from tests.celery_support import running_worker, settle, wait_for
+from tests.celery_support import running_worker, wait_for
 from tests.commissioning.test_timetable import EXPECTED_KEYS, TODAY, reminder_stages
 from tests.factories.commissioning import lichfield_example
+from tests.reminder_support import Sent, failing_on_third_call, overlapping
 
 pytestmark = [pytest.mark.celery, pytest.mark.xdist_group("celery")]
 
@@ -31,44 +28,7 @@ def stages(transactional_db, world):
     return made
 
 
-def notifications() -> list[tuple[str, int]]:
-    with unscoped(reason="test set-up reads every organisation's stages"):
-        return sorted(
-            Notification.objects.filter(dedupe_key__startswith="stage:").values_list("dedupe_key", "recipient_id")
-        )
-
-
-def emails() -> list[tuple[str, tuple[str, ...]]]:
-    return sorted((m.subject, tuple(m.to)) for m in mail.outbox if m.subject.startswith(("Reminder:", "Overdue:")))
-
-
-def _pending() -> str:
-    with unscoped(reason="test set-up reads every organisation's stages"):
-        return "unsent: " + str(
-            list(
-                Notification.objects.filter(emailed_at__isnull=True, dedupe_key__startswith="stage:").values_list(
-                    "pk", flat=True
-                )
-            )
-        )
-
-
-def wait_until_delivered(expected: int) -> None:
-    """Notifications are made, then their emails sent by a second task: wait for both, then for quiet."""
-    wait_for(lambda: len(notifications()) >= expected, what=f"{expected} notifications")
-    wait_for(
-        lambda: len(emails()) >= expected,
-        what=lambda: f"{expected} emails (have {emails()}; notifications {notifications()}; {_pending()})",
-    )
-    settle(lambda: (len(notifications()), len(emails())), quiet=1.5)
-
-
-def assert_each_reminder_once() -> None:
-    keys = notifications()
-    assert len(keys) == EXPECTED_KEYS and len(set(keys)) == EXPECTED_KEYS
-    sent = emails()
-    assert len(sent) == EXPECTED_KEYS, sent
-    assert len(set(sent)) == EXPECTED_KEYS  # nobody got the same reminder twice
+SENT = Sent(prefix="stage:", expected=EXPECTED_KEYS)
 
 
 def test_same_task_delivered_twice_sends_once(stages, celery_worker, task_runs):
@@ -76,21 +36,13 @@ def test_same_task_delivered_twice_sends_once(stages, celery_worker, task_runs):
     send_stage_reminders.apply_async(args=[TODAY.isoformat()], task_id="reminders-2027-01-10")
     send_stage_reminders.apply_async(args=[TODAY.isoformat()], task_id="reminders-2027-01-10")
     wait_for(lambda: task_runs.by_id["reminders-2027-01-10"] >= 2, what="both deliveries to run")
-    wait_until_delivered(EXPECTED_KEYS)
-    assert_each_reminder_once()
+    SENT.wait_until_delivered()
+    SENT.assert_each_reminder_once()
 
 
 def test_a_retry_after_a_partial_run_sends_once(stages, celery_worker, task_runs):
     """The first attempt fails half way (after some reminders were committed); Celery retries it."""
-    real_notify = services.notify
-    calls = {"n": 0}
-
-    def flaky_notify(**kwargs):
-        calls["n"] += 1
-        created = real_notify(**kwargs)
-        if calls["n"] == 3:
-            raise OSError("mail relay went away")  # a retryable failure, after this call's work is saved
-        return created
+    flaky_notify = failing_on_third_call(services.notify, "mail relay went away")
 
     with mock.patch.object(services, "notify", flaky_notify):
         send_stage_reminders.apply_async(args=[TODAY.isoformat()], task_id="reminders-retried")
@@ -100,26 +52,14 @@ def test_a_retry_after_a_partial_run_sends_once(stages, celery_worker, task_runs
         )
     states = [s for name, _, s in task_runs.states if name == TASK]
     assert states == ["RETRY", "SUCCESS"]
-    wait_until_delivered(EXPECTED_KEYS)
-    assert_each_reminder_once()
+    SENT.wait_until_delivered()
+    SENT.assert_each_reminder_once()
 
 
 def test_two_beats_enqueue_the_sweep_at_once_and_each_reminder_goes_once(stages, celery_worker, task_runs):
     """Two beat processes (a misconfigured deployment) enqueue the same sweep at the same moment; the worker runs
     both concurrently (two threads), each made slower so that they overlap."""
-    real_notify = services.notify
-    inside = threading.Barrier(2, timeout=10)
-    met = {"both": False}
-
-    def slow_notify(**kwargs):
-        if not met["both"]:
-            try:
-                inside.wait()  # both sweeps are inside the same step at the same time
-                met["both"] = True
-            except threading.BrokenBarrierError:
-                pass
-        time.sleep(0.05)
-        return real_notify(**kwargs)
+    slow_notify, met = overlapping(services.notify)
 
     with mock.patch.object(services, "notify", slow_notify):
         first = send_stage_reminders.apply_async(args=[TODAY.isoformat()])
@@ -127,22 +67,15 @@ def test_two_beats_enqueue_the_sweep_at_once_and_each_reminder_goes_once(stages,
         assert first.id != second.id
         wait_for(lambda: task_runs.by_name[TASK] >= 2, what="both sweeps to run")
     assert met["both"], "the two sweeps did not overlap"
-    wait_until_delivered(EXPECTED_KEYS)
-    assert_each_reminder_once()
+    SENT.wait_until_delivered()
+    SENT.assert_each_reminder_once()
 
 
 def test_worker_restarted_between_attempts_sends_once(stages, celery_queue, task_runs):
     """Attempt 1 runs on one worker and fails half way; that worker stops before the retry runs; a new worker
     picks the retry up from Redis and finishes the job."""
-    real_notify = services.notify
-    calls = {"n": 0}
-
-    def failing_once(**kwargs):
-        calls["n"] += 1
-        created = real_notify(**kwargs)
-        if calls["n"] == 3:  # the overdue stage's two reminders are saved; the next stage's is rolled back
-            raise OSError("worker about to be restarted")
-        return created
+    # The third call fails: the overdue stage's two reminders are saved; the next stage's is rolled back.
+    failing_once = failing_on_third_call(services.notify, "worker about to be restarted")
 
     # The retry is due 3 seconds later (not Celery's random 0-1 s), so the first worker is gone before it is due.
     with (
@@ -157,7 +90,7 @@ def test_worker_restarted_between_attempts_sends_once(stages, celery_queue, task
         assert [s for n, _, s in task_runs.states if n == TASK] == [
             "RETRY"
         ]  # the first worker stopped before the retry
-        partial = len(notifications())
+        partial = len(SENT.notifications())
         assert 0 < partial < EXPECTED_KEYS
         with running_worker(queue=celery_queue):
             wait_for(
@@ -165,12 +98,12 @@ def test_worker_restarted_between_attempts_sends_once(stages, celery_queue, task
                 timeout=60,
                 what="the restarted worker to finish the retry",
             )
-            wait_until_delivered(EXPECTED_KEYS)
+            SENT.wait_until_delivered()
     assert [s for n, _, s in task_runs.states if n == TASK] == ["RETRY", "SUCCESS"]
-    assert_each_reminder_once()
+    SENT.assert_each_reminder_once()
     # and a later sweep (the next beat) still sends nothing new
     with running_worker(queue=celery_queue):
         send_stage_reminders.apply_async(args=[TODAY.isoformat()])
         wait_for(lambda: task_runs.by_name[TASK] >= 3, what="the next sweep")
-        settle(lambda: (len(notifications()), len(emails())), quiet=1.0)
-    assert_each_reminder_once()
+        SENT.settle(quiet=1.0)
+    SENT.assert_each_reminder_once()

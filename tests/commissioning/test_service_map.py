@@ -98,29 +98,20 @@ def test_map_totals_duplication_and_alignment_opportunities(world, area):
 
 def test_ring_fenced_contract_needs_a_reason(world, area):
     lead = acting(world.lead_commissioner, world.county)
+    ring_fenced = {
+        "service_area": area,
+        "provider_name": "Citizens Advice",
+        "annual_value": Decimal("20000"),
+        "start_date": D(2025, 4, 1),
+        "end_date": D(2027, 3, 31),
+        "funding_source": "CLG homelessness grant",
+        "alignable": False,
+        "by": lead,
+    }
     with pytest.raises(DomainError) as refused:
-        mapped_contract_create(
-            service_area=area,
-            provider_name="Citizens Advice",
-            annual_value=Decimal("20000"),
-            start_date=D(2025, 4, 1),
-            end_date=D(2027, 3, 31),
-            funding_source="CLG homelessness grant",
-            alignable=False,
-            by=lead,
-        )
+        mapped_contract_create(**ring_fenced)
     assert "not_alignable_reason" in refused.value.field_errors
-    c = mapped_contract_create(
-        service_area=area,
-        provider_name="Citizens Advice",
-        annual_value=Decimal("20000"),
-        start_date=D(2025, 4, 1),
-        end_date=D(2027, 3, 31),
-        funding_source="CLG homelessness grant",
-        alignable=False,
-        not_alignable_reason="Specific grant for homelessness work",
-        by=lead,
-    )
+    c = mapped_contract_create(**ring_fenced, not_alignable_reason="Specific grant for homelessness work")
     assert c.funder == world.county and not c.alignable
     other = acting(world.member(world.district, Role.COMMISSIONER), world.district)
     with pytest.raises(NotPermitted):
@@ -186,8 +177,8 @@ def test_xlsx_import_reads_numbers_and_dates_exactly(world, area):
     ws.append(
         ["Service area", "Provider", "Annual value", "Start date", "End date", "Funding source", "Can be aligned"]
     )
-    ws.append([area.name, "Citizens Advice", 23750.1, dt.datetime(2025, 4, 1), dt.datetime(2027, 3, 31), "Core", "yes"])
-    ws.append([area.name, "Age UK", "abc", dt.datetime(2025, 4, 1), dt.datetime(2027, 3, 31), "Core", True])
+    ws.append([area.name, "Citizens Advice", 23750.1, dt.date(2025, 4, 1), dt.date(2027, 3, 31), "Core", "yes"])
+    ws.append([area.name, "Age UK", "abc", dt.date(2025, 4, 1), dt.date(2027, 3, 31), "Core", True])
     buffer = io.BytesIO()
     wb.save(buffer)
     upload = SimpleUploadedFile("contracts.xlsx", buffer.getvalue())

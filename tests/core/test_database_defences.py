@@ -11,6 +11,10 @@ import yaml
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from core import audit
+from core.actors import SYSTEM
+from core.models import AuditEvent
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(settings.BASE_DIR)
@@ -18,10 +22,6 @@ APP_ROLE_SQL = ROOT / "deploy" / "postgres" / "sql" / "app-role.sql"
 
 
 def test_the_audit_trail_refuses_truncate(world):
-    from core import audit
-    from core.actors import SYSTEM
-    from core.models import AuditEvent
-
     audit.record(obj=world.county, action="test.recorded", by=SYSTEM)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check this test's own writes first
@@ -59,9 +59,6 @@ def _as(role: str, sql: str) -> None:
 
 
 def test_the_app_role_reads_and_writes_rows_but_owns_nothing(world):
-    from core import audit
-    from core.actors import SYSTEM
-
     audit.record(obj=world.county, action="test.recorded", by=SYSTEM)
     role = f"jointly_app_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:

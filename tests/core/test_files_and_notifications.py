@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.views.generic import FormView
 
@@ -49,7 +50,6 @@ class AgreementView(KeepUploadsMixin, FormView):
 
     def form_valid(self, form):
         self.saved = form.cleaned_data
-        from django.http import HttpResponse
 
         return HttpResponse("saved")
 

@@ -9,11 +9,17 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.db import connection
 
+from commissioning.commissions.models import JointCommission
+from commissioning.service_map.models import Outcome
 from core import tenancy
+from core.forms import MoneyField
 from procurement.bids import services
 from procurement.bids.models import Bid, BidAnswer, BidPriceLine, BidVersion
+from procurement.tenders.forms import TenderForm
+from tests.concurrency import run_at_once
 from tests.conftest import sign_in
 from tests.factories.procurement import bidder_of, fill_bid, published_tender
 
@@ -93,10 +99,6 @@ def test_the_api_refuses_bad_prices_and_nul_characters_with_400(world, bid, clie
 
 
 def test_a_tender_title_with_a_line_break_is_refused(world):
-    from commissioning.commissions.models import JointCommission
-    from commissioning.service_map.models import Outcome
-    from procurement.tenders.forms import TenderForm
-
     form = TenderForm(
         data={"title": "Older people's\nindependence", "summary": "Bell\x07 ringing"},
         commissions=JointCommission.objects.none(),
@@ -108,10 +110,6 @@ def test_a_tender_title_with_a_line_break_is_refused(world):
 
 
 def test_money_form_field_reads_one_strict_way(db):
-    from django import forms
-
-    from core.forms import MoneyField
-
     field = MoneyField()
     assert field.clean("£1,250.50") == Decimal("1250.50")
     for typed, message in (
@@ -168,10 +166,6 @@ def test_two_concurrent_submits_of_one_bid_make_one_version(transactional_db, wo
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_at_once(submit, timeout=30)
     assert sorted(results, key=str) == [False, True]
     assert BidVersion._base_manager.filter(bid=bid).count() == 1

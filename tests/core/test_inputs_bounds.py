@@ -21,21 +21,29 @@ from core.api_fields import (
     MoneySerializerField,
     StrictDecimalSerializerField,
 )
-from core.forms import BoundedFormMixin, MoneyField, StrictDecimalField
+from core.forms import BoundedFormMixin, MoneyField, StrictDecimalField, bound_fields
 from core.money import MoneyField as MoneyModelField
 from core.text import multi_line, single_line
 
 APPS = ("core", "partners", "boards", "commissioning", "procurement", "monitoring")
 
 
+SKIPPED = ("migrations", "management", "testing", "tests", "demo", "devstack")
+
+
 def _modules() -> list[Any]:
+    """Every module of the apps, through their subdomain packages (e.g. ``procurement.tenders.forms``)."""
     found = []
-    for app in APPS:
-        package = importlib.import_module(app)
+    packages = [importlib.import_module(app) for app in APPS]
+    while packages:
+        package = packages.pop()
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name in ("migrations", "management", "testing", "tests", "demo", "devstack"):
+            if info.name in SKIPPED:
                 continue
-            found.append(importlib.import_module(f"{app}.{info.name}"))
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            found.append(module)
+            if info.ispkg:
+                packages.append(module)
     return found
 
 
@@ -61,7 +69,6 @@ def test_every_form_is_bounded(form_class):
     assert issubclass(form_class, BoundedFormMixin), f"{form_class.__qualname__}: derive from core.forms.BoundedForm"
     # the fields as the mixin leaves them (built without the form's own __init__, which needs its arguments)
     fields = {name: field.__deepcopy__({}) for name, field in form_class.base_fields.items()}
-    from core.forms import bound_fields
 
     bound_fields(fields)
     for name, field in fields.items():

@@ -11,12 +11,13 @@ import re
 
 import pytest
 from django.http import HttpRequest, HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import include, path
 
 from core.api import TenantAPIView
-from core.views import PublicView
+from core.views import PublicView, server_error
 from procurement.tenders import services as tender_services
+from tests.conftest import sign_in
 from tests.factories.procurement import draft_tender, lead_of, pdf
 
 
@@ -46,7 +47,6 @@ def test_a_file_missing_from_storage_answers_404_with_a_message(world, client):
     tender = draft_tender(world)
     document = tender_services.tender_document_add(tender=tender, title="Specification", upload=pdf(), by=lead)
     document.file.storage.delete(document.file.name)  # lost from storage; the row remains
-    from tests.conftest import sign_in
 
     sign_in(client, world.lead_commissioner, world.county)
     response = client.get(f"/tender-documents/{document.pk}/")
@@ -55,38 +55,35 @@ def test_a_file_missing_from_storage_answers_404_with_a_message(world, client):
     assert "File not found" in page and "missing from Jointly" in page
 
 
-@pytest.mark.urls("tests.core.test_inputs_errors")
-def test_an_error_shows_the_500_page_with_the_reference_that_is_logged(db, caplog):
+def _broken(path, caplog):
+    """GET ``path``, whose view raises: the 500 response, and what the error log recorded."""
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.ERROR, logger="jointly.errors"):
-        response = client.get("/broken/")
+        response = client.get(path)
     assert response.status_code == 500
+    return response, [r for r in caplog.records if r.name == "jointly.errors"]
+
+
+@pytest.mark.urls("tests.core.test_inputs_errors")
+def test_an_error_shows_the_500_page_with_the_reference_that_is_logged(db, caplog):
+    response, records = _broken("/broken/", caplog)
     page = response.content.decode()
     assert "Sorry, there is a problem with Jointly" in page
     reference = re.search(r'data-testid="error-reference"><strong>([A-Z0-9]{8})</strong>', page)[1]
-    records = [r for r in caplog.records if r.name == "jointly.errors"]
     assert [r.reference for r in records] == [reference]
     assert reference in records[0].getMessage() and records[0].exc_info[1].args == ("the disk is on fire",)
 
 
 @pytest.mark.urls("tests.core.test_inputs_errors")
 def test_an_api_error_answers_json_with_the_logged_reference(db, caplog):
-    client = Client(raise_request_exception=False)
-    with caplog.at_level(logging.ERROR, logger="jointly.errors"):
-        response = client.get("/api/v1/broken/")
-    assert response.status_code == 500
+    response, records = _broken("/api/v1/broken/", caplog)
     body = response.json()
     assert body["detail"].startswith("Sorry, there is a problem")
-    records = [r for r in caplog.records if r.name == "jointly.errors"]
     assert [r.reference for r in records] == [body["reference"]]
 
 
 @pytest.mark.urls("tests.core.test_inputs_errors")
 def test_the_500_page_needs_no_database(db, django_assert_num_queries):
-    from django.test import RequestFactory
-
-    from core.views import server_error
-
     request = RequestFactory().get("/anything/")
     with django_assert_num_queries(0):
         response = server_error(request)

@@ -12,6 +12,7 @@ from commissioning.service_map import services
 from commissioning.service_map.models import ContractImport, MappedContract
 from core.audit import AuditEvent
 from core.errors import DomainError
+from tests.conftest import sign_in
 from tests.factories.commissioning import ServiceAreaFactory, acting
 
 HEADER = "Service area,Funder,Provider,Title,Reference,Annual value,Start date,End date,Funding source,Can be aligned,Why not\n"
@@ -71,8 +72,6 @@ def test_a_cell_longer_than_its_column_refuses_that_row_with_a_reason(world, are
 
 
 def test_the_import_page_shows_the_refusal_not_a_500(world, area, client):
-    from tests.conftest import sign_in
-
     sign_in(client, world.lead_commissioner, world.county)
     rows = [GOOD.format(n=1), f"Debt advice,,Age UK,{'y' * 200_000},,1000,01/04/2025,31/03/2027,Core,yes,"]
     response = client.post(f"/service-map/{world.partnership.pk}/import/", {"file": _upload(rows)})

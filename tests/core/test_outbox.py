@@ -7,10 +7,12 @@ import ast
 import threading
 import time
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -18,6 +20,7 @@ from kombu.exceptions import OperationalError
 from config.celery import app
 from core import outbox
 from core.models import OutboxEntry
+from tests.concurrency import run_at_once
 
 S = OutboxEntry.Status
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,11 +144,7 @@ def test_two_dispatchers_at_once_publish_each_entry_once(broker):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(dispatcher)
     published = [s[1][0] for s in broker.sent]
     assert sorted(published) == list(range(30))  # every entry once, none twice
     assert sum(counts) == 30
@@ -183,10 +182,6 @@ def test_beat_runs_the_dispatcher_every_few_seconds():
 
 
 def test_operators_can_dispatch_by_hand(db, broker):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     broker.down = True
     outbox.enqueue("partners.tasks.generate_board_pack", args=[9])
     broker.down = False

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from boards import pack as board_pack
 from boards.models import AgendaItem, BoardPack
+from boards.tasks import generate_board_pack
 from core import leases, notifications, outbox
 from core.models import Lease, Notification, OutboxEntry
 from core.notifications import deliver_emails, notify
@@ -150,7 +151,6 @@ def test_a_run_waiting_for_a_live_lease_keeps_its_outbox_entry_open(lichfield, f
     entry = OutboxEntry.objects.get()
     held = leases.acquire(board_pack.lease_key(pack.pk), seconds=600)
     assert held is not None
-    from boards.tasks import generate_board_pack
 
     generate_board_pack.apply(args=[pack.pk], task_id=f"{outbox.TASK_ID_PREFIX}{entry.pk}-1")
     entry.refresh_from_db()

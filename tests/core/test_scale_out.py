@@ -16,14 +16,15 @@ import pytest
 import requests
 from django.core.files.base import ContentFile
 from django.test import Client
+from moto.server import ThreadedMotoServer
 
 from commissioning.demo import simple_pdf
 from core import beat_lock
 from core.devstack import free_port
 from core.files import PrivateStorage, private_storage
-from core.tenancy import tenancy_disabled
+from core.tenancy import unscoped
 from procurement.tenders.models import TenderDocument
-from tests.celery_support import subprocess_database_url, wait_for
+from tests.celery_support import RedisServer, subprocess_database_url, wait_for
 from tests.conftest import sign_in
 from tests.factories.procurement import draft_tender
 
@@ -39,7 +40,6 @@ S3_ENV = {
 @pytest.fixture
 def object_store() -> Iterator[str]:
     """moto in server mode on a free loopback port, standing in for the provider's S3-compatible store."""
-    from moto.server import ThreadedMotoServer
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -130,7 +130,7 @@ def test_a_tender_document_uploaded_through_one_web_node_downloads_through_anoth
             timeout=20,
         )
         assert answer.status_code == 302, answer.text[:2000]
-        with tenancy_disabled():
+        with unscoped(reason="the test reads the tender's documents from outside any request"):
             document = TenderDocument.objects.get(tender=tender, title="Service specification")
 
         download = ravi.get(f"{node_b}/tender-documents/{document.pk}/", timeout=20)
@@ -235,7 +235,6 @@ def _beat(tmp_path: Path, name: str, redis_url: str) -> subprocess.Popen[str]:
 
 def test_two_beat_processes_only_one_schedules_and_the_other_takes_over_when_it_stops(tmp_path):
     """Two nodes both start celery beat: the second says it stays idle; stop the first and the second takes over."""
-    from tests.celery_support import RedisServer
 
     redis_server = RedisServer(tmp_path / "redis")
     redis_server.start()

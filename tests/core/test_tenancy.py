@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import tenancy
 from core.tenancy import ScopeError, scope, tenancy_disabled
 from partners.models import Membership, Partnership
 from tests.factories.partners import OrganisationFactory, PartnershipFactory, person
@@ -19,7 +20,6 @@ def two_councils(db):
 
 def _outside_any_scope(fn):
     """Run ``fn`` with no scope at all (the test suite's autouse fixture disables tenancy for set-up)."""
-    from core import tenancy
 
     token = tenancy._current.set(None)
     try:

@@ -14,11 +14,14 @@ import zipfile
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from core import upload_checks
 from core.files import PrivateFileFormField, check_upload
 from procurement.bids import services as bid_services
-from tests.factories.procurement import pdf
+from procurement.bids.models import BidAttachment
+from tests.conftest import sign_in
+from tests.factories.procurement import bidder_of, pdf, published_tender
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -56,8 +59,6 @@ def test_real_documents_are_accepted():
 
 
 def test_a_spreadsheet_saved_by_excel_tools_is_accepted():
-    from openpyxl import Workbook
-
     book = Workbook()
     book.active["A1"] = "Annual value"
     buffer = io.BytesIO()
@@ -216,9 +217,6 @@ def test_the_clamd_scanner_asks_the_daemon(settings):
 @pytest.mark.django_db
 def test_a_bidder_attaching_a_disguised_program_is_told_which_file_and_loses_nothing(world, client):
     """Through the bid page: the file is refused next to the field, the answer typed is shown again, nothing kept."""
-    from procurement.bids.models import BidAttachment
-    from tests.conftest import sign_in
-    from tests.factories.procurement import bidder_of, published_tender
 
     tender = published_tender(world)
     bid = bid_services.bid_start(tender=tender, by=bidder_of(world))

@@ -115,6 +115,22 @@ class Lichfield:
         return self.refresh()
 
 
+def district_invited(
+    world: Any, *, area: ServiceArea, title: str, intended_outcomes: str, start_date: Any, by: Any
+) -> JointCommission:
+    """A three-year commission in ``area`` led by ``by``'s organisation, the world's district council invited."""
+    commission = commission_create(
+        service_area=area,
+        title=title,
+        intended_outcomes=intended_outcomes,
+        term_years=3,
+        start_date=start_date,
+        by=by,
+    )
+    commission_invite(commission=commission, organisations=[world.district], by=by)
+    return commission
+
+
 def lichfield_example(
     world: Any,
     *,
@@ -134,15 +150,14 @@ def lichfield_example(
     lead = acting(world.lead_commissioner, world.county)
     district_user = commissioner_at(world, world.district)
     district = acting(district_user, world.district)
-    commission = commission_create(
-        service_area=area,
+    commission = district_invited(
+        world,
+        area=area,
         title="Support for older people to live independently in Lichfield District",
         intended_outcomes="Vulnerable people remain healthy, safe and independent in their own homes.",
-        term_years=3,
         start_date=START,
         by=lead,
     )
-    commission_invite(commission=commission, organisations=[world.district], by=lead)
     contributions_set_annual(commission=commission, organisation=world.county, annual_amount=COUNTY_A_YEAR, by=lead)
     contributions_set_annual(commission=commission, organisation=world.district, annual_amount=DISTRICT_A_YEAR, by=lead)
     if accept:

@@ -15,8 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from commissioning.commissions import services as commissions_services
+from commissioning.demo import simple_pdf
 from commissioning.models import JointCommission, Outcome, ServiceArea
 from commissioning.service_map import services as service_map_services
+from core.money import financial_years
+from monitoring import rag as rag_module
 from monitoring.kpis.models import Kpi, KpiSet
 from monitoring.kpis.selectors import contract_periods, due_kpis
 from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition
@@ -27,7 +30,8 @@ from partners.models import Organisation, Role, User
 from procurement.award.models import AwardLine, AwardRecommendation, Contract, ContractShare, RecommendationStatus
 from procurement.bids.models import Bid, BidStatus
 from procurement.tenders.models import Tender, TenderStatus
-from tests.factories.commissioning import acting, commissioner_at
+from tests.factories.commissioning import acting, commissioner_at, district_invited
+from tests.factories.partners import ProviderFactory
 
 COUNTY_A_YEAR = Decimal("23750.00")
 DISTRICT_A_YEAR = Decimal("20000.00")
@@ -37,8 +41,6 @@ AREA = "Debt, benefits and consumer advice"
 
 
 def pdf_upload(name: str = "evidence.pdf", text: str = "Evidence") -> SimpleUploadedFile:
-    from commissioning.demo import simple_pdf
-
     return SimpleUploadedFile(name, simple_pdf(text), content_type="application/pdf")
 
 
@@ -93,7 +95,6 @@ def make_contract(
         end_date=end,
         signed_on=signed_on or start - dt.timedelta(days=20),
     )
-    from core.money import financial_years
 
     years = financial_years(start, max(1, (end - start).days // 365 + (1 if (end - start).days % 365 else 0)))
     ContractShare.objects.bulk_create(
@@ -246,15 +247,14 @@ def debt_advice(
         outcomes[key] = Outcome.objects.filter(partnership=partnership, title=name).first() or (
             service_map_services.outcome_add(partnership=partnership, kind="outcome", title=name, by=lead)
         )
-    commission = commissions_services.commission_create(
-        service_area=area,
+    commission = district_invited(
+        world,
+        area=area,
         title="Debt, benefits and consumer advice in Lichfield District",
         intended_outcomes="Residents manage money well and avoid crisis.",
-        term_years=3,
         start_date=start,
         by=lead,
     )
-    commissions_services.commission_invite(commission=commission, organisations=[world.district], by=lead)
     commissions_services.commission_respond(commission=commission, accept=True, by=partner)
     ex = DebtAdvice(
         world=world,
@@ -290,7 +290,6 @@ __all__ = ["KPI_DEFINITIONS", "DebtAdvice", "debt_advice", "make_contract", "pdf
 def bulk_returns(ex: DebtAdvice, contract: Contract, *, count: int, first: dt.date = START) -> list[KpiReturn]:
     """``count`` submitted returns for consecutive periods of ``contract``, made in bulk (for size tests): every KPI
     due gets an actual, some red, some amber."""
-    from monitoring import rag as rag_module
 
     kpi_set = ex.kpi_set
     kpis = list(kpi_set.kpis.all())
@@ -330,7 +329,6 @@ def bulk_returns(ex: DebtAdvice, contract: Contract, *, count: int, first: dt.da
 
 def more_contracts(ex: DebtAdvice, n: int, *, returns: int = 12) -> list[Contract]:
     """``n`` more contracts under the same commission (so the same agreed KPIs), each with ``returns`` returns."""
-    from tests.factories.partners import ProviderFactory
 
     made = []
     for i in range(n):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from commissioning.demo import simple_pdf
 from commissioning.lifecycle import services as commissioning
 from partners.acting import Acting
-from partners.models import Organisation, OrganisationKind, Role, User
+from partners.models import Membership, Organisation, OrganisationKind, Role, User
 from procurement.award import services as award_services
 from procurement.award.models import Contract
 from procurement.bids import services as bid_services
@@ -22,7 +22,7 @@ from procurement.bids.models import Bid, BidVersion
 from procurement.evaluation import services as evaluation_services
 from procurement.evaluation.models import Evaluator, ScoreSheet
 from procurement.tenders import services as tender_services
-from procurement.tenders.models import CriterionKind, Procedure, Stage, Tender
+from procurement.tenders.models import CriterionKind, Procedure, Question, Stage, Tender
 from tests.factories.commissioning import Lichfield, acting, lichfield_example
 from tests.factories.partners import ProviderFactory, person
 
@@ -173,8 +173,6 @@ def fill_bid(
     consortium: list[str] | None = None,
     subcontractors: list[str] | None = None,
 ) -> Bid:
-    from procurement.tenders.models import Question
-
     questions = Question._base_manager.filter(method__tender_id=bid.tender_id, stage=bid.stage)
     answers = {
         q.pk: ("Yes we do. " if q.pass_fail else "") + " ".join(["independence"] * min(words, q.word_limit - 5))
@@ -232,8 +230,6 @@ def evaluator(world: Any, organisation: Organisation, name: str | None = None) -
 
 
 def add_to_panel(tender: Tender, lead: Acting, user: User) -> Evaluator:
-    from partners.models import Membership
-
     membership = Membership._base_manager.filter(user=user).first()
     return evaluation_services.evaluator_add(tender=tender, membership=membership, by=lead)
 

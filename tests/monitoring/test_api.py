@@ -5,24 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from knox.models import AuthToken
-from rest_framework.test import APIClient
 
 from monitoring.returns.models import KpiReturn, ReturnStatus
+from tests.conftest import api_client
 from tests.factories.board import simple_board
 from tests.factories.monitoring import debt_advice, pdf_upload
 
 
-def api(user, organisation) -> APIClient:
-    client = APIClient()
-    _token, secret = AuthToken.objects.create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}", HTTP_X_JOINTLY_ORGANISATION=str(organisation.pk))
-    return client
-
-
 def test_kpis_are_drafted_and_agreed_through_the_api(world):
     ex = debt_advice(world, agreed=False)
-    lead = api(world.lead_commissioner, world.county)
+    lead = api_client(world.lead_commissioner, world.county)
     response = lead.post(
         "/api/v1/kpi-sets/",
         {"commission": ex.commission.pk, "title": "Debt advice KPIs", "return_frequency": "quarterly"},
@@ -50,20 +42,20 @@ def test_kpis_are_drafted_and_agreed_through_the_api(world):
     assert refused.status_code == 400 and refused.json()["problems"] == [
         "Lichfield District Council has not agreed these KPIs"
     ]
-    district = api(ex.partner.user, world.district)
+    district = api_client(ex.partner.user, world.district)
     assert district.post(f"/api/v1/kpi-sets/{set_id}/respond/", {"agree": True}, format="json").status_code == 201
     agreed = lead.post(f"/api/v1/kpi-sets/{set_id}/transition/", {"transition": "agree"}, format="json")
     assert agreed.status_code == 200 and agreed.json()["status"] == "agreed"
     assert agreed.json()["responses"][0]["organisation_name"] == "Lichfield District Council"
-    outsider = api(world.outsider, world.other_council)
+    outsider = api_client(world.outsider, world.other_council)
     assert outsider.get(f"/api/v1/kpi-sets/{set_id}/").status_code == 404
     assert outsider.get("/api/v1/kpi-sets/").json()["count"] == 0
 
 
 def test_a_return_through_the_api(debt, world):
-    provider = api(world.bidder, world.provider)
-    lead = api(world.lead_commissioner, world.county)
-    partner = api(world.finance_officer, world.district)
+    provider = api_client(world.bidder, world.provider)
+    lead = api_client(world.lead_commissioner, world.county)
+    partner = api_client(world.finance_officer, world.district)
     created = provider.post(
         "/api/v1/kpi-returns/", {"contract": debt.contract.pk, "period_start": "2025-04-01"}, format="json"
     )
@@ -103,12 +95,12 @@ def test_a_return_through_the_api(debt, world):
     accepted = lead.post(f"/api/v1/kpi-returns/{rid}/accept/", {"note": "Fine; watch staffing"}, format="json")
     assert accepted.json()["status"] == ReturnStatus.ACCEPTED_WITH_NOTE
     assert accepted.json()["queries"][0]["answer"] == "Sickness"
-    assert api(world.outsider, world.other_council).get(f"/api/v1/kpi-returns/{rid}/").status_code == 404
+    assert api_client(world.outsider, world.other_council).get(f"/api/v1/kpi-returns/{rid}/").status_code == 404
     assert KpiReturn.objects.get(pk=rid).reviewed_by == world.lead_commissioner
 
 
 def test_visits_plans_and_end_review_through_the_api(debt, world):
-    lead = api(world.lead_commissioner, world.county)
+    lead = api_client(world.lead_commissioner, world.county)
     visit = lead.post(
         "/api/v1/monitoring-visits/",
         {"contract": debt.contract.pk, "planned_on": "2026-12-03", "purpose": "Drop-in"},
@@ -116,7 +108,7 @@ def test_visits_plans_and_end_review_through_the_api(debt, world):
     )
     assert visit.status_code == 201
     assert (
-        api(world.bidder, world.provider)
+        api_client(world.bidder, world.provider)
         .post(
             "/api/v1/monitoring-visits/",
             {"contract": debt.contract.pk, "planned_on": "2026-12-03", "purpose": "x"},
@@ -142,7 +134,7 @@ def test_visits_plans_and_end_review_through_the_api(debt, world):
         format="json",
     )
     assert action.status_code == 201
-    progress = api(world.bidder, world.provider).patch(
+    progress = api_client(world.bidder, world.provider).patch(
         f"/api/v1/improvement-actions/{action.json()['id']}/", {"status": "done", "progress": "Held"}, format="json"
     )
     assert progress.status_code == 200 and progress.json()["status"] == "done"
@@ -157,18 +149,22 @@ def test_visits_plans_and_end_review_through_the_api(debt, world):
 
 def test_board_portfolio_is_for_its_members(debt, world):
     board = simple_board(world.partnership, world.board_member, world.district)
-    member = api(world.board_member, world.district)
+    member = api_client(world.board_member, world.district)
     response = member.get(f"/api/v1/monitoring/portfolio/?board={board.pk}")
     assert response.status_code == 200 and response.json()["contracts"][0]["title"] == debt.contract.title
-    not_member = api(world.finance_officer, world.district)
+    not_member = api_client(world.finance_officer, world.district)
     assert not_member.get(f"/api/v1/monitoring/portfolio/?board={board.pk}").status_code == 403
     assert (
-        api(world.outsider, world.other_council).get(f"/api/v1/monitoring/portfolio/?board={board.pk}").status_code
+        api_client(world.outsider, world.other_council)
+        .get(f"/api/v1/monitoring/portfolio/?board={board.pk}")
+        .status_code
         == 404
     )
-    own = api(world.finance_officer, world.district).get("/api/v1/monitoring/portfolio/")
+    own = api_client(world.finance_officer, world.district).get("/api/v1/monitoring/portfolio/")
     assert [c["id"] for c in own.json()["contracts"]] == [debt.contract.pk]
-    assert api(world.outsider, world.other_council).get("/api/v1/monitoring/portfolio/").json()["contracts"] == []
+    assert (
+        api_client(world.outsider, world.other_council).get("/api/v1/monitoring/portfolio/").json()["contracts"] == []
+    )
 
 
 @pytest.mark.parametrize("when", [dt.date(2025, 4, 1)])

@@ -3,6 +3,7 @@ agreement (who and when, in the audit trail); the workflow names what is missing
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -118,7 +119,6 @@ def test_taking_kpis_back_to_change_them_needs_agreement_again(draft):
 def test_kpis_cannot_change_once_shared_or_after_returns(debt):
     with pytest.raises(DomainError):
         kpi_update(kpi=debt.kpi("Complaints upheld"), by=debt.lead, red_threshold="4")
-    import datetime as dt
 
     debt.submitted_return(dt.date(2025, 4, 1))
     with pytest.raises(TransitionNotAllowed) as refused:

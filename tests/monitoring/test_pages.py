@@ -10,12 +10,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.models import Notification
 from core.tenancy import unscoped
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from monitoring.reviews.models import EndReview, ReviewStatus
 from monitoring.reviews.services import review_transition
 from tests.conftest import sign_in
-from tests.factories.monitoring import pdf_upload
+from tests.factories.monitoring import debt_advice, pdf_upload
 
 Q1, Q2, Q3 = dt.date(2025, 4, 1), dt.date(2025, 7, 1), dt.date(2025, 10, 1)
 
@@ -241,16 +242,12 @@ def test_closing_needs_feedback_to_the_provider_and_decommissioning(client, debt
     assert b"strong advice quality" in page
     assert b"Start outreach earlier" not in page  # lessons are for the commissioners
     with unscoped(reason="the test reads the provider's notifications"):
-        from core.models import Notification
-
         assert Notification.objects.filter(
             recipient=world.bidder, subject__startswith="Feedback on your contract"
         ).exists()
 
 
 def test_kpi_agreement_pages(client, world):
-    from tests.factories.monitoring import debt_advice
-
     ex = debt_advice(world, agreed=False)
     sign_in(client, world.lead_commissioner, world.county)
     response = client.post(

@@ -4,21 +4,12 @@ organisation's page, the board's page, the dashboard panel and the API."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import sign_in
 from tests.factories.board import simple_board
 from tests.factories.monitoring import bulk_returns, more_contracts
-
-
-def count_queries(client, url: str) -> int:
-    client.get(url)  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+from tests.query_counts import page_queries
 
 
 @pytest.fixture
@@ -48,7 +39,7 @@ def test_portfolio_queries_do_not_grow_with_contracts_and_periods(
         url += f"?board={board.pk}"
     sign_in(client, user, org)
     bulk_returns(debt, debt.contract, count=1)
-    small = count_queries(client, url)
+    small = page_queries(client, url, warm=True)
     print(f"\n{who} {url_name}: {small} queries")
     more_contracts(debt, 6, returns=12)
     with django_assert_num_queries(small):

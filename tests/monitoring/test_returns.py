@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import audit
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
@@ -89,9 +92,7 @@ def test_submit_names_what_is_missing(debt):
 
 
 def test_a_period_that_has_not_ended_cannot_be_submitted(debt, world):
-    import time_machine
-
-    with time_machine.travel(dt.datetime(2025, 6, 15, 12, 0), tick=False):
+    with time_machine.travel(dt.datetime(2025, 6, 15, 12, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         r = return_start(contract=debt.contract, period_start=Q1, by=debt.provider)
         debt.fill(r)
         return_add_evidence(kpi_return=r, upload=pdf_upload(), by=debt.provider)
@@ -193,7 +194,6 @@ def test_drafts_are_the_providers_alone_and_other_organisations_see_nothing(debt
 
 def test_evidence_is_checked_and_fixed_once_submitted(debt):
     r = return_start(contract=debt.contract, period_start=Q1, by=debt.provider)
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(DomainError):
         return_add_evidence(kpi_return=r, upload=SimpleUploadedFile("x.pdf", b"not a pdf"), by=debt.provider)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from axes.utils import reset
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from core.models import AuditEvent
 from partners.models import Invitation, Membership, Organisation, Role, User
+from partners.services import invitation_email_send
 from tests.browser.conftest import current_code
 from tests.conftest import sign_in
 from tests.factories.partners import PASSWORD
@@ -141,7 +145,6 @@ def test_first_sign_in_sets_up_an_authenticator(client, world):
     page = client.get(reverse("two-factor-setup"))
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=world.finance_officer, confirmed=False)
-    from django_otp.oath import totp
 
     response = client.post(reverse("two-factor-setup"), {"code": f"{totp(device.bin_key):06d}"})
     assert response.status_code == 302
@@ -150,8 +153,6 @@ def test_first_sign_in_sets_up_an_authenticator(client, world):
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
 def test_repeated_failed_sign_ins_lock_the_account(client, world):
-    from axes.utils import reset
-
     reset()
     for _ in range(3):
         client.post(reverse("login"), {"username": world.bidder.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
@@ -179,8 +180,6 @@ def test_a_tampered_session_organisation_falls_back_to_one_of_yours(client, worl
 
 
 def test_api_refuses_an_organisation_header_you_do_not_belong_to(client, world):
-    from knox.models import AuthToken
-
     _token, secret = AuthToken.objects.create(user=world.lead_commissioner)
     auth = {"HTTP_AUTHORIZATION": f"Token {secret}"}
     assert client.get("/api/v1/me/", **auth).json()["acting_organisation"]["id"] == world.county.pk
@@ -215,7 +214,6 @@ def test_an_invitation_email_goes_out_once_even_if_its_job_runs_twice(
 ):
     """The invitation email is work recorded with the invitation (the outbox), so a mail or broker outage never turns
     the saved invitation into an error page; running its job again sends nothing more."""
-    from partners.services import invitation_email_send
 
     sign_in(client, world.county_admin, world.county)
     with django_capture_on_commit_callbacks(execute=True):

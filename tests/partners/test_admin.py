@@ -22,7 +22,10 @@ from partners.admin import ADMIN_PAGES
 from procurement.bids import services as bid_services
 from procurement.bids.models import Bid
 from tests.conftest import sign_in
-from tests.factories.procurement import bidder_of, fill_bid, pdf, published_tender
+from tests.factories.partners import UserFactory
+from tests.factories.procurement import acting, bidder_of, fill_bid, pdf, provider, published_tender
+from tests.route_targets.procurement import _published
+from tests.test_route_access import ROUTES, method_for, resolve_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +69,6 @@ def test_every_admin_page_is_on_the_allow_list_with_its_rule():
 
 
 def test_a_password_alone_does_not_open_the_admin(sam, client):
-    from tests.factories.partners import UserFactory
-
     operator = UserFactory(is_staff=True, is_superuser=True)  # staff only, no organisation
     TOTPDevice.objects.create(user=operator, name="phone", confirmed=True)
     client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")  # no second factor
@@ -187,10 +188,6 @@ def test_a_superuser_token_reads_no_sealed_bid(sam, sealed_bid, client, world):
 
 
 def test_a_superuser_sees_no_sealed_bid_on_any_page(sam, client, world):
-    from tests.factories.procurement import acting, provider
-    from tests.route_targets.procurement import _published
-    from tests.test_route_access import ROUTES, method_for, resolve_kwargs
-
     # A second provider seals a bid on the walker's open opportunity.
     tender = _published(world)
     urls = []

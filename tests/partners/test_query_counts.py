@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core import audit
 from core.actors import SYSTEM
@@ -12,6 +10,7 @@ from core.notifications import notify
 from partners.models import Invitation, PartnershipMember, Role
 from tests.conftest import sign_in
 from tests.factories.partners import OrganisationFactory, PartnershipFactory, person
+from tests.query_counts import page_queries
 
 PAGES = ["/dashboard/", "/organisation/people/", "/partnerships/", "/audit/", "/notifications/"]
 API = [
@@ -34,20 +33,13 @@ def grow(world, n: int) -> None:
         notify(recipients=[world.county_admin, colleague], subject=f"Note {i}", organisation=world.county, email=False)
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("url", PAGES + API)
 def test_query_count_does_not_grow_with_rows(client, world, url):
     sign_in(client, world.county_admin, world.county)
     grow(world, 1)
-    small = count(client, url)
+    small = page_queries(client, url)
     grow(world, 25)
-    large = count(client, url)
+    large = page_queries(client, url)
     assert small == large, f"{url}: {small} queries with few rows, {large} with many"
     assert large <= 16, f"{url}: {large} queries"
 
@@ -56,5 +48,5 @@ def test_people_page_query_budget(client, world, django_assert_num_queries):
     sign_in(client, world.county_admin, world.county)
     grow(world, 30)
     client.get("/organisation/people/")  # warm caches (content types, sessions)
-    with django_assert_num_queries(count(client, "/organisation/people/")):
+    with django_assert_num_queries(page_queries(client, "/organisation/people/")):
         client.get("/organisation/people/")

@@ -5,10 +5,22 @@ from __future__ import annotations
 import time_machine
 
 from procurement.bids.models import Bid, BidVersion
+from procurement.evaluation import services
+from procurement.evaluation.models import Evaluator
 from procurement.tenders.models import TenderStatus
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
-from tests.factories.procurement import awarded, bidder_of, provider, published_tender, submitted_bid
+from tests.factories.procurement import (
+    add_to_panel,
+    awarded,
+    bidder_of,
+    close,
+    evaluator,
+    lead_of,
+    provider,
+    published_tender,
+    submitted_bid,
+)
 
 
 def test_a_bid_through_the_api(world, client):
@@ -83,10 +95,6 @@ def test_recommendations_and_contracts_for_partners(world, client):
 
 
 def test_declarations_and_conflict_decisions_through_the_api(world, client):
-    from procurement.evaluation import services
-    from procurement.evaluation.models import Evaluator
-    from tests.factories.procurement import add_to_panel, close, evaluator, lead_of, submitted_bid
-
     tender = published_tender(world)
     submitted_bid(tender, acting(world.bidder, world.provider))
     tender = close(tender)

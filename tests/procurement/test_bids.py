@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.errors import DomainError, PermissionDenied
+from core.models import Notification
 from partners.models import OrganisationKind, Role
 from procurement.bids import rules as bid_rules
 from procurement.bids import services as bid_services
@@ -21,6 +22,7 @@ from procurement.evaluation import services as evaluation_services
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
+    age,
     bidder_of,
     fill_bid,
     lead_of,
@@ -197,9 +199,6 @@ def test_a_late_submission_through_the_page_says_why_and_keeps_the_draft(tender,
 
 
 def test_two_stage_only_shortlisted_providers_bid_in_full_and_the_rest_are_told_why(world):
-    from core.models import Notification
-    from tests.factories.procurement import age
-
     tender = published_tender(
         world, procedure="two_stage", eoi_in=dt.timedelta(days=3), clarification_in=dt.timedelta(days=7)
     )

@@ -11,11 +11,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from commissioning.commissions.models import CommissionStatus, JointCommission
+from boards import services as board_services
+from commissioning.commissions.models import CommissionStatus, Contribution, JointCommission
+from core import handlers
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import Notification
 from core.tenancy import scope
-from partners.models import Role
+from partners.models import Membership, Role
 from procurement import permissions
 from procurement.award import services as award_services
 from procurement.award.models import AwardLetter, Contract, ContractShare
@@ -27,6 +29,7 @@ from procurement.evaluation.models import Evaluator, Score, ScoreSheet
 from procurement.tenders import services as tender_services
 from procurement.tenders.models import Tender
 from tests.conftest import sign_in
+from tests.factories.board import MeetingFactory, present, simple_board
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
     LICHFIELD_A_YEAR,
@@ -91,13 +94,19 @@ def test_evaluators_declare_before_seeing_any_bid_and_the_lead_decides_on_confli
     assert rep_org is not None
 
 
-def test_an_excluded_evaluator_loses_access_and_their_sheets(world, closed, lead, client):
-    tender, first, _ = closed
-    user = evaluator(world, world.district)
+def _on_the_panel(world, tender, lead, organisation, *, interest=""):
+    """A new evaluator at ``organisation`` added to the panel, who has declared ``interest`` (or none)."""
+    user = evaluator(world, organisation)
     seat = add_to_panel(tender, lead, user)
     evaluation_services.interests_declare(
-        evaluator=seat, has_interest=True, interest="Trustee of Citizens Advice", by=acting(user, world.district)
+        evaluator=seat, has_interest=bool(interest), interest=interest, by=acting(user, organisation)
     )
+    return user, seat
+
+
+def test_an_excluded_evaluator_loses_access_and_their_sheets(world, closed, lead, client):
+    tender, first, _ = closed
+    user, seat = _on_the_panel(world, tender, lead, world.district, interest="Trustee of Citizens Advice")
     evaluation_services.conflict_decide(evaluator=seat, decision="exclude", by=lead)
     assert not permissions.may_evaluate(tender, user)
     sign_in(client, user, world.district)
@@ -119,7 +128,6 @@ def test_only_the_lead_names_the_panel_from_partners_taking_part(world, closed, 
     Tender._base_manager.filter(pk=tender.pk).update(allow_third_sector_evaluators=True)
     tender.refresh_from_db()
     assert any(m.user == rep for m in evaluation_rules.evaluator_candidates(tender))
-    from partners.models import Membership
 
     with pytest.raises(PermissionDenied):
         evaluation_services.evaluator_add(
@@ -171,11 +179,7 @@ def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, cl
 
 def test_submission_needs_every_score_justified(world, closed, lead):
     tender, first, _ = closed
-    user = evaluator(world, world.county)
-    seat = add_to_panel(tender, lead, user)
-    evaluation_services.interests_declare(
-        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
-    )
+    user, seat = _on_the_panel(world, tender, lead, world.county)
     tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     sheet = ScoreSheet._base_manager.get(evaluator=seat, bid=first)
     q = tender.method.questions.filter(pass_fail=False).first()
@@ -236,10 +240,6 @@ def test_a_cheaper_award_is_split_in_proportion(world):
 
 
 def test_the_board_approves_or_rejects_the_award(world):
-    from boards import services as board_services
-    from core import handlers
-    from tests.factories.board import MeetingFactory, present, simple_board
-
     flow = evaluated(world)
     chair = world.member(world.district, Role.BOARD_MEMBER)
     board = simple_board(world.partnership, chair, world.district, name="Lichfield Locality Commissioning Board")
@@ -315,8 +315,6 @@ def test_letters_standstill_and_the_contract(world, client):
 
 
 def test_the_contract_refuses_a_split_that_no_longer_reconciles(world):
-    from commissioning.commissions.models import Contribution
-
     flow = evaluated(world)
     recommendation = award_services.recommend(
         tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)]
@@ -351,11 +349,7 @@ def test_the_whole_way_leaves_a_contract_every_partner_can_see(world, client):
 
 def test_scores_api_for_evaluators(world, closed, lead, client):
     tender, _first, _second = closed
-    user = evaluator(world, world.county)
-    seat = add_to_panel(tender, lead, user)
-    evaluation_services.interests_declare(
-        evaluator=seat, has_interest=False, interest="", by=acting(user, world.county)
-    )
+    user, seat = _on_the_panel(world, tender, lead, world.county)
     tender_services.tender_transition(tender=tender, name="start_evaluation", by=lead)
     sign_in(client, user, world.county)
     sheets = client.get("/api/v1/scoresheets/").json()["results"]

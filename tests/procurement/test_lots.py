@@ -3,7 +3,10 @@ split across the lots' contracts so that every partner's and every lot's figures
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from django.utils import timezone
 
 from core.tenancy import scope
 from procurement.award import services as award_services
@@ -12,6 +15,7 @@ from procurement.bids import services as bid_services
 from procurement.evaluation import rules as evaluation_rules
 from procurement.evaluation import services as evaluation_services
 from procurement.tenders import services as tender_services
+from procurement.tenders.models import Tender
 from tests.factories.commissioning import acting
 from tests.factories.procurement import (
     add_to_panel,
@@ -89,11 +93,6 @@ def test_lots_are_ranked_and_awarded_separately_and_the_split_reconciles(world):
         }
     award_services.recommendation_approve(recommendation=recommendation, by=lead)
     award_services.standstill_start(tender=tender, by=lead)
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from procurement.tenders.models import Tender
 
     Tender._base_manager.filter(pk=tender.pk).update(standstill_ends_on=timezone.localdate() - dt.timedelta(days=2))
     for line in lines:

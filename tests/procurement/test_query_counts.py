@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from procurement.evaluation import services as evaluation_services
 from procurement.tenders import services as tender_services
@@ -19,14 +17,7 @@ from tests.factories.procurement import (
     published_tender,
     submitted_bid,
 )
-
-
-def count(client, url: str) -> int:
-    client.get(url)  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
+from tests.query_counts import page_queries
 
 
 def tender_with_bids(world, n: int, tag: str):
@@ -59,11 +50,11 @@ def test_lists_do_not_grow_with_rows(world, client, url, who):
     bidder = acting(world.bidder, world.provider)
     tender = published_tender(world, title="First")
     submitted_bid(tender, bidder)
-    small = count(client, url)
+    small = page_queries(client, url, warm=True)
     for i in range(4):
         more = published_tender(world, title=f"More {i}")
         submitted_bid(more, bidder)
-    large = count(client, url)
+    large = page_queries(client, url, warm=True)
     assert small == large, f"{url}: {small} queries with one row, {large} with five"
 
 
@@ -72,7 +63,7 @@ def test_the_bid_list_after_the_deadline_is_fixed(world, client, django_assert_n
     one = tender_with_bids(world, 1, "a")
     many = tender_with_bids(world, 6, "b")
     sign_in(client, world.lead_commissioner, world.county)
-    small = count(client, path.format(id=one.pk))
+    small = page_queries(client, path.format(id=one.pk), warm=True)
     with django_assert_num_queries(small):
         client.get(path.format(id=many.pk))
 
@@ -94,12 +85,14 @@ def test_the_evaluation_grid_and_panel_pages_are_fixed(world, client):
     many, user_b, seat_b = evaluating(world, 6, "b")
     sign_in(client, world.lead_commissioner, world.county)
     for path in ("/tenders/{id}/moderation/", "/tenders/{id}/panel/", "/tenders/{id}/recommendation/"):
-        assert count(client, path.format(id=one.pk)) == count(client, path.format(id=many.pk)), path
+        assert page_queries(client, path.format(id=one.pk), warm=True) == page_queries(
+            client, path.format(id=many.pk), warm=True
+        ), path
     client.logout()
     sign_in(client, user_a, world.county)
-    small = count(client, f"/evaluations/{seat_a.pk}/")
-    small_api = count(client, "/api/v1/scoresheets/")
+    small = page_queries(client, f"/evaluations/{seat_a.pk}/", warm=True)
+    small_api = page_queries(client, "/api/v1/scoresheets/", warm=True)
     client.logout()
     sign_in(client, user_b, world.county)
-    assert count(client, f"/evaluations/{seat_b.pk}/") == small
-    assert count(client, "/api/v1/scoresheets/") == small_api
+    assert page_queries(client, f"/evaluations/{seat_b.pk}/", warm=True) == small
+    assert page_queries(client, "/api/v1/scoresheets/", warm=True) == small_api

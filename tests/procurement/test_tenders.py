@@ -8,10 +8,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django.utils.html import escape
 
+from boards import services as board_services
 from commissioning.commissions.models import CommissionStatus, JointCommission
+from core import handlers
 from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from core.models import AuditEvent, Notification
 from partners.models import Role
@@ -19,6 +22,7 @@ from procurement.bids import services as bid_services
 from procurement.tenders import services as tender_services
 from procurement.tenders.models import Clarification, Tender
 from tests.conftest import sign_in
+from tests.factories.board import MeetingFactory, present, simple_board
 from tests.factories.commissioning import acting, lichfield_example
 from tests.factories.procurement import (
     bidder_of,
@@ -32,19 +36,24 @@ from tests.factories.procurement import (
 )
 
 
+def _tender_create(commission, *, by, title="T"):
+    """A tender drafted on the commission, its deadlines a day and two days away."""
+    now = timezone.now()
+    return tender_services.tender_create(
+        commission=commission,
+        title=title,
+        summary="S",
+        specification="Spec",
+        clarification_deadline=now + dt.timedelta(days=1),
+        submission_deadline=now + dt.timedelta(days=2),
+        by=by,
+    )
+
+
 def test_a_tender_needs_a_commission_in_procurement(world):
     ex = lichfield_example(world)  # in sign-up, nothing confirmed or signed
-    now = timezone.now()
     with pytest.raises(TransitionNotAllowed) as refused:
-        tender_services.tender_create(
-            commission=ex.commission,
-            title="T",
-            summary="S",
-            specification="Spec",
-            clarification_deadline=now + dt.timedelta(days=1),
-            submission_deadline=now + dt.timedelta(days=2),
-            by=ex.county_lead,
-        )
+        _tender_create(ex.commission, by=ex.county_lead)
     assert any("has not signed" in p for p in refused.value.problems)
     assert JointCommission._base_manager.get(pk=ex.commission.pk).status == CommissionStatus.SIGN_UP
 
@@ -52,16 +61,7 @@ def test_a_tender_needs_a_commission_in_procurement(world):
 def test_a_ready_commission_enters_procurement_when_its_tender_is_drafted(world):
     ex = lichfield_example(world)
     ex.ready_for_procurement()
-    now = timezone.now()
-    tender = tender_services.tender_create(
-        commission=ex.commission,
-        title="Older people's independence service",
-        summary="S",
-        specification="Spec",
-        clarification_deadline=now + dt.timedelta(days=1),
-        submission_deadline=now + dt.timedelta(days=2),
-        by=ex.county_lead,
-    )
+    tender = _tender_create(ex.commission, by=ex.county_lead, title="Older people's independence service")
     assert JointCommission._base_manager.get(pk=ex.commission.pk).status == CommissionStatus.PROCUREMENT
     assert tender.estimated_annual_value == Decimal("43750.00")  # the confirmed first-year contributions
     assert tender.term_years == 3
@@ -69,17 +69,8 @@ def test_a_ready_commission_enters_procurement_when_its_tender_is_drafted(world)
 
 def test_only_the_lead_commissioner_drafts(world):
     ex = lichfield_procurement(world)
-    now = timezone.now()
     with pytest.raises(PermissionDenied):
-        tender_services.tender_create(
-            commission=ex.commission,
-            title="T",
-            summary="S",
-            specification="Spec",
-            clarification_deadline=now + dt.timedelta(days=1),
-            submission_deadline=now + dt.timedelta(days=2),
-            by=ex.district_commissioner,
-        )
+        _tender_create(ex.commission, by=ex.district_commissioner)
 
 
 def test_method_weights_must_total_100_and_the_method_is_frozen_once_approved(world, lead):
@@ -102,10 +93,6 @@ def test_method_weights_must_total_100_and_the_method_is_frozen_once_approved(wo
 
 
 def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
-    from boards import services as board_services
-    from core import handlers
-    from tests.factories.board import MeetingFactory, present, simple_board
-
     chair = world.member(world.district, Role.BOARD_MEMBER)
     board = simple_board(world.partnership, chair, world.district, name="Lichfield Locality Commissioning Board")
     tender = draft_tender(world)
@@ -203,16 +190,12 @@ def test_clarifications_are_answered_to_everyone_without_naming_the_asker(world,
 
 
 def test_questions_close_at_the_clarification_deadline(world, bidder):
-    import time_machine
-
     tender = published_tender(world)
     with time_machine.travel(tender.clarification_deadline, tick=False), pytest.raises(DomainError, match="closed"):
         tender_services.clarification_ask(tender=tender, question="Late?", by=bidder)
 
 
 def test_the_system_closes_clarifications_and_bids_at_their_deadlines(world):
-    import time_machine
-
     tender = published_tender(world)
     with time_machine.travel(tender.clarification_deadline + dt.timedelta(seconds=1), tick=False):
         assert bid_services.close_due_tenders() == 1

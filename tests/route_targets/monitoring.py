@@ -14,13 +14,13 @@ from monitoring.oversight.services import action_add, plan_open, visit_plan
 from monitoring.returns.models import KpiReturn
 from monitoring.reviews.models import DecommissioningStep, EndReview, OutcomeFollowUp
 from monitoring.reviews.services import follow_up_add, review_start, review_update
+from tests.factories.monitoring import debt_advice
 from tests.route_targets import Target
 
 
 def _monitoring(w: Any) -> dict[str, Any]:
     if "monitoring" in w.extras:
         return w.extras["monitoring"]  # type: ignore[no-any-return]
-    from tests.factories.monitoring import debt_advice
 
     ex = debt_advice(w)
     kpi_return = ex.submitted_return(

@@ -1,0 +1,64 @@
+"""The part of the county-scale benchmark that needs Django: builds the data and signs people in.
+
+Imported by ``benchmarks.run`` once ``django.setup()`` has run (it chooses the database first)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from benchmarks import monitoring_data, partners_data, procurement_data
+from benchmarks.run import Page
+from core.tenancy import unscoped
+from partners.acting import SESSION_KEY as ACTING_KEY
+from partners.models import User
+
+
+def build(scale: float) -> tuple[list[Page], dict[str, Any]]:
+    call_command("migrate", "--no-input", verbosity=0)
+
+    context: dict[str, Any] = {"scale": scale}
+    started = time.monotonic()
+    pages = partners_data.build(context)
+    for module in (procurement_data, monitoring_data):  # each adds its data to the partners' and its pages
+        pages += module.build(context)
+    context["build_seconds"] = round(time.monotonic() - started, 1)
+    return pages, context
+
+
+def session_cookie(email: str, organisation_id: int) -> str:
+    with unscoped(reason="the benchmark signs in people of every organisation"):
+        user = User.objects.get(email=email)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[ACTING_KEY] = organisation_id
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def count_queries(path: str, cookie: str) -> int:
+
+    client = Client()
+    name, _, value = cookie.partition("=")
+    client.cookies[name] = value
+    client.get(path)  # warm up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return len(ctx.captured_queries)
