@@ -31,9 +31,5 @@ class NotPermitted(DomainError):
     shadow."""
 
 
-# Deprecated alias: removed when the apps have switched to ``NotPermitted``.
-PermissionDenied = NotPermitted
-
-
 class TransitionNotAllowed(DomainError):
     """A state machine refused a move."""

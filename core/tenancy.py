@@ -77,13 +77,6 @@ def unscoped(reason: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def tenancy_disabled() -> Iterator[None]:
-    """Deprecated name for ``unscoped``; removed once every caller gives a reason."""
-    with unscoped("system work (no reason given)"):
-        yield
-
-
-@contextlib.contextmanager
 def acting_for(organisation: Any | None) -> Iterator[None]:
     """A service's scope: the acting organisation's, whatever the caller had (a test's set-up runs unscoped, a
     request is already in this scope). ``None`` (the system) keeps the caller's scope."""

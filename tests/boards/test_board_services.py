@@ -14,7 +14,7 @@ from boards import services as board_services
 from boards.demo import BOARD_NAME
 from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
 from core.audit import history_for
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from partners.models import Role
 from tests.factories.board import acting
 from tests.factories.partners import person
@@ -44,7 +44,7 @@ def test_removing_a_member_removes_their_named_substitute(lichfield):
 
 def test_only_the_clerk_or_chair_manage_the_board(lichfield):
     member = lichfield.seats["ccg"]
-    with pytest.raises(PermissionDenied, match="clerk or chair"):
+    with pytest.raises(NotPermitted, match="clerk or chair"):
         board_services.meeting_create(
             board=lichfield.board, starts_at=lichfield.meeting.starts_at, location="", by=lichfield.by(member.person)
         )
@@ -127,7 +127,7 @@ def test_when_the_chair_is_absent_a_chair_is_appointed_from_those_present(lichfi
 def test_declarations_are_made_by_the_member_or_recorded_by_the_clerk(lichfield):
     item = lichfield.item()
     ccg, pcc = lichfield.seats["ccg"], lichfield.seats["pcc"]
-    with pytest.raises(PermissionDenied, match="your own"):
+    with pytest.raises(NotPermitted, match="your own"):
         board_services.declaration_record(
             item=item, member=pcc, has_interest=False, interest="", by=lichfield.by(ccg.person)
         )
@@ -155,7 +155,7 @@ def test_only_the_meetings_chair_excludes_and_only_a_declared_member(lichfield):
     board_services.declaration_record(
         item=item, member=ccg, has_interest=True, interest="Trustee of a bidder", by=lichfield.by(ccg.person)
     )
-    with pytest.raises(PermissionDenied, match="Only the chair of this meeting"):
+    with pytest.raises(NotPermitted, match="Only the chair of this meeting"):
         board_services.exclusion_record(item=item, member=ccg, reason="Conflict", by=lichfield.clerk_acting)
     exclusion = board_services.exclusion_record(
         item=item, member=ccg, reason="Trustee of a bidder", by=lichfield.chair_acting
@@ -177,7 +177,7 @@ def test_an_appointed_chair_may_exclude(lichfield):
     board_services.declaration_record(
         item=item, member=ccg, has_interest=True, interest="Interest", by=lichfield.by(ccg.person)
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         board_services.exclusion_record(
             item=item, member=ccg, reason="x", by=lichfield.chair_acting
         )  # Walker is absent
@@ -240,7 +240,7 @@ def test_items_are_numbered_and_withdrawn(lichfield, fake_award):
 
 def test_board_creation_is_for_a_partners_commissioner(world):
     board = {"partnership": world.partnership, "name": "X", "min_members": 1, "min_share": Decimal("0")}
-    with pytest.raises(PermissionDenied, match="member of this partnership"):
+    with pytest.raises(NotPermitted, match="member of this partnership"):
         board_services.board_create(**board, by=acting(world.outsider, world.other_council))
     with pytest.raises(DomainError, match="must be partners"):
         board_services.board_create(

@@ -12,7 +12,7 @@ from boards import services as board_services
 from boards.models import AgendaItem, Decision, DecisionChangeError
 from core import handlers
 from core.audit import history_for
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +195,7 @@ def test_only_the_meetings_chair_or_the_clerk_record_decisions(lichfield, fake_a
     item = lichfield.item()
     lichfield.attend("walker", "scc_lead", "ccg", "pcc")
     member = lichfield.seats["ccg"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         board_services.decision_record(item=item, outcome="note", by=lichfield.by(member.person))
 
 

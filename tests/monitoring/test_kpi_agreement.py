@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core import audit
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from core.tenancy import scope
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse, KpiSetStatus
 from monitoring.kpis.services import kpi_add, kpi_set_create, kpi_set_respond, kpi_set_transition, kpi_update
@@ -66,14 +66,14 @@ def test_kpi_validation_names_each_problem(draft):
 
 
 def test_only_the_lead_drafts_and_only_partners_respond(draft, world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         kpi_add(kpi_set=draft.kpi_set, by=draft.partner, **dict(KPI_DEFINITIONS[3]))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         kpi_set_create(commission=draft.commission, title="Another", by=draft.partner)
     kpi_set_transition(kpi_set=draft.kpi_set, name="share", by=draft.lead)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.lead)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         kpi_set_respond(kpi_set=draft.kpi_set, agree=True, by=draft.provider)
 
 

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import audit
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from core.models import Notification
 from core.tenancy import scope
 from monitoring.returns.models import ConfidentialFeedback, KpiReturn, KpiValue, ReturnQuery, ReturnStatus
@@ -47,7 +47,7 @@ def test_a_return_has_the_kpis_due_in_its_period(debt):
     assert return_start(contract=debt.contract, period_start=Q1, by=debt.provider) == q1  # idempotent
     with pytest.raises(DomainError):
         return_start(contract=debt.contract, period_start=dt.date(2025, 4, 2), by=debt.provider)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         return_start(contract=debt.contract, period_start=Q2, by=debt.lead)
 
 
@@ -148,9 +148,9 @@ def test_accept_with_a_note_needs_the_note(debt):
 
 def test_only_the_lead_reviews(debt):
     r = debt.submitted_return(Q1)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         return_accept(kpi_return=r, by=debt.partner)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         return_query(kpi_return=r, question="Why?", by=debt.provider)
 
 

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, NotPermitted
 from core.models import Notification
 from partners.models import OrganisationKind, Role
 from procurement.bids import rules as bid_rules
@@ -123,12 +123,12 @@ def test_eligibility_third_sector_only(world, tender):
 def test_only_the_bidding_organisation_changes_a_bid(world, tender, bidder):
     bid = bid_services.bid_start(tender=tender, by=bidder)
     other, user = provider(world, "Another Charity")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         bid_services.bid_save_draft(bid=bid, by=acting(user, other), summary="mine now")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         bid_services.bid_submit(bid=bid, by=acting(user, other))
     viewer = world.member(world.provider, Role.VIEWER)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         bid_services.bid_submit(bid=bid, by=acting(viewer, world.provider))
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from boards import services as board_services
 from commissioning.commissions.models import CommissionStatus, Contribution, JointCommission
 from core import handlers
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from core.models import Notification
 from core.tenancy import scope
 from partners.models import Membership, Role
@@ -129,7 +129,7 @@ def test_only_the_lead_names_the_panel_from_partners_taking_part(world, closed, 
     tender.refresh_from_db()
     assert any(m.user == rep for m in evaluation_rules.evaluator_candidates(tender))
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         evaluation_services.evaluator_add(
             tender=tender, membership=Membership._base_manager.get(user=rep), by=bidder_of(world)
         )
@@ -160,7 +160,7 @@ def test_scores_stay_private_until_the_evaluator_submits(world, closed, lead, cl
     client.logout()
     sign_in(client, users[1], world.district)
     assert client.get(f"/scoresheets/{sheet.public_id}/").status_code == 404
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         evaluation_services.scores_save(
             sheet=sheet, scores={q.pk: {"score": 1, "justification": "x"}}, by=acting(users[1], world.district)
         )

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from boards import services as board_services
 from commissioning.commissions.models import CommissionStatus, JointCommission
 from core import handlers
-from core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from core.models import AuditEvent, Notification
 from partners.models import Role
 from procurement.bids import services as bid_services
@@ -69,7 +69,7 @@ def test_a_ready_commission_enters_procurement_when_its_tender_is_drafted(world)
 
 def test_only_the_lead_commissioner_drafts(world):
     ex = lichfield_procurement(world)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         _tender_create(ex.commission, by=ex.district_commissioner)
 
 
@@ -184,7 +184,7 @@ def test_clarifications_are_answered_to_everyone_without_naming_the_asker(world,
     api = client.get(f"/api/v1/clarifications/?tender={tender.pk}").json()
     assert api["results"][0]["question"] == "Is TUPE likely?"
     assert "organisation" not in api["results"][0]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         tender_services.clarification_answer(clarification=question, answer="x", by=bidder)
     assert Clarification._base_manager.get(pk=question.pk).answered_by == world.lead_commissioner
 
