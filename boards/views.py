@@ -107,6 +107,20 @@ class BoardListView(MemberTemplateView):
         return super().get_context_data(boards=boards, may_create=may_create, **kwargs)
 
 
+def _board_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """A board's settings from ``BoardForm``'s cleaned data, as ``board_create`` and ``board_update`` take them."""
+    return {
+        "name": data["name"],
+        "purpose": data["purpose"],
+        "parent_board_name": data["parent_board_name"],
+        "min_members": data["min_members"],
+        "min_share": data["min_share"],
+        "required_organisations": Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
+        "chair_absence_rule": data["chair_absence_rule"],
+        "is_public": data["is_public"],
+    }
+
+
 class BoardCreateView(FormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.CREATE_ROLES
@@ -131,14 +145,7 @@ class BoardCreateView(FormPage):
         partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
         board = board_services.board_create(
             partnership=partnership,
-            name=data["name"],
-            purpose=data["purpose"],
-            parent_board_name=data["parent_board_name"],
-            min_members=data["min_members"],
-            min_share=data["min_share"],
-            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
-            chair_absence_rule=data["chair_absence_rule"],
-            is_public=data["is_public"],
+            **_board_settings(data),
             by=self.acting,
         )
         return self.done(
@@ -213,14 +220,7 @@ class BoardEditView(BoardAccess, FormPage):
         data = form.cleaned_data
         board = board_services.board_update(
             board=self.board,
-            name=data["name"],
-            purpose=data["purpose"],
-            parent_board_name=data["parent_board_name"],
-            min_members=data["min_members"],
-            min_share=data["min_share"],
-            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
-            chair_absence_rule=data["chair_absence_rule"],
-            is_public=data["is_public"],
+            **_board_settings(data),
             by=self.acting,
         )
         for field, deputy in (("chair", False), ("deputy_chair", True)):

@@ -32,7 +32,7 @@ from commissioning.money.services import contribution_confirm, contribution_tran
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
 from commissioning.timetable.services import stage_complete, timetable_from_template
-from partners.acting import Acting
+from partners.acting import Acting, acting_as
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
 
@@ -179,11 +179,6 @@ def simple_pdf(*lines: str) -> bytes:
     return out
 
 
-def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
-
-
 def _commissioner(organisation: Organisation) -> User:
     m = (
         Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
@@ -250,8 +245,8 @@ def load() -> None:
     _people(orgs)
     # The county's lead commissioner (a partner in both partnerships) sets up the service areas; each partnership's
     # accountable body keeps its evidence base; the district's commissioner writes Lichfield's outcomes framework.
-    county = _acting(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
-    district = _acting(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
+    county = acting_as(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
+    district = acting_as(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
     keepers = {TSCIP: county, LICHFIELD: district}
     areas: dict[tuple[str, str], ServiceArea] = {}
     for partnership_name, specs in AREAS.items():
@@ -281,7 +276,7 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         return
     county = orgs["Staffordshire County Council"]
     alex = _commissioner(county)
-    lead = _acting(alex, county)
+    lead = acting_as(alex, county)
     commission = commission_create(
         service_area=area,
         title=RUNNING_TITLE,
@@ -301,7 +296,7 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         sources.setdefault(c.funder_id, c)
     actors = {}
     for organisation, amount in partners:
-        actor = _acting(_commissioner(organisation), organisation)
+        actor = acting_as(_commissioner(organisation), organisation)
         actors[organisation.pk] = actor
         commission_respond(commission=commission, accept=True, by=actor)
         source = sources.get(organisation.pk)
