@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from boards import services as board_services
 from boards.models import AgendaItem, Board, BoardMember, Meeting
-from partners.acting import Acting
+from partners.acting import acting_as
 from partners.demo import Persona, demo_person
-from partners.models import Membership, Organisation, Partnership, Role, User
+from partners.models import Organisation, Partnership, Role, User
 
 # The Lichfield Locality Commissioning Board (seed 002): seven full members from the four partners, a named
 # substitute, a voluntary-sector adviser; quorum 4 members / 51 % / someone from the district council; chaired by
@@ -103,17 +103,12 @@ BOARD_PEOPLE = [
 BOARD_NAME = "Lichfield Locality Commissioning Board"
 
 
-def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
-
-
 def load() -> None:
     """The district's commissioner sets the board up (becoming its clerk), gives each person their seat, appoints
     the chair and schedules the next meeting with its first two items: all through the board services."""
     orgs = {o.name: o for o in Organisation.objects.all()}
     partnership = Partnership.objects.get(name="Lichfield Locality Commissioning Partnership")
-    clerk = _acting(User.objects.get(email="sam@lichfield.demo"), orgs[LDC])
+    clerk = acting_as(User.objects.get(email="sam@lichfield.demo"), orgs[LDC])
     board = Board.objects.filter(partnership=partnership, name=BOARD_NAME).first()
     if board is None:
         board = board_services.board_create(

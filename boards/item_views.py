@@ -130,8 +130,7 @@ class ItemDeclareView(ItemAccess, FormPage):
             by=self.acting,
         )
         who = "Your" if member.person_id == self.request.user.pk else f"{member.person}'s"
-        messages.success(self.request, f"{who} declaration is recorded")
-        return redirect("item-detail", agenda_item_id=self.item.pk)
+        return self.done(f"{who} declaration is recorded", "item-detail", agenda_item_id=self.item.pk)
 
 
 class ItemExcludeView(ItemAccess, FormPage):
@@ -209,8 +208,9 @@ class ItemDecideView(ItemAccess, FormPage):
             by=self.acting,
         )
         verb = "corrected" if self.correcting else "recorded"
-        messages.success(self.request, f"Decision {verb}: {decision.get_outcome_display().lower()}")
-        return redirect("item-detail", agenda_item_id=self.item.pk)
+        return self.done(
+            f"Decision {verb}: {decision.get_outcome_display().lower()}", "item-detail", agenda_item_id=self.item.pk
+        )
 
 
 class DecisionCorrectView(ItemDecideView):

@@ -107,6 +107,20 @@ class BoardListView(MemberTemplateView):
         return super().get_context_data(boards=boards, may_create=may_create, **kwargs)
 
 
+def _board_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """A board's settings from ``BoardForm``'s cleaned data, as ``board_create`` and ``board_update`` take them."""
+    return {
+        "name": data["name"],
+        "purpose": data["purpose"],
+        "parent_board_name": data["parent_board_name"],
+        "min_members": data["min_members"],
+        "min_share": data["min_share"],
+        "required_organisations": Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
+        "chair_absence_rule": data["chair_absence_rule"],
+        "is_public": data["is_public"],
+    }
+
+
 class BoardCreateView(FormPage):
     template_name = "partners/board/board_form.html"
     required_roles = permissions.CREATE_ROLES
@@ -131,18 +145,12 @@ class BoardCreateView(FormPage):
         partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
         board = board_services.board_create(
             partnership=partnership,
-            name=data["name"],
-            purpose=data["purpose"],
-            parent_board_name=data["parent_board_name"],
-            min_members=data["min_members"],
-            min_share=data["min_share"],
-            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
-            chair_absence_rule=data["chair_absence_rule"],
-            is_public=data["is_public"],
+            **_board_settings(data),
             by=self.acting,
         )
-        messages.success(self.request, f"{board} is set up. You are its clerk: add its members next")
-        return redirect("board-detail", board_id=board.pk)
+        return self.done(
+            f"{board} is set up. You are its clerk: add its members next", "board-detail", board_id=board.pk
+        )
 
 
 class BoardDetailView(BoardAccess, MemberTemplateView):
@@ -212,14 +220,7 @@ class BoardEditView(BoardAccess, FormPage):
         data = form.cleaned_data
         board = board_services.board_update(
             board=self.board,
-            name=data["name"],
-            purpose=data["purpose"],
-            parent_board_name=data["parent_board_name"],
-            min_members=data["min_members"],
-            min_share=data["min_share"],
-            required_organisations=Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
-            chair_absence_rule=data["chair_absence_rule"],
-            is_public=data["is_public"],
+            **_board_settings(data),
             by=self.acting,
         )
         for field, deputy in (("chair", False), ("deputy_chair", True)):
@@ -227,8 +228,7 @@ class BoardEditView(BoardAccess, FormPage):
             if wanted and wanted != getattr(board, f"{field}_id"):
                 member = get_object_or_404(BoardMember.objects.all(), pk=wanted, board=board)
                 board_services.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
-        messages.success(self.request, "The board's details and quorum rule are saved")
-        return redirect("board-detail", board_id=self.board.pk)
+        return self.done("The board's details and quorum rule are saved", "board-detail", board_id=self.board.pk)
 
 
 class BoardMemberAddView(BoardAccess, FormPage):
@@ -266,8 +266,11 @@ class BoardMemberAddView(BoardAccess, FormPage):
             substitute_for=substitute_for,
             by=self.acting,
         )
-        messages.success(self.request, f"{member.person} is now a {member.get_kind_display().lower()} of the board")
-        return redirect("board-detail", board_id=self.board.pk)
+        return self.done(
+            f"{member.person} is now a {member.get_kind_display().lower()} of the board",
+            "board-detail",
+            board_id=self.board.pk,
+        )
 
 
 class BoardMemberRemoveView(BoardAccess, MemberView):
@@ -358,8 +361,9 @@ class MeetingCreateView(BoardAccess, FormPage):
         meeting = board_services.meeting_create(
             board=self.board, starts_at=form.starts_at(), location=form.cleaned_data["location"], by=self.acting
         )
-        messages.success(self.request, "The meeting is scheduled. Add its agenda items next")
-        return redirect("meeting-detail", board_meeting_id=meeting.pk)
+        return self.done(
+            "The meeting is scheduled. Add its agenda items next", "meeting-detail", board_meeting_id=meeting.pk
+        )
 
 
 class MeetingAccess(BoardAccess):
@@ -420,21 +424,33 @@ class MeetingTransitionView(MeetingAccess, TransitionView):
         return reverse("meeting-detail", kwargs={"board_meeting_id": self.meeting.pk})
 
 
-class MeetingAttendanceView(MeetingAccess, FormPage):
-    template_name = "partners/board/attendance_form.html"
+class MeetingFormPage(MeetingAccess, FormPage):
+    """A form page about one meeting for the board's managers (its clerk or chair): loads the meeting, checks the
+    person manages the board, shows the board's context, and goes back to the meeting when done."""
+
     required_roles = permissions.WRITE_ROLES
 
     def load(self, **kwargs: Any) -> None:
         self.load_meeting(kwargs["board_meeting_id"])
         self.require_manager()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
+
+    def back_to_meeting(self, message: str) -> HttpResponse:
+        return self.done(message, "meeting-detail", board_meeting_id=self.meeting.pk)
+
+
+class MeetingAttendanceView(MeetingFormPage):
+    template_name = "partners/board/attendance_form.html"
+
+    def load(self, **kwargs: Any) -> None:
+        super().load(**kwargs)
         self.members = board_selectors.members_of(self.board)
         self.current = {a.member_id: a for a in board_selectors.attendance_of(self.meeting)}
 
     def get_form(self, form_class: Any = None) -> AttendanceForm:
         return AttendanceForm(**self.get_form_kwargs(), members=self.members, current=self.current)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
 
     def act(self, form: AttendanceForm) -> HttpResponse:
         entries = []
@@ -449,17 +465,14 @@ class MeetingAttendanceView(MeetingAccess, FormPage):
             else:
                 entries.append(board_services.AttendanceEntry(member, status))
         board_services.attendance_record(meeting=self.meeting, entries=entries, by=self.acting)
-        messages.success(self.request, "Attendance is recorded")
-        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+        return self.back_to_meeting("Attendance is recorded")
 
 
-class MeetingChairView(MeetingAccess, FormPage):
+class MeetingChairView(MeetingFormPage):
     template_name = "partners/board/chair_form.html"
-    required_roles = permissions.WRITE_ROLES
 
     def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        self.require_manager()
+        super().load(**kwargs)
         self.present = [
             a.member for a in rules.present_attendance(self.meeting) if a.member.kind != BoardMember.Kind.ADVISORY
         ]
@@ -469,44 +482,26 @@ class MeetingChairView(MeetingAccess, FormPage):
             **self.get_form_kwargs(), present=[(m.pk, f"{m.person}, {m.organisation}") for m in self.present]
         )
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
-
     def act(self, form: ChairForm) -> HttpResponse:
         member = next(m for m in self.present if m.pk == form.cleaned_data["member"])
         board_services.meeting_appoint_chair(meeting=self.meeting, member=member, by=self.acting)
-        messages.success(self.request, f"{member.person} chairs the meeting")
-        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+        return self.back_to_meeting(f"{member.person} chairs the meeting")
 
 
-class MeetingMinutesView(MeetingAccess, FormPage):
+class MeetingMinutesView(MeetingFormPage):
     template_name = "partners/board/minutes_form.html"
     form_class = MinutesForm
-    required_roles = permissions.WRITE_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        self.require_manager()
 
     def get_initial(self) -> dict[str, Any]:
         return {"minutes": self.meeting.minutes}
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
-
     def act(self, form: MinutesForm) -> HttpResponse:
         board_services.minutes_record(meeting=self.meeting, minutes=form.cleaned_data["minutes"], by=self.acting)
-        messages.success(self.request, "The minutes are saved")
-        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+        return self.back_to_meeting("The minutes are saved")
 
 
-class ItemCreateView(MeetingAccess, FormPage):
+class ItemCreateView(MeetingFormPage):
     template_name = "partners/board/item_form.html"
-    required_roles = permissions.WRITE_ROLES
-
-    def load(self, **kwargs: Any) -> None:
-        self.load_meeting(kwargs["board_meeting_id"])
-        self.require_manager()
 
     def get_form(self, form_class: Any = None) -> ItemForm:
         subjects = []
@@ -524,9 +519,6 @@ class ItemCreateView(MeetingAccess, FormPage):
         ]
         return ItemForm(**self.get_form_kwargs(), subjects=subjects, presenters=presenters)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**self.board_context(), meeting=self.meeting, **kwargs)
-
     def act(self, form: ItemForm) -> HttpResponse:
         data = form.cleaned_data
         presenter = User.objects.filter(pk=data["presented_by"]).first() if data.get("presented_by") else None
@@ -540,5 +532,4 @@ class ItemCreateView(MeetingAccess, FormPage):
             paper=data.get("paper"),
             by=self.acting,
         )
-        messages.success(self.request, f"Item {item.order} is on the agenda")
-        return redirect("meeting-detail", board_meeting_id=self.meeting.pk)
+        return self.back_to_meeting(f"Item {item.order} is on the agenda")

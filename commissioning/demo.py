@@ -32,7 +32,7 @@ from commissioning.money.services import contribution_confirm, contribution_tran
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
 from commissioning.timetable.services import stage_complete, timetable_from_template
-from partners.acting import Acting
+from partners.acting import Acting, acting_as
 from partners.demo import DEMO_PASSWORD
 from partners.models import Membership, Organisation, Partnership, Role, User
 
@@ -51,339 +51,48 @@ RING_FENCED_REASON = (
 )
 
 # (funder, provider, what it pays for, annual value, start, end, funding source, ring-fenced reason or "")
+# One contract per line, so the table reads as a table.
+# fmt: off
 DEBT_CONTRACTS: list[tuple[str, str, str, str, dt.date, dt.date, str, str]] = [
-    (
-        "Tamworth Borough Council",
-        "Citizens Advice Tamworth",
-        "Core debt and generalist advice",
-        "60000",
-        D(2024, 7, 1),
-        D(2027, 6, 30),
-        CORE,
-        "",
-    ),
-    (
-        "Tamworth Borough Council",
-        "Citizens Advice Tamworth",
-        "Homelessness prevention advice",
-        "20000",
-        D(2025, 10, 1),
-        D(2027, 9, 30),
-        "DCLG homelessness grant",
-        RING_FENCED_REASON,
-    ),
-    (
-        "Staffordshire County Council",
-        "Citizens Advice Staffordshire North and Stoke",
-        "County-wide debt advice line",
-        "85000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Staffordshire County Council",
-        "Citizens Advice Lichfield District",
-        "Welfare benefits casework",
-        "30000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Staffordshire County Council",
-        "Burton Money Matters CIC",
-        "Money management courses",
-        "18000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Stoke-on-Trent City Council",
-        "Citizens Advice Staffordshire North and Stoke",
-        "Debt and benefits advice in Stoke",
-        "95000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Stoke-on-Trent City Council",
-        "Stoke Credit Union",
-        "Money guidance sessions",
-        "12500",
-        D(2025, 4, 1),
-        D(2028, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Newcastle-under-Lyme Borough Council",
-        "Citizens Advice Staffordshire North and Stoke",
-        "Generalist advice in Newcastle",
-        "42000",
-        D(2024, 7, 1),
-        D(2027, 6, 30),
-        CORE,
-        "",
-    ),
-    (
-        "Newcastle-under-Lyme Borough Council",
-        "Age UK North Staffordshire",
-        "Benefits checks for older people",
-        "11000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Lichfield District Council",
-        "Citizens Advice Lichfield District",
-        "Core advice service",
-        "36000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Lichfield District Council",
-        "Age UK South Staffordshire",
-        "Benefits advice for older people",
-        "9500",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Cannock Chase District Council",
-        "Cannock Chase Community Co-operative",
-        "Community money advice",
-        "22000",
-        D(2024, 10, 1),
-        D(2027, 9, 30),
-        CORE,
-        "",
-    ),
-    (
-        "Cannock Chase District Council",
-        "Citizens Advice Cannock Chase",
-        "Core advice service",
-        "31000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "East Staffordshire Borough Council",
-        "Burton Money Matters CIC",
-        "Debt advice in Burton",
-        "27500",
-        D(2024, 4, 1),
-        D(2027, 6, 30),
-        CORE,
-        "",
-    ),
-    (
-        "East Staffordshire Borough Council",
-        "Citizens Advice East Staffordshire",
-        "Generalist advice",
-        "33000",
-        D(2025, 4, 1),
-        D(2028, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "South Staffordshire District Council",
-        "Citizens Advice South Staffordshire",
-        "Core advice service",
-        "24000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "South Staffordshire District Council",
-        "Age UK South Staffordshire",
-        "Benefits take-up campaign",
-        "8000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Stafford Borough Council",
-        "Citizens Advice Stafford",
-        "Core advice service",
-        "29000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Staffordshire Moorlands District Council",
-        "Moorlands Home Link",
-        "Energy and debt advice at home",
-        "14000",
-        D(2025, 1, 1),
-        D(2027, 12, 31),
-        CORE,
-        "",
-    ),
-    (
-        "Staffordshire Moorlands District Council",
-        "Citizens Advice Staffordshire North and Stoke",
-        "Outreach advice in Leek",
-        "16500",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        "South East Staffordshire and Seisdon Peninsula CCG",
-        "Citizens Advice Lichfield District",
-        "Advice in GP surgeries",
-        "15000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        "Better Care Fund",
-        "",
-    ),
-    (
-        "Staffordshire Police and Crime Commissioner",
-        "Tamworth Community Debt Advice CIO",
-        "Debt advice for people leaving custody",
-        "12000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        "Locality Deal Fund",
-        "",
-    ),
+    ("Tamworth Borough Council", "Citizens Advice Tamworth", "Core debt and generalist advice", "60000", D(2024, 7, 1), D(2027, 6, 30), CORE, ""),
+    ("Tamworth Borough Council", "Citizens Advice Tamworth", "Homelessness prevention advice", "20000", D(2025, 10, 1), D(2027, 9, 30), "DCLG homelessness grant", RING_FENCED_REASON),
+    ("Staffordshire County Council", "Citizens Advice Staffordshire North and Stoke", "County-wide debt advice line", "85000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Staffordshire County Council", "Citizens Advice Lichfield District", "Welfare benefits casework", "30000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Staffordshire County Council", "Burton Money Matters CIC", "Money management courses", "18000", D(2025, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Stoke-on-Trent City Council", "Citizens Advice Staffordshire North and Stoke", "Debt and benefits advice in Stoke", "95000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Stoke-on-Trent City Council", "Stoke Credit Union", "Money guidance sessions", "12500", D(2025, 4, 1), D(2028, 3, 31), CORE, ""),
+    ("Newcastle-under-Lyme Borough Council", "Citizens Advice Staffordshire North and Stoke", "Generalist advice in Newcastle", "42000", D(2024, 7, 1), D(2027, 6, 30), CORE, ""),
+    ("Newcastle-under-Lyme Borough Council", "Age UK North Staffordshire", "Benefits checks for older people", "11000", D(2025, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Lichfield District Council", "Citizens Advice Lichfield District", "Core advice service", "36000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Lichfield District Council", "Age UK South Staffordshire", "Benefits advice for older people", "9500", D(2025, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Cannock Chase District Council", "Cannock Chase Community Co-operative", "Community money advice", "22000", D(2024, 10, 1), D(2027, 9, 30), CORE, ""),
+    ("Cannock Chase District Council", "Citizens Advice Cannock Chase", "Core advice service", "31000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("East Staffordshire Borough Council", "Burton Money Matters CIC", "Debt advice in Burton", "27500", D(2024, 4, 1), D(2027, 6, 30), CORE, ""),
+    ("East Staffordshire Borough Council", "Citizens Advice East Staffordshire", "Generalist advice", "33000", D(2025, 4, 1), D(2028, 3, 31), CORE, ""),
+    ("South Staffordshire District Council", "Citizens Advice South Staffordshire", "Core advice service", "24000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("South Staffordshire District Council", "Age UK South Staffordshire", "Benefits take-up campaign", "8000", D(2025, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Stafford Borough Council", "Citizens Advice Stafford", "Core advice service", "29000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("Staffordshire Moorlands District Council", "Moorlands Home Link", "Energy and debt advice at home", "14000", D(2025, 1, 1), D(2027, 12, 31), CORE, ""),
+    ("Staffordshire Moorlands District Council", "Citizens Advice Staffordshire North and Stoke", "Outreach advice in Leek", "16500", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    ("South East Staffordshire and Seisdon Peninsula CCG", "Citizens Advice Lichfield District", "Advice in GP surgeries", "15000", D(2025, 4, 1), D(2027, 3, 31), "Better Care Fund", ""),
+    ("Staffordshire Police and Crime Commissioner", "Tamworth Community Debt Advice CIO", "Debt advice for people leaving custody", "12000", D(2025, 4, 1), D(2027, 3, 31), "Locality Deal Fund", ""),
 ]
+# fmt: on
 
+# One contract per line, so the table reads as a table.
+# fmt: off
 OTHER_CONTRACTS: list[tuple[str, str, str, str, str, str, dt.date, dt.date, str, str]] = [
-    (
-        TSCIP,
-        INFRA,
-        "Tamworth Borough Council",
-        "Tamworth Centre for Voluntary Services",
-        "Infrastructure support",
-        "31000",
-        D(2023, 7, 1),
-        D(2027, 6, 30),
-        CORE,
-        "",
-    ),
-    (
-        TSCIP,
-        INFRA,
-        "Tamworth Borough Council",
-        "Tamworth Centre for Voluntary Services",
-        "Volunteering",
-        "9000",
-        D(2023, 7, 1),
-        D(2027, 6, 30),
-        CORE,
-        "",
-    ),
-    (
-        TSCIP,
-        INFRA,
-        "Staffordshire County Council",
-        "Support Staffordshire",
-        "County infrastructure support",
-        "120000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        TSCIP,
-        INFRA,
-        "Lichfield District Council",
-        "Support Staffordshire",
-        "Volunteer centre",
-        "15000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        LICHFIELD,
-        OLDER,
-        "Staffordshire County Council",
-        "Age UK South Staffordshire",
-        "Help at home for older people",
-        "23750",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        LICHFIELD,
-        OLDER,
-        "Lichfield District Council",
-        "Lichfield Community Voluntary Service",
-        "Good neighbour scheme",
-        "20000",
-        D(2024, 4, 1),
-        D(2027, 3, 31),
-        CORE,
-        "",
-    ),
-    (
-        LICHFIELD,
-        HEALTHY,
-        "South East Staffordshire and Seisdon Peninsula CCG",
-        "Support Staffordshire",
-        "Social prescribing link workers",
-        "48000",
-        D(2025, 4, 1),
-        D(2028, 3, 31),
-        "Better Care Fund",
-        "",
-    ),
-    (
-        LICHFIELD,
-        HEALTHY,
-        "Staffordshire Police and Crime Commissioner",
-        "Lichfield Community Voluntary Service",
-        "Safer communities small grants",
-        "72000",
-        D(2025, 4, 1),
-        D(2027, 3, 31),
-        "Locality Deal Fund",
-        "",
-    ),
-    (
-        LICHFIELD,
-        HEALTHY,
-        "Lichfield District Council",
-        "Citizens Advice Lichfield District",
-        "Food poverty and health grants",
-        "8000",
-        D(2025, 4, 1),
-        D(2026, 3, 31),
-        "Public health grant (devolved)",
-        "Devolved public health grant restricted to the food poverty scheme",
-    ),
+    (TSCIP, INFRA, "Tamworth Borough Council", "Tamworth Centre for Voluntary Services", "Infrastructure support", "31000", D(2023, 7, 1), D(2027, 6, 30), CORE, ""),
+    (TSCIP, INFRA, "Tamworth Borough Council", "Tamworth Centre for Voluntary Services", "Volunteering", "9000", D(2023, 7, 1), D(2027, 6, 30), CORE, ""),
+    (TSCIP, INFRA, "Staffordshire County Council", "Support Staffordshire", "County infrastructure support", "120000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    (TSCIP, INFRA, "Lichfield District Council", "Support Staffordshire", "Volunteer centre", "15000", D(2025, 4, 1), D(2027, 3, 31), CORE, ""),
+    (LICHFIELD, OLDER, "Staffordshire County Council", "Age UK South Staffordshire", "Help at home for older people", "23750", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    (LICHFIELD, OLDER, "Lichfield District Council", "Lichfield Community Voluntary Service", "Good neighbour scheme", "20000", D(2024, 4, 1), D(2027, 3, 31), CORE, ""),
+    (LICHFIELD, HEALTHY, "South East Staffordshire and Seisdon Peninsula CCG", "Support Staffordshire", "Social prescribing link workers", "48000", D(2025, 4, 1), D(2028, 3, 31), "Better Care Fund", ""),
+    (LICHFIELD, HEALTHY, "Staffordshire Police and Crime Commissioner", "Lichfield Community Voluntary Service", "Safer communities small grants", "72000", D(2025, 4, 1), D(2027, 3, 31), "Locality Deal Fund", ""),
+    (LICHFIELD, HEALTHY, "Lichfield District Council", "Citizens Advice Lichfield District", "Food poverty and health grants", "8000", D(2025, 4, 1), D(2026, 3, 31), "Public health grant (devolved)", "Devolved public health grant restricted to the food poverty scheme"),
 ]
+# fmt: on
 
 AREAS = {
     TSCIP: [
@@ -470,11 +179,6 @@ def simple_pdf(*lines: str) -> bytes:
     return out
 
 
-def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
-
-
 def _commissioner(organisation: Organisation) -> User:
     m = (
         Membership.objects.filter(organisation=organisation, is_active=True, roles__contains=[Role.COMMISSIONER])
@@ -541,8 +245,8 @@ def load() -> None:
     _people(orgs)
     # The county's lead commissioner (a partner in both partnerships) sets up the service areas; each partnership's
     # accountable body keeps its evidence base; the district's commissioner writes Lichfield's outcomes framework.
-    county = _acting(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
-    district = _acting(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
+    county = acting_as(_commissioner(orgs["Staffordshire County Council"]), orgs["Staffordshire County Council"])
+    district = acting_as(_commissioner(orgs["Lichfield District Council"]), orgs["Lichfield District Council"])
     keepers = {TSCIP: county, LICHFIELD: district}
     areas: dict[tuple[str, str], ServiceArea] = {}
     for partnership_name, specs in AREAS.items():
@@ -572,7 +276,7 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         return
     county = orgs["Staffordshire County Council"]
     alex = _commissioner(county)
-    lead = _acting(alex, county)
+    lead = acting_as(alex, county)
     commission = commission_create(
         service_area=area,
         title=RUNNING_TITLE,
@@ -592,7 +296,7 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
         sources.setdefault(c.funder_id, c)
     actors = {}
     for organisation, amount in partners:
-        actor = _acting(_commissioner(organisation), organisation)
+        actor = acting_as(_commissioner(organisation), organisation)
         actors[organisation.pk] = actor
         commission_respond(commission=commission, accept=True, by=actor)
         source = sources.get(organisation.pk)

@@ -6,20 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from django.db import DatabaseError
 
 from commissioning.timetable import services
-from core.tasks import SystemTask
+from core.tasks import RetriedTask
 
 
-@shared_task(
-    base=SystemTask,
-    autoretry_for=(OSError, DatabaseError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-    acks_late=True,
-)
+@shared_task(base=RetriedTask)
 def send_stage_reminders(today: str | None = None) -> int:
     """Remind stage owners and lead commissioners before stages end and when they are overdue. Safe to run
     twice, retried, or from two beats at once: each reminder has a dedupe key and goes out exactly once."""

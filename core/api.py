@@ -57,6 +57,13 @@ class TenantAPIMixin:
     def acting(self) -> Any:
         return self.request.acting  # type: ignore[attr-defined]
 
+    def validated(self, serializer_class: type[serializers.Serializer[Any]]) -> Any:
+        """The request body read through ``serializer_class`` (an action's input): its ``validated_data``, or a 400
+        with the field errors. Every action reads its input this way, then calls its service."""
+        incoming = serializer_class(data=self.request.data)  # type: ignore[attr-defined]
+        incoming.is_valid(raise_exception=True)
+        return incoming.validated_data
+
 
 class TenantAPIView(TenantAPIMixin, APIView):
     pass

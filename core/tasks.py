@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
+from django.db import DatabaseError
 
 from core import outbox
 from core.notifications import deliver_emails
@@ -20,6 +21,18 @@ class SystemTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with unscoped(reason=f"background task {self.name}"):
             return super().__call__(*args, **kwargs)
+
+
+class RetriedTask(SystemTask):
+    """A system task that may meet a database or mail server briefly away: retried with backoff (up to five times,
+    at most five minutes apart) and acknowledged only when done, so a lost worker's job runs again. Only for work
+    that is safe to repeat (e.g. reminders, each with a dedupe key)."""
+
+    autoretry_for = (OSError, DatabaseError)
+    retry_backoff = True
+    retry_backoff_max = 300
+    max_retries = 5
+    acks_late = True
 
 
 @shared_task(base=SystemTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -62,6 +62,12 @@ class MemberView(AccessDeclared, LoginRequiredMixin, View):
     def acting(self) -> Any:
         return self.request.acting  # type: ignore[attr-defined]
 
+    def done(self, message: str, to: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The end of a successful action: ``message`` as a flash notice, then a redirect to ``to`` (a URL name with
+        its arguments, a URL, or a model with ``get_absolute_url``)."""
+        messages.success(self.request, message)
+        return redirect(to, *args, **kwargs)
+
 
 class MemberTemplateView(MemberView, TemplateView):
     pass

@@ -21,7 +21,7 @@ from monitoring.oversight.models import MonitoringVisit
 from monitoring.oversight.services import visit_plan
 from monitoring.returns.models import ReturnStatus
 from monitoring.returns.services import return_accept, return_add_evidence, return_save, return_start, return_submit
-from partners.acting import Acting
+from partners.acting import Acting, acting_as
 from partners.models import Membership, Organisation, Role, User
 from procurement.award.models import Contract
 
@@ -150,11 +150,6 @@ def _pdf(*lines: str) -> bytes:
     return simple_pdf(*lines)
 
 
-def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
-
-
 def _person(organisation: Organisation, *roles: str) -> User | None:
     m = (
         Membership.objects.filter(organisation=organisation, is_active=True, roles__overlap=list(roles))
@@ -175,7 +170,7 @@ def load() -> None:
         provider_user = _person(provider, Role.BIDDER, Role.ORG_ADMIN)
         if lead_user is None or provider_user is None:
             return
-        lead = _acting(lead_user, commission.lead)
+        lead = acting_as(lead_user, commission.lead)
         kpi_set = _kpis(commission, lead)
         contract = Contract.objects.filter(commission=commission).order_by("pk").first()
         if contract is None:
@@ -185,7 +180,7 @@ def load() -> None:
             provider_user = _person(provider, Role.BIDDER, Role.ORG_ADMIN)
             if provider_user is None:
                 return
-        _returns(contract, kpi_set, lead, _acting(provider_user, provider))
+        _returns(contract, kpi_set, lead, acting_as(provider_user, provider))
         if not MonitoringVisit.objects.filter(contract=contract).exists():
             visit_plan(
                 contract=contract,
@@ -211,7 +206,7 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
             user = _person(p.organisation, Role.COMMISSIONER)
             if user is None or kpi_set.responses.filter(organisation=p.organisation, version=kpi_set.version).exists():
                 continue
-            kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=_acting(user, p.organisation))
+            kpi_set_respond(kpi_set=kpi_set, agree=True, text="", by=acting_as(user, p.organisation))
         kpi_set = kpi_set_transition(kpi_set=kpi_set, name="agree", by=lead)
         # The demo's story: the partners agreed the KPIs in February 2025, before the contract was signed.
         agreed_on = dt.datetime(2025, 2, 20, 11, 0, tzinfo=timezone.get_current_timezone())

@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from django.db import DatabaseError
 
-from core.tasks import SystemTask
+from core.tasks import RetriedTask
 from monitoring.returns.reminders import return_reminders_send
 
 
-@shared_task(
-    base=SystemTask,
-    autoretry_for=(OSError, DatabaseError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-    acks_late=True,
-)
+@shared_task(base=RetriedTask)
 def send_return_reminders(today: str | None = None) -> int:
     """Remind providers before each return is due and when it is overdue. Safe to run twice, retried, or from two
     beats at once: each reminder has a dedupe key and goes out exactly once."""

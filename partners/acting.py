@@ -45,6 +45,13 @@ class Acting:
 ANONYMOUS = Acting(user=None, organisation=None, membership=None)
 
 
+def acting_as(user: Any, organisation: Organisation) -> Acting:
+    """``user`` acting for ``organisation`` with every role of their membership there: how demo loaders and commands
+    act as a named person (a request's acting comes from ``resolve_acting``)."""
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
+
+
 def memberships_of(user: Any) -> tuple[Membership, ...]:
     with tenancy.unscoped(reason="a person's memberships span organisations: they choose whom to act for"):
         return tuple(

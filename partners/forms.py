@@ -21,7 +21,34 @@ class SignInForm(BoundedFormMixin, AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
 
 
-class ProviderRegistrationForm(BoundedForm):
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """A new password and its confirmation, declared in the form's body where they should appear
+    (``password1, password2 = new_password_fields()``); ``NewPasswordMixin`` checks that they match."""
+    new = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 12 characters. Avoid common words and your own name.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    confirmation = forms.CharField(
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    return new, confirmation
+
+
+class NewPasswordMixin:
+    """Refuses a confirmation (``password2``) that differs from the new password (``password1``)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The passwords do not match")  # type: ignore[attr-defined]
+        return data
+
+
+class ProviderRegistrationForm(NewPasswordMixin, BoundedForm):
     organisation_name = forms.CharField(label="Organisation name", max_length=200)
     kind = forms.ChoiceField(
         label="What kind of organisation is it?",
@@ -39,44 +66,12 @@ class ProviderRegistrationForm(BoundedForm):
     email = forms.EmailField(
         label="Your email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
     )
-    password1 = forms.CharField(
-        label="Create a password",
-        strip=False,
-        help_text="At least 12 characters. Avoid common words and your own name.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
-    )
-    password2 = forms.CharField(
-        label="Confirm your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "The passwords do not match")
-        return data
+    password1, password2 = new_password_fields()
 
 
-class InvitationAcceptForm(BoundedForm):
+class InvitationAcceptForm(NewPasswordMixin, BoundedForm):
     full_name = forms.CharField(label="Your full name", max_length=150)
-    password1 = forms.CharField(
-        label="Create a password",
-        strip=False,
-        help_text="At least 12 characters. Avoid common words and your own name.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
-    )
-    password2 = forms.CharField(
-        label="Confirm your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "The passwords do not match")
-        return data
+    password1, password2 = new_password_fields()
 
 
 class OtpForm(BoundedForm):

@@ -175,7 +175,7 @@ class InvitationAcceptView(PublicView, FormView):
                 messages.error(request, error.message)
                 return redirect(request.path)
             request.session[SESSION_KEY] = self.invitation.organisation_id
-            messages.success(request, f"You have joined {self.invitation.organisation}")
+            messages.success(self.request, f"You have joined {self.invitation.organisation}")
             return redirect("dashboard")
         return super().post(request, *args, **kwargs)
 
@@ -275,8 +275,7 @@ class TwoFactorSetupView(MemberView, FormView):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(self.request, device)
-        messages.success(self.request, "Two-factor sign-in is set up")
-        return redirect(_safe_next(self.request, reverse("dashboard")))
+        return self.done("Two-factor sign-in is set up", _safe_next(self.request, reverse("dashboard")))
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -301,8 +300,7 @@ class SwitchOrganisationView(MemberView):
             messages.error(request, error.message)
             return redirect("dashboard")
         request.session[SESSION_KEY] = membership.organisation_id
-        messages.success(request, f"You are now acting for {membership.organisation}")
-        return redirect("dashboard")
+        return self.done(f"You are now acting for {membership.organisation}", "dashboard")
 
 
 class NotificationsView(MemberTemplateView):
@@ -340,8 +338,7 @@ class OrganisationEditView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Organisation details saved")
-        return redirect("organisation")
+        return self.done("Organisation details saved", "organisation")
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -379,8 +376,7 @@ class InviteView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, f"Invitation sent to {invitation.email}")
-        return redirect("people")
+        return self.done(f"Invitation sent to {invitation.email}", "people")
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -416,8 +412,7 @@ class MembershipEditView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, f"{self.membership.user}'s roles are saved")
-        return redirect("people")
+        return self.done(f"{self.membership.user}'s roles are saved", "people")
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -486,8 +481,11 @@ class PartnershipCreateView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, f"{partnership} is set up. Invited partners have been told")
-        return redirect("partnership-detail", partnership_id=partnership.pk)
+        return self.done(
+            f"{partnership} is set up. Invited partners have been told",
+            "partnership-detail",
+            partnership_id=partnership.pk,
+        )
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -546,8 +544,9 @@ class PartnershipRespondView(MemberView):
             messages.error(request, error.message)
             return redirect("partnership-detail", partnership_id=partnership.pk)
         if member.status == PartnershipMember.Status.ACTIVE:
-            messages.success(request, f"{member.organisation} has joined {partnership}")
-            return redirect("partnership-detail", partnership_id=partnership.pk)
+            return self.done(
+                f"{member.organisation} has joined {partnership}", "partnership-detail", partnership_id=partnership.pk
+            )
         messages.success(request, f"You declined to join {partnership}. This has been recorded")
         return redirect("partnerships")
 
@@ -572,8 +571,7 @@ class ApiTokenView(MemberTemplateView):
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "revoke":
             revoked = tokens.api_token_revoke_all(by=self.acting)
-            messages.success(request, "Your API tokens were revoked" if revoked else "You had no API token")
-            return redirect("api-token")
+            return self.done("Your API tokens were revoked" if revoked else "You had no API token", "api-token")
         instance, secret = tokens.api_token_create(by=self.acting)
         messages.success(request, "A new API token was created. Any older one no longer works")
         response = self.render_to_response(self.get_context_data(secret=secret, fresh=instance))

@@ -38,7 +38,7 @@ from commissioning.demo import simple_pdf
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import contribution_confirm, contributions_set_annual
 from commissioning.service_map.models import ServiceArea
-from partners.acting import Acting
+from partners.acting import Acting, acting_as
 from partners.models import Membership, Organisation, Partnership, Role, User
 from procurement import demo_stages as stages
 from procurement.award import services as award_services
@@ -51,11 +51,6 @@ TSCIP = "Staffordshire Third Sector Commissioning in Partnership"
 LICHFIELD = "Lichfield Locality Commissioning Partnership"
 PUBLISHED_TITLE = "Volunteering and community capacity in Tamworth and Cannock Chase"
 LICHFIELD_TITLE = "Older people's independence service, Lichfield District"
-
-
-def _acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _commissioner(organisation: Organisation) -> User | None:
@@ -91,7 +86,7 @@ def _commission(
         user = _commissioner(organisation)
         if user is None:
             return None
-        actors.append((organisation, _acting(user, organisation)))
+        actors.append((organisation, acting_as(user, organisation)))
     assert lead.organisation is not None
     lead_org: Organisation = lead.organisation
     commission = commission_create(
@@ -163,7 +158,7 @@ def load() -> None:
     alex = User.objects.filter(email="alex@staffordshire.demo").first()
     if county is None or alex is None:
         return
-    lead = _acting(alex, county)
+    lead = acting_as(alex, county)
     cast = _cast(orgs, lead)
     today = timezone.localdate()
     start = dt.date(today.year + 1, 4, 1)
@@ -215,7 +210,7 @@ def _cast(orgs: dict[str, Organisation], lead: Acting) -> stages.Cast | None:
         user = User.objects.filter(email=email).first()
         if user is None or org_name not in orgs:
             return None
-        actors.append(_acting(user, orgs[org_name]))
+        actors.append(acting_as(user, orgs[org_name]))
     return stages.Cast(lead=lead, bidders=actors[:2], evaluators=actors[2:])
 
 
@@ -313,7 +308,7 @@ def _published(
     mo = User.objects.filter(email="mo@lichfieldcab.demo").first()
     cab = orgs.get("Citizens Advice Lichfield District")
     if mo and cab:
-        tender_services.follows_set(service_areas=[area], by=_acting(mo, cab))
+        tender_services.follows_set(service_areas=[area], by=acting_as(mo, cab))
     tender = tender_services.tender_create(
         commission=commission,
         title=PUBLISHED_TITLE,

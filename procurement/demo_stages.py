@@ -21,7 +21,8 @@ from boards import services as board_services
 from boards.models import AgendaItem, Board, BoardMember, Meeting
 from commissioning.demo import simple_pdf
 from partners.acting import Acting
-from partners.models import Membership, Organisation, User
+from partners.acting import acting_as as acting
+from partners.models import Membership
 from procurement.award import services as award_services
 from procurement.award.models import AwardRecommendation
 from procurement.award.standstill import standstill_end
@@ -40,11 +41,6 @@ class Cast:
     lead: Acting
     bidders: list[Acting]
     evaluators: list[Acting]
-
-
-def acting(user: User, organisation: Organisation) -> Acting:
-    membership = Membership.objects.get(user=user, organisation=organisation)
-    return Acting(user=user, organisation=organisation, membership=membership, roles=frozenset(membership.roles))
 
 
 def _answers(bid: Bid, flavour: str) -> dict[int, str]:

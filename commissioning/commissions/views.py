@@ -88,8 +88,11 @@ class CommissionCreateView(FormPage):
 
     def act(self, form: CommissionForm) -> HttpResponse:
         commission = commission_create(by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"{commission.title} is set up as a draft. Invite the partners next")
-        return redirect("commission-detail", commission_id=commission.pk)
+        return self.done(
+            f"{commission.title} is set up as a draft. Invite the partners next",
+            "commission-detail",
+            commission_id=commission.pk,
+        )
 
 
 class CommissionEditView(CommissionMixin, FormPage):
@@ -117,8 +120,7 @@ class CommissionEditView(CommissionMixin, FormPage):
 
     def act(self, form: CommissionEditForm) -> HttpResponse:
         commission_update(commission=self.commission, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Changes saved")
-        return redirect("commission-detail", commission_id=self.commission.pk)
+        return self.done("Changes saved", "commission-detail", commission_id=self.commission.pk)
 
 
 class CommissionModelView(CommissionMixin, FormPage):
@@ -148,8 +150,7 @@ class CommissionModelView(CommissionMixin, FormPage):
             reason=form.cleaned_data["model_reason"],
             by=self.acting,
         )
-        messages.success(self.request, f"Model recorded: {c.get_model_display()}")
-        return redirect("commission-detail", commission_id=c.pk)
+        return self.done(f"Model recorded: {c.get_model_display()}", "commission-detail", commission_id=c.pk)
 
 
 class CommissionInviteView(CommissionMixin, FormPage):
@@ -175,8 +176,11 @@ class CommissionInviteView(CommissionMixin, FormPage):
         invited = commission_invite(
             commission=self.commission, organisations=form.cleaned_data["organisations"], by=self.acting
         )
-        messages.success(self.request, f"Invited: {', '.join(str(p.organisation) for p in invited)}")
-        return redirect("commission-detail", commission_id=self.commission.pk)
+        return self.done(
+            f"Invited: {', '.join(str(p.organisation) for p in invited)}",
+            "commission-detail",
+            commission_id=self.commission.pk,
+        )
 
 
 class CommissionRespondView(CommissionMixin, MemberView):
@@ -199,8 +203,11 @@ class CommissionRespondView(CommissionMixin, MemberView):
             messages.error(request, error.message)
             return redirect("commission-detail", commission_id=commission_id)
         if p.status == ParticipationStatus.ACCEPTED:
-            messages.success(request, f"{p.organisation} is taking part in {self.commission.title}")
-            return redirect("commission-detail", commission_id=commission_id)
+            return self.done(
+                f"{p.organisation} is taking part in {self.commission.title}",
+                "commission-detail",
+                commission_id=commission_id,
+            )
         messages.success(request, f"You declined to take part in {self.commission.title}. This has been recorded")
         return redirect("commissions")
 

@@ -155,10 +155,9 @@ class CommissionViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, pk: Any = None) -> Response:
         commission = self.get_object()
-        s = InviteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        organisations = list(Organisation.objects.filter(pk__in=s.validated_data["organisations"]))
-        if len(organisations) != len(set(s.validated_data["organisations"])):
+        d = self.validated(InviteSerializer)
+        organisations = list(Organisation.objects.filter(pk__in=d["organisations"]))
+        if len(organisations) != len(set(d["organisations"])):
             raise DomainError("Some of those organisations do not exist", field="organisations")
         commission_invite(commission=commission, organisations=organisations, by=self.acting)
         return self._done(commission)
@@ -167,22 +166,16 @@ class CommissionViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"], write_roles=(Role.COMMISSIONER, Role.ORG_ADMIN))
     def respond(self, request: Request, pk: Any = None) -> Response:
         commission = self.get_object()
-        s = RespondSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        commission_respond(
-            commission=commission, accept=s.validated_data["accept"], reason=s.validated_data["reason"], by=self.acting
-        )
+        d = self.validated(RespondSerializer)
+        commission_respond(commission=commission, accept=d["accept"], reason=d["reason"], by=self.acting)
         return self._done(commission)
 
     @extend_schema(request=ModelChoiceSerializer, responses=CommissionSerializer)
     @action(detail=True, methods=["post"], url_path="choose-model")
     def choose_model(self, request: Request, pk: Any = None) -> Response:
         commission = self.get_object()
-        s = ModelChoiceSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        commission_choose_model(
-            commission=commission, model=s.validated_data["model"], reason=s.validated_data["reason"], by=self.acting
-        )
+        d = self.validated(ModelChoiceSerializer)
+        commission_choose_model(commission=commission, model=d["model"], reason=d["reason"], by=self.acting)
         return self._done(commission)
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
@@ -229,11 +222,8 @@ class CommissionViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def timetable(self, request: Request, pk: Any = None) -> Response:
         commission = self.get_object()
-        s = TimetableSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        stages = timetable_from_template(
-            commission=commission, begins_on=s.validated_data.get("begins_on"), by=self.acting
-        )
+        d = self.validated(TimetableSerializer)
+        stages = timetable_from_template(commission=commission, begins_on=d.get("begins_on"), by=self.acting)
         return Response(StageSerializer(stages, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

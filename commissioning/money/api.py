@@ -130,12 +130,11 @@ class ContributionViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"], write_roles=MONEY_ROLES)
     def transfer(self, request: Request, pk: Any = None) -> Response:
         contribution = self.get_object()
-        s = TransferSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self.validated(TransferSerializer)
         contribution = contribution_transfer(
             contribution=contribution,
-            transferred_on=s.validated_data["transferred_on"],
-            reference=s.validated_data["reference"],
+            transferred_on=d["transferred_on"],
+            reference=d["reference"],
             by=self.acting,
         )
         return Response(ContributionSerializer(contribution).data)

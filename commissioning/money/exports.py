@@ -12,29 +12,16 @@ from commissioning.money.selectors import ContributionReport
 from core.exports import Sheet, write_csv, write_xlsx
 from core.pdf import render_pdf
 
-SUMMARY_HEADERS = [
-    "Financial year",
-    "Indicative",
-    "Confirmed",
-    "Transferred",
-    "Transfers outstanding",
-    "Total committed",
-    "Commissions' total",
-    "Share",
-]
-
-
+# The money columns both reports share, in the order of ``Figures``.
+FIGURE_HEADERS = ["Indicative", "Confirmed", "Transferred", "Transfers outstanding", "Total committed"]
+SUMMARY_HEADERS = ["Financial year", *FIGURE_HEADERS, "Commissions' total", "Share"]
 DETAIL_HEADERS = [
     "Commission",
     "Status",
     "Lead",
     "Partner",
     "Financial year",
-    "Indicative",
-    "Confirmed",
-    "Transferred",
-    "Transfers outstanding",
-    "Total committed",
+    *FIGURE_HEADERS,
     "Commission total",
     "Share of contract",
 ]
@@ -47,11 +34,7 @@ def _summary_rows(report: ContributionReport) -> list[list[Any]]:
         rows.append(
             [
                 y.label,
-                f.indicative,
-                f.confirmed,
-                f.transferred,
-                f.outstanding,
-                f.pledged,
+                *_figures(f),
                 y.commissions_total,
                 _share(f.pledged, y.commissions_total),
             ]
@@ -63,14 +46,15 @@ def _summary_total(report: ContributionReport) -> list[Any]:
     t = report.totals
     return [
         "Total",
-        t.indicative,
-        t.confirmed,
-        t.transferred,
-        t.outstanding,
-        t.pledged,
+        *_figures(t),
         report.commissions_total,
         _share(t.pledged, report.commissions_total),
     ]
+
+
+def _figures(f: Any) -> list[Decimal]:
+    """The money columns (``FIGURE_HEADERS``) of one set of figures."""
+    return [f.indicative, f.confirmed, f.transferred, f.outstanding, f.pledged]
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -85,11 +69,7 @@ def _detail_rows(report: ContributionReport) -> list[list[Any]]:
             line.lead,
             line.partner,
             line.year_label,
-            line.figures.indicative,
-            line.figures.confirmed,
-            line.figures.transferred,
-            line.figures.outstanding,
-            line.figures.pledged,
+            *_figures(line.figures),
             line.commission_total,
             line.share,
         ]

@@ -181,8 +181,11 @@ class ContributionTransferView(ContributionMixin, FormPage):
 
     def act(self, form: TransferForm) -> HttpResponse:
         c = contribution_transfer(contribution=self.contribution, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"Transfer of £{c.amount:,.2f} recorded ({c.transfer_reference})")
-        return redirect("commission-contributions", commission_id=c.commission_id)
+        return self.done(
+            f"Transfer of £{c.amount:,.2f} recorded ({c.transfer_reference})",
+            "commission-contributions",
+            commission_id=c.commission_id,
+        )
 
 
 class _ReportMixin(PartnershipMixin):

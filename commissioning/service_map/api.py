@@ -248,10 +248,9 @@ class ContractImportView(TenantAPIView):
 
     @extend_schema(request=ContractImportSerializer, responses=None)
     def post(self, request: Request) -> Response:
-        s = ContractImportSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        partnership = partnership_for(self.acting, s.validated_data["partnership"])
-        upload = s.validated_data["file"]
+        d = self.validated(ContractImportSerializer)
+        partnership = partnership_for(self.acting, d["partnership"])
+        upload = d["file"]
         try:
             check_upload(upload, allowed=("csv", "xlsx"))
         except Exception as exc:
@@ -391,7 +390,6 @@ class CommissioningSettingsView(TenantAPIView):
     @extend_schema(request=SettingsSerializer, responses=SettingsSerializer)
     def put(self, request: Request, partnership_id: int) -> Response:
         partnership = partnership_for(self.acting, partnership_id)
-        s = SettingsSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        settings_update(partnership=partnership, by=self.acting, **s.validated_data)
+        d = self.validated(SettingsSerializer)
+        settings_update(partnership=partnership, by=self.acting, **d)
         return Response(self._data(partnership))

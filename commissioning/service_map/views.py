@@ -109,8 +109,7 @@ class ServiceAreaCreateView(PartnershipMixin, FormPage):
 
     def act(self, form: ServiceAreaForm) -> HttpResponse:
         area = service_area_create(partnership=self.partnership, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"{area} added to {self.partnership}")
-        return redirect("service-area-detail", service_area_id=area.pk)
+        return self.done(f"{area} added to {self.partnership}", "service-area-detail", service_area_id=area.pk)
 
 
 WINDOW_CHOICES = [(91, "3 months"), (183, "6 months"), (365, "12 months"), (730, "2 years")]
@@ -175,8 +174,11 @@ class MappedContractCreateView(FormPage):
         values = form.values()
         area = values.pop("service_area")
         contract = mapped_contract_create(service_area=area, by=self.acting, **values)
-        messages.success(self.request, f"Recorded: {contract.provider_name}, {contract.annual_value:,.2f} a year")
-        return redirect("service-area-detail", service_area_id=area.pk)
+        return self.done(
+            f"Recorded: {contract.provider_name}, {contract.annual_value:,.2f} a year",
+            "service-area-detail",
+            service_area_id=area.pk,
+        )
 
 
 class MappedContractEditView(FormPage):
@@ -214,8 +216,9 @@ class MappedContractEditView(FormPage):
 
     def act(self, form: MappedContractForm) -> HttpResponse:
         contract = mapped_contract_update(contract=self.contract, by=self.acting, **form.values())
-        messages.success(self.request, f"Saved: {contract.provider_name}")
-        return redirect("service-area-detail", service_area_id=contract.service_area_id)
+        return self.done(
+            f"Saved: {contract.provider_name}", "service-area-detail", service_area_id=contract.service_area_id
+        )
 
 
 class MappedContractDeleteView(MemberView):
@@ -234,8 +237,7 @@ class MappedContractDeleteView(MemberView):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("mapped-contract-edit", contract_id=self.contract.pk)
-        messages.success(request, "The contract is removed from the map")
-        return redirect("service-area-detail", service_area_id=area_id)
+        return self.done("The contract is removed from the map", "service-area-detail", service_area_id=area_id)
 
 
 class MappedContractListView(MemberTemplateView):
@@ -368,8 +370,9 @@ class EvidenceCreateView(PartnershipMixin, KeepUploadsMixin, FormPage):
             service_area=data["service_area"],
             by=self.acting,
         )
-        messages.success(self.request, f"{item.title} added to the evidence base")
-        return redirect("evidence-list", partnership_id=self.partnership.pk)
+        return self.done(
+            f"{item.title} added to the evidence base", "evidence-list", partnership_id=self.partnership.pk
+        )
 
 
 class EvidenceDocumentView(MemberView):
@@ -403,8 +406,7 @@ class OutcomesView(PartnershipMixin, FormPage):
 
     def act(self, form: OutcomeForm) -> HttpResponse:
         outcome = outcome_add(partnership=self.partnership, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"Added: {outcome.title}")
-        return redirect("outcomes", partnership_id=self.partnership.pk)
+        return self.done(f"Added: {outcome.title}", "outcomes", partnership_id=self.partnership.pk)
 
 
 class SettingsView(PartnershipMixin, FormPage):
@@ -441,5 +443,6 @@ class SettingsView(PartnershipMixin, FormPage):
 
     def act(self, form: SettingsForm) -> HttpResponse:
         settings_update(partnership=self.partnership, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"Settings for {self.partnership} saved")
-        return redirect("commissioning-settings", partnership_id=self.partnership.pk)
+        return self.done(
+            f"Settings for {self.partnership} saved", "commissioning-settings", partnership_id=self.partnership.pk
+        )

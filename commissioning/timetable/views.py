@@ -58,8 +58,11 @@ class TimetableView(CommissionMixin, FormPage):
         stages = timetable_from_template(
             commission=self.commission, begins_on=form.cleaned_data["begins_on"], by=self.acting
         )
-        messages.success(self.request, f"Timetable created with {len(stages)} stages from the TSCiP template")
-        return redirect("commission-timetable", commission_id=self.commission.pk)
+        return self.done(
+            f"Timetable created with {len(stages)} stages from the TSCiP template",
+            "commission-timetable",
+            commission_id=self.commission.pk,
+        )
 
 
 class StageEditView(FormPage):
@@ -102,8 +105,7 @@ class StageEditView(FormPage):
         data = dict(form.cleaned_data)
         membership = data.pop("owner")
         stage = stage_update(stage=self.stage, owner=membership.user if membership else None, by=self.acting, **data)
-        messages.success(self.request, f"{stage.name} saved")
-        return redirect("commission-timetable", commission_id=stage.commission_id)
+        return self.done(f"{stage.name} saved", "commission-timetable", commission_id=stage.commission_id)
 
 
 class StageAddView(CommissionMixin, FormPage):
@@ -128,8 +130,7 @@ class StageAddView(CommissionMixin, FormPage):
             owner=data["owner"].user if data["owner"] else None,
             by=self.acting,
         )
-        messages.success(self.request, f"{stage.name} added")
-        return redirect("commission-timetable", commission_id=self.commission.pk)
+        return self.done(f"{stage.name} added", "commission-timetable", commission_id=self.commission.pk)
 
 
 class StageCompleteView(MemberView):
@@ -164,8 +165,7 @@ class CalendarView(MemberTemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         calendar_feed_reset(by=self.acting)
-        messages.success(request, "A new calendar address is ready. The old one no longer works")
-        return redirect("calendar")
+        return self.done("A new calendar address is ready. The old one no longer works", "calendar")
 
 
 class CalendarFeedView(PublicView):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -194,8 +193,7 @@ class VisitPlanView(LeadContractMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         visit_plan(contract=self.contract, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Visit planned: the provider has been told")
-        return redirect(self.back_url())
+        return self.done("Visit planned: the provider has been told", self.back_url())
 
 
 class PlanOpenView(LeadContractMixin, FormPage):
@@ -217,8 +215,9 @@ class PlanOpenView(LeadContractMixin, FormPage):
         if raw.isdigit():
             source = KpiReturn.objects.filter(pk=int(raw), contract=self.contract).first()
         plan = plan_open(contract=self.contract, by=self.acting, source_return=source, **form.cleaned_data)
-        messages.success(self.request, "Improvement plan opened: now add the actions")
-        return redirect("improvement-plan", improvement_plan_id=plan.pk)
+        return self.done(
+            "Improvement plan opened: now add the actions", "improvement-plan", improvement_plan_id=plan.pk
+        )
 
 
 class EndReviewView(ContractMixin, MemberTemplateView):
@@ -246,8 +245,7 @@ class EndReviewView(ContractMixin, MemberTemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         review = review_start(contract=self.contract, by=self.acting)
-        messages.success(request, "End of contract review started")
-        return redirect("end-review", monitored_contract_id=review.contract_id)
+        return self.done("End of contract review started", "end-review", monitored_contract_id=review.contract_id)
 
 
 class FollowUpAddView(LeadContractMixin, FormPage):

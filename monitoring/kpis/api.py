@@ -17,6 +17,7 @@ from core.api_fields import BoundedSerializerMixin
 from monitoring.apibase import id_filters
 from monitoring.kpis.models import Kpi, KpiSet, KpiSetResponse
 from monitoring.kpis.services import (
+    KPI_FIELDS,
     kpi_add,
     kpi_remove,
     kpi_set_create,
@@ -38,22 +39,7 @@ class KpiSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Kpi]):
 
     class Meta:
         model = Kpi
-        fields = [
-            "id",
-            "kpi_set",
-            "position",
-            "name",
-            "definition",
-            "unit",
-            "target",
-            "frequency",
-            "direction",
-            "green_threshold",
-            "red_threshold",
-            "outcome",
-            "evidence_required",
-            "payment_linked",
-        ]
+        fields = ["id", "kpi_set", "position", *KPI_FIELDS]
         read_only_fields = ["position"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -161,11 +147,8 @@ class KpiSetViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = RespondSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        response = kpi_set_respond(
-            kpi_set=obj, agree=s.validated_data["agree"], text=s.validated_data["text"], by=self.acting
-        )
+        d = self.validated(RespondSerializer)
+        response = kpi_set_respond(kpi_set=obj, agree=d["agree"], text=d["text"], by=self.acting)
         return Response(KpiSetResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 

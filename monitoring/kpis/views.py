@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -104,8 +103,7 @@ class KpiSetCreateView(FormPage):
             reminder_days=d["reminder_days"],
             by=self.acting,
         )
-        messages.success(self.request, "KPIs created: now add each KPI")
-        return redirect("kpi-set", kpi_set_id=kpi_set.pk)
+        return self.done("KPIs created: now add each KPI", "kpi-set", kpi_set_id=kpi_set.pk)
 
 
 class KpiSetDetailView(KpiSetMixin, MemberTemplateView):
@@ -143,8 +141,7 @@ class KpiSetEditView(KpiSetMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         kpi_set_update(kpi_set=self.kpi_set, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Saved")
-        return redirect(self.back_url())
+        return self.done("Saved", self.back_url())
 
 
 class KpiFormMixin(KpiSetMixin):
@@ -162,8 +159,7 @@ class KpiAddView(KpiFormMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         kpi_add(kpi_set=self.kpi_set, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, f"Added “{form.cleaned_data['name']}”")
-        return redirect(self.back_url())
+        return self.done(f"Added “{form.cleaned_data['name']}”", self.back_url())
 
 
 class KpiEditView(KpiFormMixin, FormPage):
@@ -193,8 +189,7 @@ class KpiEditView(KpiFormMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         kpi_update(kpi=self.kpi, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Saved")
-        return redirect(self.back_url())
+        return self.done("Saved", self.back_url())
 
 
 class KpiRemoveView(PostOnly):
@@ -208,8 +203,7 @@ class KpiRemoveView(PostOnly):
 
     def act(self, form: Any) -> HttpResponse:
         kpi_remove(kpi=self.kpi, by=self.acting)
-        messages.success(self.request, f"Removed “{self.kpi.name}”")
-        return redirect(self.back_url())
+        return self.done(f"Removed “{self.kpi.name}”", self.back_url())
 
 
 class KpiSetRespondView(KpiSetMixin, FormPage):
@@ -226,8 +220,7 @@ class KpiSetRespondView(KpiSetMixin, FormPage):
     def act(self, form: Any) -> HttpResponse:
         agree = form.cleaned_data["answer"] == "agree"
         kpi_set_respond(kpi_set=self.kpi_set, agree=agree, text=form.cleaned_data["text"], by=self.acting)
-        messages.success(self.request, "Your agreement is recorded" if agree else "Your comment is sent to the lead")
-        return redirect(self.back_url())
+        return self.done("Your agreement is recorded" if agree else "Your comment is sent to the lead", self.back_url())
 
 
 class KpiSetTransitionView(KpiSetMixin, TransitionView):

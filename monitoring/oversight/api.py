@@ -79,18 +79,16 @@ class MonitoringVisitViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = VisitRecordSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        visit = visit_record(visit=obj, by=self.acting, **s.validated_data)
+        d = self.validated(VisitRecordSerializer)
+        visit = visit_record(visit=obj, by=self.acting, **d)
         return Response(VisitSerializer(visit).data)
 
     @extend_schema(request=ReasonSerializer, responses=VisitSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = ReasonSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        visit = visit_cancel(visit=obj, reason=s.validated_data["reason"], by=self.acting)
+        d = self.validated(ReasonSerializer)
+        visit = visit_cancel(visit=obj, reason=d["reason"], by=self.acting)
         return Response(VisitSerializer(visit).data)
 
 
@@ -187,9 +185,7 @@ class ImprovementPlanViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = ActionAddSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self.validated(ActionAddSerializer)
         owner = Organisation.objects.filter(pk=d["owner_organisation"]).first()
         if owner is None:
             raise DomainError("Choose the provider or the lead commissioner", field="owner_organisation")
@@ -207,9 +203,8 @@ class ImprovementPlanViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = NoteSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        plan = plan_close(plan=obj, note=s.validated_data["note"], by=self.acting)
+        d = self.validated(NoteSerializer)
+        plan = plan_close(plan=obj, note=d["note"], by=self.acting)
         return Response(PlanSerializer(plan).data)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -56,8 +55,7 @@ class VisitRecordView(VisitMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         visit_record(visit=self.visit, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Visit recorded")
-        return redirect(self.back_url())
+        return self.done("Visit recorded", self.back_url())
 
 
 class VisitCancelView(VisitMixin, PostOnly):
@@ -133,8 +131,7 @@ class ActionAddView(PlanLeadMixin, FormPage):
             due_on=d["due_on"],
             by=self.acting,
         )
-        messages.success(self.request, "Action added")
-        return redirect(self.back_url())
+        return self.done("Action added", self.back_url())
 
 
 class PlanCloseView(PlanLeadMixin, PostOnly):
@@ -143,8 +140,7 @@ class PlanCloseView(PlanLeadMixin, PostOnly):
 
     def act(self, form: Any) -> HttpResponse:
         plan_close(plan=self.plan, note=form.cleaned_data["note"], by=self.acting)
-        messages.success(self.request, "Plan closed")
-        return redirect(self.back_url())
+        return self.done("Plan closed", self.back_url())
 
 
 class ActionProgressView(FormPage):
@@ -170,5 +166,4 @@ class ActionProgressView(FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         action_update(action=self.action, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Progress saved")
-        return redirect(self.back_url())
+        return self.done("Progress saved", self.back_url())

@@ -164,10 +164,9 @@ class KpiReturnViewSet(WorkflowActions, TenantModelViewSet):
 
     @extend_schema(request=ReturnStartSerializer, responses=KpiReturnSerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        s = ReturnStartSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        contract = get_object_or_404(Contract.objects.all(), pk=s.validated_data["contract"])
-        kpi_return = return_start(contract=contract, period_start=s.validated_data["period_start"], by=self.acting)
+        d = self.validated(ReturnStartSerializer)
+        contract = get_object_or_404(Contract.objects.all(), pk=d["contract"])
+        kpi_return = return_start(contract=contract, period_start=d["period_start"], by=self.acting)
         response = self._fresh(kpi_return)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -175,9 +174,7 @@ class KpiReturnViewSet(WorkflowActions, TenantModelViewSet):
     @extend_schema(request=ReturnSaveSerializer, responses=KpiReturnSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        s = ReturnSaveSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self.validated(ReturnSaveSerializer)
         values = {v["kpi"]: {"actual": v.get("actual"), "note": v.get("note", "")} for v in d.get("values", [])}
         kpi_return = return_save(
             kpi_return=obj,
@@ -199,40 +196,36 @@ class KpiReturnViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def query(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = QuestionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self.validated(QuestionSerializer)
         kpi_return = obj
-        return_query(kpi_return=kpi_return, question=s.validated_data["question"], by=self.acting)
+        return_query(kpi_return=kpi_return, question=d["question"], by=self.acting)
         return self._fresh(kpi_return)
 
     @extend_schema(request=AnswerSerializer, responses=KpiReturnSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = AnswerSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self.validated(AnswerSerializer)
         kpi_return = obj
-        return_answer(kpi_return=kpi_return, answer=s.validated_data["answer"], by=self.acting)
+        return_answer(kpi_return=kpi_return, answer=d["answer"], by=self.acting)
         return self._fresh(kpi_return)
 
     @extend_schema(request=AcceptSerializer, responses=KpiReturnSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = AcceptSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return self._fresh(return_accept(kpi_return=obj, note=s.validated_data["note"], by=self.acting))
+        d = self.validated(AcceptSerializer)
+        return self._fresh(return_accept(kpi_return=obj, note=d["note"], by=self.acting))
 
     @extend_schema(request=EvidenceUploadSerializer, responses=EvidenceSerializer)
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = EvidenceUploadSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self.validated(EvidenceUploadSerializer)
         evidence = return_add_evidence(
             kpi_return=obj,
-            upload=s.validated_data["file"],
-            title=s.validated_data["title"],
+            upload=d["file"],
+            title=d["title"],
             by=self.acting,
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

@@ -126,8 +126,7 @@ class ReturnEditView(ReturnMixin, FormPage):
             confidential_details=d["confidential_details"],
             by=self.acting,
         )
-        messages.success(self.request, "Return saved")
-        return redirect(self.back_url())
+        return self.done("Return saved", self.back_url())
 
 
 class EvidenceAddView(KeepUploadsMixin, ReturnMixin, FormPage):
@@ -156,8 +155,7 @@ class EvidenceAddView(KeepUploadsMixin, ReturnMixin, FormPage):
             title=form.cleaned_data["title"],
             by=self.acting,
         )
-        messages.success(self.request, "Evidence added")
-        return redirect(self.back_url())
+        return self.done("Evidence added", self.back_url())
 
 
 class ReturnSubmitView(ReturnMixin, PostOnly):
@@ -166,8 +164,7 @@ class ReturnSubmitView(ReturnMixin, PostOnly):
 
     def act(self, form: Any) -> HttpResponse:
         return_submit(kpi_return=self.kpi_return, by=self.acting)
-        messages.success(self.request, "Return submitted: the lead commissioner has been told")
-        return redirect(self.back_url())
+        return self.done("Return submitted: the lead commissioner has been told", self.back_url())
 
 
 class ReturnReviewView(ReturnMixin, PostOnly):
@@ -209,8 +206,7 @@ class ReturnAnswerView(ReturnMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         return_answer(kpi_return=self.kpi_return, answer=form.cleaned_data["answer"], by=self.acting)
-        messages.success(self.request, "Answer sent to the lead commissioner")
-        return redirect(self.back_url())
+        return self.done("Answer sent to the lead commissioner", self.back_url())
 
 
 class EvidenceMixin:
@@ -236,5 +232,4 @@ class EvidenceRemoveView(EvidenceMixin, PostOnly):
 
     def act(self, form: Any) -> HttpResponse:
         return_remove_evidence(evidence=self.evidence, by=self.acting)
-        messages.success(self.request, "Evidence removed")
-        return redirect(self.back_url())
+        return self.done("Evidence removed", self.back_url())

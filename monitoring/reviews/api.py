@@ -120,9 +120,8 @@ class EndReviewViewSet(WorkflowActions, TenantModelViewSet):
     @action(detail=True, methods=["post"], url_path="steps")
     def add_step(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = StepAddSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        step = step_add(review=obj, by=self.acting, **s.validated_data)
+        d = self.validated(StepAddSerializer)
+        step = step_add(review=obj, by=self.acting, **d)
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
 
 
@@ -194,7 +193,6 @@ class OutcomeFollowUpViewSet(TenantModelViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: Any = None) -> Response:
         obj = self.get_object()
-        s = FindingSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        follow_up = follow_up_record(follow_up=obj, finding=s.validated_data["finding"], by=self.acting)
+        d = self.validated(FindingSerializer)
+        follow_up = follow_up_record(follow_up=obj, finding=d["finding"], by=self.acting)
         return Response(FollowUpSerializer(follow_up).data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -45,8 +44,7 @@ class EndReviewEditView(ReviewMixin, FormPage):
 
     def act(self, form: Any) -> HttpResponse:
         review_update(review=self.review, by=self.acting, **form.cleaned_data)
-        messages.success(self.request, "Saved")
-        return redirect(self.back_url())
+        return self.done("Saved", self.back_url())
 
 
 class EndReviewTransitionView(ReviewMixin, TransitionView):

@@ -231,8 +231,9 @@ class AwardView(TenderMixin, KeepUploadsMixin, MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Contract with {contract.provider} recorded as signed")
-        return redirect("contract-detail", signed_contract_id=contract.pk)
+        return self.done(
+            f"Contract with {contract.provider} recorded as signed", "contract-detail", signed_contract_id=contract.pk
+        )
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)

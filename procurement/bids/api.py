@@ -146,21 +146,18 @@ class BidViewSet(
 
     @extend_schema(request=BidCreateSerializer, responses=BidSerializer)
     def create(self, request: Request) -> Response:
-        data = BidCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        tender = get_object_or_404(Tender.objects.filter(published_at__isnull=False), pk=data.validated_data["tender"])
+        data = self.validated(BidCreateSerializer)
+        tender = get_object_or_404(Tender.objects.filter(published_at__isnull=False), pk=data["tender"])
         lot = None
-        if data.validated_data.get("lot"):
-            lot = get_object_or_404(Lot.objects.filter(tender=tender), pk=data.validated_data["lot"])
+        if data.get("lot"):
+            lot = get_object_or_404(Lot.objects.filter(tender=tender), pk=data["lot"])
         bid = services.bid_start(tender=tender, by=self.acting, lot=lot)
         return Response(BidSerializer(bid, context={"request": request}).data, status=201)
 
     @extend_schema(request=BidDraftSerializer, responses=BidSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         bid = self._own()
-        data = BidDraftSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = self.validated(BidDraftSerializer)
         answers = {int(k): text for k, text in v.get("answers", {}).items() if str(k).isdigit()} or None
         prices = {
             cat: (line.get("amount"), str(line.get("description", "")))

@@ -278,8 +278,7 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
                 return redirect("bid-edit", bid_id=self.bid.public_id)
             _submitted_message(self.request, version, new)
             return redirect("bid-receipt", bid_id=self.bid.public_id)
-        messages.success(self.request, "Your draft is saved")
-        return redirect("bid-edit", bid_id=self.bid.public_id)
+        return self.done("Your draft is saved", "bid-edit", bid_id=self.bid.public_id)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)

@@ -77,11 +77,10 @@ class ScoreSheetViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def scores(self, request: Request, pk: str | None = None) -> Response:
         sheet = self.get_object()
-        data = EvaluatorScoresInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.validated(EvaluatorScoresInputSerializer)
         sheet = services.scores_save(
             sheet=sheet,
-            scores={int(k): v for k, v in data.validated_data["scores"].items() if str(k).isdigit()},
+            scores={int(k): v for k, v in data["scores"].items() if str(k).isdigit()},
             by=self.acting,
         )
         return Response(ScoreSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
@@ -143,18 +142,16 @@ class EvaluatorViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def declare(self, request: Request, pk: str | None = None) -> Response:
         seat = self.get_object()
-        data = DeclarationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        seat = services.interests_declare(evaluator=seat, by=self.acting, **data.validated_data)
+        data = self.validated(DeclarationInputSerializer)
+        seat = services.interests_declare(evaluator=seat, by=self.acting, **data)
         return Response(EvaluatorSerializer(seat).data)
 
     @extend_schema(request=ConflictDecisionInputSerializer, responses=EvaluatorSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:
         seat = self.get_object()
-        data = ConflictDecisionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        seat = services.conflict_decide(evaluator=seat, by=self.acting, **data.validated_data)
+        data = self.validated(ConflictDecisionInputSerializer)
+        seat = services.conflict_decide(evaluator=seat, by=self.acting, **data)
         return Response(EvaluatorSerializer(seat).data)
 
 

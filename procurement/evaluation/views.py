@@ -231,8 +231,7 @@ class EvaluatorPanelView(PanelSeatMixin, MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Your declaration is recorded")
-        return redirect("evaluation-panel", evaluator_id=self.evaluator.pk)
+        return self.done("Your declaration is recorded", "evaluation-panel", evaluator_id=self.evaluator.pk)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -314,13 +313,15 @@ class ScoreSheetView(MemberView, FormView):
             services.scores_save(sheet=self.sheet, scores=scores, by=self.acting)
             if self.request.POST.get("action") == "submit":
                 services.sheet_submit(sheet=self.sheet, by=self.acting)
-                messages.success(self.request, "Your scores are submitted")
-                return redirect("evaluation-panel", evaluator_id=self.sheet.evaluator_id)
+                return self.done("Your scores are submitted", "evaluation-panel", evaluator_id=self.sheet.evaluator_id)
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Your scores are saved (only you can see them until you submit)")
-        return redirect("scoresheet", scoresheet_id=self.sheet.public_id)
+        return self.done(
+            "Your scores are saved (only you can see them until you submit)",
+            "scoresheet",
+            scoresheet_id=self.sheet.public_id,
+        )
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)

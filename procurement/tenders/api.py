@@ -168,17 +168,15 @@ class ClarificationViewSet(
 
     @extend_schema(request=ClarificationAskSerializer, responses=ClarificationSerializer)
     def create(self, request: Request) -> Response:
-        data = ClarificationAskSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        tender = get_object_or_404(Tender.objects.filter(published_at__isnull=False), pk=data.validated_data["tender"])
-        c = services.clarification_ask(tender=tender, question=data.validated_data["question"], by=self.acting)
+        data = self.validated(ClarificationAskSerializer)
+        tender = get_object_or_404(Tender.objects.filter(published_at__isnull=False), pk=data["tender"])
+        c = services.clarification_ask(tender=tender, question=data["question"], by=self.acting)
         return Response(ClarificationSerializer(c, context={"request": request}).data, status=201)
 
     @extend_schema(request=ClarificationAnswerSerializer, responses=ClarificationSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         clarification = self.get_object()
-        data = ClarificationAnswerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        c = services.clarification_answer(clarification=clarification, by=self.acting, **data.validated_data)
+        data = self.validated(ClarificationAnswerSerializer)
+        c = services.clarification_answer(clarification=clarification, by=self.acting, **data)
         return Response(ClarificationSerializer(c, context={"request": request}).data)

@@ -9,6 +9,7 @@ from django import forms
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, MoneyField
 from procurement.tenders.models import CriterionKind, Eligibility, PriceFormula, Procedure, Stage
+from procurement.tenders.services import DEADLINE_FIELDS, SETUP_FIELDS
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -78,18 +79,9 @@ class TenderForm(BoundedForm):
             cast(forms.ModelChoiceField, self.fields["commission"]).queryset = commissions
         cast(forms.ModelMultipleChoiceField, self.fields["outcomes"]).queryset = outcomes
         if published:
-            for name in (
-                "procedure",
-                "eligibility",
-                "estimated_annual_value",
-                "term_years",
-                "allow_third_sector_evaluators",
-                "standstill_days",
-                "reference",
-                "outcomes",
-            ):
+            for name in (*SETUP_FIELDS, "outcomes"):  # fixed once published (the service refuses changes too)
                 self.fields[name].disabled = True
-            for name in ("clarification_deadline", "eoi_deadline", "submission_deadline"):
+            for name in DEADLINE_FIELDS:
                 self.fields[
                     name
                 ].help_text = "UK time. After publication a deadline may be extended, never brought forward."

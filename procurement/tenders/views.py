@@ -269,8 +269,11 @@ class AskView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Your question has been sent to the lead. You will be told when it is answered")
-        return redirect("opportunity-detail", opportunity_id=self.tender.pk)
+        return self.done(
+            "Your question has been sent to the lead. You will be told when it is answered",
+            "opportunity-detail",
+            opportunity_id=self.tender.pk,
+        )
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -296,8 +299,7 @@ class FollowView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, f"You follow {len(areas)} service area{'s' if len(areas) != 1 else ''}")
-        return redirect("opportunity-follows")
+        return self.done(f"You follow {len(areas)} service area{'s' if len(areas) != 1 else ''}", "opportunity-follows")
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -392,8 +394,7 @@ class TenderCreateView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Tender drafted. Next: its evaluation method")
-        return redirect("tender-method", tender_id=tender.pk)
+        return self.done("Tender drafted. Next: its evaluation method", "tender-method", tender_id=tender.pk)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
@@ -738,8 +739,11 @@ class AnswerView(MemberView, FormView):
         except DomainError as error:
             apply_domain_error(form, error)
             return form_invalid_response(self, form)
-        messages.success(self.request, "Answer published to every bidder, without naming who asked")
-        return redirect("tender-clarifications", tender_id=self.clarification.tender_id)
+        return self.done(
+            "Answer published to every bidder, without naming who asked",
+            "tender-clarifications",
+            tender_id=self.clarification.tender_id,
+        )
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)
