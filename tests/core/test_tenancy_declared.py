@@ -29,12 +29,11 @@ def two_councils(db):
 
 
 @pytest.fixture
-def members_follow_their_partnership(monkeypatch):
-    """Declare ``PartnershipMember`` as visible exactly when its partnership is (as a real child model would with
-    ``objects = TenantManager(via="partnership")``), without its hand-written rules."""
-    monkeypatch.delattr(PartnershipMember, "tenant_filter")
-    monkeypatch.delattr(PartnershipMember, "audit_audience")
-    monkeypatch.setattr(PartnershipMember._default_manager, "via", "partnership")
+def members_follow_their_partnership():
+    """``PartnershipMember`` is visible exactly when its partnership is: it declares
+    ``objects = TenantManager(via="partnership")`` and no rule of its own."""
+    assert PartnershipMember._default_manager.via == "partnership"
+    assert not hasattr(PartnershipMember, "tenant_filter") and not hasattr(PartnershipMember, "audit_audience")
 
 
 def test_a_child_declared_via_its_parent_is_visible_exactly_when_the_parent_is(
@@ -63,7 +62,7 @@ def test_a_childs_audit_audience_is_its_parents(two_councils, members_follow_the
 
 
 def test_a_model_declaring_neither_rule_nor_parent_is_a_programming_error(monkeypatch, two_councils):
-    monkeypatch.delattr(PartnershipMember, "tenant_filter")
+    monkeypatch.setattr(PartnershipMember._default_manager, "via", None)
     with pytest.raises(ScopeError, match="neither tenant_filter nor via"):
         row_filter(PartnershipMember, two_councils[0])
 
