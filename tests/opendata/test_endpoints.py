@@ -79,7 +79,7 @@ def test_since_keeps_releases_on_or_after_a_date(client, world):
         record_release(tender=tender, tags=["tenderUpdate"], by=lead, source_key="old")
     record_release(tender=tender, tags=["tenderUpdate"], by=lead, source_key="new")
     since = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
-    response, package = _get(client, reverse("ocds-releases"), since=since)
+    _response, package = _get(client, reverse("ocds-releases"), since=since)
     assert [r["id"].endswith("-002-tenderUpdate") for r in package["releases"]] == [True]
     _response, package = _get(client, reverse("ocds-releases"), since="2000-01-01T00:00:00+00:00")
     assert len(package["releases"]) == 2
