@@ -14,7 +14,7 @@ from core.api import TenantReadOnlyViewSet
 from core.api_fields import BoundedSerializerMixin
 from opendata.ocds import selectors
 from opendata.ocds.models import Release
-from opendata.ocds.views import BadQuery, parse_since
+from opendata.ocds.views import OCID, BadQuery, parse_since
 
 
 class ReleaseSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Release]):
@@ -48,5 +48,7 @@ class ReleaseViewSet(TenantReadOnlyViewSet):
         except BadQuery as e:
             raise ValidationError({"since": [str(e)]}) from e
         rows = selectors.releases(since=since)
-        ocid = (params.get("ocid") or "")[:100]
+        ocid = params.get("ocid") or ""
+        if ocid and not OCID.match(ocid):
+            raise ValidationError({"ocid": ["Not an ocid: letters, digits, dots, hyphens and underscores only"]})
         return rows.filter(ocid=ocid) if ocid else rows

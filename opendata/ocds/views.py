@@ -4,6 +4,7 @@ newest first, paginated with ``links.next`` and filtered by ``?since=``; and one
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ from opendata.ocds import packages, selectors
 from opendata.ocds.build import LONDON as LONDON_TZ
 
 JSON_OPTIONS = {"ensure_ascii": False}
+DIGITS = re.compile(r"^[0-9]{1,18}$")
+OCID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 
 class BadQuery(ValueError):
@@ -40,6 +43,8 @@ def parse_since(value: str | None) -> dt.datetime | None:
     if moment is None:
         assert day is not None
         moment = dt.datetime.combine(day, dt.time(0, 0), tzinfo=LONDON_TZ)
+    if not 1900 <= moment.year <= 2200:
+        raise BadQuery("'since' must be a date between 1900 and 2200")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, LONDON_TZ)
     return moment
@@ -50,7 +55,7 @@ def parse_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
         return None
     at, _, pk = value.rpartition("~")
     moment = parse_datetime(at) if at else None
-    if moment is None or timezone.is_naive(moment) or not pk.isdigit() or len(pk) > 18:
+    if moment is None or timezone.is_naive(moment) or not DIGITS.match(pk) or not 1900 <= moment.year <= 2200:
         raise BadQuery("'after' is not a page of this list: follow links.next from the previous page")
     return moment, int(pk)
 
@@ -58,7 +63,7 @@ def parse_cursor(value: str | None) -> tuple[dt.datetime, int] | None:
 def page_size(value: str | None) -> int:
     if not value:
         return selectors.PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= selectors.MAX_PAGE_SIZE:
+    if not DIGITS.match(value) or not 1 <= int(value) <= selectors.MAX_PAGE_SIZE:
         raise BadQuery(f"'page_size' must be a whole number from 1 to {selectors.MAX_PAGE_SIZE}")
     return int(value)
 
@@ -92,7 +97,7 @@ class ReleasePackageView(PublicView):
 
 class RecordPackageView(PublicView):
     def get(self, request: HttpRequest, ocid: str) -> JsonResponse:
-        releases = selectors.record_releases(ocid)
+        releases = selectors.record_releases(ocid) if OCID.match(ocid) else []
         if not releases:
             raise Http404("No contracting process has this ocid")
         body: dict[str, Any] = packages.record_package(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from partners.models import Organisation, Sector
 
 
 def _organisation(value: str | None) -> Organisation:
-    if not value or not value.isdigit() or len(value) > 18:
+    if not value or not re.fullmatch(r"[0-9]{1,18}", value):
         raise DomainError("Choose an organisation: its number from the Open data page", field="organisation")
     org = Organisation.objects.filter(pk=int(value), sector=Sector.PUBLIC).first()
     if org is None:

@@ -151,3 +151,22 @@ def test_the_open_data_page_says_what_is_published(client, process):
     assert reverse("ocds-releases") in text
     assert "We never publish what is in a bid" in text
     assert 'href="/open-data/"' in client.get(reverse("opportunities")).content.decode()  # the footer link
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("ocds-releases", {"page_size": "²"}),
+        ("ocds-releases", {"after": "2026-01-01T00:00:00+00:00~²"}),
+        ("ocds-releases", {"since": "0001-01-01T00:00:00+05:00"}),
+        ("ocds-releases", {"since": "2026-01-01\x00"}),
+        ("transparency-contracts-csv", {"organisation": "²", "quarter": "2026-Q1"}),
+        ("api:ocds-release-list", {"ocid": "ocds\x00"}),
+    ],
+)
+def test_odd_input_is_refused_not_a_server_error(client, url, params):
+    assert client.get(reverse(url), params).status_code == 400
+
+
+def test_an_odd_ocid_is_not_found(client):
+    assert client.get("/open-data/ocds/records/ocds%00x.json").status_code == 404

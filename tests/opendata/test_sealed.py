@@ -9,11 +9,13 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from core.actors import SYSTEM
-from opendata.ocds.facts import ocid_for
+from opendata.ocds.facts import gather, ocid_for
 from opendata.ocds.services import record_release, releases_sync
 from opendata.transparency.rules import quarter_of
 from tests.factories.commissioning import acting
@@ -106,3 +108,22 @@ def test_the_award_names_the_winner_and_never_a_losing_bidder(client, world):
         assert "Lichfield Community Transport" not in body, name  # the losing consortium's partner
         if name != "page":
             assert not re.search(r"numberOfTenderers|\"tenderers\"", body), name
+
+
+def test_gathering_a_process_reads_no_bid_table_until_the_award(world, sealed):
+    """Structurally: the facts a release is built from come from no bid table (bids, answers, prices, files,
+    partners, versions) while bids are sealed, and after the award only through the approved award line."""
+    tender, _ = sealed
+    with CaptureQueriesContext(connection) as queries:
+        gather(tender)
+    assert not [q["sql"] for q in queries if "procurement_bid" in q["sql"]]
+    flow = awarded(world)
+    with CaptureQueriesContext(connection) as queries:
+        gather(flow.tender)
+    bid_reads = [q["sql"] for q in queries if "procurement_bid" in q["sql"]]
+    assert bid_reads and all("procurement_awardline" in sql for sql in bid_reads)
+    assert not [
+        q["sql"]
+        for q in queries
+        if re.search(r"procurement_bid(answer|priceline|attachment|version|partner)", q["sql"])
+    ]
