@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -39,5 +40,6 @@ class OpenDataView(PublicTemplateView):
             schema_url=SCHEMA_URL,
             license_url=LICENSE_URL,
             latest=latest,
+            ocid_prefix=settings.JOINTLY_OCID_PREFIX,
             **kwargs,
         )
