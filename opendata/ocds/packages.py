@@ -44,8 +44,12 @@ def compiled_release(releases: list[dict[str, Any]]) -> dict[str, Any]:
     return merger().create_compiled_release(releases)
 
 
-def record_package(releases: list[dict[str, Any]], *, ocid: str, uri: str, policy: str) -> dict[str, Any]:
+def record_package(
+    releases: list[dict[str, Any]], *, ocid: str, uri: str, policy: str, package_uri: str
+) -> dict[str, Any]:
+    """The process's record: its releases, oldest first, and the compiled release. ``package_uri``: the release
+    package the releases are published in."""
     out = _metadata(uri, policy, dt.datetime.fromisoformat(max(r["date"] for r in releases)))
-    out["packages"] = [uri]
+    out["packages"] = [package_uri]
     out["records"] = [{"ocid": ocid, "releases": releases, "compiledRelease": compiled_release(releases)}]
     return out

@@ -101,6 +101,10 @@ class RecordPackageView(PublicView):
         if not releases:
             raise Http404("No contracting process has this ocid")
         body: dict[str, Any] = packages.record_package(
-            releases, ocid=ocid, uri=request.build_absolute_uri(), policy=policy_url(request)
+            releases,
+            ocid=ocid,
+            uri=request.build_absolute_uri(),
+            policy=policy_url(request),
+            package_uri=request.build_absolute_uri(reverse("ocds-releases")),
         )
         return JsonResponse(body, json_dumps_params=JSON_OPTIONS)

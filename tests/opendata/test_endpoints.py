@@ -104,6 +104,7 @@ def test_the_record_compiles_exactly_as_ocdsmerge_does(client, process):
     response, package = _get(client, reverse("ocds-record", kwargs={"ocid": ocid}))
     assert response.status_code == 200
     assert_valid_record_package(package)
+    assert package["packages"] == ["http://testserver/open-data/ocds/releases.json"]
     record = package["records"][0]
     assert record["ocid"] == ocid
     assert [r["id"] for r in record["releases"]] == [r["id"] for r in reversed(releases)]
