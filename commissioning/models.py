@@ -20,6 +20,14 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.replacement.models import (
+    AppraisalOption,
+    CompactSettings,
+    DecommissioningImpact,
+    OptionsAppraisal,
+    ProviderNotice,
+    ReplacedContract,
+)
 from commissioning.service_map.models import (
     DEFAULT_ALIGNMENT_WINDOW_DAYS,
     DEFAULT_FRAMEWORK_THRESHOLD,
@@ -27,6 +35,7 @@ from commissioning.service_map.models import (
     CommissioningSettings,
     ContractImport,
     EvidenceItem,
+    MapDecision,
     MappedContract,
     Outcome,
     PartnershipScoped,
@@ -43,6 +52,13 @@ from commissioning.timetable.models import (
 )
 
 __all__ = [
+    "AppraisalOption",
+    "CompactSettings",
+    "DecommissioningImpact",
+    "MapDecision",
+    "OptionsAppraisal",
+    "ProviderNotice",
+    "ReplacedContract",
     "DEFAULT_ALIGNMENT_WINDOW_DAYS",
     "DEFAULT_FRAMEWORK_THRESHOLD",
     "DEFAULT_REMINDER_DAYS",
