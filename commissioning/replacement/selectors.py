@@ -34,6 +34,7 @@ class PartnerReplacement:
     is_lead: bool
     links: list[ReplacedContract] = field(default_factory=list)
     contributions: dict[int, Decimal] | None = field(default_factory=dict)  # None: figures not yours to see
+    first_year: int = 0
 
     @property
     def contracts(self) -> int:
@@ -58,9 +59,19 @@ class PartnerReplacement:
         return None if given is None else money(given - self.replaced_a_year)
 
     @property
+    def first_contribution(self) -> Decimal | None:
+        return self.contribution(self.first_year)
+
+    @property
+    def first_new_money(self) -> Decimal | None:
+        return self.new_money(self.first_year)
+
+    @property
     def new_funding(self) -> bool:
-        """A partner that replaces nothing brings new money: a new funding area."""
-        return not self.links
+        """A partner that replaces nothing but puts money in brings new money: a new funding area."""
+        if self.links:
+            return False
+        return self.contributions is None or any(v > 0 for v in self.contributions.values())
 
 
 @dataclass
@@ -167,6 +178,8 @@ def replacement_summary(*, commission: JointCommission, acting: Any) -> Replacem
             p.contributions = {}
     years = commission.financial_years
     rows = list(partners.values())
+    for p in rows:
+        p.first_year = years[0]
     lines = []
     for y in years:
         replaced = money(sum((p.replaced_a_year for p in rows), ZERO))
