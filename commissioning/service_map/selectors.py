@@ -292,11 +292,11 @@ def replacements() -> QuerySet[Any]:
     the commission does not see it). The model is ``commissioning.replacement``'s, a higher package: named through
     the app registry so this package does not import it."""
     model = apps.get_model("commissioning", "ReplacedContract")
-    return model.objects.select_related("commission")  # type: ignore[no-any-return]
+    return model.objects.select_related("commission")
 
 
 def _replaced_by(contract: MappedContract) -> Any:
     try:
-        return contract.replacement.commission  # type: ignore[attr-defined]
+        return contract.replacement.commission
     except ObjectDoesNotExist:
         return None

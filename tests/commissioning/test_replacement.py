@@ -8,12 +8,15 @@ from decimal import Decimal
 
 import pytest
 
+from commissioning import demo as commissioning_demo
 from commissioning.commissions.models import JointCommission
-from commissioning.replacement.models import ReplacedContract
+from commissioning.replacement.models import OptionsAppraisal, ProviderNotice, ReplacedContract
 from commissioning.replacement.selectors import replacement_summary
 from commissioning.replacement.services import contracts_replace, replaced_contract_remove, replaced_contract_saving
+from commissioning.service_map.models import MapDecision
 from core.errors import DomainError, NotPermitted
 from core.tenancy import unscoped
+from partners import demo as partners_demo
 from partners.models import Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import MappedContractFactory, acting, lichfield_example
@@ -203,3 +206,17 @@ def test_the_commission_tabs_lead_to_the_replacement_page(client, lichfield, wor
     sign_in(client, world.lead_commissioner, world.county)
     page = client.get(f"/commissions/{lichfield.commission.pk}/").content.decode()
     assert f'href="/commissions/{lichfield.commission.pk}/replaces/"' in page
+
+
+def test_the_demo_shows_a_commission_replacing_contracts_a_decision_an_appraisal_and_a_notice(db):
+    partners_demo.load()
+    commissioning_demo.load()
+    commissioning_demo.load()  # idempotent
+    with unscoped(reason="test reads the demo"):
+        links = ReplacedContract.objects.select_related("commission", "contract")
+        assert links.count() == 9 and {link.commission.title for link in links} == {commissioning_demo.RUNNING_TITLE}
+        assert MapDecision.objects.filter(kind="keep").count() == 1
+        notice = ProviderNotice.objects.get()
+        assert notice.notice_months == 3 and not notice.late and notice.contract.impact.mitigation
+        appraisal = OptionsAppraisal.objects.get()
+        assert appraisal.chosen == "aligned" and appraisal.options.filter(model="in_house").exists()
