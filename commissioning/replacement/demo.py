@@ -1,7 +1,7 @@
 """Demo data for what a commission replaces (called from ``commissioning.demo.load`` after the running commission
 exists; idempotent): the county-wide advice commission replaces nine of the partners' mapped contracts (seed 000:
 "new contract replaces 11 existing contracts"), a saving recorded, one provider given three months' notice with an
-impact note, Stoke-on-Trent keeps its credit-union contract as it is, East Staffordshire will look at a stand-alone
+impact note, Tamworth keeps its ring-fenced homelessness grant as it is, East Staffordshire will look at a stand-alone
 model later, and an options appraisal weighs the seed's options and in-house delivery."""
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def load(*, area: ServiceArea, commissioner_of: Callable[[Organisation], Acting]
     _appraisal(area, commission, lead)
 
 
-_DECIDERS = {"Stoke-on-Trent City Council", "East Staffordshire Borough Council"}
+_DECIDERS = {"Tamworth Borough Council", "East Staffordshire Borough Council"}
 
 
 def _decisions(
@@ -115,15 +115,17 @@ def _decisions(
     if MapDecision.objects.filter(service_area=area).exists():
         return
     review = max(dt.date(2027, 10, 1), timezone.localdate() + dt.timedelta(days=90))
-    stoke = orgs["Stoke-on-Trent City Council"]
-    guidance = MappedContract.objects.filter(service_area=area, funder=stoke, title="Money guidance sessions").first()
+    tamworth = orgs["Tamworth Borough Council"]
+    grant = MappedContract.objects.filter(
+        service_area=area, funder=tamworth, title="Homelessness prevention advice"
+    ).first()
     map_decision_record(
         service_area=area,
-        contract=guidance,
+        contract=grant,
         kind=MapDecision.Kind.KEEP,
-        reason="The credit union's sessions run to March 2028 and no other partner buys them: keep as it is.",
+        reason="A ring-fenced homelessness grant with no further budget: keep as it is until the grant ends.",
         review_on=review,
-        by=commissioner_of(stoke),
+        by=commissioner_of(tamworth),
     )
     east = orgs["East Staffordshire Borough Council"]
     map_decision_record(
