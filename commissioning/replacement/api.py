@@ -216,6 +216,7 @@ class ImpactSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Decom
         model = DecommissioningImpact
         fields = ["id", "contract", "who_is_affected", "service_users", "staff", "mitigation", "updated_at"]
         read_only_fields = ["updated_at"]
+        extra_kwargs = {"contract": {"validators": []}}  # one note per contract: posting again rewrites it
 
 
 class ImpactViewSet(TenantModelViewSet):

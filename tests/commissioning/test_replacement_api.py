@@ -70,6 +70,12 @@ def test_linking_a_saving_a_summary_and_a_notice_through_the_api(lichfield, worl
         format="json",
     )
     assert impact.status_code == 201, impact.json()
+    rewritten = county.post(
+        "/api/v1/decommissioning-impacts/",
+        {"contract": contract.pk, "who_is_affected": "About 450 clients", "mitigation": "Handover"},
+        format="json",
+    )
+    assert rewritten.status_code == 201 and rewritten.json()["id"] == impact.json()["id"]
     outsider = api_client(world.outsider, world.other_council)
     assert outsider.get(f"/api/v1/commissions/{lichfield.commission.pk}/replacement/").status_code == 404
     assert outsider.get(f"/api/v1/replaced-contracts/{link}/").status_code == 404
