@@ -1,12 +1,14 @@
 """Joint commissioning, in subpackages imported in one direction (a lower one never imports a higher one):
 
-    service_map <- commissions <- money <- agreements <- timetable <- lifecycle
+    service_map <- commissions <- money <- replacement <- agreements <- timetable <- lifecycle
 
 - ``service_map``: what each partner already funds (service areas, mapped contracts and their import, evidence,
   the outcomes framework, the partnership's settings).
 - ``commissions``: the joint commission, who takes part (invitations, answers, the model) and what each partner puts
   in (the ``Contribution`` rows live here because the commission's own rules read them).
 - ``money``: everything done with contributions (recording, confirming, transfers) and the finance reports.
+- ``replacement``: what a commission replaces (the mapped contracts, savings, new money), notices to providers under
+  the local Compact, decommissioning impact notes, options appraisals.
 - ``agreements``: the partnership agreement a partner signs to delegate to the lead.
 - ``timetable``: stages, reminders and the calendar feed.
 - ``lifecycle``: the commission's workflow and the guards that read every part, its page, history and API.

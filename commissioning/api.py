@@ -10,10 +10,19 @@ from rest_framework.routers import SimpleRouter
 from commissioning.agreements.api import AgreementViewSet
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import ContributionReportView, ContributionViewSet
+from commissioning.replacement.api import (
+    AppraisalViewSet,
+    CompactSettingsView,
+    ImpactViewSet,
+    ProviderNoticeViewSet,
+    ReplacedContractViewSet,
+    ReplacementSummaryView,
+)
 from commissioning.service_map.api import (
     CommissioningSettingsView,
     ContractImportView,
     EvidenceViewSet,
+    MapDecisionViewSet,
     MappedContractViewSet,
     OutcomeViewSet,
     ServiceAreaViewSet,
@@ -47,6 +56,21 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("stages", StageViewSet, basename="stage")
 
 
+router.register("map-decisions", MapDecisionViewSet, basename="map-decision")
+
+
+router.register("replaced-contracts", ReplacedContractViewSet, basename="replaced-contract")
+
+
+router.register("provider-notices", ProviderNoticeViewSet, basename="provider-notice")
+
+
+router.register("decommissioning-impacts", ImpactViewSet, basename="decommissioning-impact")
+
+
+router.register("appraisals", AppraisalViewSet, basename="appraisal")
+
+
 urlpatterns: list[Any] = [
     path(
         "commissioning-settings/<int:partnership_id>/",
@@ -55,4 +79,6 @@ urlpatterns: list[Any] = [
     ),
     path("mapped-contracts/import/", ContractImportView.as_view(), name="mapped-contract-import"),
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
+    path("commissions/<int:commission_id>/replacement/", ReplacementSummaryView.as_view(), name="replacement-summary"),
+    path("compact-settings/<int:partnership_id>/", CompactSettingsView.as_view(), name="compact-settings"),
 ]

@@ -29,6 +29,7 @@ from commissioning.commissions.services import (
 )
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import contribution_confirm, contribution_transfer, contributions_set_annual
+from commissioning.replacement import demo as replacement_demo
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
 from commissioning.timetable.services import stage_complete, timetable_from_template
@@ -268,6 +269,7 @@ def load() -> None:
         if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
             evidence_add(partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name])
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
+    replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

@@ -1,4 +1,9 @@
 BEAT_SCHEDULE = {
     # Hourly, so a reminder is at most an hour late after a restart; duplicates are harmless (dedupe keys).
     "commissioning-stage-reminders": {"task": "commissioning.tasks.send_stage_reminders", "schedule": 3600.0},
+    # Daily is enough: a review date is a day; duplicates are harmless (dedupe keys).
+    "commissioning-map-decision-reminders": {
+        "task": "commissioning.tasks.send_map_decision_reminders",
+        "schedule": 86400.0,
+    },
 }

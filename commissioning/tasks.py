@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
 from core.tasks import RetriedTask
 
@@ -16,3 +17,10 @@ def send_stage_reminders(today: str | None = None) -> int:
     """Remind stage owners and lead commissioners before stages end and when they are overdue. Safe to run
     twice, retried, or from two beats at once: each reminder has a dedupe key and goes out exactly once."""
     return services.stage_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=RetriedTask)
+def send_map_decision_reminders(today: str | None = None) -> int:
+    """Remind partners when a "keep as it is" (or other) decision on the map is due for review. Safe to run twice:
+    each reminder's dedupe key names the decision and its review date."""
+    return map_decision_reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from commissioning.service_map.models import (
     EvidenceItem,
+    MapDecision,
     MappedContract,
     Outcome,
     ServiceArea,
@@ -30,6 +31,7 @@ from commissioning.service_map.selectors import contracts_for, partnerships_of, 
 from commissioning.service_map.services import (
     contracts_import,
     evidence_add,
+    map_decision_record,
     mapped_contract_create,
     mapped_contract_delete,
     mapped_contract_update,
@@ -393,3 +395,48 @@ class CommissioningSettingsView(TenantAPIView):
         d = self.validated(SettingsSerializer)
         settings_update(partnership=partnership, by=self.acting, **d)
         return Response(self._data(partnership))
+
+
+class MapDecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[MapDecision]):
+    reason = serializers.CharField(max_length=2000)
+
+    class Meta:
+        model = MapDecision
+        fields = [
+            "id",
+            "partnership",
+            "service_area",
+            "contract",
+            "organisation",
+            "kind",
+            "reason",
+            "review_on",
+            "created_at",
+        ]
+        read_only_fields = ["partnership", "organisation", "created_at"]
+
+
+class MapDecisionViewSet(TenantModelViewSet):
+    """Decisions partners record on the map without a commission ("keep as it is", "look at a stand-alone model
+    later"...), per contract (their own) or service area, with the reason and a review date."""
+
+    serializer_class = MapDecisionSerializer
+    queryset = MapDecision.objects.none()
+    required_roles = READ_ROLES
+    write_roles = WRITE_ROLES
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_class = id_filters(MapDecision, "partnership", "service_area", "contract", "organisation")
+
+    def get_queryset(self) -> QuerySet[MapDecision]:
+        return MapDecision.objects.order_by("review_on", "pk")
+
+    def perform_create(self, serializer: Any) -> None:
+        d = serializer.validated_data
+        serializer.instance = map_decision_record(
+            service_area=d["service_area"],
+            contract=d.get("contract"),
+            kind=d["kind"],
+            reason=d["reason"],
+            review_on=d["review_on"],
+            by=self.acting,
+        )

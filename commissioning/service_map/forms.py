@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from commissioning.service_map.models import Outcome, ServiceArea
+from commissioning.service_map.models import MapDecision, Outcome, ServiceArea
 from commissioning.service_map.selectors import partnerships_of
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, DateInput, MoneyField
@@ -151,3 +151,28 @@ def service_areas_field_queryset(organisation: Any) -> Any:
         .select_related("partnership")
         .order_by("partnership__name", "name")
     )
+
+
+class DecisionContractField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        what = f": {obj.title}" if obj.title else ""
+        return f"{obj.provider_name}{what} (ends {obj.end_date:%d %B %Y})"
+
+
+class MapDecisionForm(BoundedForm):
+    contract = DecisionContractField(
+        label="Which contract (optional)",
+        queryset=None,
+        required=False,
+        empty_label="The whole service area",
+        help_text="One of your contracts in this service area, or leave it for the whole area",
+    )
+    kind = forms.ChoiceField(label="What have you decided?", choices=MapDecision.Kind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), help_text="Kept with the decision"
+    )
+    review_on = date_field("Review date", help_text="When to look at this again, for example 01/04/2028")
+
+    def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]

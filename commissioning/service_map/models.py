@@ -282,3 +282,42 @@ class Outcome(PartnershipScoped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MapDecision(PartnershipScoped):
+    """A partner's decision about one of its mapped contracts, or a whole service area, made without a commission
+    (seed 000, recommendation 2: "keep as it is", "look at a stand-alone model later"), with a date to look again."""
+
+    class Kind(models.TextChoices):
+        KEEP = "keep", "Keep as it is"
+        STANDALONE_LATER = "standalone_later", "Look at a stand-alone model later"
+        ALIGN_LATER = "align_later", "Align with partners when the contract ends"
+        EXTEND = "extend", "Extend the existing contract"
+        END = "end", "End the contract (decommission)"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="map_decisions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="map_decisions")
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.CASCADE, related_name="decisions")
+    contract = models.ForeignKey(
+        MappedContract,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        help_text="Leave empty for a decision about the whole service area",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(max_length=2000)
+    review_on = models.DateField(help_text="When to look at this decision again")
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager["MapDecision"]()
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="map_decision_has_reason")]
+
+    def __str__(self) -> str:
+        what = self.contract.provider_name if self.contract_id and self.contract else self.service_area.name
+        return f"{self.organisation}: {self.get_kind_display()} ({what})"

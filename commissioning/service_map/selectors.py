@@ -7,13 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from commissioning.service_map.models import (
     ContractImport,
     EvidenceItem,
+    MapDecision,
     MappedContract,
     Outcome,
     ServiceArea,
@@ -80,7 +85,9 @@ def contracts_for(
     service_area: ServiceArea | None = None,
     mine: bool = False,
 ) -> QuerySet[MappedContract]:
-    contracts = MappedContract.objects.select_related("service_area", "funder", "partnership")
+    contracts = MappedContract.objects.select_related("service_area", "funder", "partnership").prefetch_related(
+        Prefetch("replacement", queryset=replacements())
+    )
     if partnership is not None:
         contracts = contracts.filter(partnership=partnership)
     if service_area is not None:
@@ -163,6 +170,20 @@ class ServiceMap:
     alignable_total: Decimal
     chart: SafeString
     chart_rows: list[tuple[str, Decimal, Decimal]]
+    decisions: list[MapDecision] = field(default_factory=list)
+    today: dt.date | None = None
+
+    @property
+    def area_decisions(self) -> list[MapDecision]:
+        return [d for d in self.decisions if d.contract_id is None]
+
+    @property
+    def reviews_due(self) -> list[MapDecision]:
+        return [d for d in self.decisions if self.today is not None and d.review_on <= self.today]
+
+    @property
+    def replaced(self) -> list[MappedContract]:
+        return [c for c in self.contracts if getattr(c, "replaced_by", None) is not None]
 
     @property
     def duplication(self) -> list[ProviderFunding]:
@@ -193,19 +214,32 @@ def alignment_opportunities(contracts: Iterable[MappedContract], *, window_days:
 def service_map(*, area: ServiceArea, window_days: int | None = None) -> ServiceMap:
     """Who funds which providers in one service area, totals, duplication and alignment opportunities.
 
-    Two queries whatever the size: the settings, and every contract in the area with its funder."""
+    Four queries whatever the size: the settings, every contract in the area with its funder, the commissions (that
+    the reader may see) replacing them, and the partners' decisions on the area."""
     if window_days is None:
         window_days = settings_for(area.partnership).alignment_window_days
     contracts = list(
         MappedContract.objects.filter(service_area=area)
         .select_related("funder")
+        .prefetch_related(Prefetch("replacement", queryset=replacements()))
         .order_by("funder__name", "provider_name", "end_date", "pk")
     )
+    decisions = list(
+        MapDecision.objects.filter(service_area=area)
+        .select_related("organisation", "contract")
+        .order_by("review_on", "pk")
+    )
+    by_contract: dict[int, list[MapDecision]] = defaultdict(list)
+    for d in decisions:
+        if d.contract_id is not None:
+            by_contract[d.contract_id].append(d)
     partners: dict[int, PartnerTotal] = {}
     providers: dict[str, ProviderFunding] = {}
     by_end_year: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     total = alignable = ZERO
     for c in contracts:
+        c.map_decisions = by_contract.get(c.pk, [])  # type: ignore[attr-defined]
+        c.replaced_by = _replaced_by(c)  # type: ignore[attr-defined]
         p = partners.setdefault(c.funder_id, PartnerTotal(c.funder_id, c.funder.name))
         p.contracts += 1
         p.annual_total += c.annual_value
@@ -248,4 +282,21 @@ def service_map(*, area: ServiceArea, window_days: int | None = None) -> Service
         alignable_total=money(alignable),
         chart=chart,
         chart_rows=chart_rows,
+        decisions=decisions,
+        today=timezone.localdate(),
     )
+
+
+def replacements() -> QuerySet[Any]:
+    """The links saying which commission replaces a contract, read through their own tenancy rule (a partner not in
+    the commission does not see it). The model is ``commissioning.replacement``'s, a higher package: named through
+    the app registry so this package does not import it."""
+    model = apps.get_model("commissioning", "ReplacedContract")
+    return model.objects.select_related("commission")
+
+
+def _replaced_by(contract: MappedContract) -> Any:
+    try:
+        return contract.replacement.commission
+    except ObjectDoesNotExist:
+        return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.service_map.models import (
     CommissioningSettings,
     ContractImport,
     EvidenceItem,
+    MapDecision,
     MappedContract,
     Outcome,
     ServiceArea,
@@ -34,8 +38,10 @@ from core import audit
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
 from core.money import format_gbp, money
+from core.notifications import notify
 from core.service import service
-from partners.models import Organisation, Partnership, Role
+from core.tenancy import unscoped
+from partners.models import Membership, Organisation, Partnership, Role
 
 
 def money_str(value: Decimal) -> str:
@@ -423,3 +429,92 @@ def _duplicate_exists(values: dict[str, Any], funder: Organisation) -> bool:
         end_date=values["end_date"],
         annual_value=values["annual_value"],
     ).exists()
+
+
+DECISION_REASON_LIMIT = 2000
+
+
+@service
+def map_decision_record(
+    *,
+    service_area: ServiceArea,
+    kind: str,
+    reason: str,
+    review_on: dt.date,
+    contract: MappedContract | None = None,
+    by: Actor,
+) -> MapDecision:
+    """A partner records a decision about one of its own contracts, or the whole service area, without starting a
+    commission ("keep as it is", "look at a stand-alone model later"...), with the reason and a date to review it."""
+    require_partner(service_area.partnership, by, Role.COMMISSIONER, doing="record a decision on the map")
+    if kind not in MapDecision.Kind.values:
+        raise DomainError("Choose what you have decided", field="kind")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why: the reason is kept with the decision", field="reason")
+    if len(reason) > DECISION_REASON_LIMIT:
+        raise DomainError(f"Keep the reason to {DECISION_REASON_LIMIT} characters", field="reason")
+    if review_on is None:
+        raise DomainError("Enter the date to review the decision", field="review_on")
+    today = timezone.localdate()
+    if review_on <= today:
+        raise DomainError("The review date must be in the future", field="review_on")
+    if review_on > today + dt.timedelta(days=366 * 10):
+        raise DomainError("The review date must be within ten years", field="review_on")
+    if contract is not None:
+        if contract.service_area_id != service_area.pk:
+            raise DomainError("That contract is in another service area", field="contract")
+        if by.organisation is None or contract.funder_id != by.organisation.pk:
+            raise NotPermitted("A partner records decisions about its own contracts only")
+    if kind == MapDecision.Kind.END and contract is None:
+        raise DomainError("Choose the contract to end", field="contract")
+    decision = MapDecision.objects.create(
+        partnership=service_area.partnership,
+        organisation=by.organisation,
+        service_area=service_area,
+        contract=contract,
+        kind=kind,
+        reason=reason,
+        review_on=review_on,
+        recorded_by=by.user,
+    )
+    audit.record(
+        obj=decision,
+        action="map_decision.recorded",
+        by=by,
+        reason=reason,
+        data={"kind": kind, "contract": contract.pk if contract else None, "review_on": review_on.isoformat()},
+    )
+    return decision
+
+
+def map_decision_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind the deciding partner's commissioners when a decision's review date has come: once per decision per
+    review date (the dedupe key names both, so a changed date reminds again). Runs as the system."""
+    today = today or timezone.localdate()
+    created = 0
+    with unscoped(reason="decision reminders go to each deciding partner's commissioners"):
+        due = list(
+            MapDecision.objects.filter(
+                review_on__lte=today, review_on__gte=today - dt.timedelta(days=60)
+            ).select_related("organisation", "service_area", "contract")
+        )
+        people: dict[int, list[Any]] = {}
+        for m in Membership.objects.filter(
+            organisation_id__in={d.organisation_id for d in due}, is_active=True, roles__contains=[Role.COMMISSIONER]
+        ).select_related("user"):
+            people.setdefault(m.organisation_id, []).append(m.user)
+        for d in due:
+            what = f"{d.contract.provider_name} ({d.contract.title})" if d.contract else d.service_area.name
+            with transaction.atomic():
+                created += len(
+                    notify(
+                        recipients=people.get(d.organisation_id, []),
+                        subject=f"Time to review: {d.get_kind_display().lower()} for {what}",
+                        body=f"On {d.created_at:%d %B %Y} you decided: {d.get_kind_display()}. Reason: {d.reason}",
+                        url=reverse("service-area-detail", kwargs={"service_area_id": d.service_area_id}),
+                        organisation=d.organisation,
+                        dedupe_key=f"map-decision-review:{d.pk}:{d.review_on.isoformat()}",
+                    )
+                )
+    return created

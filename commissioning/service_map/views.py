@@ -15,6 +15,7 @@ from commissioning.service_map.exports import contracts_csv, contracts_xlsx
 from commissioning.service_map.forms import (
     ContractImportForm,
     EvidenceForm,
+    MapDecisionForm,
     MappedContractForm,
     OutcomeForm,
     ServiceAreaForm,
@@ -43,6 +44,7 @@ from commissioning.service_map.selectors import (
 from commissioning.service_map.services import (
     contracts_import,
     evidence_add,
+    map_decision_record,
     mapped_contract_create,
     mapped_contract_delete,
     mapped_contract_update,
@@ -138,6 +140,7 @@ class ServiceAreaDetailView(MemberTemplateView):
             map=the_map,
             window_choices=sorted(choices),
             can_record=self.acting.has_role(Role.COMMISSIONER, Role.FINANCE_OFFICER),
+            can_decide=self.acting.has_role(Role.COMMISSIONER),
             **kwargs,
         )
 
@@ -445,4 +448,49 @@ class SettingsView(PartnershipMixin, FormPage):
         settings_update(partnership=self.partnership, by=self.acting, **form.cleaned_data)
         return self.done(
             f"Settings for {self.partnership} saved", "commissioning-settings", partnership_id=self.partnership.pk
+        )
+
+
+class MapDecisionCreateView(FormPage):
+    """A partner records "keep as it is", "look at a stand-alone model later"... for one of its contracts or the
+    whole area, with the reason and a review date, without starting a commission."""
+
+    form_class = MapDecisionForm
+    required_roles = WRITE_ROLES
+    heading = "Record a decision"
+    button = "Record the decision"
+    intro = (
+        "Not every contract needs a joint commission. Record what your organisation has decided and when to look "
+        "at it again: you will be reminded when the review date comes."
+    )
+
+    def load(self, **kwargs: Any) -> None:
+        self.area = get_object_or_404(ServiceArea.objects.select_related("partnership"), pk=kwargs["service_area_id"])
+
+    def get_caption(self) -> str:
+        return f"{self.area.name} — {self.area.partnership.name}"
+
+    def back_url(self) -> str:
+        return reverse("service-area-detail", kwargs={"service_area_id": self.area.pk})
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        own = MappedContract.objects.filter(service_area=self.area, funder=self.acting.organisation).order_by(
+            "provider_name", "end_date", "pk"
+        )
+        return {**super().get_form_kwargs(), "contracts": own}
+
+    def act(self, form: MapDecisionForm) -> HttpResponse:
+        d = form.cleaned_data
+        decision = map_decision_record(
+            service_area=self.area,
+            contract=d["contract"],
+            kind=d["kind"],
+            reason=d["reason"],
+            review_on=d["review_on"],
+            by=self.acting,
+        )
+        return self.done(
+            f"Recorded: {decision.get_kind_display().lower()}, to review on {decision.review_on:%d %B %Y}",
+            "service-area-detail",
+            service_area_id=self.area.pk,
         )

@@ -5,11 +5,33 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from commissioning.agreements.models import PartnershipAgreement
 from commissioning.commissions.models import Contribution, JointCommission
-from commissioning.service_map.models import ContractImport, EvidenceItem, MappedContract, Outcome, ServiceArea
-from commissioning.service_map.services import contracts_import, evidence_add, mapped_contract_create, outcome_add
+from commissioning.replacement.models import DecommissioningImpact, OptionsAppraisal, ProviderNotice, ReplacedContract
+from commissioning.replacement.services import (
+    appraisal_option_set,
+    appraisal_start,
+    contracts_replace,
+    impact_record,
+    provider_notice_send,
+)
+from commissioning.service_map.models import (
+    ContractImport,
+    EvidenceItem,
+    MapDecision,
+    MappedContract,
+    Outcome,
+    ServiceArea,
+)
+from commissioning.service_map.services import (
+    contracts_import,
+    evidence_add,
+    map_decision_record,
+    mapped_contract_create,
+    outcome_add,
+)
 from commissioning.timetable.models import Stage
 from commissioning.timetable.services import calendar_feed_for, timetable_from_template
 from tests.factories.commissioning import Lichfield, lichfield_example, pdf_upload
@@ -96,6 +118,62 @@ def _feed_token(w: Any) -> str:
     return calendar_feed_for(user=w.lead_commissioner).token
 
 
+def _replaced(w: Any) -> ReplacedContract:
+    """A second county contract, replaced by the commission, its provider given notice, its impact noted."""
+    if "commissioning-replaced" not in w.extras:
+        ex = _example(w)
+        contract = mapped_contract_create(
+            service_area=ex.area,
+            provider_name="Burntwood Advice",
+            title="Debt advice",
+            annual_value=Decimal("12000.00"),
+            start_date=dt.date(2024, 4, 1),
+            end_date=dt.date(2027, 3, 31),
+            funding_source="Core budget",
+            alignable=True,
+            by=ex.county_lead,
+        )
+        [link] = contracts_replace(commission=ex.commission, contracts=[contract], by=ex.county_lead)
+        provider_notice_send(
+            contract=contract, reason="Replaced by the joint contract", sent_on=dt.date(2026, 11, 1), by=ex.county_lead
+        )
+        impact_record(contract=contract, who_is_affected="About 300 clients", mitigation="Handover", by=ex.county_lead)
+        w.extras["commissioning-replaced"] = link
+    return w.extras["commissioning-replaced"]  # type: ignore[no-any-return]
+
+
+def _notice(w: Any) -> ProviderNotice:
+    return ProviderNotice.objects.get(contract=_replaced(w).contract)
+
+
+def _impact(w: Any) -> DecommissioningImpact:
+    return DecommissioningImpact.objects.get(contract=_replaced(w).contract)
+
+
+def _appraisal(w: Any) -> OptionsAppraisal:
+    if "commissioning-appraisal" not in w.extras:
+        ex = _example(w)
+        a = appraisal_start(service_area=ex.area, title="Options for older people", by=ex.county_lead)
+        appraisal_option_set(
+            appraisal=a, model="in_house", advantages="Control", disadvantages="Cost", by=ex.county_lead
+        )
+        w.extras["commissioning-appraisal"] = a
+    return w.extras["commissioning-appraisal"]  # type: ignore[no-any-return]
+
+
+def _decision(w: Any) -> MapDecision:
+    if "commissioning-decision" not in w.extras:
+        ex = _example(w)
+        w.extras["commissioning-decision"] = map_decision_record(
+            service_area=ex.area,
+            kind="standalone_later",
+            reason="Look again when contracts end",
+            review_on=timezone.localdate() + dt.timedelta(days=100),
+            by=ex.county_lead,
+        )
+    return w.extras["commissioning-decision"]  # type: ignore[no-any-return]
+
+
 KWARGS = {
     "service_area_id": lambda w: Target(_example(w).area.pk, w.county),
     "contract_id": lambda w: Target(_contract(w).pk, w.county),
@@ -106,6 +184,9 @@ KWARGS = {
     "agreement_id": lambda w: Target(_agreement(w).pk, w.district),
     "stage_id": lambda w: Target(_stage(w).pk, w.county),
     "feed_token": lambda w: Target(_feed_token(w), None),
+    "replaced_contract_id": lambda w: Target(_replaced(w).pk, w.county),
+    "notice_id": lambda w: Target(_notice(w).pk, w.county),
+    "appraisal_id": lambda w: Target(_appraisal(w).pk, w.county),
 }
 
 API_OBJECTS = {
@@ -117,4 +198,9 @@ API_OBJECTS = {
     Contribution: lambda w: Target(_contribution(w).pk, w.county),
     PartnershipAgreement: lambda w: Target(_agreement(w).pk, w.district),
     Stage: lambda w: Target(_stage(w).pk, w.county),
+    ReplacedContract: lambda w: Target(_replaced(w).pk, w.county),
+    ProviderNotice: lambda w: Target(_notice(w).pk, w.county),
+    DecommissioningImpact: lambda w: Target(_impact(w).pk, w.county),
+    OptionsAppraisal: lambda w: Target(_appraisal(w).pk, w.county),
+    MapDecision: lambda w: Target(_decision(w).pk, w.county),
 }
