@@ -36,6 +36,9 @@ WHOLE_RECORD = "a check reads the whole record, whoever asks; it answers with pr
 METHOD_SUBJECT = "procurement.evaluation_method"
 AWARD_SUBJECT = "procurement.award_recommendation"
 
+# Steps a board takes on the tender through its decision: the people taking them are listed as board members.
+BOARD_STEPS = ("tender.approve_method", "tender.reopen_method", "tender.approve_award", "tender.return_to_evaluation")
+
 NO_ASSESSMENT = {
     AssessmentStage.TENDER: "No conflicts assessment for this tender",
     AssessmentStage.AWARD: "The conflicts assessment has not been reviewed before the award",
@@ -83,6 +86,7 @@ def lead_officers(tender: Tender) -> list[Person]:
             organisation_id=commission.lead_id,
             actor__isnull=False,
         )
+        .exclude(action__in=BOARD_STEPS)
         .values_list("actor_id", flat=True)
     )
     ids.extend(i for i in changed if i)
@@ -253,19 +257,32 @@ def entry_problems(assessment: ConflictsAssessment, *, acting: list[Person] | No
 
 
 def current_assessment(tender: Tender, *, stage: str) -> ConflictsAssessment | None:
-    """The assessment that stands for a stage: its latest signed version, else the draft being prepared."""
-    versions = ConflictsAssessment.objects.unscoped(reason=WHOLE_RECORD).filter(tender=tender, stage=stage)
+    """The latest version of the tender's assessment for a stage (a draft review, or the signed version)."""
     return (
-        versions.filter(signed_at__isnull=False).order_by("-version").first() or versions.order_by("-version").first()
+        ConflictsAssessment.objects.unscoped(reason=WHOLE_RECORD)
+        .filter(tender=tender, stage=stage)
+        .order_by("-version")
+        .first()
     )
 
 
 def assessment_problems(tender: Tender, *, stage: str) -> list[str]:
-    """What the tender's conflicts assessment for ``stage`` still lacks ([] when it is complete and signed)."""
-    assessment = current_assessment(tender, stage=stage)
-    if assessment is None:
+    """What the tender's conflicts assessment for ``stage`` still lacks ([] when it is complete and signed).
+
+    A signed version stands while a review of it is being prepared, as long as it still lists everyone acting with
+    their current declarations; once it does not, the review's own problems are what is missing."""
+    latest = current_assessment(tender, stage=stage)
+    if latest is None:
         return [NO_ASSESSMENT[AssessmentStage(stage)]]
-    problems = entry_problems(assessment)
-    if not assessment.is_signed:
-        problems.append("Not signed")
-    return problems
+    acting = people_acting(tender)
+    if not latest.is_signed:
+        signed = (
+            ConflictsAssessment.objects.unscoped(reason=WHOLE_RECORD)
+            .filter(tender=tender, stage=stage, signed_at__isnull=False)
+            .order_by("-version")
+            .first()
+        )
+        if signed is not None and not entry_problems(signed, acting=acting):
+            return []
+        return [*entry_problems(latest, acting=acting), "Not signed"]
+    return entry_problems(latest, acting=acting)
