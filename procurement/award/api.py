@@ -211,10 +211,11 @@ class ContractViewSet(TenantReadOnlyViewSet):
     def vary(self, request: Request, pk: str | None = None) -> Response:
         """Record an agreed variation (the lead commissioner): each partner's share of the change, if given, must add
         up to it; otherwise it is split in proportion to what each pays."""
+        contract = self.get_object()
         data = self.validated(VariationInputSerializer)
         shares = data.pop("shares")
         variation = services.variation_record(
-            contract=self.get_object(),
+            contract=contract,
             by=self.acting,
             shares={s["organisation"]: s["amount"] for s in shares} if shares else None,
             **data,
