@@ -162,6 +162,28 @@ def sign_conflicts(
     return conflicts_services.assessment_sign(assessment=assessment, role=role, by=lead)
 
 
+def draft_conflicts(tender: Tender, lead: Acting) -> ConflictsAssessment:
+    """A conflicts assessment in progress: the lead has added a councillor briefed on the service, who declared an
+    interest now mitigated; the lead's own declaration is still to record."""
+    assessment = conflicts_services.assessment_start(tender=tender, stage=AssessmentStage.TENDER, by=lead)
+    councillor = conflicts_services.entry_add(
+        assessment=assessment,
+        person_name="Cllr Pat Reynolds",
+        role_title="Cabinet member for health and care, briefed on the service",
+        organisation_name="Staffordshire County Council",
+        by=lead,
+    )
+    conflicts_services.entry_record(
+        entry=councillor,
+        declaration=DeclarationState.INTEREST,
+        interest="A volunteer driver for Lichfield Community Transport, a likely subcontractor",
+        step="mitigated",
+        step_detail="Takes no part in briefings on the evaluation or the award; the monitoring officer is told",
+        by=lead,
+    )
+    return assessment
+
+
 def evaluate_and_recommend(
     tender: Tender, cast: Cast, bids: list[Bid], value: Decimal, rationale: str
 ) -> AwardRecommendation:
