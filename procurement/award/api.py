@@ -160,7 +160,7 @@ class ContractSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Con
 
 
 class VariationShareInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 

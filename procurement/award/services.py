@@ -434,6 +434,9 @@ def contracts_go_live(*, today: dt.date | None = None) -> int:
 # --- changing and ending a contract -----------------------------------------------------------------------------------
 
 
+MOST_A_CONTRACT_IS_WORTH = Decimal("9999999999.99")  # the money column's bound
+
+
 def _reason(text: str, field: str = "reason") -> str:
     try:
         cleaned = check_text(text or "", multiline=True, max_length=REASON_LIMIT).strip()
@@ -482,6 +485,8 @@ def variation_record(
     after = money(value_after) if value_after is not None else before + money(change or Decimal("0"))
     if after < 0:
         raise DomainError("The contract's value cannot fall below nothing", field="change")
+    if after > MOST_A_CONTRACT_IS_WORTH:
+        raise DomainError(f"The contract's value cannot exceed {format_gbp(MOST_A_CONTRACT_IS_WORTH)}", field="change")
     difference = after - before
     new_end = end_date or contract.end_date
     if kind == VariationKind.VALUE and difference == 0:

@@ -72,8 +72,11 @@ class AssessmentSerializer(BoundedSerializerMixin, serializers.ModelSerializer[C
         return entry_problems(obj)
 
 
+BIGGEST_ID = 2**63 - 1
+
+
 class StartInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    tender = serializers.IntegerField(min_value=1)
+    tender = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
     stage = serializers.ChoiceField(choices=AssessmentStage.choices)
 
 
@@ -84,7 +87,7 @@ class PersonInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any])
 
 
 class EntryInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    entry = serializers.IntegerField(min_value=1)
+    entry = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
     declaration = serializers.ChoiceField(
         choices=[DeclarationState.NONE, DeclarationState.INTEREST], required=False, allow_null=True, default=None
     )
