@@ -26,7 +26,7 @@ def _assessment(w: Any) -> ConflictsAssessment:
 KWARGS = {
     "conflicts_assessment_id": lambda w: Target(_assessment(w).pk, w.county, user=w.lead_commissioner),
     "conflicts_entry_id": lambda w: Target(
-        AssessmentEntry._base_manager.filter(assessment=_assessment(w)).first().pk,  # type: ignore[union-attr]
+        AssessmentEntry._base_manager.filter(assessment=_assessment(w)).first().pk,
         w.county,
         user=w.lead_commissioner,
     ),
