@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from procurement.award.api import ContractViewSet, RecommendationViewSet, TenderStepsViewSet
 from procurement.bids.api import BidViewSet
+from procurement.conflicts.api import ConflictsAssessmentViewSet
 from procurement.evaluation.api import BidStepsViewSet, EvaluatorViewSet, ScoreSheetViewSet
 from procurement.tenders.api import ClarificationViewSet, TenderViewSet
 
@@ -20,6 +21,7 @@ router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("scoresheets", ScoreSheetViewSet, basename="scoresheet")
 router.register("award-recommendations", RecommendationViewSet, basename="award-recommendation")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("conflicts-assessments", ConflictsAssessmentViewSet, basename="conflicts-assessment")
 # The steps of the tender's and the bid's workflows ({id}/transition/, {id}/transitions/), on the same paths, served by
 # the packages that reach every step.
 router.register("tenders", TenderStepsViewSet, basename="tender-steps")

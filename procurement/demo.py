@@ -149,6 +149,7 @@ def _publish_with_method(tender: Tender, lead: Acting, *, eoi: bool = False) -> 
     """What a lead does before opening a tender that needs no board: set the method, submit it, publish."""
     _method(tender, lead, eoi=eoi)
     tender_services.method_submit(tender=tender, by=lead)
+    stages.sign_conflicts(tender, lead)
     tender_services.tender_publish(tender=tender, by=lead)
 
 
@@ -271,11 +272,20 @@ def _signed_contract(cast: stages.Cast) -> None:
     award_services.recommendation_approve(recommendation=recommendation, by=lead)
     award_services.standstill_start(tender=tender, by=lead)
     stages.backdate_standstill(tender, letters_sent_on=dt.date(2025, 2, 19))
-    award_services.contract_sign(
+    contract = award_services.contract_sign(
         line=recommendation.lines.get(),
         signed_on=dt.date(2025, 3, 10),
         reference="SCC-DEBT-2025",
         document=stages.pdf("contract.pdf", "Contract for services", RUNNING_TITLE, "Signed 10 March 2025"),
+        by=lead,
+    )
+    # A variation agreed in its first winter (under 10% of the value: no contract change notice needed).
+    award_services.variation_record(
+        contract=contract,
+        kind="value",
+        reason="Extra outreach sessions in Tamworth and Cannock Chase over the cost-of-living winter",
+        change=Decimal("12000.00"),
+        agreed_on=dt.date(2025, 10, 1),
         by=lead,
     )
 
@@ -386,6 +396,7 @@ def _lichfield_worked_example(
     _method(tender, lead)
     method = tender_services.method_submit(tender=tender, by=lead)
     assert method.status in (MethodStatus.SUBMITTED, MethodStatus.APPROVED)
+    stages.draft_conflicts(tender, lead)  # the conflicts assessment, in progress while the board meets
     if method.status == MethodStatus.SUBMITTED:
         stages.put_on_next_agenda(
             tender,
@@ -533,6 +544,7 @@ def _award_waiting_for_the_board(
     if not stages.board_approves_method(tender):
         return
     tender = Tender.objects.get(pk=tender.pk)
+    stages.sign_conflicts(tender, cast.lead)
     tender_services.tender_publish(tender=tender, by=cast.lead)
     mo, ruth = cast.bidders
     first = stages.submit_bid(tender, mo, price=Decimal("25000.00"), flavour="Volunteers matched within a week.")

@@ -4,6 +4,7 @@ from django.urls import path
 
 from procurement.award import views as award_views
 from procurement.bids import views as bid_views
+from procurement.conflicts import views as conflicts_views
 from procurement.evaluation import views as evaluation_views
 from procurement.tenders import views as tender_views
 
@@ -83,6 +84,24 @@ urlpatterns = [
         name="tender-recommendation",
     ),
     path("tenders/<int:tender_id>/award/", award_views.AwardView.as_view(), name="tender-award"),
+    # The conflicts assessment (Procurement Act 2023 s.83)
+    path("tenders/<int:tender_id>/conflicts/", conflicts_views.TenderConflictsView.as_view(), name="tender-conflicts"),
+    path(
+        "conflicts-assessments/<int:conflicts_assessment_id>/",
+        conflicts_views.AssessmentView.as_view(),
+        name="conflicts-assessment",
+    ),
+    path(
+        "conflicts-assessments/<int:conflicts_assessment_id>/people/new/",
+        conflicts_views.PersonAddView.as_view(),
+        name="conflicts-person-add",
+    ),
+    path(
+        "conflicts-assessments/<int:conflicts_assessment_id>/sign/",
+        conflicts_views.SignView.as_view(),
+        name="conflicts-sign",
+    ),
+    path("conflicts-entries/<int:conflicts_entry_id>/", conflicts_views.EntryView.as_view(), name="conflicts-entry"),
     path(
         "tender-documents/<int:tender_document_id>/remove/",
         tender_views.TenderDocumentRemoveView.as_view(),
@@ -95,6 +114,12 @@ urlpatterns = [
     # Contracts
     path("contracts/", award_views.ContractListView.as_view(), name="contracts"),
     path("contracts/<int:signed_contract_id>/", award_views.ContractDetailView.as_view(), name="contract-detail"),
+    path(
+        "contracts/<int:signed_contract_id>/variations/new/",
+        award_views.VariationAddView.as_view(),
+        name="contract-variation-add",
+    ),
+    path("contracts/<int:signed_contract_id>/end/", award_views.ContractEndView.as_view(), name="contract-end"),
     path(
         "contract-documents/<int:contract_document_id>/",
         award_views.ContractDocumentView.as_view(),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -17,7 +18,17 @@ from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError, NotPermitted
 from procurement import permissions
 from procurement.award import selectors, services
-from procurement.award.models import AwardLine, AwardRecommendation, Contract, RecommendationStatus
+from procurement.award.models import (
+    REASON_LIMIT,
+    AwardLine,
+    AwardRecommendation,
+    Contract,
+    ContractVariation,
+    RecommendationStatus,
+    TerminationKind,
+    VariationKind,
+    VariationShare,
+)
 from procurement.tenders import services as tender_services
 from procurement.tenders.api import TenderSerializer, TenderViewSet
 from procurement.tenders.models import Tender
@@ -89,10 +100,40 @@ class ContractPartnerShareSerializer(BoundedSerializerMixin, serializers.Seriali
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
+class VariationShareSerializer(BoundedSerializerMixin, serializers.ModelSerializer[VariationShare]):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = VariationShare
+        fields = ["organisation", "organisation_name", "amount"]
+
+
+class VariationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ContractVariation]):
+    shares = VariationShareSerializer(many=True, read_only=True)
+    change = serializers.DecimalField(max_digits=13, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = ContractVariation
+        fields = [
+            "number",
+            "kind",
+            "reason",
+            "value_before",
+            "value_after",
+            "change",
+            "end_date_before",
+            "end_date_after",
+            "agreed_on",
+            "agreed_by_name",
+            "shares",
+        ]
+
+
 class ContractSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Contract]):
     provider_name = serializers.CharField(source="provider.name")
     shares = ContractPartnerShareSerializer(many=True, read_only=True)
     total_value = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    variations = VariationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Contract
@@ -111,7 +152,36 @@ class ContractSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Con
             "signed_on",
             "shares",
             "total_value",
+            "variations",
+            "terminated_on",
+            "termination_kind",
+            "termination_reason",
         ]
+
+
+class VariationShareInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    organisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class VariationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=VariationKind.choices)
+    reason = serializers.CharField(max_length=REASON_LIMIT)
+    agreed_on = serializers.DateField()
+    value_after = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True, default=None
+    )
+    change = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    shares = VariationShareInputSerializer(  # type: ignore[call-arg]
+        many=True, required=False, allow_null=True, default=None, max_length=50
+    )
+
+
+class TerminationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=TerminationKind.choices)
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=REASON_LIMIT)
 
 
 class ContractViewSet(TenantReadOnlyViewSet):
@@ -121,12 +191,45 @@ class ContractViewSet(TenantReadOnlyViewSet):
     queryset = Contract.objects.none()
     filterset_fields = ["commission", "provider"]
 
+    write_roles = permissions.LEAD_ROLES
+
     def get_queryset(self) -> QuerySet[Contract]:
         return (
             Contract.objects.select_related("provider")
-            .prefetch_related("shares__organisation")
+            .prefetch_related(
+                "shares__organisation",
+                Prefetch(
+                    "variations",
+                    queryset=ContractVariation.objects.order_by("number").prefetch_related("shares__organisation"),
+                ),
+            )
             .order_by("-signed_on", "-pk")
         )
+
+    @extend_schema(request=VariationInputSerializer, responses={201: VariationSerializer})
+    @action(detail=True, methods=["post"])
+    def vary(self, request: Request, pk: str | None = None) -> Response:
+        """Record an agreed variation (the lead commissioner): each partner's share of the change, if given, must add
+        up to it; otherwise it is split in proportion to what each pays."""
+        contract = self.get_object()
+        data = self.validated(VariationInputSerializer)
+        shares = data.pop("shares")
+        variation = services.variation_record(
+            contract=contract,
+            by=self.acting,
+            shares={s["organisation"]: s["amount"] for s in shares} if shares else None,
+            **data,
+        )
+        return Response(VariationSerializer(variation).data, status=201)
+
+    @extend_schema(request=TerminationInputSerializer, responses=ContractSerializer)
+    @action(detail=True, methods=["post"])
+    def terminate(self, request: Request, pk: str | None = None) -> Response:
+        """Record that the contract ended (the lead commissioner): how, on which date and why."""
+        contract = services.contract_terminate(
+            contract=self.get_object(), by=self.acting, **self.validated(TerminationInputSerializer)
+        )
+        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk)).data)
 
 
 # --- the tender's steps ------------------------------------------------------------------------------------------------

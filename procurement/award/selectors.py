@@ -11,7 +11,14 @@ from django.db.models import (
 )
 
 from partners.models import Organisation
-from procurement.award.models import AwardLetter, AwardLine, AwardRecommendation, Contract, RecommendationStatus
+from procurement.award.models import (
+    AwardLetter,
+    AwardLine,
+    AwardRecommendation,
+    Contract,
+    ContractVariation,
+    RecommendationStatus,
+)
 from procurement.tenders.models import (
     Tender,
 )
@@ -38,7 +45,14 @@ def contracts_for(*, organisation: Organisation) -> QuerySet[Contract]:
 def contract_detail(*, contract_id: int) -> Contract:
     return (
         Contract.objects.select_related("provider", "tender", "commission__lead", "lot")
-        .prefetch_related("shares__organisation", "documents")
+        .prefetch_related(
+            "shares__organisation",
+            "documents",
+            Prefetch(
+                "variations",
+                queryset=ContractVariation.objects.order_by("number").prefetch_related("shares__organisation"),
+            ),
+        )
         .get(pk=contract_id)
     )
 

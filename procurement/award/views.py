@@ -9,21 +9,33 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 
-from core.errors import DomainError
+from core.errors import DomainError, NotPermitted
 from core.files import KeepUploadsMixin, serve
+from core.money import format_gbp
 from core.pdf import render_pdf
 from core.views import (
+    FormPage,
     MemberTemplateView,
     MemberView,
     apply_domain_error,
 )
+from partners.models import Organisation
 from procurement import permissions
 from procurement.award import forms as award_forms
 from procurement.award import selectors, services
-from procurement.award.models import AwardLetter, AwardLine, Contract, ContractDocument, RecommendationStatus
+from procurement.award.models import (
+    AwardLetter,
+    AwardLine,
+    Contract,
+    ContractDocument,
+    ContractShare,
+    RecommendationStatus,
+)
+from procurement.award.rules import current_value, variation_needs_change_notice
 from procurement.award.standstill import bank_holidays_between
 from procurement.bids import selectors as bid_selectors
 from procurement.bids import services as bid_services
@@ -267,13 +279,109 @@ class ContractDetailView(MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         contract = self.contract
         shares = list(contract.shares.all())
+        variations = list(contract.variations.all())
+        lead = is_lead(contract.tender, self.acting)
         return super().get_context_data(
             contract=contract,
             table=selectors.shares_table(shares),
             documents=list(contract.documents.all()),
-            is_lead=is_lead(contract.tender, self.acting),
+            is_lead=lead,
+            # Each variation with whether the Act asks for a contract change notice (the lead's to publish).
+            variations=[(v, variation_needs_change_notice(v) if lead else None) for v in variations],
+            value_now=variations[-1].value_after if variations else contract.total_value,
             **kwargs,
         )
+
+
+class ContractMixin:
+    """Pages about one signed contract the lead manages (the tenant scope makes another organisation's a 404)."""
+
+    acting: Any
+
+    def load(self, **kwargs: Any) -> None:
+        self.contract = get_object_or_404(
+            Contract.objects.select_related("tender__commission", "provider"), pk=kwargs["signed_contract_id"]
+        )
+        if not is_lead(self.contract.tender, self.acting):
+            raise NotPermitted(f"Only the lead commissioner ({self.contract.commission.lead}) can change the contract")
+
+    def back_url(self) -> str:
+        return reverse("contract-detail", kwargs={"signed_contract_id": self.contract.pk})
+
+    def get_caption(self) -> str:
+        return self.contract.title
+
+
+class VariationAddView(ContractMixin, FormPage):
+    form_class = award_forms.VariationForm
+    required_roles = permissions.LEAD_ROLES
+    heading = "Record a variation"
+    button = "Record the variation"
+
+    def get_intro(self) -> str:
+        return (
+            f"The contract with {self.contract.provider} is worth {format_gbp(self.value)} over its term and ends on "
+            f"{self.contract.end_date:%-d %B %Y}. Record a change the partners and the provider have agreed."
+        )
+
+    @property
+    def value(self) -> Decimal:
+        return current_value(self.contract)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        ids = ContractShare.objects.filter(contract=self.contract).values("organisation_id")
+        return {
+            **super().get_form_kwargs(),
+            "partners": list(Organisation.objects.filter(pk__in=ids).order_by("name")),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"agreed_on": timezone.localdate()}
+
+    def act(self, form: award_forms.VariationForm) -> HttpResponse:
+        data = form.cleaned_data
+        variation = services.variation_record(
+            contract=self.contract,
+            kind=data["kind"],
+            reason=data["reason"],
+            change=data.get("change"),
+            end_date=data.get("end_date"),
+            agreed_on=data["agreed_on"],
+            shares=form.shares(),
+            by=self.acting,
+        )
+        notice = (
+            " The Act asks for a contract change notice for it." if variation_needs_change_notice(variation) else ""
+        )
+        messages.success(self.request, f"Variation {variation.number} recorded.{notice}")
+        return redirect("contract-detail", signed_contract_id=self.contract.pk)
+
+
+class ContractEndView(ContractMixin, FormPage):
+    form_class = award_forms.TerminationForm
+    required_roles = permissions.LEAD_ROLES
+    heading = "Record the end of the contract"
+    button = "Record the end"
+
+    def get_intro(self) -> str:
+        return (
+            f"The contract runs from {self.contract.start_date:%-d %B %Y} to {self.contract.end_date:%-d %B %Y}. "
+            "Monitoring keeps its returns and reviews."
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"on": self.contract.end_date}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(read_only=self.contract.terminated_on is not None, **kwargs)
+
+    def act(self, form: award_forms.TerminationForm) -> HttpResponse:
+        data = form.cleaned_data
+        contract = services.contract_terminate(
+            contract=self.contract, on=data["on"], kind=data["kind"], reason=data["reason"], by=self.acting
+        )
+        messages.success(self.request, f"Recorded: {contract.get_termination_kind_display().lower()}")
+        return redirect("contract-detail", signed_contract_id=contract.pk)
 
 
 class ContractDocumentView(MemberView):

@@ -21,6 +21,7 @@ from boards import services as board_services
 from core.tenancy import unscoped
 from partners.models import Membership, Role
 from procurement.bids.models import Bid
+from procurement.conflicts.models import AssessmentEntry
 from procurement.evaluation.models import Evaluator, ScoreSheet
 from procurement.tenders.models import EvaluationMethod, Question, Tender
 from tests.factories.board import MeetingFactory, present, simple_board
@@ -83,6 +84,25 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
         clock.advance()
         login(page, user, organisation)
         axe_check(page)
+
+    def sign_conflicts_assessment(start: str) -> None:
+        """The lead prepares the conflicts assessment (s.83): the panel's and board's declarations are already there;
+        the lead records the rest, checks and signs."""
+        go(f"/tenders/{tender.pk}/conflicts/")
+        press(start)
+        while page.locator(".govuk-summary-list__row", has_text="Not yet declared").count():
+            page.locator(".govuk-summary-list__row", has_text="Not yet declared").first.get_by_role("link").click()
+            page.wait_for_load_state()
+            axe_check(page)
+            page.get_by_label("No interest").check()
+            press("Save")
+        page.get_by_role("link", name="Check and sign").click()
+        page.wait_for_load_state()
+        axe_check(page)
+        page.get_by_label("Your role").fill("Head of Commissioning")
+        page.get_by_label("I confirm", exact=False).check()
+        press("Sign the assessment")
+        assert "The conflicts assessment is signed" in page.content()
 
     # --- the world: the commission in procurement, a board, a panel, and three providers --------------------------
     clock.set(at(2026, 12, 1, 9, 0))
@@ -162,6 +182,11 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
         files=[{"name": "specification.pdf", "mimeType": "application/pdf", "buffer": pdf().read()}]
     )
     press("Add the document")
+    go(f"/tenders/{tender.pk}/")
+    press("Publish on the opportunities portal")
+    assert "No conflicts assessment for this tender" in page.content()  # s.83: the refusal names what is missing
+    sign_conflicts_assessment("Start: before the tender notice")
+    screenshot(page, "tender-03-conflicts-assessment-signed")
     go(f"/tenders/{tender.pk}/")
     press("Publish on the opportunities portal")
     assert "Published on the opportunities portal" in page.content()
@@ -328,6 +353,10 @@ def test_tendering_the_lichfield_worked_example(browser_page, login, axe_check, 
     ranking = page.get_by_test_id("ranking").inner_text()
     assert ranking.index(world.provider.name) < ranking.index("Age UK South Staffordshire")
     screenshot(page, "tender-11-moderation")
+    sign_conflicts_assessment("Start: before the award")
+    with unscoped(reason="the journey builds and checks data across organisations"):
+        eve_line = AssessmentEntry.objects.get(assessment__tender=tender, assessment__stage="award", user=eve)
+    assert (eve_line.declaration, eve_line.step) == ("interest", "excluded")  # read from the panel, never re-asked
     go(f"/tenders/{tender.pk}/recommendation/")
     press("Record the recommendation and send it for approval")
     assert "sent to the board" in page.content()
