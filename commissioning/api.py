@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from commissioning.agreements.api import AgreementViewSet
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import ContributionReportView, ContributionViewSet
+from commissioning.risks.api import RiskViewSet
 from commissioning.service_map.api import (
     CommissioningSettingsView,
     ContractImportView,
@@ -45,6 +46,9 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 
 
 router.register("stages", StageViewSet, basename="stage")
+
+
+router.register("risks", RiskViewSet, basename="risk")
 
 
 urlpatterns: list[Any] = [

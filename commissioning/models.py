@@ -20,6 +20,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.risks.models import Risk
 from commissioning.service_map.models import (
     DEFAULT_ALIGNMENT_WINDOW_DAYS,
     DEFAULT_FRAMEWORK_THRESHOLD,
@@ -66,6 +67,7 @@ __all__ = [
     "ParticipationStatus",
     "PartnershipAgreement",
     "PartnershipScoped",
+    "Risk",
     "ServiceArea",
     "Stage",
     "_default_reminder_days",

@@ -1,4 +1,6 @@
 BEAT_SCHEDULE = {
     # Hourly, so a reminder is at most an hour late after a restart; duplicates are harmless (dedupe keys).
     "commissioning-stage-reminders": {"task": "commissioning.tasks.send_stage_reminders", "schedule": 3600.0},
+    # Daily: each risk whose review date has passed gets one reminder per review date (enqueued through the outbox).
+    "commissioning-risk-reviews": {"task": "commissioning.tasks.enqueue_risk_reviews", "schedule": 86400.0},
 }

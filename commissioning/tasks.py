@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.risks import services as risk_services
 from commissioning.timetable import services
 from core.tasks import RetriedTask
 
@@ -16,3 +17,16 @@ def send_stage_reminders(today: str | None = None) -> int:
     """Remind stage owners and lead commissioners before stages end and when they are overdue. Safe to run
     twice, retried, or from two beats at once: each reminder has a dedupe key and goes out exactly once."""
     return services.stage_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=RetriedTask)
+def enqueue_risk_reviews(today: str | None = None) -> int:
+    """Daily: enqueue a review reminder (through the outbox) for each risk whose review date has passed, once per
+    risk per review date."""
+    return risk_services.risk_reviews_enqueue(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=RetriedTask)
+def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
+    """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key)."""
+    return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)

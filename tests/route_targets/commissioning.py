@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commissioning.agreements.models import PartnershipAgreement
 from commissioning.commissions.models import Contribution, JointCommission
+from commissioning.risks.models import Risk
+from commissioning.risks.services import risk_add
 from commissioning.service_map.models import ContractImport, EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import contracts_import, evidence_add, mapped_contract_create, outcome_add
 from commissioning.timetable.models import Stage
@@ -91,6 +93,21 @@ def _outcome(w: Any) -> Outcome:
     )
 
 
+def _risk(w: Any) -> Risk:
+    if "commissioning-risk" not in w.extras:
+        ex = _example(w)
+        w.extras["commissioning-risk"] = risk_add(
+            commission=ex.commission,
+            description="Failure to reach agreement on priorities for funding",
+            likelihood=3,
+            impact=4,
+            owner=w.lead_commissioner,
+            review_date=dt.date(2027, 3, 31),
+            by=ex.county_lead,
+        )
+    return w.extras["commissioning-risk"]  # type: ignore[no-any-return]
+
+
 def _feed_token(w: Any) -> str:
     _example(w)
     return calendar_feed_for(user=w.lead_commissioner).token
@@ -106,6 +123,7 @@ KWARGS = {
     "agreement_id": lambda w: Target(_agreement(w).pk, w.district),
     "stage_id": lambda w: Target(_stage(w).pk, w.county),
     "feed_token": lambda w: Target(_feed_token(w), None),
+    "risk_id": lambda w: Target(_risk(w).pk, w.county),
 }
 
 API_OBJECTS = {
@@ -117,4 +135,5 @@ API_OBJECTS = {
     Contribution: lambda w: Target(_contribution(w).pk, w.county),
     PartnershipAgreement: lambda w: Target(_agreement(w).pk, w.district),
     Stage: lambda w: Target(_stage(w).pk, w.county),
+    Risk: lambda w: Target(_risk(w).pk, w.county),
 }
