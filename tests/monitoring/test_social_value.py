@@ -153,6 +153,14 @@ def test_the_social_value_page_and_api_show_the_roll_up(client, debt, world):
     county = [p for p in body["partners"] if p["name"] == "Staffordshire County Council"]
     assert {p["label"]: p["share_of_delivered"] for p in county}["Money reinvested locally"] == "2171.43"
     assert body["contracts"][0]["commitments"][0]["target_per_year"] == "4.00"
+    with unscoped(reason="test"):
+        jobs = Kpi.objects.get(contract=debt.contract, social_value_kind="local_jobs")
+    kpi = api_client(world.lead_commissioner, world.county).get(f"/api/v1/kpis/{jobs.pk}/").json()
+    assert (kpi["social_value_kind"], kpi["social_value_unit"], kpi["contract"]) == (
+        "local_jobs",
+        "jobs",
+        debt.contract.pk,
+    )
     outsider = api_client(world.outsider, world.other_council).get("/api/v1/monitoring/social-value/").json()
     assert outsider["contracts"] == [] and outsider["partners"] == []
 
