@@ -5,36 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissioning', '0003_risk_register'),
-        ('monitoring', '0001_initial'),
-        ('procurement', '0003_bid_social_value'),
+        ("commissioning", "0003_risk_register"),
+        ("monitoring", "0001_initial"),
+        ("procurement", "0003_bid_social_value"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='kpi',
-            name='contract',
-            field=models.ForeignKey(blank=True, help_text='Only this contract reports on it (a commitment its bid made); empty: every contract of the set', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurement.contract'),
+            model_name="kpi",
+            name="contract",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Only this contract reports on it (a commitment its bid made); empty: every contract of the set",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="procurement.contract",
+            ),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='social_value_kind',
-            field=models.CharField(blank=True, help_text='The kind of social value commitment it monitors (empty: not one)', max_length=20),
+            model_name="kpi",
+            name="social_value_kind",
+            field=models.CharField(
+                blank=True, help_text="The kind of social value commitment it monitors (empty: not one)", max_length=20
+            ),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='social_value_unit',
-            field=models.CharField(blank=True, help_text='What the promise counts: jobs, hours, £', max_length=40),
+            model_name="kpi",
+            name="social_value_unit",
+            field=models.CharField(blank=True, help_text="What the promise counts: jobs, hours, £", max_length=40),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='source',
-            field=models.CharField(blank=True, help_text='The bid commitment it was made from', max_length=64),
+            model_name="kpi",
+            name="source",
+            field=models.CharField(blank=True, help_text="The bid commitment it was made from", max_length=64),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.UniqueConstraint(condition=models.Q(('source', ''), _negated=True), fields=('contract', 'source'), name='kpi_one_per_commitment'),
+            model_name="kpi",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source", ""), _negated=True),
+                fields=("contract", "source"),
+                name="kpi_one_per_commitment",
+            ),
         ),
     ]
