@@ -100,6 +100,22 @@ def subject_paper(item: AgendaItem) -> dict[str, Any]:
         return normalise_paper(paper(subject_id=item.subject_id))
 
 
+STANDING_PAPERS = "boards.standing_papers:"
+
+
+def standing_papers(board: Any) -> list[dict[str, Any]]:
+    """Papers a higher app puts in every pack of a board, not decided on as an item (the commissions' risk
+    registers): each kind registered as ``boards.standing_papers:<name>`` with ``papers(*, board) -> list[(title,
+    SubjectPaper)]``, called unscoped like every handler."""
+    out = []
+    for kind in handlers.kinds():
+        if kind.startswith(STANDING_PAPERS):
+            with unscoped(reason="standing papers are the higher app's, shown to the board of their partnership"):
+                papers = handlers.get(kind, "papers")(board=board)
+            out.extend({"title": str(title), "paper": normalise_paper(dict(paper))} for title, paper in papers)
+    return out
+
+
 def _when(value: Any) -> str:
     return f"{timezone.localtime(value):%-d %B %Y, %H:%M}" if value else ""
 
@@ -187,6 +203,7 @@ def pack_context(meeting: Meeting, progress: Callable[[int], None] | None = None
             for a in attendance
         ],
         "items": out_items,
+        "standing_papers": standing_papers(board),
     }
 
 

@@ -18,6 +18,7 @@ from commissioning.replacement.api import (
     ReplacedContractViewSet,
     ReplacementSummaryView,
 )
+from commissioning.risks.api import RiskViewSet
 from commissioning.service_map.api import (
     CommissioningSettingsView,
     ContractImportView,
@@ -69,6 +70,7 @@ router.register("decommissioning-impacts", ImpactViewSet, basename="decommission
 
 
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
+router.register("risks", RiskViewSet, basename="risk")
 
 
 urlpatterns: list[Any] = [

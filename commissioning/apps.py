@@ -8,5 +8,7 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from commissioning import panels
+        from commissioning.risks import papers
 
         panels.register()
+        papers.register()

@@ -30,6 +30,7 @@ from commissioning.commissions.services import (
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import contribution_confirm, contribution_transfer, contributions_set_annual
 from commissioning.replacement import demo as replacement_demo
+from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
 from commissioning.timetable.services import stage_complete, timetable_from_template
@@ -358,4 +359,56 @@ def _running_commission(orgs: dict[str, Organisation], partnership: Partnership,
     for stage in commission.stages.order_by("position"):
         if stage.planned_end <= D(2025, 4, 1):
             stage_complete(stage=stage, completed_on=stage.planned_end, by=lead)
+    _risks(commission, lead, actors)
     assert JointCommission.objects.get(pk=commission.pk).status == CommissionStatus.PROCUREMENT
+
+
+# Seed 002, section 6 (each "Medium / Significant": likelihood 3, impact 4), and one the partners added later.
+RISKS = [
+    (
+        "Limited resources to undertake and oversee the joint commissioning process",
+        3,
+        4,
+        "Regular partnership engagement and close monitoring of projects by the Commissioning Board",
+    ),
+    (
+        "Failure to reach agreement on priorities for funding",
+        3,
+        4,
+        "Terms of reference of the Commissioning Board and its ongoing management",
+    ),
+    (
+        "Availability of future funding to meet commissioning commitments",
+        3,
+        4,
+        "Regular review of the terms of reference of the Commissioning Board, especially in the early stages",
+    ),
+    (
+        "Demand for advice outstrips the service after benefit changes",
+        4,
+        3,
+        "Quarterly demand figures in the returns; a reserve list of volunteer advisers",
+    ),
+]
+
+
+def _risks(commission: JointCommission, lead: Acting, actors: dict[int, Acting]) -> None:
+    """The running commission's risk register: the seed's three risks and one more; risk A's review date has
+    passed (so its owner is reminded), the rest are reviewed in the months ahead."""
+    today = timezone.localdate()
+    owners = [lead, *actors.values()]
+    for i, (description, likelihood, impact, countermeasure) in enumerate(RISKS):
+        owner = owners[i % len(owners)]
+        risk_add(
+            commission=commission,
+            description=description,
+            likelihood=likelihood,
+            impact=impact,
+            owner=owner.user,
+            countermeasure=countermeasure,
+            review_date=today - dt.timedelta(days=7) if i == 0 else today + dt.timedelta(days=30 * (i + 1)),
+            by=lead,
+        )
+    risk = commission.risks.order_by("reference").last()
+    if risk is not None:
+        risk_update(risk=risk, changes={"status": "managed"}, by=lead)

@@ -28,6 +28,7 @@ from commissioning.replacement.models import (
     ProviderNotice,
     ReplacedContract,
 )
+from commissioning.risks.models import Risk
 from commissioning.service_map.models import (
     DEFAULT_ALIGNMENT_WINDOW_DAYS,
     DEFAULT_FRAMEWORK_THRESHOLD,
@@ -82,6 +83,7 @@ __all__ = [
     "PartnershipScoped",
     "ProviderNotice",
     "ReplacedContract",
+    "Risk",
     "ServiceArea",
     "Stage",
     "_default_reminder_days",

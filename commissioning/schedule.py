@@ -6,4 +6,6 @@ BEAT_SCHEDULE = {
         "task": "commissioning.tasks.send_map_decision_reminders",
         "schedule": 86400.0,
     },
+    # Daily: each risk whose review date has passed gets one reminder per review date (enqueued through the outbox).
+    "commissioning-risk-reviews": {"task": "commissioning.tasks.enqueue_risk_reviews", "schedule": 86400.0},
 }

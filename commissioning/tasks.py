@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
 from core.tasks import RetriedTask
@@ -24,3 +25,15 @@ def send_map_decision_reminders(today: str | None = None) -> int:
     """Remind partners when a "keep as it is" (or other) decision on the map is due for review. Safe to run twice:
     each reminder's dedupe key names the decision and its review date."""
     return map_decision_reminders_send(today=dt.date.fromisoformat(today) if today else None)
+
+
+def enqueue_risk_reviews(today: str | None = None) -> int:
+    """Daily: enqueue a review reminder (through the outbox) for each risk whose review date has passed, once per
+    risk per review date."""
+    return risk_services.risk_reviews_enqueue(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=RetriedTask)
+def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
+    """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key)."""
+    return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)

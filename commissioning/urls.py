@@ -38,6 +38,7 @@ from commissioning.replacement.views import (
     ReplacedContractSavingView,
     ReplacementLinkView,
 )
+from commissioning.risks.views import RiskAddView, RiskCloseView, RiskEditView, RiskRegisterView
 from commissioning.service_map.views import (
     EvidenceCreateView,
     EvidenceDocumentView,
@@ -218,6 +219,10 @@ urlpatterns = [
     path("commissions/<int:commission_id>/timetable/add/", StageAddView.as_view(), name="stage-add"),
     path("stages/<int:stage_id>/edit/", StageEditView.as_view(), name="stage-edit"),
     path("stages/<int:stage_id>/done/", StageCompleteView.as_view(), name="stage-complete"),
+    path("commissions/<int:commission_id>/risks/", RiskRegisterView.as_view(), name="commission-risks"),
+    path("commissions/<int:commission_id>/risks/add/", RiskAddView.as_view(), name="risk-add"),
+    path("risks/<int:risk_id>/", RiskEditView.as_view(), name="risk-edit"),
+    path("risks/<int:risk_id>/close/", RiskCloseView.as_view(), name="risk-close"),
     path("calendar/", CalendarView.as_view(), name="calendar"),
     path("calendar/<str:feed_token>.ics", CalendarFeedView.as_view(), name="calendar-feed"),
     # Reports for finance officers

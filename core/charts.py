@@ -269,3 +269,70 @@ def line_chart(
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
+
+
+@dataclass(frozen=True)
+class GridCell:
+    count: int
+    label: str  # the band's name in words (never colour alone), for example "High"
+    fill: str  # a light tint, so dark text on it keeps its contrast
+
+
+def grid_chart(
+    *,
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[str],
+    cells: Sequence[Sequence[GridCell]],
+    x_title: str,
+    y_title: str,
+    width: int = 560,
+) -> SafeString:
+    """A heat grid (for example likelihood x impact): ``rows`` from top to bottom, ``cells[row][column]``, each cell
+    showing its count and its band's name. Pages put the same counts in a table beside it."""
+    left, top, bottom = 130, 34, 56
+    cell_w = (width - left - 10) / max(len(columns), 1)
+    cell_h = 56
+    height = top + cell_h * len(rows) + bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="grid-title" '
+        f'viewBox="0 0 {width} {height}" width="100%" class="jointly-chart" font-family="Arial, Helvetica, sans-serif">',
+        f'<title id="grid-title">{escape(title)}</title>',
+        f'<text x="{left}" y="20" font-size="13" font-weight="bold" fill="{TEXT}">{escape(y_title)} (rows) by '
+        f"{escape(x_title)} (columns)</text>",
+    ]
+    for r, row_label in enumerate(rows):
+        y = top + r * cell_h
+        parts.append(
+            f'<text x="{left - 8}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">'
+            f"{escape(row_label)}</text>"
+        )
+        for c, cell in enumerate(cells[r]):
+            x = left + c * cell_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{cell_w:.1f}" height="{cell_h}" fill="{escape(cell.fill)}" '
+                f'stroke="{TEXT}" stroke-width="1"><title>{escape(row_label)}, {escape(columns[c])}: '
+                f"{cell.count} ({escape(cell.label)})</title></rect>"
+            )
+            weight = "bold" if cell.count else "normal"
+            parts.append(
+                f'<text x="{x + cell_w / 2:.1f}" y="{y + 26}" text-anchor="middle" font-size="18" '
+                f'font-weight="{weight}" fill="{TEXT}">{cell.count}</text>'
+            )
+            parts.append(
+                f'<text x="{x + cell_w / 2:.1f}" y="{y + 44}" text-anchor="middle" font-size="10" fill="{TEXT}">'
+                f"{escape(cell.label)}</text>"
+            )
+    base = top + cell_h * len(rows)
+    for c, column_label in enumerate(columns):
+        x = left + c * cell_w + cell_w / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="{base + 18}" text-anchor="middle" font-size="11" fill="{TEXT}">'
+            f"{escape(column_label)}</text>"
+        )
+    parts.append(
+        f'<text x="{left + (width - left - 10) / 2:.1f}" y="{base + 44}" text-anchor="middle" font-size="13" '
+        f'fill="{TEXT}">{escape(x_title)}</text>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above

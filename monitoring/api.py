@@ -14,7 +14,7 @@ from typing import Any
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from monitoring.contracts.api import PortfolioView
+from monitoring.contracts.api import PortfolioView, SocialValueView
 from monitoring.kpis.api import KpiSetViewSet, KpiViewSet
 from monitoring.oversight.api import ImprovementActionViewSet, ImprovementPlanViewSet, MonitoringVisitViewSet
 from monitoring.returns.api import KpiReturnViewSet
@@ -31,4 +31,7 @@ router.register("end-reviews", EndReviewViewSet, basename="end-review")
 router.register("decommissioning-steps", DecommissioningStepViewSet, basename="decommissioning-step")
 router.register("outcome-follow-ups", OutcomeFollowUpViewSet, basename="outcome-follow-up")
 
-urlpatterns: list[Any] = [path("monitoring/portfolio/", PortfolioView.as_view(), name="monitoring-portfolio")]
+urlpatterns: list[Any] = [
+    path("monitoring/portfolio/", PortfolioView.as_view(), name="monitoring-portfolio"),
+    path("monitoring/social-value/", SocialValueView.as_view(), name="social-value"),
+]

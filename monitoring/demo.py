@@ -216,6 +216,15 @@ def _kpis(commission: JointCommission, lead: Acting) -> KpiSet:
     return kpi_set
 
 
+# What the provider reports, each year, against the social value its winning bid promised (KPIs made at set-up).
+SOCIAL_VALUE_ACTUALS = {
+    "local_jobs": "5",
+    "apprenticeships": "2",
+    "volunteering_hours": "2650",
+    "money_reinvested": "12800.00",
+}
+
+
 def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting) -> None:
     today = timezone.localdate()
     for start, actuals, review in RETURNS:
@@ -225,7 +234,12 @@ def _returns(contract: Contract, kpi_set: KpiSet, lead: Acting, provider: Acting
         kpi_return = return_start(contract=contract, period_start=start, by=provider)
         if kpi_return.status == ReturnStatus.DRAFT:
             values = {
-                v.kpi_id: {"actual": actuals.get(v.kpi.name, "yes" if v.kpi.unit == "yes_no" else "0")}
+                v.kpi_id: {
+                    "actual": actuals.get(
+                        v.kpi.name,
+                        SOCIAL_VALUE_ACTUALS.get(v.kpi.social_value_kind, "yes" if v.kpi.unit == "yes_no" else "0"),
+                    )
+                }
                 for v in kpi_return.values.select_related("kpi")
             }
             return_save(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("monitoring/", contracts.ContractListView.as_view(), name="monitoring-contracts"),
     path("monitoring/boards/<int:board_id>/portfolio/", contracts.BoardPortfolioView.as_view(), name="board-portfolio"),
     path("monitoring/partner-report/", contracts.PartnerReportView.as_view(), name="partner-report"),
+    path("monitoring/social-value/", contracts.SocialValueView.as_view(), name="social-value"),
     path("monitoring/partner-report.pdf", contracts.PartnerReportPdfView.as_view(), name="partner-report-pdf"),
     # KPIs, agreed before award
     path("monitoring/kpis/", kpis.KpiSetListView.as_view(), name="kpi-sets"),

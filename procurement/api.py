@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.routers import SimpleRouter
 
 from procurement.award.api import ContractViewSet, RecommendationViewSet, TenderStepsViewSet
-from procurement.bids.api import BidViewSet
+from procurement.bids.api import BidSocialValueViewSet, BidViewSet
 from procurement.conflicts.api import ConflictsAssessmentViewSet
 from procurement.evaluation.api import BidStepsViewSet, EvaluatorViewSet, ScoreSheetViewSet
 from procurement.tenders.api import ClarificationViewSet, TenderViewSet
@@ -16,6 +16,7 @@ urlpatterns: list = []
 
 router.register("tenders", TenderViewSet, basename="tender")
 router.register("bids", BidViewSet, basename="bid")
+router.register("bid-social-value", BidSocialValueViewSet, basename="bid-social-value")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("scoresheets", ScoreSheetViewSet, basename="scoresheet")

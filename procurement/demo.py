@@ -251,7 +251,18 @@ def _signed_contract(cast: stages.Cast) -> None:
     )
     _publish_with_method(tender, lead)
     mo, ruth = cast.bidders
-    won = stages.submit_bid(tender, mo, price=Decimal("239500.00"), flavour="Advice in every district.")
+    won = stages.submit_bid(
+        tender,
+        mo,
+        price=Decimal("239500.00"),
+        flavour="Advice in every district.",
+        social_value=[  # seed 004: local jobs and training, volunteering, money spent locally
+            ("local_jobs", "6", "Advisers recruited from Staffordshire postcodes"),
+            ("apprenticeships", "2", "Apprentice advisers trained each year"),
+            ("volunteering_hours", "2400", "Hours given by trained volunteer advisers"),
+            ("money_reinvested", "15000.00", "Spent with Staffordshire suppliers and venues"),
+        ],
+    )
     lost = stages.submit_bid(tender, ruth, price=Decimal("246000.00"), flavour="Advice for older people first.")
     london = timezone.get_current_timezone()
     stages.backdate_procurement(

@@ -60,8 +60,17 @@ def _answers(bid: Bid, flavour: str) -> dict[int, str]:
     return out
 
 
-def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stage_eoi: bool = False) -> Bid:
-    """A provider starts, writes and submits its bid (or expression of interest)."""
+def submit_bid(
+    tender: Tender,
+    by: Acting,
+    *,
+    price: Decimal,
+    flavour: str,
+    stage_eoi: bool = False,
+    social_value: list[tuple[str, str, str]] | None = None,
+) -> Bid:
+    """A provider starts, writes and submits its bid (or expression of interest), with any social value
+    commitments ``(kind, target per year, what it means)``."""
     bid = bid_services.bid_start(tender=tender, by=by)
     prices = None
     if not stage_eoi:
@@ -71,6 +80,8 @@ def submit_bid(tender: Tender, by: Acting, *, price: Decimal, flavour: str, stag
             "overheads": (price - staff, "Full cost recovery: management, premises share, finance"),
         }
     bid_services.bid_save_draft(bid=bid, by=by, answers=_answers(bid, flavour), price_lines=prices, summary=flavour)
+    for kind, target, description in social_value or []:
+        bid_services.bid_social_value_add(bid=bid, kind=kind, target=target, description=description, by=by)
     bid_services.bid_submit(bid=bid, by=by)
     return Bid.objects.get(pk=bid.pk)
 

@@ -43,6 +43,12 @@ urlpatterns = [
     path("bids/<uuid:bid_id>/receipt/", bid_views.BidReceiptView.as_view(), name="bid-receipt"),
     path("bids/<uuid:bid_id>/letter/", award_views.BidLetterView.as_view(), name="bid-letter"),
     path("bids/<uuid:bid_id>/partners/", bid_views.BidPartnerAddView.as_view(), name="bid-partner-add"),
+    path("bids/<uuid:bid_id>/social-value/", bid_views.BidSocialValueAddView.as_view(), name="bid-social-value-add"),
+    path(
+        "bid-social-value/<uuid:commitment_id>/remove/",
+        bid_views.BidSocialValueRemoveView.as_view(),
+        name="bid-social-value-remove",
+    ),
     path(
         "bids/<uuid:bid_id>/profile-documents/",
         bid_views.BidProfileDocumentsView.as_view(),

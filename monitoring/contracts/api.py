@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +13,7 @@ from rest_framework.response import Response
 from boards.models import Board
 from core.api import TenantAPIView
 from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio
+from monitoring.contracts.social_value import social_value_roll_up
 from monitoring.permissions import READ_ROLES
 
 
@@ -61,6 +64,55 @@ class PortfolioView(TenantAPIView):
                         ],
                     }
                     for row in portfolio.rows
+                ],
+            }
+        )
+
+
+class SocialValueView(TenantAPIView):
+    """Social value promised in the winning bids and delivered in accepted returns: per contract, and each funding
+    partner's pro rata share (its share of the contract's funding over the term), as on the social value page."""
+
+    required_roles = READ_ROLES
+
+    @extend_schema(responses=None)
+    def get(self, request: Request) -> Response:
+        rollup = social_value_roll_up(organisation=self.acting.organisation)
+        return Response(
+            {
+                "basis": rollup.hint,
+                "contracts": [
+                    {
+                        "id": c.contract.pk,
+                        "title": c.contract.title,
+                        "provider": c.contract.provider.name,
+                        "funding_shares": {str(k): str(v.quantize(Decimal("0.0001"))) for k, v in c.shares.items()},
+                        "commitments": [
+                            {
+                                "kpi": m.kpi.pk,
+                                "kind": m.kpi.social_value_kind,
+                                "label": m.label,
+                                "target_per_year": str(m.target),
+                                "unit": m.unit,
+                                "delivered": str(m.delivered),
+                                "years_reported": m.years_reported,
+                            }
+                            for m in c.commitments
+                        ],
+                    }
+                    for c in rollup.contracts
+                ],
+                "partners": [
+                    {
+                        "organisation": p.organisation.pk,
+                        "name": p.organisation.name,
+                        "label": p.label,
+                        "unit": p.unit,
+                        "share_of_target_per_year": str(p.share_of_target),
+                        "share_of_delivered": str(p.share_of_delivered),
+                        "contracts": p.contracts,
+                    }
+                    for p in rollup.partners
                 ],
             }
         )

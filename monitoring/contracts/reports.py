@@ -125,7 +125,7 @@ def _report_data(
         own = [s for s in sets if s.commission_id == c.commission_id and s.lot_id is not None and s.lot_id == c.lot_id]
         wide = [s for s in sets if s.commission_id == c.commission_id and s.lot_id is None]
         chosen[c.pk] = own[0] if own else (wide[0] if wide else None)
-        kpis[c.pk] = list(chosen[c.pk].kpis.all()) if chosen[c.pk] is not None else []
+        kpis[c.pk] = [k for k in chosen[c.pk].kpis.all() if k.applies_to(c.pk)] if chosen[c.pk] is not None else []
     return returns, shares, chosen, kpis
 
 

@@ -22,6 +22,7 @@ from monitoring import permissions
 from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio
 from monitoring.contracts.reports import PerformanceReport, contract_report, partner_report, report_partners
 from monitoring.contracts.selectors import annotate_contracts, contract_performance
+from monitoring.contracts.social_value import social_value_roll_up
 from monitoring.kpis.models import Kpi
 from monitoring.kpis.selectors import kpi_set_for
 from monitoring.oversight.forms import PlanForm, VisitForm
@@ -131,6 +132,16 @@ class PartnerReportView(PartnerReportMixin, MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         query = f"?organisation={self.partner.pk}" if self.led_by else ""
         return super().get_context_data(report=self.report(), partner=self.partner, query=query, **kwargs)
+
+
+class SocialValueView(MemberTemplateView):
+    """Social value promised in the winning bids and delivered in accepted returns, per contract and per partner."""
+
+    template_name = "monitoring/social_value.html"
+    required_roles = READ_ROLES
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rollup=social_value_roll_up(organisation=self.acting.organisation), **kwargs)
 
 
 class PartnerReportPdfView(PartnerReportMixin, MemberView):

@@ -39,8 +39,9 @@ class KpiSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Kpi]):
 
     class Meta:
         model = Kpi
-        fields = ["id", "kpi_set", "position", *KPI_FIELDS]
-        read_only_fields = ["position"]
+        fields = ["id", "kpi_set", "position", *KPI_FIELDS, "social_value_kind", "social_value_unit", "contract"]
+        # Social value KPIs are made from the winning bid's commitments (seed 004), never typed.
+        read_only_fields = ["position", "social_value_kind", "social_value_unit", "contract"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

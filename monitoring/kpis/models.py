@@ -162,10 +162,31 @@ class Kpi(models.Model):
     )
     evidence_required = models.TextField(blank=True, help_text="What the provider must attach to evidence it")
     payment_linked = models.BooleanField("Payment depends on it", default=False)
+    # Social value (seed 004): a KPI made from a commitment in the winning bid applies to that contract only.
+    social_value_kind = models.CharField(
+        max_length=20, blank=True, help_text="The kind of social value commitment it monitors (empty: not one)"
+    )
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only this contract reports on it (a commitment its bid made); empty: every contract of the set",
+    )
+    social_value_unit = models.CharField(max_length=40, blank=True, help_text="What the promise counts: jobs, hours, £")
+    source = models.CharField(max_length=64, blank=True, help_text="The bid commitment it was made from")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager["Kpi"](via="kpi_set")
+
+    @property
+    def is_social_value(self) -> bool:
+        return bool(self.social_value_kind)
+
+    def applies_to(self, contract_id: int) -> bool:
+        return self.contract_id is None or self.contract_id == contract_id
 
     class Meta:
         ordering = ["position", "id"]
@@ -182,6 +203,9 @@ class Kpi(models.Model):
                     & Q(red_threshold__gte=0, red_threshold__lte=100)
                 ),
                 name="kpi_percentages_in_range",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "source"], condition=~Q(source=""), name="kpi_one_per_commitment"
             ),
         ]
 

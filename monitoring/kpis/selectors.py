@@ -33,7 +33,12 @@ def contract_periods(contract: Contract, kpi_set: KpiSet) -> list[periods.Period
 
 
 def due_kpis(kpis: Iterable[Kpi], period: periods.Period, contract: Contract) -> list[Kpi]:
-    return [k for k in kpis if periods.is_due_in(k.frequency, period, contract_end=contract.end_date)]
+    """The KPIs due in ``period`` for ``contract``: a social value KPI only for the contract whose bid promised it."""
+    return [
+        k
+        for k in kpis
+        if k.applies_to(contract.pk) and periods.is_due_in(k.frequency, period, contract_end=contract.end_date)
+    ]
 
 
 def kpi_sets_for(*, organisation: Organisation) -> QuerySet[KpiSet]:

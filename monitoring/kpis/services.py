@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from commissioning.models import JointCommission, Outcome
@@ -23,6 +25,7 @@ from monitoring.kpis.units import parse_value
 from monitoring.kpis.workflows import KPI_SET_WORKFLOW
 from monitoring.people import actor_name, tell_commissioners, tell_lead
 from monitoring.permissions import require_commission_lead
+from procurement.award.models import Contract
 from procurement.tenders.models import Lot
 
 
@@ -70,6 +73,9 @@ def kpi_set_create(
         created_by=by.user,
     )
     audit.record(obj=kpi_set, action="kpi_set.created", by=by, to_state=kpi_set.status, data={"title": title})
+    # Contracts already signed under it: their winning bids' social value commitments become KPIs here.
+    for contract in Contract.objects.filter(commission=commission).filter(Q(lot=lot) if lot else Q()):
+        social_value_kpis_set_up(contract=contract, by=by)
     return kpi_set
 
 
@@ -344,3 +350,89 @@ def _tell_partners_agreed(kpi_set: KpiSet, *, by: Actor, reason: str, data: dict
             url=reverse("kpi-set", kwargs={"kpi_set_id": kpi_set.pk}),
             key=f"kpi_set:{kpi_set.pk}:v{kpi_set.version}:agreed:o{partner.pk}",
         )
+
+
+# --- social value promised is social value monitored (seed 004) --------------------------------------------------
+
+# Red when the year's figure is below this share of the promise; green at the promise or better; amber between.
+SOCIAL_VALUE_RED_SHARE = Decimal("0.75")
+SOCIAL_VALUE_UNIT = {"money_reinvested": Unit.MONEY}  # every other kind is a count (jobs, apprenticeships, hours)
+
+
+def _monitored_set(contract: Contract) -> KpiSet | None:
+    """The set the contract is monitored on: its lot's own, else the commission-wide one (as ``kpi_set_for``)."""
+    sets = list(KpiSet.objects.unscoped(reason=SET_UP).filter(commission_id=contract.commission_id))
+    own = [s for s in sets if s.lot_id is not None and s.lot_id == contract.lot_id]
+    wide = [s for s in sets if s.lot_id is None]
+    return own[0] if own else (wide[0] if wide else None)
+
+
+SET_UP = "social value KPIs are set up for the contract by the system, from its own winning bid"
+
+
+def social_value_commitments(contract: Contract) -> list[dict[str, Any]]:
+    """What the contract's winning bid promised, as submitted (the sealed version the award was made on)."""
+    version = contract.bid.current_version
+    if version is None:
+        return []
+    return [c for c in version.content.get("social_value", []) if isinstance(c, dict)]
+
+
+@service
+def social_value_kpis_set_up(*, contract: Contract, by: Actor) -> list[Kpi]:
+    """Turn each social value commitment of the contract's winning bid into a KPI of the set the contract is
+    monitored on: marked social value, for that contract only, reported once a year, the target the promise per
+    year, green at the promise and red below three quarters of it. Idempotent: a commitment already a KPI is left as
+    it is, so running it at signing and again when the KPI set is created makes each KPI once. Nothing happens
+    while the contract has no KPI set (creating the set runs it). Returns the KPIs made now."""
+    kpi_set = _monitored_set(contract)
+    commitments = social_value_commitments(contract)
+    if kpi_set is None or not commitments:
+        return []
+    kpi_set = KpiSet.objects.unscoped(reason=SET_UP).select_for_update(of=("self",)).get(pk=kpi_set.pk)
+    done = set(
+        Kpi.objects.unscoped(reason=SET_UP)
+        .filter(contract=contract)
+        .exclude(source="")
+        .values_list("source", flat=True)
+    )
+    position = Kpi.objects.unscoped(reason=SET_UP).filter(kpi_set=kpi_set).count()
+    made = []
+    for c in commitments:
+        source = str(c.get("id", ""))[:64]
+        if not source or source in done:
+            continue
+        target = Decimal(str(c.get("target", "0")))
+        kind = str(c.get("kind", "other"))[:20]
+        unit = str(c.get("unit", ""))
+        position += 1
+        kpi = Kpi.objects.unscoped(reason=SET_UP).create(
+            kpi_set=kpi_set,
+            position=position,
+            name=f"Social value: {c.get('label', kind)} ({unit} a year)"[:200],
+            definition=(
+                f"{c.get('description', '')}. Promised in the winning bid of {contract.provider}: {target} {unit} "
+                "a year. Report the year's figure."
+            ),
+            unit=SOCIAL_VALUE_UNIT.get(kind, Unit.COUNT),
+            target=target,
+            frequency=periods.ANNUAL,
+            direction=rag.HIGHER,
+            green_threshold=target,
+            red_threshold=(target * SOCIAL_VALUE_RED_SHARE).quantize(Decimal("0.01")),
+            evidence_required="How the figure was counted (for example payroll postcodes or volunteer timesheets)",
+            social_value_kind=kind,
+            social_value_unit=unit[:40],
+            contract=contract,
+            source=source,
+        )
+        done.add(source)
+        made.append(kpi)
+    if made:
+        audit.record(
+            obj=kpi_set,
+            action="kpi_set.social_value_kpis_added",
+            by=by,
+            data={"contract": contract.pk, "kpis": [k.pk for k in made], "targets": [str(k.target) for k in made]},
+        )
+    return made

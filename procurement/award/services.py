@@ -18,7 +18,7 @@ from commissioning.models import (
     CommissionStatus,
     JointCommission,
 )
-from core import audit
+from core import audit, handlers
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
 from core.money import format_gbp, money
@@ -376,6 +376,10 @@ def contract_sign(
             "signed_on": signed_on.isoformat(),
         },
     )
+    # A higher app acts on the signed contract (monitoring: the winning bid's social value commitments become KPIs).
+    on_signed = handlers.find("procurement.contract_signed", "on_signed")
+    if on_signed is not None:
+        on_signed(contract=contract, by=by)
     if (
         not AwardLine.objects.unscoped(reason=CHECKED)
         .filter(recommendation=line.recommendation, contract__isnull=True)

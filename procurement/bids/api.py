@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,7 +19,7 @@ from core.errors import NotPermitted
 from partners.models import Role
 from procurement import permissions
 from procurement.bids import rules, services
-from procurement.bids.models import Bid
+from procurement.bids.models import SOCIAL_VALUE_MAX_TARGET, Bid, BidSocialValue
 from procurement.tenders.models import Lot, Tender
 
 # --- tenders (public once published) --------------------------------------------------------------------------------
@@ -194,3 +195,64 @@ class BidViewSet(
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         bid = services.bid_withdraw(bid=self._own(), by=self.acting)
         return Response(BidSerializer(bid, context={"request": request}).data)
+
+
+# --- social value commitments (part of the sealed bid: the bidder's alone until submitted) ----------------------------
+
+
+class BidSocialValueSerializer(BoundedSerializerMixin, serializers.ModelSerializer[BidSocialValue]):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    bid = serializers.SlugRelatedField(slug_field="public_id", queryset=Bid.objects.none())
+    target = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), max_value=Decimal(SOCIAL_VALUE_MAX_TARGET)
+    )
+    unit = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = BidSocialValue
+        fields = ["id", "bid", "kind", "kind_label", "description", "target", "unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        acting = getattr(request, "acting", None)
+        if acting is not None and acting.organisation is not None:
+            self.fields["bid"].queryset = Bid.objects.filter(organisation=acting.organisation)  # type: ignore[attr-defined]
+
+
+class BidSocialValueViewSet(
+    TenantAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your bids' social value commitments (kind, target per year, unit, what it means): the bidder's working copy
+    only. What the commissioners read after the deadline is the submitted version's ``content.social_value``."""
+
+    serializer_class = BidSocialValueSerializer
+    queryset = BidSocialValue.objects.none()
+    lookup_field = "public_id"
+    lookup_url_kwarg = "pk"
+    lookup_value_regex = UUID_PATTERN
+    required_roles = permissions.BID_ROLES
+    write_roles = permissions.BID_ROLES
+
+    def get_queryset(self) -> QuerySet[BidSocialValue]:
+        return BidSocialValue.objects.select_related("bid").order_by("bid_id", "id")
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.bid_social_value_add(
+            bid=data["bid"],
+            kind=data["kind"],
+            target=data["target"],
+            unit=data.get("unit", ""),
+            description=data["description"],
+            by=self.acting,
+        )
+
+    def perform_destroy(self, instance: BidSocialValue) -> None:
+        services.bid_social_value_remove(commitment=instance, by=self.acting)

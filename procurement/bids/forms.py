@@ -8,7 +8,13 @@ from django import forms
 
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, DateInput, MoneyField
-from procurement.bids.models import BidPartnerKind, PriceCategory, ProfileDocumentKind
+from procurement.bids.models import (
+    SOCIAL_VALUE_MAX_TARGET,
+    BidPartnerKind,
+    PriceCategory,
+    ProfileDocumentKind,
+    SocialValueKind,
+)
 from procurement.tenders.models import Question
 
 
@@ -79,3 +85,22 @@ class BidPartnerForm(BoundedForm):
     company_number = forms.CharField(max_length=20, required=False)
     role = forms.CharField(max_length=300, label="What they will do")
     share_percent = forms.IntegerField(min_value=0, max_value=100, required=False, label="Share of the work (%)")
+
+
+class BidSocialValueForm(BoundedForm):
+    kind = forms.ChoiceField(choices=SocialValueKind.choices, widget=forms.RadioSelect, label="Kind of social value")
+    target = forms.DecimalField(
+        label="Target per year",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        max_value=SOCIAL_VALUE_MAX_TARGET,
+        help_text="A number: jobs, apprenticeships or hours a year, or pounds a year reinvested locally",
+    )
+    unit = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Unit (optional)",
+        help_text="Leave empty for jobs, apprenticeships, hours or £ as the kind suggests",
+    )
+    description = forms.CharField(max_length=300, label="What you commit to")

@@ -238,6 +238,56 @@ class BidPriceLine(BidChild):
         return f"{self.get_category_display()}: {self.annual_amount}"
 
 
+class SocialValueKind(models.TextChoices):
+    LOCAL_JOBS = "local_jobs", "Local jobs"
+    APPRENTICESHIPS = "apprenticeships", "Apprenticeships"
+    VOLUNTEERING_HOURS = "volunteering_hours", "Volunteering hours"
+    MONEY_REINVESTED = "money_reinvested", "Money reinvested locally"
+    OTHER = "other", "Other"
+
+
+# The unit a commitment of each kind is usually counted in (the bidder may say otherwise).
+SOCIAL_VALUE_UNITS = {
+    SocialValueKind.LOCAL_JOBS: "jobs",
+    SocialValueKind.APPRENTICESHIPS: "apprenticeships",
+    SocialValueKind.VOLUNTEERING_HOURS: "hours",
+    SocialValueKind.MONEY_REINVESTED: "£",
+    SocialValueKind.OTHER: "",
+}
+SOCIAL_VALUE_MAX_TARGET = 1_000_000_000  # per year: far above any real promise, well inside the column
+
+
+class BidSocialValue(BidChild):
+    """A social value commitment a bid makes (seed 004): a kind, a target per year with its unit, and what it means.
+    Part of the working copy (the bidder's alone) and of the sealed submitted version; the winning bid's
+    commitments become contract KPIs in monitoring."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="social_value")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=SocialValueKind.choices)
+    description = models.CharField("What you commit to", max_length=300)
+    target = models.DecimalField(
+        "Target per year",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(SOCIAL_VALUE_MAX_TARGET)],
+    )
+    unit = models.CharField(max_length=40, help_text="For example jobs, hours or £")
+
+    objects = TenantManager["BidSocialValue"]()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gte=0) & Q(target__lte=SOCIAL_VALUE_MAX_TARGET), name="bid_social_value_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target} {self.unit} a year"
+
+
 class BidPartnerKind(models.TextChoices):
     CONSORTIUM = "consortium", "Consortium member"
     SUBCONTRACTOR = "subcontractor", "Subcontractor"

@@ -21,9 +21,11 @@ from procurement.bids.models import (
     BidPartner,
     BidPartnerKind,
     BidPriceLine,
+    BidSocialValue,
     BidStatus,
     PriceCategory,
     ProviderProfile,
+    SocialValueKind,
 )
 from procurement.tenders.models import (
     Lot,
@@ -108,7 +110,7 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
     answers = working.answers
     lines = working.lines
     lot = bid.lot
-    return {
+    content: dict[str, Any] = {
         "format": 1,
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title},
         "stage": bid.stage,
@@ -171,6 +173,26 @@ def canonical_content(bid: Bid, tender: Tender | None = None, working: Working |
             .order_by("uploaded_at", "id")
         ],
     }
+    commitments = social_value_content(bid)
+    if commitments:  # only when there are any, so a bid without them keeps the content (and hash) it always had
+        content["social_value"] = commitments
+    return content
+
+
+def social_value_content(bid: Bid) -> list[dict[str, Any]]:
+    """The bid's social value commitments as submitted: kind, target per year, unit and description."""
+    return [
+        {
+            "id": str(c.public_id),
+            "kind": c.kind,
+            "label": str(SocialValueKind(c.kind).label),
+            "description": c.description,
+            "target": str(c.target),
+            "unit": c.unit,
+            "per": "year",
+        }
+        for c in BidSocialValue.objects.unscoped(reason=WHOLE_RECORD).filter(bid=bid).order_by("id")
+    ]
 
 
 def content_hash(content: dict[str, Any]) -> str:

@@ -25,17 +25,21 @@ from partners.models import THIRD_SECTOR_KINDS, Organisation
 from procurement import permissions
 from procurement.bids.models import (
     RECEIVED,
+    SOCIAL_VALUE_MAX_TARGET,
+    SOCIAL_VALUE_UNITS,
     Bid,
     BidAnswer,
     BidAttachment,
     BidPartner,
     BidPartnerKind,
     BidPriceLine,
+    BidSocialValue,
     BidStatus,
     BidVersion,
     PriceCategory,
     ProfileDocument,
     ProviderProfile,
+    SocialValueKind,
 )
 from procurement.bids.rules import (
     EDITABLE,
@@ -310,6 +314,56 @@ def bid_partner_add(
 def bid_partner_remove(*, partner: BidPartner, by: Actor) -> None:
     _editable_bid(partner.bid, by)
     BidPartner.objects.unscoped(reason=CHECKED).filter(pk=partner.pk).delete()
+
+
+@service
+def bid_social_value_add(
+    *, bid: Bid, kind: str, target: Any, description: str, by: Actor, unit: str = ""
+) -> BidSocialValue:
+    """The bidder commits to social value (seed 004): a kind, a target per year (with its unit) and what it means.
+    Sealed with the rest of the bid; a commitment of the winning bid becomes a contract KPI."""
+    bid = _editable_bid(bid, by)
+    problems: dict[str, list[str]] = {}
+    if kind not in SocialValueKind.values:
+        problems["kind"] = ["Choose the kind of social value"]
+    amount: Decimal | None = None
+    try:
+        amount = _parse_amount(target, "the target")
+    except DomainError as error:
+        problems["target"] = [error.message]
+    if amount is None and "target" not in problems:
+        problems["target"] = ["Enter the target per year"]
+    elif amount is not None and amount > SOCIAL_VALUE_MAX_TARGET:
+        problems["target"] = [f"Enter a target per year of at most {SOCIAL_VALUE_MAX_TARGET:,}"]
+    description = _typed_text(
+        description, label="What you commit to", field="description", multiline=False, max_length=300
+    ).strip()
+    if not description:
+        problems["description"] = ["Say what you commit to"]
+    unit = _typed_text(unit, label="The unit", field="unit", multiline=False, max_length=40).strip()
+    if not unit and kind in SocialValueKind.values:
+        unit = SOCIAL_VALUE_UNITS[SocialValueKind(kind)]
+    if not unit:
+        problems["unit"] = ["Say what the target counts, for example jobs or hours"]
+    if problems:
+        raise DomainError("Check the social value commitment", field_errors=problems)
+    commitment = BidSocialValue.objects.unscoped(reason=CHECKED).create(
+        bid=bid, kind=kind, target=amount, unit=unit, description=description
+    )
+    audit.record(
+        obj=commitment,
+        action="bid.social_value_added",
+        by=by,
+        data={"kind": kind, "target": str(amount), "unit": unit},
+    )
+    return commitment
+
+
+@service
+def bid_social_value_remove(*, commitment: BidSocialValue, by: Actor) -> None:
+    _editable_bid(commitment.bid, by)
+    audit.record(obj=commitment, action="bid.social_value_removed", by=by, data={"kind": commitment.kind})
+    BidSocialValue.objects.unscoped(reason=CHECKED).filter(pk=commitment.pk).delete()
 
 
 @service

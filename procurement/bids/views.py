@@ -33,6 +33,7 @@ from procurement.bids.models import (
     BidAttachment,
     BidPartner,
     BidPriceLine,
+    BidSocialValue,
     BidVersion,
     PriceCategory,
     ProfileDocument,
@@ -227,6 +228,8 @@ class BidEditView(OwnBidMixin, KeepUploadsMixin, MemberView, FormView):
             attachments=BidAttachment.objects.filter(bid=bid, removed_at__isnull=True),
             partners=BidPartner.objects.filter(bid=bid),
             partner_form=kwargs.pop("partner_form", None) or bid_forms.BidPartnerForm(),
+            commitments=BidSocialValue.objects.filter(bid=bid),
+            social_value_form=bid_forms.BidSocialValueForm(),
             problems=rules.submission_problems(bid, self.tender),
             unsubmitted_changes=version is not None and rules.content_hash(working) != version.sha256,
             deadline=bid.deadline,
@@ -392,6 +395,42 @@ class BidPartnerRemoveView(MemberView):
         except DomainError as error:
             flash_error(request, error)
         return redirect(f"{reverse('bid-edit', kwargs={'bid_id': partner.bid.public_id})}#partners")
+
+
+class BidSocialValueAddView(OwnBidMixin, MemberView):
+    """The bid form's social value section: add one commitment (kind, target per year, unit, what it means)."""
+
+    http_method_names = ["post"]
+    required_roles = permissions.BID_ROLES
+
+    def post(self, request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
+        back = f"{reverse('bid-edit', kwargs={'bid_id': self.bid.public_id})}#social-value"
+        form = bid_forms.BidSocialValueForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request,
+                "Check the social value commitment: " + "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()),
+            )
+            return redirect(back)
+        attempt(
+            request,
+            lambda: services.bid_social_value_add(bid=self.bid, by=self.acting, **form.cleaned_data),
+            done="Social value commitment added",
+        )
+        return redirect(back)
+
+
+class BidSocialValueRemoveView(MemberView):
+    http_method_names = ["post"]
+    required_roles = permissions.BID_ROLES
+
+    def post(self, request: HttpRequest, commitment_id: uuid.UUID) -> HttpResponse:
+        commitment = get_object_or_404(BidSocialValue.objects.select_related("bid"), public_id=commitment_id)
+        try:
+            services.bid_social_value_remove(commitment=commitment, by=self.acting)
+        except DomainError as error:
+            flash_error(request, error)
+        return redirect(f"{reverse('bid-edit', kwargs={'bid_id': commitment.bid.public_id})}#social-value")
 
 
 class BidProfileDocumentsView(OwnBidMixin, MemberView):

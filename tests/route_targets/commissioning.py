@@ -17,6 +17,8 @@ from commissioning.replacement.services import (
     impact_record,
     provider_notice_send,
 )
+from commissioning.risks.models import Risk
+from commissioning.risks.services import risk_add
 from commissioning.service_map.models import (
     ContractImport,
     EvidenceItem,
@@ -113,6 +115,21 @@ def _outcome(w: Any) -> Outcome:
     )
 
 
+def _risk(w: Any) -> Risk:
+    if "commissioning-risk" not in w.extras:
+        ex = _example(w)
+        w.extras["commissioning-risk"] = risk_add(
+            commission=ex.commission,
+            description="Failure to reach agreement on priorities for funding",
+            likelihood=3,
+            impact=4,
+            owner=w.lead_commissioner,
+            review_date=dt.date(2027, 3, 31),
+            by=ex.county_lead,
+        )
+    return w.extras["commissioning-risk"]  # type: ignore[no-any-return]
+
+
 def _feed_token(w: Any) -> str:
     _example(w)
     return calendar_feed_for(user=w.lead_commissioner).token
@@ -187,6 +204,7 @@ KWARGS = {
     "replaced_contract_id": lambda w: Target(_replaced(w).pk, w.county),
     "notice_id": lambda w: Target(_notice(w).pk, w.county),
     "appraisal_id": lambda w: Target(_appraisal(w).pk, w.county),
+    "risk_id": lambda w: Target(_risk(w).pk, w.county),
 }
 
 API_OBJECTS = {
@@ -203,4 +221,5 @@ API_OBJECTS = {
     DecommissioningImpact: lambda w: Target(_impact(w).pk, w.county),
     OptionsAppraisal: lambda w: Target(_appraisal(w).pk, w.county),
     MapDecision: lambda w: Target(_decision(w).pk, w.county),
+    Risk: lambda w: Target(_risk(w).pk, w.county),
 }

@@ -16,7 +16,7 @@ from typing import Any
 
 from procurement.award.models import AwardRecommendation, Contract, ContractDocument
 from procurement.bids import services as bid_services
-from procurement.bids.models import Bid, BidAttachment, BidPartner, ProfileDocument
+from procurement.bids.models import Bid, BidAttachment, BidPartner, BidSocialValue, ProfileDocument
 from procurement.evaluation.models import Evaluator, ScoreSheet
 from procurement.tenders import services as tender_services
 from procurement.tenders.models import Clarification, Tender, TenderDocument
@@ -55,6 +55,9 @@ def _bid(w: Any) -> Bid:
         bid_services.bid_partner_add(
             bid=bid, kind="subcontractor", name="Lichfield Community Transport", role="Transport", by=by
         )
+        bid_services.bid_social_value_add(
+            bid=bid, kind="local_jobs", target="4", description="Advisers recruited locally", by=by
+        )
         w.extras["procurement:bid"] = bid
     return w.extras["procurement:bid"]  # type: ignore[no-any-return]
 
@@ -92,6 +95,7 @@ KWARGS = {
         user=w.bidder,  # type: ignore[union-attr]
     ),
     "bid_partner_id": lambda w: Target(BidPartner.objects.get(bid=_bid(w)).public_id, w.provider, user=w.bidder),
+    "commitment_id": lambda w: Target(BidSocialValue.objects.get(bid=_bid(w)).public_id, w.provider, user=w.bidder),
     "profile_document_id": lambda w: (
         _bid(w),
         Target(ProfileDocument.objects.get(organisation=w.provider).pk, w.provider, user=w.bidder),
@@ -109,6 +113,7 @@ KWARGS = {
 API_OBJECTS = {
     Tender: lambda w: Target(_published(w).pk, None),
     Bid: lambda w: Target(_bid(w).public_id, w.provider, user=w.bidder),
+    BidSocialValue: lambda w: Target(BidSocialValue.objects.get(bid=_bid(w)).public_id, w.provider, user=w.bidder),
     Clarification: lambda w: Target(_clarification(w).pk, w.county, user=w.lead_commissioner),
     ScoreSheet: lambda w: Target(_sheet(w).public_id, w.county, user=_county_evaluator(w).user),
     Evaluator: lambda w: Target(_county_evaluator(w).pk, w.county, user=_county_evaluator(w).user),
