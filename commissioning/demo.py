@@ -31,6 +31,7 @@ from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import contribution_confirm, contribution_transfer, contributions_set_annual
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
+from commissioning.thresholds import demo as thresholds_demo
 from commissioning.timetable.services import stage_complete, timetable_from_template
 from partners.acting import Acting, acting_as
 from partners.demo import DEMO_PASSWORD
@@ -268,6 +269,7 @@ def load() -> None:
         if not EvidenceItem.objects.filter(partnership=partnership, title=title).exists():
             evidence_add(partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name])
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
+    thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
