@@ -76,7 +76,7 @@ class ThresholdTierViewSet(TenantModelViewSet):
         tier_delete(tier=instance, by=self.acting)
 
 
-class TierInForceSerializer(serializers.Serializer[Any]):
+class TierInForceSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     id = serializers.IntegerField(allow_null=True, help_text="The partnership's own tier; null for a default or law")
     kind = serializers.ChoiceField(choices=TierKind.choices)
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
@@ -87,14 +87,14 @@ class TierInForceSerializer(serializers.Serializer[Any]):
     statutory = serializers.BooleanField()
 
 
-class SuggestedRouteSerializer(serializers.Serializer[Any]):
+class SuggestedRouteSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     code = serializers.CharField(help_text="grant, quotes, below_threshold, light_touch or standard")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
     reason = serializers.CharField()
     notices = serializers.ListField(child=serializers.CharField())
 
 
-class ThresholdsSerializer(serializers.Serializer[Any]):
+class ThresholdsSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     partnership = serializers.IntegerField()
     on = serializers.DateField()
     tiers = TierInForceSerializer(many=True)

@@ -81,12 +81,12 @@ class TenderSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Tende
         ]
 
 
-class TenderCpvSerializer(serializers.Serializer[Any]):
+class TenderCpvSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     code = serializers.CharField()
     title = serializers.CharField()
 
 
-class TenderRegimeSerializer(serializers.Serializer[Any]):
+class TenderRegimeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     """A tender's regime under the Procurement Act 2023, worked out from its value, light-touch flag and the
     partnership's thresholds in force on ``thresholds_on``."""
 
