@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commissioning.thresholds import services
@@ -190,3 +192,23 @@ def test_the_api_round_trip_with_the_same_rules(world):
     assert outsider.get(f"/api/v1/threshold-tiers/{tier_id}/").status_code == 404
     assert outsider.get(f"/api/v1/thresholds/{world.partnership.pk}/").status_code == 404
     assert county.delete(f"/api/v1/threshold-tiers/{tier_id}/").status_code == 204
+
+
+def test_the_thresholds_page_runs_a_fixed_number_of_queries(client, world):
+    lead = acting(world.lead_commissioner, world.county)
+    sign_in(client, world.lead_commissioner, world.county)
+    url = reverse("thresholds", kwargs={"partnership_id": world.partnership.pk})
+    client.get(url)  # the first request of a session warms what every later one shares
+    counts = []
+    for year in (2021, 2022, 2023, 2024):
+        services.tier_add(
+            partnership=world.partnership,
+            kind=TierKind.FRAMEWORK,
+            value=Decimal("35000"),
+            effective_from=dt.date(year, 4, 1),
+            by=lead,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
