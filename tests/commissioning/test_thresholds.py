@@ -17,7 +17,7 @@ from commissioning.thresholds.selectors import tiers_for
 from core.errors import DomainError, NotPermitted
 from partners.models import Role
 from tests.conftest import api_client, sign_in
-from tests.factories.commissioning import acting
+from tests.factories.commissioning import acting, lichfield_example
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,12 @@ def test_the_thresholds_page_runs_a_fixed_number_of_queries(client, world):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
+
+
+def test_the_commission_page_suggests_a_process_proportionate_to_the_whole_value(client, world):
+    ex = lichfield_example(world)  # £43,750 a year for three years: £131,250 over the term
+    sign_in(client, world.lead_commissioner, world.county)
+    page = client.get(reverse("commission-detail", kwargs={"commission_id": ex.commission.pk}))
+    text = page.content.decode()
+    assert "Suggested process" in text and "Advertised below-threshold contract" in text
+    assert "£131,250" in text and "£663,540" in text
