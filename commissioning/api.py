@@ -28,6 +28,7 @@ from commissioning.service_map.api import (
     OutcomeViewSet,
     ServiceAreaViewSet,
 )
+from commissioning.thresholds.api import ThresholdsView, ThresholdTierViewSet
 from commissioning.timetable.api import StageViewSet
 
 router = SimpleRouter(trailing_slash=True)
@@ -71,6 +72,7 @@ router.register("decommissioning-impacts", ImpactViewSet, basename="decommission
 
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
 router.register("risks", RiskViewSet, basename="risk")
+router.register("threshold-tiers", ThresholdTierViewSet, basename="threshold-tier")
 
 
 urlpatterns: list[Any] = [
@@ -79,6 +81,7 @@ urlpatterns: list[Any] = [
         CommissioningSettingsView.as_view(),
         name="commissioning-settings",
     ),
+    path("thresholds/<int:partnership_id>/", ThresholdsView.as_view(), name="thresholds"),
     path("mapped-contracts/import/", ContractImportView.as_view(), name="mapped-contract-import"),
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
     path("commissions/<int:commission_id>/replacement/", ReplacementSummaryView.as_view(), name="replacement-summary"),

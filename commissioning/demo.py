@@ -33,6 +33,7 @@ from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add, service_area_create
+from commissioning.thresholds import demo as thresholds_demo
 from commissioning.timetable.services import stage_complete, timetable_from_template
 from partners.acting import Acting, acting_as
 from partners.demo import DEMO_PASSWORD
@@ -271,6 +272,7 @@ def load() -> None:
             evidence_add(partnership=partnership, title=title, url=url, tags=tags, by=keepers[partnership_name])
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
     replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
+    thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

@@ -192,6 +192,18 @@ SHORTLISTING_TITLE = "Money guidance for young people in East Staffordshire"
 EVALUATION_TITLE = "Volunteer centre service, Cannock Chase"
 STANDSTILL_TITLE = "Benefits advice for older people in Tamworth"
 BOARD_AWARD_TITLE = "Befriending to reduce social isolation, Lichfield District"
+
+# Each demo tender's CPV codes: all Schedule 1 light-touch services, so each is a light-touch contract (the regime
+# and its notices follow from its value including VAT and the partnership's thresholds).
+DEMO_CPV: dict[str, list[str]] = {
+    RUNNING_TITLE: ["79140000-7", "85312300-2"],  # legal advisory and information; guidance and counselling
+    SHORTLISTING_TITLE: ["85312310-5", "80590000-6"],  # guidance; tutorial services
+    EVALUATION_TITLE: ["85322000-2", "98133100-5"],  # community action programme; civic betterment
+    STANDSTILL_TITLE: ["85312300-2", "85311100-3"],  # guidance and counselling; welfare services for the elderly
+    BOARD_AWARD_TITLE: ["85312400-3", "85311100-3"],  # welfare services not delivered through residential institutions
+    PUBLISHED_TITLE: ["85322000-2", "98133100-5"],
+    LICHFIELD_TITLE: ["85311100-3", "85312400-3"],
+}
 NOON = dt.time(12, 0)
 
 
@@ -224,6 +236,7 @@ def _tender(commission: JointCommission, lead: Acting, title: str, reference: st
         specification=summary + "\n\nThe provider reports quarterly against the agreed KPIs.",
         clarification_deadline=kw.pop("clarification_deadline", _at(21)),
         submission_deadline=kw.pop("submission_deadline", _at(35)),
+        cpv_codes=DEMO_CPV.get(title, []),
         by=lead,
         **kw,
     )
@@ -346,6 +359,7 @@ def _published(
         ),
         clarification_deadline=_at(21),
         submission_deadline=_at(35),
+        cpv_codes=DEMO_CPV[PUBLISHED_TITLE],
         by=lead,
     )
     tender_services.tender_document_add(
@@ -402,6 +416,7 @@ def _lichfield_worked_example(
         ),
         clarification_deadline=_at(42),
         submission_deadline=_at(56),
+        cpv_codes=DEMO_CPV[LICHFIELD_TITLE],
         by=lead,
     )
     _method(tender, lead)

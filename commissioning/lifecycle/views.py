@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from commissioning.lifecycle.services import commission_transition
 from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from commissioning.money.selectors import contribution_table
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
+from commissioning.thresholds.selectors import route_for
 from commissioning.timetable.models import Stage
 from commissioning.timetable.selectors import stages_of
 from core import audit
@@ -34,6 +35,16 @@ from core.models import AuditEvent
 from core.views import MemberTemplateView, TransitionView
 from core.workflow import Transition
 from partners.models import Role
+
+
+def commission_route(commission: JointCommission) -> Any:
+    """The route the commission's whole value suggests (every partner's contributions over the term, taken as
+    including VAT), assuming Schedule 1 light-touch services (most third-sector services are; the tender records it).
+    None until any money is entered."""
+    whole = Contribution.objects.filter(commission=commission).aggregate(total=Sum("amount"))["total"]
+    if whole is None:
+        return None
+    return route_for(commission.partnership, value_inc_vat=whole, light_touch=True, on=timezone.localdate())
 
 
 class CommissionDetailView(MemberTemplateView):
@@ -73,6 +84,7 @@ class CommissionDetailView(MemberTemplateView):
             and own.status == ParticipationStatus.INVITED
             and acting.has_role(Role.COMMISSIONER, Role.ORG_ADMIN),
             suggestion=suggestion_for(c) if c.is_planning else None,
+            route=commission_route(c),
             stages=stages,
             next_stages=sorted((s for s in stages if s.completed_on is None), key=lambda s: s.planned_end)[:4],
             today=timezone.localdate(),

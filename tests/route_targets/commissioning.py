@@ -34,6 +34,8 @@ from commissioning.service_map.services import (
     mapped_contract_create,
     outcome_add,
 )
+from commissioning.thresholds.models import ThresholdTier, TierKind
+from commissioning.thresholds.services import tier_add
 from commissioning.timetable.models import Stage
 from commissioning.timetable.services import calendar_feed_for, timetable_from_template
 from tests.factories.commissioning import Lichfield, lichfield_example, pdf_upload
@@ -130,6 +132,19 @@ def _risk(w: Any) -> Risk:
     return w.extras["commissioning-risk"]  # type: ignore[no-any-return]
 
 
+def _tier(w: Any) -> ThresholdTier:
+    if "commissioning-tier" not in w.extras:
+        ex = _example(w)
+        w.extras["commissioning-tier"] = tier_add(
+            partnership=ex.area.partnership,
+            kind=TierKind.FRAMEWORK,
+            value=Decimal("40000.00"),
+            effective_from=dt.date(2026, 4, 1),
+            by=ex.county_lead,
+        )
+    return w.extras["commissioning-tier"]  # type: ignore[no-any-return]
+
+
 def _feed_token(w: Any) -> str:
     _example(w)
     return calendar_feed_for(user=w.lead_commissioner).token
@@ -205,6 +220,7 @@ KWARGS = {
     "notice_id": lambda w: Target(_notice(w).pk, w.county),
     "appraisal_id": lambda w: Target(_appraisal(w).pk, w.county),
     "risk_id": lambda w: Target(_risk(w).pk, w.county),
+    "tier_id": lambda w: Target(_tier(w).pk, w.county),
 }
 
 API_OBJECTS = {
@@ -222,4 +238,5 @@ API_OBJECTS = {
     OptionsAppraisal: lambda w: Target(_appraisal(w).pk, w.county),
     MapDecision: lambda w: Target(_decision(w).pk, w.county),
     Risk: lambda w: Target(_risk(w).pk, w.county),
+    ThresholdTier: lambda w: Target(_tier(w).pk, w.county),
 }
