@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "commissioning",
     "procurement",
     "monitoring",
+    "notices",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,239 @@
+"""Every write to a notice: prepare a draft from Jointly's facts, refresh it, take its steps (check, approve, publish),
+correct a published one, and remind the lead of a contract details notice falling due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core import audit
+from core.actors import Actor
+from core.errors import DomainError, NotPermitted
+from core.notifications import notify
+from core.outbox import enqueue
+from core.service import service
+from core.workflow import transition
+from notices import generate, upstream
+from notices.kinds import CONTRACT_DETAILS_DAYS, NoticeKind, tag_for
+from notices.models import Notice, NoticeStatus
+from notices.rules import due_on, may_approve, prepare_problems
+from notices.workflows import NOTICE_WORKFLOW
+from procurement.award import services as award_services
+from procurement.award.models import Contract
+from procurement.award.standstill import standstill_end
+from procurement.tenders.models import Tender, TenderStatus
+from procurement.tenders.notices import lead_people
+
+CHECKED = "checked by the notice's own rules (the lead commissioner's tender)"
+
+
+def _require_lead(tender: Tender, by: Actor, doing: str) -> None:
+    if not may_approve_tender(tender, by):
+        raise NotPermitted(f"Only the lead commissioner can {doing}")
+
+
+def may_approve_tender(tender: Tender, by: Actor) -> bool:
+    probe = Notice(tender=tender, commission_id=tender.commission_id)
+    return may_approve(probe, by)
+
+
+def _title(kind: str, tender: Tender, contract: Contract | None) -> str:
+    label = NoticeKind(kind).label
+    subject = contract.title if contract is not None else tender.title
+    return f"{label}: {subject}"[:250]
+
+
+def _variation(variation_id: Any, contract: Contract | None) -> Any:
+    """A's contract variation, when the model exists (``procurement.award.models.ContractVariation``)."""
+    if variation_id in (None, "") or contract is None:
+        return None
+    variations = getattr(contract, "variations", None)
+    if variations is None:
+        raise DomainError("Contract variations are not recorded yet", field="variation")
+    found = variations.filter(pk=variation_id).first()
+    if found is None:
+        raise DomainError("Choose one of this contract's variations", field="variation")
+    return found
+
+
+@service
+def notice_prepare(
+    *, tender: Tender, kind: str, by: Actor, contract: Contract | None = None, variation_id: Any = None
+) -> Notice:
+    """Draft a notice of ``kind`` from what Jointly holds about the tender (and the contract)."""
+    tender = Tender.objects.select_related("commission__lead").get(pk=tender.pk)
+    _require_lead(tender, by, "prepare notices")
+    variation = _variation(variation_id, contract) if kind == NoticeKind.UK10 else None
+    problems = prepare_problems(kind=kind, tender=tender, contract=contract, variation=variation)
+    if problems:
+        raise DomainError(problems[0], field="kind", problems=problems)
+    if kind == NoticeKind.UK6 and contract is None:
+        contract = Contract.objects.filter(tender=tender).order_by("id").first()
+    notice = Notice.objects.create(
+        commission_id=tender.commission_id,
+        tender=tender,
+        contract=contract,
+        subject_ref=str(variation.pk) if variation is not None else "",
+        kind=kind,
+        title=_title(kind, tender, contract),
+        fields=generate.build(kind, tender=tender, contract=contract, variation=variation),
+        due_on=due_on(kind, contract=contract),
+        created_by=by.user,
+    )
+    audit.record(obj=notice, action="notice.prepared", by=by, to_state=notice.status, data={"kind": kind})
+    if kind in (NoticeKind.UK7, NoticeKind.UK7_BT) and contract is not None:
+        enqueue(
+            "notices.tasks.remind_contract_details",
+            args=[contract.pk],
+            dedupe_key=f"notices:contract-details-due:{contract.pk}",
+        )
+    return notice
+
+
+def _rebuild(notice: Notice) -> dict[str, Any]:
+    variation = None
+    if notice.kind == NoticeKind.UK10 and notice.subject_ref and notice.contract is not None:
+        variations = getattr(notice.contract, "variations", None)
+        variation = variations.filter(pk=notice.subject_ref).first() if variations is not None else None
+    return generate.build(notice.kind, tender=notice.tender, contract=notice.contract, variation=variation)
+
+
+@service
+def notice_refresh(*, notice: Notice, by: Actor) -> Notice:
+    """Take the draft's field values again from Jointly's facts (after the lead has added what was missing)."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    _require_lead(notice.tender, by, "refresh notices")
+    if notice.status != NoticeStatus.DRAFT:
+        raise DomainError("Only a draft notice is refreshed: return it to draft first")
+    fields = _rebuild(notice)
+    if fields != notice.fields:
+        notice.fields = fields
+        notice.due_on = due_on(notice.kind, contract=notice.contract)
+        notice.save(update_fields=["fields", "due_on"])
+        audit.record(obj=notice, action="notice.refreshed", by=by)
+    return notice
+
+
+def _stamp_standstill(notice: Notice) -> None:
+    """A contract award notice carries the standstill it starts: from its publication, the tender's working days."""
+    tender = notice.tender
+    if tender.status == TenderStatus.APPROVED:
+        today = timezone.localdate()
+        starts, ends = today, standstill_end(today, tender.standstill_days)
+    else:  # the award letters already started it (before notices were published from Jointly)
+        starts, ends = tender.letters_sent_on, tender.standstill_ends_on
+    fields = dict(notice.fields)
+    fields["standstill_starts_on"] = starts.isoformat() if starts else None
+    fields["standstill_ends_on"] = ends.isoformat() if ends else None
+    if fields != notice.fields:
+        Notice._base_manager.filter(pk=notice.pk).update(fields=fields)
+        notice.fields = fields
+
+
+@service
+def notice_transition(*, notice: Notice, name: str, by: Actor, reason: str = "") -> Notice:
+    """Take one step. Checking refreshes a draft from Jointly's facts first, so the refusal names what is still
+    missing. Publishing twice (or at once from two places) takes effect once."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if name == "publish" and notice.status == NoticeStatus.PUBLISHED:
+        return notice
+    if name == "check" and notice.status == NoticeStatus.DRAFT and may_approve(notice, by):
+        fields = _rebuild(notice)
+        if fields != notice.fields:
+            Notice._base_manager.filter(pk=notice.pk).update(fields=fields)
+            notice.fields = fields
+    if name == "publish" and notice.kind == NoticeKind.UK6 and notice.status == NoticeStatus.APPROVED:
+        _stamp_standstill(notice)
+    return transition(obj=notice, workflow=NOTICE_WORKFLOW, name=name, by=by, reason=reason)
+
+
+@NOTICE_WORKFLOW.effect("record_publication")
+def _record_publication(notice: Notice, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
+    now = timezone.now()
+    notice.published_at = now
+    tender = notice.tender
+    if notice.kind == NoticeKind.UK6 and tender.status == TenderStatus.APPROVED:
+        # The standstill runs from the award notice's publication: the award letters go out now.
+        award_services.standstill_start(tender=tender, by=by)
+    tags = [tag_for(notice.kind, correction=notice.is_correction)]
+    release = upstream.record_release(
+        tender=tender,
+        tags=tags,
+        by=by,
+        source_key=f"notice:{notice.pk}",
+        notice=notice,
+        extra={"notice": {"kind": notice.kind, "title": notice.title, "fields": notice.fields}},
+    )
+    ref = str(getattr(release, "release_id", "") or "")[:200]
+    Notice._base_manager.filter(pk=notice.pk).update(published_at=now, release_ref=ref)
+    notice.release_ref = ref
+    audit.record(obj=notice, action="notice.released", by=by, data={"tags": tags, "release": ref, "kind": notice.kind})
+
+
+@service
+def notice_correct(*, notice: Notice, by: Actor) -> Notice:
+    """A correction: a new draft of the same kind, about the same tender and contract, naming the notice it
+    corrects. The published notice itself never changes."""
+    notice = Notice.objects.get(pk=notice.pk)
+    _require_lead(notice.tender, by, "correct notices")
+    if not notice.is_published:
+        raise DomainError("Only a published notice is corrected: change the draft instead")
+    pending = Notice.objects.filter(corrects=notice).exclude(status=NoticeStatus.PUBLISHED).first()
+    if pending is not None:
+        raise DomainError("A correction of this notice is already being prepared")
+    correction = Notice.objects.create(
+        commission_id=notice.commission_id,
+        tender=notice.tender,
+        contract=notice.contract,
+        subject_ref=notice.subject_ref,
+        kind=notice.kind,
+        title=f"Correction: {notice.title}"[:250],
+        fields=_rebuild(notice),
+        corrects=notice,
+        due_on=notice.due_on,
+        created_by=by.user,
+    )
+    audit.record(obj=correction, action="notice.correction_prepared", by=by, data={"corrects": notice.pk})
+    return correction
+
+
+# --- reminders ----------------------------------------------------------------------------------------------------
+
+
+def _contract_details_published(contract: Contract) -> bool:
+    return (
+        Notice.objects.unscoped(reason="checking whether a notice was published, for a reminder")
+        .filter(contract=contract, kind__in=(NoticeKind.UK7, NoticeKind.UK7_BT), status=NoticeStatus.PUBLISHED)
+        .exists()
+    )
+
+
+@service
+def remind_contract_details(*, contract_id: int, by: Actor) -> bool:
+    """Tell the lead, once, when a signed contract's details notice is due (30 days after signing)."""
+    contract = Contract.objects.unscoped(reason="a system reminder about one contract").filter(pk=contract_id).first()
+    if contract is None or _contract_details_published(contract):
+        return False
+    due = contract.signed_on + dt.timedelta(days=CONTRACT_DETAILS_DAYS)
+    notify(
+        recipients=lead_people(contract.tender),
+        subject=f"{contract.title}: publish the contract details notice by {due:%-d %B %Y}",
+        body="The Procurement Act 2023 asks for a contract details notice (UK7) within 30 days of signing.",
+        url=reverse("tender-notices", kwargs={"tender_id": contract.tender_id}),
+        organisation=contract.commission.lead,
+        dedupe_key=f"notices:contract-details-due:{contract.pk}",
+    )
+    return True
+
+
+@service
+def remind_contract_details_due(*, by: Actor, today: dt.date | None = None) -> int:
+    """Every signed contract within its 30 days without a published contract details notice: remind once each."""
+    today = today or timezone.localdate()
+    recent = Contract.objects.unscoped(reason="a system sweep of recently signed contracts").filter(
+        signed_on__gte=today - dt.timedelta(days=30), signed_on__lte=today
+    )
+    return sum(1 for c in recent if remind_contract_details(contract_id=c.pk, by=by))
