@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -112,6 +112,16 @@ class AwardLetter(models.Model):
 # Contracts
 # ---------------------------------------------------------------------------------------------------------------
 
+REASON_LIMIT = 2000
+
+
+class TerminationKind(models.TextChoices):
+    EXPIRED = "expired", "Expired at the end of its term"
+    EARLY_AGREEMENT = "early_agreement", "Ended early by agreement"
+    EARLY_BREACH = "early_breach", "Terminated early for the provider's breach"
+    EARLY_CONVENIENCE = "early_convenience", "Terminated early by the partners (no fault)"
+    PROVIDER_CEASED = "provider_ceased", "Ended because the provider ceased to trade"
+
 
 class Contract(models.Model):
     """The signed contract: provider, value per year, each partner's share of each year (reconciling to the
@@ -132,6 +142,10 @@ class Contract(models.Model):
     signed_on = models.DateField()
     signed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    terminated_on = models.DateField(null=True, blank=True)
+    termination_kind = models.CharField(max_length=20, choices=TerminationKind.choices, blank=True)
+    termination_reason = models.TextField(blank=True, validators=[MaxLengthValidator(REASON_LIMIT)])
+    terminated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = TenantManager["Contract"]()
 
@@ -139,6 +153,11 @@ class Contract(models.Model):
         ordering = ["-signed_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="contract_dates"),
+            models.CheckConstraint(
+                condition=(Q(terminated_on__isnull=True) & Q(termination_kind=""))
+                | (Q(terminated_on__isnull=False) & ~Q(termination_kind="") & ~Q(termination_reason="")),
+                name="contract_termination_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +174,12 @@ class Contract(models.Model):
 
     @property
     def total_value(self) -> Decimal:
+        """The value over the term as signed (every partner's share of every year)."""
         return sum((s.amount for s in self.shares.all()), Decimal("0"))
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.terminated_on is not None
 
 
 class ContractShare(models.Model):
@@ -211,3 +235,73 @@ class ContractDocument(models.Model):
 
     def audit_audience(self) -> list[int]:
         return self.contract.audit_audience()
+
+
+class VariationKind(models.TextChoices):
+    VALUE = "value", "A change to the value"
+    TERM = "term", "A change to the term"
+    SCOPE = "scope", "A change to the scope"
+
+
+class ContractVariation(models.Model):
+    """An agreed change to a signed contract (its value, term or scope), numbered in order. The value before and
+    after are the contract's whole value; each partner's share of the change (``shares``) adds up to it to the
+    penny."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="variations")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=5, choices=VariationKind.choices)
+    reason = models.TextField(validators=[MaxLengthValidator(REASON_LIMIT)])
+    value_before = MoneyField(validators=[MinValueValidator(0)])
+    value_after = MoneyField(validators=[MinValueValidator(0)])
+    end_date_before = models.DateField()
+    end_date_after = models.DateField()
+    agreed_on = models.DateField()
+    agreed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    agreed_by_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager["ContractVariation"]()
+
+    class Meta:
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="contract_variation_number_once"),
+            models.CheckConstraint(condition=Q(value_before__gte=0) & Q(value_after__gte=0), name="variation_values"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Variation {self.number} to {self.contract}"
+
+    @classmethod
+    def tenant_filter(cls, organisation: Organisation | None) -> Q:
+        # The public reads a variation through its contract change notice, never the record itself.
+        if organisation is None:
+            return nothing()
+        return Q(contract__provider=organisation) | commission_visible_q(organisation, "contract__commission")
+
+    def audit_audience(self) -> list[int]:
+        return self.contract.audit_audience()
+
+    @property
+    def change(self) -> Decimal:
+        return self.value_after - self.value_before
+
+
+class VariationShare(models.Model):
+    """One partner's share of a variation's change in value (negative for a reduction)."""
+
+    variation = models.ForeignKey(ContractVariation, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField()
+
+    objects = TenantManager["VariationShare"](via="variation")  # visible exactly when its variation is
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["variation", "organisation"], name="variation_share_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.amount}"
