@@ -325,16 +325,15 @@ def build_uk10(tender: Tender, *, contract: Contract | None = None, variation: A
         return {**common(tender)}
     facts: Facts = {**contract_facts(contract), "modification": None, "value_change": None, "modification_date": None}
     if variation is not None:
-        kind = variation.get_kind_display() if hasattr(variation, "get_kind_display") else ""
-        facts["modification"] = " ".join(part for part in (kind + ":" if kind else "", variation.reason) if part)
-        change = getattr(variation, "change_amount", None)
-        if change is None and getattr(variation, "value_after", None) is not None:
-            change = variation.value_after - variation.value_before
-        facts["value_change"] = _amount(change)
-        facts["modification_date"] = _date(getattr(variation, "agreed_on", None))
-        new_end = getattr(variation, "new_end_date", None)
-        if new_end is not None:
-            facts["new_end_date"] = _date(new_end)
+        facts["modification"] = (
+            f"Variation {variation.number} ({variation.get_kind_display().lower()}): {variation.reason}"
+        )
+        facts["value_change"] = _amount(variation.value_after - variation.value_before)
+        facts["value_before"] = _amount(variation.value_before)
+        facts["value_after"] = _amount(variation.value_after)
+        facts["modification_date"] = _date(variation.agreed_on)
+        if variation.end_date_after != variation.end_date_before:
+            facts["new_end_date"] = _date(variation.end_date_after)
     return facts
 
 
@@ -343,8 +342,9 @@ def build_uk11(tender: Tender, *, contract: Contract | None = None, **_: Any) ->
         return {**common(tender)}
     return {
         **contract_facts(contract),
-        "termination_reason": getattr(contract, "termination_reason", "") or None,
-        "termination_date": _date(getattr(contract, "terminated_on", None)),
+        "termination_reason": contract.termination_reason or None,
+        "termination_kind": contract.get_termination_kind_display() if contract.termination_kind else None,
+        "termination_date": _date(contract.terminated_on),
         "contract_value": _contract_value(contract),
     }
 

@@ -52,7 +52,7 @@ def prepare_problems(*, kind: str, tender: Tender, contract: Any = None, variati
         problems.append("The award has not been approved yet")
     if kind == NoticeKind.UK12 and tender.status != TenderStatus.CANCELLED:
         problems.append("Only a cancelled tender has a procurement termination notice")
-    if kind == NoticeKind.UK11 and contract is not None and getattr(contract, "terminated_on", None) is None:
+    if kind == NoticeKind.UK11 and contract is not None and contract.terminated_on is None:
         problems.append("Record the contract's termination first")
     return problems
 
@@ -86,9 +86,8 @@ def due_on(kind: str, *, contract: Any = None) -> dt.date | None:
         return None
     if kind in (NoticeKind.UK7, NoticeKind.UK7_BT):
         return contract.signed_on + dt.timedelta(days=CONTRACT_DETAILS_DAYS)  # type: ignore[no-any-return]
-    terminated = getattr(contract, "terminated_on", None)
-    if kind == NoticeKind.UK11 and terminated is not None:
-        return terminated + dt.timedelta(days=TERMINATION_NOTICE_DAYS)  # type: ignore[no-any-return]
+    if kind == NoticeKind.UK11 and contract.terminated_on is not None:
+        return contract.terminated_on + dt.timedelta(days=TERMINATION_NOTICE_DAYS)  # type: ignore[no-any-return]
     return None
 
 

@@ -22,7 +22,7 @@ from notices.models import Notice, NoticeStatus
 from notices.rules import due_on, may_approve, prepare_problems
 from notices.workflows import NOTICE_WORKFLOW
 from procurement.award import services as award_services
-from procurement.award.models import Contract
+from procurement.award.models import Contract, ContractVariation
 from procurement.award.standstill import standstill_end
 from procurement.tenders.models import Tender, TenderStatus
 from procurement.tenders.notices import lead_people
@@ -50,10 +50,7 @@ def _variation(variation_id: Any, contract: Contract | None) -> Any:
     """A's contract variation, when the model exists (``procurement.award.models.ContractVariation``)."""
     if variation_id in (None, "") or contract is None:
         return None
-    variations = getattr(contract, "variations", None)
-    if variations is None:
-        raise DomainError("Contract variations are not recorded yet", field="variation")
-    found = variations.filter(pk=variation_id).first()
+    found = ContractVariation.objects.filter(contract=contract, pk=variation_id).first()
     if found is None:
         raise DomainError("Choose one of this contract's variations", field="variation")
     return found
@@ -96,8 +93,7 @@ def notice_prepare(
 def _rebuild(notice: Notice) -> dict[str, Any]:
     variation = None
     if notice.kind == NoticeKind.UK10 and notice.subject_ref and notice.contract is not None:
-        variations = getattr(notice.contract, "variations", None)
-        variation = variations.filter(pk=notice.subject_ref).first() if variations is not None else None
+        variation = ContractVariation.objects.filter(contract=notice.contract, pk=notice.subject_ref).first()
     return generate.build(notice.kind, tender=notice.tender, contract=notice.contract, variation=variation)
 
 

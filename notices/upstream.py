@@ -12,6 +12,7 @@ from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
+from procurement.conflicts.models import ConflictsAssessment
 from procurement.tenders.models import Tender
 
 
@@ -51,9 +52,14 @@ def required_notices(tender: Tender) -> list[str]:
 def conflicts_problems(tender: Tender, *, stage: str) -> list[str]:
     """What is missing from the tender's signed conflicts assessment (s.83) at ``stage``."""
     rule = _optional("procurement.conflicts.rules", "assessment_problems")
-    if rule is None:
+    if rule is not None:
+        return [str(p) for p in rule(tender, stage=stage)]
+    latest = ConflictsAssessment.objects.filter(tender=tender, stage=stage).order_by("-version").first()
+    if latest is None:
         return ["No conflicts assessment for this tender: record and sign one (Procurement Act 2023 s.83)"]
-    return [str(p) for p in rule(tender, stage=stage)]
+    if not latest.is_signed:
+        return ["The conflicts assessment is not signed: a named person signs it"]
+    return []
 
 
 def record_release(
