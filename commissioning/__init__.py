@@ -1,9 +1,11 @@
 """Joint commissioning, in subpackages imported in one direction (a lower one never imports a higher one):
 
-    service_map <- commissions <- money <- agreements <- timetable <- lifecycle
+    service_map <- thresholds <- commissions <- money <- agreements <- timetable <- lifecycle
 
 - ``service_map``: what each partner already funds (service areas, mapped contracts and their import, evidence,
   the outcomes framework, the partnership's settings).
+- ``thresholds``: the partnership's dated threshold tiers (small grants, framework) and the Procurement Act 2023's
+  statutory thresholds as data; the route a value suggests (``rules.suggested_route``, ``selectors.tiers_for``).
 - ``commissions``: the joint commission, who takes part (invitations, answers, the model) and what each partner puts
   in (the ``Contribution`` rows live here because the commission's own rules read them).
 - ``money``: everything done with contributions (recording, confirming, transfers) and the finance reports.

@@ -36,6 +36,7 @@ from commissioning.service_map.models import (
     partnership_audience,
     provider_key,
 )
+from commissioning.thresholds.models import ThresholdTier
 from commissioning.timetable.models import (
     CalendarFeed,
     Stage,
@@ -68,6 +69,7 @@ __all__ = [
     "PartnershipScoped",
     "ServiceArea",
     "Stage",
+    "ThresholdTier",
     "_default_reminder_days",
     "_feed_token",
     "active_member",

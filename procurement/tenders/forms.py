@@ -8,7 +8,15 @@ from django import forms
 
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, MoneyField
-from procurement.tenders.models import CriterionKind, Eligibility, PriceFormula, Procedure, Stage
+from procurement.tenders import cpv
+from procurement.tenders.models import (
+    MAX_CONTRACT_VALUE,
+    CriterionKind,
+    Eligibility,
+    PriceFormula,
+    Procedure,
+    Stage,
+)
 from procurement.tenders.services import DEADLINE_FIELDS, SETUP_FIELDS
 
 
@@ -27,6 +35,22 @@ def deadline_field(label: str, *, required: bool = True, help_text: str = "") ->
         input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"],
         help_text=help_text or "UK time. Bids must arrive strictly before this moment.",
     )
+
+
+LIGHT_TOUCH_CHOICES = [
+    ("", "Work it out from the CPV codes: light-touch when every code is a Schedule 1 service"),
+    ("True", "Yes: Schedule 1 light-touch services"),
+    ("False", "No: the standard threshold applies"),
+]
+
+
+def _yes_no(value: Any) -> bool | None:
+    return {"True": True, "False": False}.get(str(value))
+
+
+def cpv_choices() -> list[tuple[str, str]]:
+    light = [(code, f"{code} {title} (light-touch)") for code, title in sorted(cpv.LIGHT_TOUCH.items())]
+    return [*light, *sorted((code, f"{code} {title}") for code, title in cpv.OTHER.items())]
 
 
 class TenderForm(BoundedForm):
@@ -50,6 +74,32 @@ class TenderForm(BoundedForm):
     )
     estimated_annual_value = MoneyField(label="Estimated annual value")
     term_years = forms.IntegerField(label="Term (years)", min_value=1, max_value=10)
+    estimated_value_inc_vat = MoneyField(
+        label="Estimated value of the whole contract, including VAT",
+        required=False,
+        max_value=MAX_CONTRACT_VALUE,
+        help_text="Over the whole term, including VAT: the Procurement Act 2023 thresholds are judged on it. "
+        "Leave blank to use the annual value times the term.",
+    )
+    cpv_codes = forms.MultipleChoiceField(
+        label="CPV codes",
+        required=False,
+        choices=cpv_choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-cpv-option": ""}),
+        help_text="What the contract buys, as Common Procurement Vocabulary codes. Schedule 1 light-touch services "
+        "(health, social, community, education) come first.",
+        error_messages={"invalid_choice": "%(value)s is not a CPV code Jointly knows: choose one from the list"},
+    )
+    is_light_touch = forms.TypedChoiceField(
+        label="Is this a light-touch contract?",
+        required=False,
+        choices=LIGHT_TOUCH_CHOICES,
+        coerce=_yes_no,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text="Schedule 1 light-touch services: most health, social and community services. A higher threshold "
+        "applies to them.",
+    )
     clarification_deadline = deadline_field("Clarification questions close", help_text="UK time")
     eoi_deadline = deadline_field(
         "Expressions of interest close", required=False, help_text="Two-stage tenders only. UK time."

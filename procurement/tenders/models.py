@@ -4,8 +4,11 @@ criteria and questions, clarifications, and providers' interest in tenders and s
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -16,6 +19,15 @@ from core.files import PrivateFileField
 from core.money import MoneyField
 from core.tenancy import TenantManager, nothing
 from partners.models import Organisation, User
+from procurement.tenders.cpv import MAX_CODES, is_known
+
+MAX_CONTRACT_VALUE = Decimal("1000000000.00")  # £1bn: no joint commission's contract is bigger
+
+
+def validate_cpv_code(value: str) -> None:
+    if not is_known(value):
+        raise ValidationError(f"{value} is not a CPV code Jointly knows: choose one from the list", code="cpv")
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Visibility helpers
@@ -111,6 +123,25 @@ class Tender(models.Model):
     eligibility = models.CharField(max_length=15, choices=Eligibility.choices, default=Eligibility.THIRD_SECTOR)
     estimated_annual_value = MoneyField(validators=[MinValueValidator(0)])
     term_years = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    # The legal regime (Procurement Act 2023): procurement.tenders.regime reads these with the partnership's tiers.
+    is_light_touch = models.BooleanField(
+        "Light-touch contract",
+        default=False,
+        help_text="Schedule 1 light-touch services: most health, social and community services",
+    )
+    estimated_value_inc_vat = MoneyField(
+        "Estimated value including VAT",
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CONTRACT_VALUE)],
+        help_text="The whole contract's estimated value over its term, including VAT",
+    )
+    cpv_codes = ArrayField(
+        models.CharField(max_length=10, validators=[validate_cpv_code]),
+        default=list,
+        blank=True,
+        size=MAX_CODES,
+        help_text="Common Procurement Vocabulary codes, for example 85312000-9",
+    )
     clarification_deadline = models.DateTimeField()
     eoi_deadline = models.DateTimeField(
         "Expression of interest deadline", null=True, blank=True, help_text="Two-stage tenders only"

@@ -23,7 +23,9 @@ from core.actors import Actor
 from core.errors import DomainError
 from core.money import money
 from partners.models import Role
+from procurement.tenders import cpv
 from procurement.tenders.models import (
+    MAX_CONTRACT_VALUE,
     Criterion,
     CriterionKind,
     EvaluationMethod,
@@ -167,3 +169,36 @@ def confirmed_budget(commission: JointCommission, financial_year: int) -> dict[i
 
 def suggested_value(commission: JointCommission) -> Decimal:
     return money(sum(confirmed_budget(commission, commission.first_year).values(), Decimal("0")))
+
+
+# --- the legal regime ---------------------------------------------------------------------------------------------
+
+
+def clean_cpv_codes(codes: Any) -> tuple[list[str], list[str]]:
+    """The codes in their stored form, once each and in order, and what is wrong with them (unknown codes, too
+    many)."""
+    if isinstance(codes, str):
+        codes = [c for c in re.split(r"[,\s]+", codes) if c]
+    cleaned: list[str] = []
+    problems: list[str] = []
+    for raw in codes or []:
+        code = cpv.normalise(raw)
+        if not code:
+            continue
+        if not cpv.is_known(code):
+            problems.append(f"{code[:20]} is not a CPV code Jointly knows: choose one from the list")
+        elif code not in cleaned:
+            cleaned.append(code)
+    if len(cleaned) > cpv.MAX_CODES:
+        problems.append(f"Choose at most {cpv.MAX_CODES} CPV codes")
+    return cleaned, problems
+
+
+def whole_value_problems(value: Decimal | None) -> list[str]:
+    if value is None:
+        return ["Enter the whole contract's estimated value including VAT"]
+    if value < 0:
+        return ["The estimated value cannot be negative"]
+    if value > MAX_CONTRACT_VALUE:
+        return [f"The estimated value must be at most £{MAX_CONTRACT_VALUE:,.0f}"]
+    return []

@@ -31,6 +31,7 @@ from core.service import service
 from core.workflow import transition
 from partners.models import Organisation, Role, User
 from procurement import permissions
+from procurement.tenders.cpv import all_light_touch
 from procurement.tenders.files import file_row
 from procurement.tenders.models import (
     Clarification,
@@ -53,12 +54,14 @@ from procurement.tenders.models import (
 from procurement.tenders.notices import tell_interested, tell_lead
 from procurement.tenders.rules import (
     BoardActor,
+    clean_cpv_codes,
     has_board,
     is_lead,
     local_time,
     method_problems,
     parse_scale,
     suggested_value,
+    whole_value_problems,
 )
 from procurement.workflows import TENDER_WORKFLOW
 
@@ -124,6 +127,9 @@ def tender_create(
     allow_third_sector_evaluators: bool = False,
     standstill_days: int = 8,
     reference: str = "",
+    is_light_touch: bool | None = None,
+    estimated_value_inc_vat: Decimal | None = None,
+    cpv_codes: Iterable[str] = (),
 ) -> Tender:
     """The lead commissioner drafts a tender for a commission that has entered procurement (a commission ready to
     enter it -- every blocker cleared -- enters it now)."""
@@ -168,8 +174,18 @@ def tender_create(
     outcomes = list(outcomes)
     if any(o.partnership_id != commission.partnership_id for o in outcomes):
         problems["outcomes"] = ["Choose outcomes from this partnership's framework"]
+    codes, code_problems = clean_cpv_codes(cpv_codes)
+    if code_problems:
+        problems["cpv_codes"] = code_problems
+    # The whole contract's value including VAT: the annual value over the term unless the lead says otherwise.
+    whole = estimated_value_inc_vat
+    if whole is None and value is not None and value >= 0:
+        whole = money(value) * term
+    if value_problems := whole_value_problems(whole):
+        problems["estimated_value_inc_vat"] = value_problems
     if problems:
         raise DomainError("Check the tender's details", field_errors=problems)
+    assert whole is not None
     tender = Tender.objects.create(
         commission=commission,
         reference=reference.strip(),
@@ -186,6 +202,9 @@ def tender_create(
         allow_third_sector_evaluators=allow_third_sector_evaluators,
         standstill_days=standstill_days,
         stage=Stage.EOI if procedure == Procedure.TWO_STAGE else Stage.FULL,
+        is_light_touch=all_light_touch(codes) if is_light_touch is None else bool(is_light_touch),
+        estimated_value_inc_vat=money(whole),
+        cpv_codes=codes,
         created_by=by.user,
     )
     tender.outcomes.set(outcomes)
@@ -195,6 +214,7 @@ def tender_create(
 
 
 DETAIL_FIELDS = ("title", "summary", "specification")
+REGIME_FIELDS = ("is_light_touch", "estimated_value_inc_vat", "cpv_codes")
 SETUP_FIELDS = (
     "procedure",
     "eligibility",
@@ -203,6 +223,7 @@ SETUP_FIELDS = (
     "allow_third_sector_evaluators",
     "standstill_days",
     "reference",
+    *REGIME_FIELDS,
 )
 DEADLINE_FIELDS = ("clarification_deadline", "eoi_deadline", "submission_deadline")
 
@@ -227,6 +248,24 @@ def tender_update(*, tender: Tender, by: Actor, outcomes: Iterable[Outcome] | No
         old = getattr(tender, name)
         if isinstance(value, str):
             value = value.strip()
+        if name == "cpv_codes":
+            value, code_problems = clean_cpv_codes(value)
+            if code_problems:
+                problems[name] = code_problems
+                continue
+        elif name == "estimated_value_inc_vat":
+            if value is None:  # blank: the annual value over the term
+                annual = values.get("estimated_annual_value", tender.estimated_annual_value)
+                value = money(annual or 0) * int(values.get("term_years", tender.term_years) or 1)
+            if value_problems := whole_value_problems(value):
+                problems[name] = value_problems
+                continue
+            value = money(value)
+        elif name == "is_light_touch":
+            if value is None:  # worked out from the codes (the ones being saved, else the tender's)
+                codes = values.get("cpv_codes", tender.cpv_codes)
+                value = all_light_touch(clean_cpv_codes(codes)[0])
+            value = bool(value)
         if value == old:
             continue
         if published and name in SETUP_FIELDS:
