@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "commissioning",
     "procurement",
     "monitoring",
+    "opendata",
     "notices",
 ]
 
@@ -123,6 +124,8 @@ AUTH_USER_MODEL = "partners.User"
 JOINTLY_ORGANISATION_MODEL = "partners.Organisation"
 JOINTLY_ACTING_RESOLVER = "partners.acting.resolve_acting"
 JOINTLY_BASE_URL = os.environ.get("JOINTLY_BASE_URL", "http://127.0.0.1:8000")
+# Open contracting data: the ocid prefix registered with the OCDS (ocds-xxxxxx); one ocid per contracting process.
+JOINTLY_OCID_PREFIX = os.environ.get("JOINTLY_OCID_PREFIX", "ocds-jntly1")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,0 +1,14 @@
+"""This app's REST endpoints, mounted under /api/v1/ by config.urls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.routers import SimpleRouter
+
+from opendata.ocds.api import ReleaseViewSet
+
+router = SimpleRouter(trailing_slash=True)
+router.register("ocds-releases", ReleaseViewSet, basename="ocds-release")
+
+urlpatterns: list[Any] = []
