@@ -151,7 +151,7 @@ def tender_facts(tender: Tender) -> Facts:
     return {
         **common(tender),
         "cpv_codes": [{"code": code, "title": upstream.cpv_title(code)} for code in codes],
-        "estimated_value_inc_vat": _amount(upstream.estimated_value_inc_vat(tender)),
+        "estimated_value_inc_vat": _amount(upstream.estimated_value_inc_vat(tender) or None),
         "light_touch": upstream.is_light_touch(tender),
         "procedure": tender.get_procedure_display(),
         "lots": [
@@ -190,7 +190,7 @@ def build_uk1(tender: Tender, **_: Any) -> Facts:
     award_stage = _stage(tender, "award")
     return {
         **common(tender),
-        "estimated_value_inc_vat": _amount(upstream.estimated_value_inc_vat(tender)),
+        "estimated_value_inc_vat": _amount(upstream.estimated_value_inc_vat(tender) or None),
         "estimated_tender_notice_date": _date(tender_stage.planned_start) if tender_stage else None,
         "estimated_award_date": _date(award_stage.planned_end) if award_stage else None,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,6 +147,50 @@ def notice_transition(*, notice: Notice, name: str, by: Actor, reason: str = "")
     return transition(obj=notice, workflow=NOTICE_WORKFLOW, name=name, by=by, reason=reason)
 
 
+DOCUMENT_TYPES = {
+    NoticeKind.UK1: "plannedProcurementNotice",
+    NoticeKind.UK2: "plannedProcurementNotice",
+    NoticeKind.UK3: "plannedProcurementNotice",
+    NoticeKind.UK6: "awardNotice",
+    NoticeKind.UK7: "contractNotice",
+    NoticeKind.UK7_BT: "contractNotice",
+    NoticeKind.UK9: "contractNotice",
+    NoticeKind.UK10: "contractNotice",
+    NoticeKind.UK11: "contractNotice",
+}
+
+
+def source_key(notice: Notice) -> str:
+    """The event a notice's release publishes: the process's own event for a first tender, award, contract or
+    cancellation notice (so open data that already released it is not doubled), else the notice itself."""
+    tender = notice.tender
+    if not notice.is_correction:
+        if notice.kind in (NoticeKind.UK4, NoticeKind.UK4_BT):
+            return upstream.event_key(tender, "tender")
+        if notice.kind == NoticeKind.UK6:
+            return upstream.event_key(tender, "award")
+        if notice.kind in (NoticeKind.UK7, NoticeKind.UK7_BT) and notice.contract_id is not None:
+            return upstream.event_key(tender, "contract", notice.contract_id)
+        if notice.kind == NoticeKind.UK12:
+            return upstream.event_key(tender, "cancelled")
+    return f"notice:{notice.pk}"
+
+
+def notice_document(notice: Notice, published_at: dt.datetime) -> dict[str, Any]:
+    """The notice as an OCDS document of its release: its JSON on Jointly."""
+    path = reverse("notice-json", kwargs={"published_notice_id": notice.pk})
+    return {
+        "id": f"notice-{notice.pk}",
+        "documentType": DOCUMENT_TYPES.get(notice.kind, "tenderNotice"),
+        "title": notice.title,
+        "description": f"{NoticeKind(notice.kind).label}, prepared by Jointly for Find a Tender",
+        "url": settings.JOINTLY_BASE_URL.rstrip("/") + path,
+        "datePublished": published_at.isoformat(),
+        "format": "application/json",
+        "language": "en",
+    }
+
+
 @NOTICE_WORKFLOW.effect("record_publication")
 def _record_publication(notice: Notice, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     now = timezone.now()
@@ -159,9 +204,9 @@ def _record_publication(notice: Notice, *, by: Actor, reason: str, data: dict[st
         tender=tender,
         tags=tags,
         by=by,
-        source_key=f"notice:{notice.pk}",
+        source_key=source_key(notice),
         notice=notice,
-        extra={"notice": {"kind": notice.kind, "title": notice.title, "fields": notice.fields}},
+        extra={"tender": {"documents": [notice_document(notice, now)]}},
     )
     ref = str(getattr(release, "release_id", "") or "")[:200]
     Notice._base_manager.filter(pk=notice.pk).update(published_at=now, release_ref=ref)

@@ -1,9 +1,7 @@
 """The names this app uses from the tender's regime, the conflicts assessment and open data, in one place.
 
-Temporary adapter: each name is read from the module that owns it when that module exists, and otherwise answers
-the safe way (no CPV codes known, no assessment signed, no release recorded). Delete the fallbacks once
-``procurement.tenders.regime``, ``procurement.conflicts`` and ``opendata.ocds`` are merged.
-"""
+``conflicts_problems`` reads the signed conflicts assessment itself until ``procurement.conflicts.rules.
+assessment_problems`` exists (then it asks that rule); delete the fallback once it is merged."""
 
 from __future__ import annotations
 
@@ -12,8 +10,12 @@ from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
+from opendata.ocds import services as ocds_services
 from procurement.conflicts.models import ConflictsAssessment
+from procurement.tenders import cpv, regime
 from procurement.tenders.models import Tender
+
+BELOW_THRESHOLD_CODES = {"UK4": "UK4-BT", "UK7": "UK7-BT"}
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -24,29 +26,27 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
 
 
 def cpv_codes(tender: Tender) -> list[str]:
-    return list(getattr(tender, "cpv_codes", None) or [])
+    return list(tender.cpv_codes or [])
 
 
 def cpv_title(code: str) -> str:
-    title_for = _optional("procurement.tenders.cpv", "title_for")
-    return str(title_for(code)) if title_for is not None else ""
+    return cpv.title_for(code)
 
 
 def estimated_value_inc_vat(tender: Tender) -> Decimal | None:
-    value = getattr(tender, "estimated_value_inc_vat", None)
-    return Decimal(value) if value is not None else None
+    return tender.estimated_value_inc_vat
 
 
 def is_light_touch(tender: Tender) -> bool:
-    return bool(getattr(tender, "is_light_touch", False))
+    return bool(tender.is_light_touch)
 
 
 def required_notices(tender: Tender) -> list[str]:
-    """The notice codes the tender's regime asks for (A1's ``regime.required_notices``)."""
-    rule = _optional("procurement.tenders.regime", "required_notices")
-    if rule is not None:
-        return [str(code) for code in rule(tender)]
-    return ["UK4", "UK6", "UK7"]
+    """The notice codes the tender's regime asks for; below threshold, the below-threshold notices."""
+    codes = regime.required_notices(tender)
+    if regime.regime_for(tender) == regime.Regime.BELOW_THRESHOLD:
+        return [BELOW_THRESHOLD_CODES.get(code, code) for code in codes]
+    return codes
 
 
 def conflicts_problems(tender: Tender, *, stage: str) -> list[str]:
@@ -62,6 +62,10 @@ def conflicts_problems(tender: Tender, *, stage: str) -> list[str]:
     return []
 
 
+def event_key(tender: Tender, event: str, *parts: Any) -> str:
+    return ocds_services.event_key(tender, event, *parts)
+
+
 def record_release(
     *,
     tender: Tender,
@@ -71,8 +75,7 @@ def record_release(
     notice: Any = None,
     extra: dict[str, Any] | None = None,
 ) -> Any:
-    """Record the OCDS release of a published event (C's ``opendata.ocds.services.record_release``)."""
-    record = _optional("opendata.ocds.services", "record_release")
-    if record is None:
-        return None
-    return record(tender=tender, tags=tags, by=by, source_key=source_key, notice=notice, extra=extra)
+    """Record the OCDS release of a published event (once per ``source_key``)."""
+    return ocds_services.record_release(
+        tender=tender, tags=tags, by=by, source_key=source_key, notice=notice, extra=extra
+    )

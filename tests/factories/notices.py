@@ -19,15 +19,11 @@ VALUE_INC_VAT = Decimal("157500.00")
 
 
 def give_regime_facts(tender: Tender, monkeypatch: Any = None) -> Tender:
-    """The facts a tender notice needs that a tender records in its regime: CPV codes and the value incl. VAT."""
-    if hasattr(tender, "cpv_codes"):
-        Tender._base_manager.filter(pk=tender.pk).update(
-            cpv_codes=SCHEDULE_1_CODES, estimated_value_inc_vat=VALUE_INC_VAT, is_light_touch=True
-        )
-    elif monkeypatch is not None:  # until the regime fields are merged (notices.upstream reads them)
-        monkeypatch.setattr("notices.upstream.cpv_codes", lambda t: list(SCHEDULE_1_CODES))
-        monkeypatch.setattr("notices.upstream.estimated_value_inc_vat", lambda t: VALUE_INC_VAT)
-        monkeypatch.setattr("notices.upstream.is_light_touch", lambda t: True)
+    """The facts a tender notice needs that a tender records in its regime: Schedule 1 CPV codes (light touch) and
+    the value including VAT (test set-up: the lead would enter them on the tender form)."""
+    Tender._base_manager.filter(pk=tender.pk).update(
+        cpv_codes=SCHEDULE_1_CODES, estimated_value_inc_vat=VALUE_INC_VAT, is_light_touch=True
+    )
     return Tender._base_manager.get(pk=tender.pk)
 
 
