@@ -25,6 +25,7 @@ from partners.acting import Acting
 from partners.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipMember, Role, User
 from procurement.bids import services as bid_services
 from procurement.bids.models import Bid, BidVersion
+from procurement.demo_stages import sign_conflicts
 from procurement.tenders import services as tender_services
 from procurement.tenders.models import Tender
 
@@ -75,6 +76,7 @@ def build(providers: int, lead_seconds: float) -> tuple[Any, list[tuple[int, str
         for text in ("How will you deliver the service?", "How will you involve volunteers?"):
             tender_services.question_add(tender=tender, criterion=quality, text=text, word_limit=500, by=lead)
         tender_services.method_submit(tender=tender, by=lead)
+        sign_conflicts(tender, lead)
         tender = tender_services.tender_publish(tender=tender, by=lead)
         questions = list(tender.method.questions.values_list("pk", flat=True))
         drafts: list[tuple[int, str, str]] = []

@@ -2,7 +2,9 @@
 
 Packages, each building only on those before it (a lower package never imports a higher one):
 
-    procurement.tenders <- procurement.bids <- procurement.evaluation <- procurement.award
+    procurement.tenders <- procurement.bids <- procurement.evaluation <- procurement.award <- procurement.conflicts
+
+(``procurement.conflicts``: the s.83 conflicts assessment, reading the panel, the award and the board.)
 
 Inside a package: models -> rules -> (procurement.workflows, procurement.permissions) -> services ->
 selectors/forms -> views/api -> (procurement.tasks, procurement.handlers, procurement.demo*).

@@ -12,7 +12,7 @@ class ProcurementConfig(AppConfig):
         # Loaded here, not at the top, because Django requires the app registry to be ready first. The services
         # modules bind the effects of the tender's steps (``@TENDER_WORKFLOW.effect``), so they are
         # loaded at start-up whatever the entry point (web, worker, command).
-        for package in ("tenders", "bids", "evaluation", "award"):
+        for package in ("tenders", "bids", "evaluation", "award", "conflicts"):
             import_module(f"procurement.{package}.services")
         import_module("procurement.handlers").register()
         import_module("procurement.panels").register()

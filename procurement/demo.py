@@ -149,6 +149,7 @@ def _publish_with_method(tender: Tender, lead: Acting, *, eoi: bool = False) -> 
     """What a lead does before opening a tender that needs no board: set the method, submit it, publish."""
     _method(tender, lead, eoi=eoi)
     tender_services.method_submit(tender=tender, by=lead)
+    stages.sign_conflicts(tender, lead)
     tender_services.tender_publish(tender=tender, by=lead)
 
 
@@ -533,6 +534,7 @@ def _award_waiting_for_the_board(
     if not stages.board_approves_method(tender):
         return
     tender = Tender.objects.get(pk=tender.pk)
+    stages.sign_conflicts(tender, cast.lead)
     tender_services.tender_publish(tender=tender, by=cast.lead)
     mo, ruth = cast.bidders
     first = stages.submit_bid(tender, mo, price=Decimal("25000.00"), flavour="Volunteers matched within a week.")

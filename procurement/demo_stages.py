@@ -28,6 +28,8 @@ from procurement.award.models import AwardRecommendation
 from procurement.award.standstill import standstill_end
 from procurement.bids import services as bid_services
 from procurement.bids.models import Bid, BidStatus, BidVersion
+from procurement.conflicts import services as conflicts_services
+from procurement.conflicts.models import AssessmentEntry, AssessmentStage, ConflictsAssessment, DeclarationState, Source
 from procurement.evaluation import services as evaluation_services
 from procurement.evaluation.models import Evaluator, ScoreSheet
 from procurement.tenders import services as tender_services
@@ -126,6 +128,40 @@ def moderate(tender: Tender, lead: Acting, marks: dict[int, int]) -> None:
                 )
 
 
+def sign_conflicts(
+    tender: Tender,
+    lead: Acting,
+    *,
+    stage: str = AssessmentStage.TENDER,
+    role: str = "Head of Commissioning",
+    interests: dict[str, tuple[str, str]] | None = None,
+) -> ConflictsAssessment:
+    """The lead prepares the conflicts assessment for ``stage`` (Procurement Act 2023 s.83) and signs it. The panel's
+    and the board's declarations are read from their records; the lead records the others: no interest, unless
+    ``interests`` names the person (name -> (interest, mitigation)).
+
+    Used by the demo, the tests' factories and the benchmarks: whatever publishes a tender or recommends an award
+    signs its assessment first, through the services, as a lead would."""
+    assessment = ConflictsAssessment.objects.filter(
+        tender=tender, stage=stage, signed_at__isnull=True
+    ).first() or conflicts_services.assessment_start(tender=tender, stage=stage, by=lead)
+    interests = interests or {}
+    for entry in AssessmentEntry.objects.filter(assessment=assessment, source=Source.HERE):
+        if entry.person_name in interests:
+            interest, mitigation = interests[entry.person_name]
+            conflicts_services.entry_record(
+                entry=entry,
+                declaration=DeclarationState.INTEREST,
+                interest=interest,
+                step="mitigated",
+                step_detail=mitigation,
+                by=lead,
+            )
+        elif entry.declaration == DeclarationState.PENDING:
+            conflicts_services.entry_record(entry=entry, declaration=DeclarationState.NONE, by=lead)
+    return conflicts_services.assessment_sign(assessment=assessment, role=role, by=lead)
+
+
 def evaluate_and_recommend(
     tender: Tender, cast: Cast, bids: list[Bid], value: Decimal, rationale: str
 ) -> AwardRecommendation:
@@ -136,6 +172,7 @@ def evaluate_and_recommend(
     for person in cast.evaluators:
         score(tender, person, marks)
     moderate(tender, cast.lead, marks)
+    sign_conflicts(tender, cast.lead, stage=AssessmentStage.AWARD)
     return award_services.recommend(tender=tender, by=cast.lead, choices=[(bids[0], value)], rationale=rationale)
 
 

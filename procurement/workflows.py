@@ -24,6 +24,8 @@ from core.actors import Actor
 from core.workflow import Transition, Workflow, transition
 from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
 from procurement.bids.models import RECEIVED, Bid, BidStatus
+from procurement.conflicts.models import AssessmentStage
+from procurement.conflicts.rules import NO_ASSESSMENT, assessment_problems
 from procurement.evaluation.models import Evaluator
 from procurement.evaluation.rules import moderation_problems
 from procurement.tenders.models import Stage, Tender, TenderStatus
@@ -71,6 +73,21 @@ def method_ready(tender: Tender) -> Iterable[str]:
 def publish_ready(tender: Tender) -> Iterable[str]:
 
     return publish_problems(tender)
+
+
+def _conflicts(tender: Tender, stage: str) -> Iterable[str]:
+    for problem in assessment_problems(tender, stage=stage):
+        yield problem if problem == NO_ASSESSMENT[AssessmentStage(stage)] else f"Conflicts assessment: {problem}"
+
+
+def conflicts_assessed(tender: Tender) -> Iterable[str]:
+    """Procurement Act 2023 s.83: a signed conflicts assessment before the tender notice is published."""
+    return _conflicts(tender, AssessmentStage.TENDER)
+
+
+def conflicts_reviewed(tender: Tender) -> Iterable[str]:
+    """The conflicts assessment reviewed (and signed again) before the award is recommended."""
+    return _conflicts(tender, AssessmentStage.AWARD)
 
 
 def clarification_deadline_passed(tender: Tender) -> Iterable[str]:
@@ -153,7 +170,7 @@ TENDER_WORKFLOW = Workflow(
             roles=LEAD_ROLES,
             allowed=_lead,
             who="the lead commissioner",
-            guards=(publish_ready,),
+            guards=(publish_ready, conflicts_assessed),
         ),
         Transition(
             "close_clarifications",
@@ -197,7 +214,7 @@ TENDER_WORKFLOW = Workflow(
             roles=LEAD_ROLES,
             allowed=_lead,
             who="the lead commissioner",
-            guards=(recommendation_ready,),
+            guards=(recommendation_ready, conflicts_reviewed),
         ),
         Transition(
             "approve_award",

@@ -21,19 +21,33 @@ from commissioning.models import (
 from core import audit
 from core.actors import SYSTEM, Actor
 from core.errors import DomainError
-from core.money import money
+from core.money import format_gbp, money
 from core.service import service
+from core.text import check_text
 from core.workflow import transition
 from procurement.award.models import (
+    REASON_LIMIT,
     AwardLetter,
     AwardLine,
     AwardRecommendation,
     Contract,
     ContractDocument,
     ContractShare,
+    ContractVariation,
     RecommendationStatus,
+    TerminationKind,
+    VariationKind,
+    VariationShare,
 )
-from procurement.award.rules import check_shares_still_hold, compute_shares, ranking_snapshot
+from procurement.award.rules import (
+    check_shares_still_hold,
+    compute_shares,
+    current_value,
+    ranking_snapshot,
+    split_change,
+    termination_problems,
+    variation_needs_change_notice,
+)
 from procurement.award.standstill import standstill_end
 from procurement.bids.models import (
     Bid,
@@ -415,6 +429,176 @@ def contracts_go_live(*, today: dt.date | None = None) -> int:
             except DomainError:
                 continue
     return moved
+
+
+# --- changing and ending a contract -----------------------------------------------------------------------------------
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    try:
+        cleaned = check_text(text or "", multiline=True, max_length=REASON_LIMIT).strip()
+    except ValueError as error:
+        raise DomainError(str(error), field=field) from error
+    if not cleaned:
+        raise DomainError("Say why", field=field)
+    return cleaned
+
+
+@service
+def variation_record(
+    *,
+    contract: Contract,
+    kind: str,
+    reason: str,
+    agreed_on: dt.date,
+    by: Actor,
+    value_after: Decimal | None = None,
+    change: Decimal | None = None,
+    end_date: dt.date | None = None,
+    shares: dict[int, Decimal] | None = None,
+) -> ContractVariation:
+    """Record an agreed change to a signed contract: its value (the new whole value, or the change), its term (the new
+    end date) or its scope, why, when it was agreed and by whom, and each partner's share of the change in value
+    (by default in proportion to what each pays), adding up to the change to the penny."""
+    contract = (
+        Contract.objects.unscoped(reason=CHECKED).select_for_update().select_related("tender").get(pk=contract.pk)
+    )
+    require_lead(contract.tender, by, "vary the contract")
+    if contract.terminated_on is not None:
+        raise DomainError(f"The contract ended on {contract.terminated_on:%-d %B %Y}: it cannot be varied")
+    if kind not in VariationKind.values:
+        raise DomainError("Choose what the variation changes", field="kind")
+    why = _reason(reason)
+    today = timezone.localdate()
+    if agreed_on > today:
+        raise DomainError("The date agreed cannot be in the future", field="agreed_on")
+    if agreed_on < contract.signed_on:
+        raise DomainError(
+            f"A variation is agreed after the contract was signed ({contract.signed_on:%-d %B %Y})", field="agreed_on"
+        )
+    before = current_value(contract)
+    if value_after is not None and change is not None and money(value_after) - before != money(change):
+        raise DomainError("Enter the new value or the change, not two figures that disagree", field="change")
+    after = money(value_after) if value_after is not None else before + money(change or Decimal("0"))
+    if after < 0:
+        raise DomainError("The contract's value cannot fall below nothing", field="change")
+    difference = after - before
+    new_end = end_date or contract.end_date
+    if kind == VariationKind.VALUE and difference == 0:
+        raise DomainError("Enter the new value or the change in value", field="change")
+    if kind == VariationKind.TERM:
+        if end_date is None or end_date == contract.end_date:
+            raise DomainError("Enter the new end date", field="end_date")
+        if end_date <= contract.start_date:
+            raise DomainError("The contract must end after it starts", field="end_date")
+        if end_date < agreed_on:
+            raise DomainError("The new end date cannot be before the variation was agreed", field="end_date")
+    elif end_date is not None and end_date != contract.end_date:
+        raise DomainError("A change of end date is a variation of the term", field="end_date")
+    if difference == 0:
+        split: dict[int, Decimal] = {}
+    elif shares is None:
+        split = split_change(contract, difference)
+    else:
+        partners = set(
+            ContractShare.objects.unscoped(reason=CHECKED)
+            .filter(contract=contract)
+            .values_list("organisation_id", flat=True)
+        )
+        split = {int(k): money(v) for k, v in shares.items() if money(v) != 0}
+        if set(split) - partners:
+            raise DomainError("Only the partners paying for the contract can share the change", field="shares")
+        total = sum(split.values(), Decimal("0"))
+        if total != difference:
+            raise DomainError(
+                f"The partners' shares add up to {format_gbp(total)}, not the change of {format_gbp(difference)}",
+                field="shares",
+            )
+    number = ContractVariation.objects.unscoped(reason=CHECKED).filter(contract=contract).count() + 1
+    variation = ContractVariation.objects.create(
+        contract=contract,
+        number=number,
+        kind=kind,
+        reason=why,
+        value_before=before,
+        value_after=after,
+        end_date_before=contract.end_date,
+        end_date_after=new_end,
+        agreed_on=agreed_on,
+        agreed_by=by.user,
+        agreed_by_name=actor_name(by),
+    )
+    VariationShare.objects.bulk_create(
+        [VariationShare(variation=variation, organisation_id=k, amount=v) for k, v in sorted(split.items())]
+    )
+    if new_end != contract.end_date:
+        contract.end_date = new_end
+        contract.save(update_fields=["end_date"])
+    notice = variation_needs_change_notice(variation)
+    audit.record(
+        obj=contract,
+        action="contract.varied",
+        by=by,
+        reason=why,
+        data={
+            "number": number,
+            "kind": kind,
+            "value_before": str(before),
+            "value_after": str(after),
+            "end_date_before": variation.end_date_before.isoformat(),
+            "end_date_after": new_end.isoformat(),
+            "agreed_on": agreed_on.isoformat(),
+            "shares": {str(k): str(v) for k, v in sorted(split.items())},
+            "needs_change_notice": notice,
+        },
+    )
+    tell_organisation(
+        contract.provider_id,
+        subject=f"{contract.title}: variation {number} recorded",
+        body=f"{variation.get_kind_display()}, agreed {agreed_on:%-d %B %Y}.",
+        url=reverse("contract-detail", kwargs={"signed_contract_id": contract.pk}),
+        key=f"contract:{contract.pk}:variation:{number}",
+    )
+    return variation
+
+
+@service
+def contract_terminate(*, contract: Contract, by: Actor, on: dt.date, reason: str, kind: str) -> Contract:
+    """Record that the contract ended: at the end of its term, or early (by agreement, for breach, for convenience,
+    or because the provider ceased), on which date and why. Monitoring keeps reading the contract as it was."""
+    contract = (
+        Contract.objects.unscoped(reason=CHECKED).select_for_update().select_related("tender").get(pk=contract.pk)
+    )
+    require_lead(contract.tender, by, "end the contract")
+    if kind not in TerminationKind.values:
+        raise DomainError("Choose how the contract ended", field="kind")
+    if len(reason or "") > REASON_LIMIT:
+        raise DomainError(f"Keep the reason under {REASON_LIMIT:,} characters", field="reason")
+    problems = termination_problems(contract, on=on, kind=kind, reason=reason or "")
+    if problems:
+        field = "reason" if problems[0].startswith("Say why") else "on"
+        raise DomainError(problems[0], field=field, problems=problems)
+    contract.terminated_on = on
+    contract.termination_kind = kind
+    contract.termination_reason = _reason(reason)
+    contract.terminated_by = by.user
+    contract.save(update_fields=["terminated_on", "termination_kind", "termination_reason", "terminated_by"])
+    audit.record(
+        obj=contract,
+        action="contract.terminated",
+        by=by,
+        to_state="ended",
+        reason=contract.termination_reason,
+        data={"on": on.isoformat(), "kind": kind},
+    )
+    tell_organisation(
+        contract.provider_id,
+        subject=f"{contract.title}: the contract's end is recorded",
+        body=f"{contract.get_termination_kind_display()}, on {on:%-d %B %Y}.",
+        url=reverse("contract-detail", kwargs={"signed_contract_id": contract.pk}),
+        key=f"contract:{contract.pk}:terminated",
+    )
+    return contract
 
 
 @TENDER_WORKFLOW.effect("set_recommendations_aside")

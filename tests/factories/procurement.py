@@ -19,6 +19,8 @@ from procurement.award import services as award_services
 from procurement.award.models import Contract
 from procurement.bids import services as bid_services
 from procurement.bids.models import Bid, BidVersion
+from procurement.conflicts.models import AssessmentStage, ConflictsAssessment
+from procurement.demo_stages import sign_conflicts
 from procurement.evaluation import services as evaluation_services
 from procurement.evaluation.models import Evaluator, ScoreSheet
 from procurement.tenders import services as tender_services
@@ -143,11 +145,19 @@ def standard_method(tender: Tender, lead: Acting) -> Method:
     return m
 
 
+def signed_assessment(tender: Tender, lead: Acting, *, stage: str = AssessmentStage.TENDER) -> ConflictsAssessment:
+    """The lead's conflicts assessment for ``stage``, signed: the panel's and the board's declarations read from their
+    records, everyone else recorded as having no interest (``procurement.demo_stages.sign_conflicts``)."""
+    return sign_conflicts(tender, lead, stage=stage)
+
+
 def published_tender(world: Any, **kwargs: Any) -> Tender:
+    """A Lichfield tender with the standard method, its conflicts assessment signed, published."""
     lead = lead_of(world)
     tender = draft_tender(world, **kwargs)
     standard_method(tender, lead)
     tender_services.method_submit(tender=tender, by=lead)
+    signed_assessment(tender, lead)
     return tender_services.tender_publish(tender=tender, by=lead)
 
 
@@ -273,7 +283,8 @@ class Flow:
 
 def evaluated(world: Any, *, scores: tuple[int, int] = (4, 3), prices: tuple[Decimal, Decimal] | None = None) -> Flow:
     """A published Lichfield tender, two bids (the world's provider, and a consortium), closed, a panel of two
-    cleared evaluators who scored and submitted, and moderated scores."""
+    cleared evaluators who scored and submitted, moderated scores, and the conflicts assessment reviewed and signed
+    for the award."""
     lead = lead_of(world)
     tender = published_tender(world)
     second_org, second_user = provider(world, "Age UK South Staffordshire")
@@ -294,6 +305,7 @@ def evaluated(world: Any, *, scores: tuple[int, int] = (4, 3), prices: tuple[Dec
     for e in panel:
         score_all(tender, e.user, e.organisation, by_bid)
     moderate_all(tender, lead, by_bid)
+    signed_assessment(tender, lead, stage=AssessmentStage.AWARD)
     return Flow(tender=Tender._base_manager.get(pk=tender.pk), lead=lead, bids=[first, second], evaluators=panel)
 
 

@@ -42,6 +42,7 @@ from tests.factories.procurement import (
     provider,
     published_tender,
     score_all,
+    signed_assessment,
     submitted_bid,
 )
 
@@ -261,6 +262,8 @@ def test_the_board_approves_or_rejects_the_award(world):
     assert Tender._base_manager.get(pk=flow.tender.pk).status == "evaluation"
     recommendation.refresh_from_db()
     assert recommendation.status == "rejected" and recommendation.approval_route == board.name
+    # The chair has now acted on the award: the lead reviews the conflicts assessment (it reads the board's record).
+    signed_assessment(flow.tender, flow.lead, stage="award")
     again = award_services.recommend(tender=flow.tender, by=flow.lead, choices=[(flow.bids[0], LICHFIELD_A_YEAR)])
     item = board_services.item_add(meeting=meeting, kind="award", subject_id=again.pk, by=chair_acting)
     board_services.decision_record(item=item, outcome="approve", by=chair_acting)

@@ -28,6 +28,7 @@ from tests.factories.procurement import (
     moderate_all,
     provider,
     score_all,
+    signed_assessment,
     standard_method,
 )
 
@@ -43,6 +44,7 @@ def test_lots_are_ranked_and_awarded_separately_and_the_split_reconciles(world):
     )
     standard_method(tender, lead)
     tender_services.method_submit(tender=tender, by=lead)
+    signed_assessment(tender, lead)
     tender = tender_services.tender_publish(tender=tender, by=lead)
     ageuk, ruth = provider(world, "Age UK South Staffordshire")
     bids = {}
@@ -75,6 +77,7 @@ def test_lots_are_ranked_and_awarded_separately_and_the_split_reconciles(world):
         (bids[(world.provider.pk, north.pk)], Decimal("25000.00")),
         (bids[(ageuk.pk, south.pk)], Decimal("18750.00")),
     ]
+    signed_assessment(tender, lead, stage="award")
     recommendation = award_services.recommend(tender=tender, by=lead, choices=winners)
     lines = list(recommendation.lines.order_by("lot__number"))
     for year in (2027, 2028, 2029):
