@@ -18,6 +18,7 @@ from commissioning.service_map.api import (
     OutcomeViewSet,
     ServiceAreaViewSet,
 )
+from commissioning.thresholds.api import ThresholdsView, ThresholdTierViewSet
 from commissioning.timetable.api import StageViewSet
 
 router = SimpleRouter(trailing_slash=True)
@@ -47,12 +48,16 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("stages", StageViewSet, basename="stage")
 
 
+router.register("threshold-tiers", ThresholdTierViewSet, basename="threshold-tier")
+
+
 urlpatterns: list[Any] = [
     path(
         "commissioning-settings/<int:partnership_id>/",
         CommissioningSettingsView.as_view(),
         name="commissioning-settings",
     ),
+    path("thresholds/<int:partnership_id>/", ThresholdsView.as_view(), name="thresholds"),
     path("mapped-contracts/import/", ContractImportView.as_view(), name="mapped-contract-import"),
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
 ]

@@ -39,6 +39,7 @@ from commissioning.service_map.views import (
     ServiceMapView,
     SettingsView,
 )
+from commissioning.thresholds.views import ThresholdsView, TierAddView, TierDeleteView, TierEditView
 from commissioning.timetable.views import (
     CalendarFeedView,
     CalendarView,
@@ -110,6 +111,11 @@ urlpatterns = [
         SettingsView.as_view(),
         name="commissioning-settings",
     ),
+    # Procurement thresholds (commissioning.thresholds)
+    path("service-map/<int:partnership_id>/thresholds/", ThresholdsView.as_view(), name="thresholds"),
+    path("service-map/<int:partnership_id>/thresholds/add/", TierAddView.as_view(), name="threshold-add"),
+    path("service-map/thresholds/<int:tier_id>/", TierEditView.as_view(), name="threshold-edit"),
+    path("service-map/thresholds/<int:tier_id>/remove/", TierDeleteView.as_view(), name="threshold-delete"),
     # Joint commissions
     path("commissions/", CommissionListView.as_view(), name="commissions"),
     path("commissions/new/", CommissionCreateView.as_view(), name="commission-create"),

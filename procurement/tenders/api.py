@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,10 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantAPIMixin, TenantReadOnlyViewSet
-from core.api_fields import BoundedSerializerMixin
+from core.api_fields import BoundedSerializerMixin, MoneySerializerField
 from partners.models import Role
+from procurement.permissions import LEAD_ROLES
 from procurement.tenders import selectors, services
+from procurement.tenders.cpv import MAX_CODES
 from procurement.tenders.models import Clarification, Criterion, Lot, Question, Tender, TenderDocument
+from procurement.tenders.regime import Regime, summary_for
 
 
 class EvaluationCriterionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Criterion]):
@@ -71,7 +75,61 @@ class TenderSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Tende
             "service_area",
             "lead",
             "bids_received",
+            "is_light_touch",
+            "estimated_value_inc_vat",
+            "cpv_codes",
         ]
+
+
+class TenderCpvSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class TenderRegimeSerializer(serializers.Serializer[Any]):
+    """A tender's regime under the Procurement Act 2023, worked out from its value, light-touch flag and the
+    partnership's thresholds in force on ``thresholds_on``."""
+
+    regime = serializers.ChoiceField(choices=Regime.choices)
+    regime_label = serializers.CharField()
+    route = serializers.CharField(help_text="grant, quotes, below_threshold, light_touch or standard")
+    route_label = serializers.CharField()
+    reason = serializers.CharField()
+    required_notices = serializers.ListField(child=serializers.CharField(), help_text='Notice codes such as "UK4"')
+    is_light_touch = serializers.BooleanField()
+    suggests_light_touch = serializers.BooleanField(help_text="Every CPV code is a Schedule 1 light-touch service")
+    estimated_value_inc_vat = serializers.DecimalField(max_digits=12, decimal_places=2)
+    cpv = TenderCpvSerializer(many=True)
+    thresholds_on = serializers.DateField()
+
+
+def regime_data(tender: Tender) -> dict[str, Any]:
+    summary = summary_for(tender)
+    return {
+        "regime": summary.regime.value,
+        "regime_label": summary.regime.label,
+        "route": summary.route.code,
+        "route_label": summary.route.label,
+        "reason": summary.route.reason,
+        "required_notices": summary.notices,
+        "is_light_touch": tender.is_light_touch,
+        "suggests_light_touch": summary.suggests_light_touch,
+        "estimated_value_inc_vat": f"{tender.estimated_value_inc_vat:.2f}",
+        "cpv": [{"code": code, "title": title} for code, title in summary.cpv],
+        "thresholds_on": summary.on.isoformat(),
+    }
+
+
+class TenderRegimeChangeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    is_light_touch = serializers.BooleanField(
+        required=False, allow_null=True, help_text="null: light-touch when every CPV code is a Schedule 1 service"
+    )
+    estimated_value_inc_vat = MoneySerializerField(
+        max_digits=12, decimal_places=2, coerce_to_string=True, min_value=Decimal("0"), required=False
+    )
+    cpv_codes = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, max_length=MAX_CODES, allow_empty=True
+    )
 
 
 class TenderDetailSerializer(TenderSerializer):
@@ -100,12 +158,25 @@ class TenderViewSet(TenantReadOnlyViewSet):
     """Published opportunities (anyone, no sign-in); signed-in partners also see their own drafts."""
 
     public = True
+    write_roles = LEAD_ROLES
     queryset = Tender.objects.none()
     filterset_fields = ["status", "procedure", "eligibility"]
     ordering_fields = ["submission_deadline", "published_at"]
 
     def get_serializer_class(self) -> Any:
         return TenderDetailSerializer if self.action == "retrieve" else TenderSerializer
+
+    @extend_schema(methods=["GET"], request=None, responses=TenderRegimeSerializer)
+    @extend_schema(methods=["PATCH"], request=TenderRegimeChangeSerializer, responses=TenderRegimeSerializer)
+    @action(detail=True, methods=["get", "patch"])
+    def regime(self, request: Request, pk: str | None = None) -> Response:
+        """The tender's regime and the notices it must publish; the lead changes its value including VAT, its
+        light-touch flag and its CPV codes (until it is published) with PATCH."""
+        tender = self.get_object()
+        if request.method == "PATCH":
+            data = self.validated(TenderRegimeChangeSerializer)
+            tender = services.tender_update(tender=tender, by=self.acting, **data)
+        return Response(regime_data(tender))
 
     def get_queryset(self) -> QuerySet[Tender]:
         return (

@@ -54,6 +54,7 @@ from procurement.tenders.models import (
     TenderDocument,
     on_panel_q,
 )
+from procurement.tenders.regime import summary_for
 from procurement.tenders.rules import has_board, is_lead
 from procurement.workflows import LEAD_BUTTONS, TENDER_WORKFLOW
 
@@ -450,6 +451,7 @@ class TenderDetailView(TenderMixin, MemberTemplateView):
             lots=list(tender.lots.all()),
             history=audit.reveal(audit.history_for(tender)[:30], self.acting),
             cancel_form=tender_forms.CancelForm(),
+            regime=summary_for(tender),
             unanswered=Clarification.objects.filter(tender=tender, published_at__isnull=True).count()
             if self.is_lead
             else None,

@@ -10,6 +10,8 @@ from commissioning.agreements.models import PartnershipAgreement
 from commissioning.commissions.models import Contribution, JointCommission
 from commissioning.service_map.models import ContractImport, EvidenceItem, MappedContract, Outcome, ServiceArea
 from commissioning.service_map.services import contracts_import, evidence_add, mapped_contract_create, outcome_add
+from commissioning.thresholds.models import ThresholdTier, TierKind
+from commissioning.thresholds.services import tier_add
 from commissioning.timetable.models import Stage
 from commissioning.timetable.services import calendar_feed_for, timetable_from_template
 from tests.factories.commissioning import Lichfield, lichfield_example, pdf_upload
@@ -91,6 +93,19 @@ def _outcome(w: Any) -> Outcome:
     )
 
 
+def _tier(w: Any) -> ThresholdTier:
+    if "commissioning-tier" not in w.extras:
+        ex = _example(w)
+        w.extras["commissioning-tier"] = tier_add(
+            partnership=ex.area.partnership,
+            kind=TierKind.FRAMEWORK,
+            value=Decimal("40000.00"),
+            effective_from=dt.date(2026, 4, 1),
+            by=ex.county_lead,
+        )
+    return w.extras["commissioning-tier"]  # type: ignore[no-any-return]
+
+
 def _feed_token(w: Any) -> str:
     _example(w)
     return calendar_feed_for(user=w.lead_commissioner).token
@@ -106,6 +121,7 @@ KWARGS = {
     "agreement_id": lambda w: Target(_agreement(w).pk, w.district),
     "stage_id": lambda w: Target(_stage(w).pk, w.county),
     "feed_token": lambda w: Target(_feed_token(w), None),
+    "tier_id": lambda w: Target(_tier(w).pk, w.county),
 }
 
 API_OBJECTS = {
@@ -117,4 +133,5 @@ API_OBJECTS = {
     Contribution: lambda w: Target(_contribution(w).pk, w.county),
     PartnershipAgreement: lambda w: Target(_agreement(w).pk, w.district),
     Stage: lambda w: Target(_stage(w).pk, w.county),
+    ThresholdTier: lambda w: Target(_tier(w).pk, w.county),
 }
