@@ -39,7 +39,7 @@ TENDER_STATUS = {
 METHOD = {Procedure.OPEN: "open", Procedure.TWO_STAGE: "selective", Procedure.GRANT: "open"}
 METHOD_DETAILS = {
     Procedure.OPEN: "Open procedure (Procurement Act 2023, s.20 competitive tendering procedure)",
-    Procedure.TWO_STAGE: "Competitive flexible procedure: expression of interest, then a full bid by invitation",
+    Procedure.TWO_STAGE: "Competitive flexible procedure: expressions of interest, then tenders by invitation",
     Procedure.GRANT: "Grant round",
 }
 COUNCIL_KINDS = frozenset(
@@ -176,8 +176,8 @@ def _milestones(facts: ProcessFacts) -> list[dict[str, Any]]:
     if t.is_published:
         out.append(
             {
-                "id": "bid-deadline",
-                "title": "Bid deadline",
+                "id": "submission-deadline",
+                "title": "Deadline for tenders",
                 "type": "assessment",
                 "dueDate": when(t.submission_deadline),
                 "status": "met"
