@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,9 +163,8 @@ def tender_facts(tender: Tender) -> Facts:
         "submission_deadline": _date(tender.submission_deadline),
         "award_criteria": criteria,
         "term_years": tender.term_years,
-        "documents_url": reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk})
-        if tender.is_published
-        else None,
+        "documents_url": settings.JOINTLY_BASE_URL.rstrip("/")
+        + reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk}),
     }
 
 

@@ -13,6 +13,7 @@ from notices.kinds import CONTRACT_DETAILS_DAYS, KINDS, TERMINATION_NOTICE_DAYS,
 from notices.models import Notice, NoticeStatus
 from procurement.tenders.models import Tender, TenderStatus
 from procurement.tenders.rules import is_lead
+from procurement.tenders.rules import publish_problems as tender_publish_problems
 
 CONTRACT_KINDS = frozenset(k for k, spec in KINDS.items() if spec.subject in ("contract", "variation"))
 # The tender states from which each tender notice may be prepared (the award notice once the award is approved).
@@ -64,7 +65,8 @@ def publish_problems(notice: Notice) -> list[str]:
     if notice.kind in (NoticeKind.UK4, NoticeKind.UK4_BT):
         problems.extend(upstream.conflicts_problems(tender, stage="tender"))
         if not tender.is_published:
-            problems.append("Publish the tender on the opportunities portal first, so the notice can link to it")
+            # Publishing the tender notice opens the tender on the portal: what that needs, it needs too.
+            problems.extend(p for p in tender_publish_problems(tender) if p not in problems)
     if notice.kind == NoticeKind.UK6 and tender.status not in AWARD_READY:
         problems.append("The award has not been approved yet")
     if notice.kind in CONTRACT_KINDS and notice.kind != NoticeKind.UK6 and notice.contract_id is None:

@@ -25,6 +25,7 @@ from notices.workflows import NOTICE_WORKFLOW
 from procurement.award import services as award_services
 from procurement.award.models import Contract, ContractVariation
 from procurement.award.standstill import standstill_end
+from procurement.tenders import services as tender_services
 from procurement.tenders.models import Tender, TenderStatus
 from procurement.tenders.notices import lead_people
 
@@ -199,6 +200,9 @@ def _record_publication(notice: Notice, *, by: Actor, reason: str, data: dict[st
     if notice.kind == NoticeKind.UK6 and tender.status == TenderStatus.APPROVED:
         # The standstill runs from the award notice's publication: the award letters go out now.
         award_services.standstill_start(tender=tender, by=by)
+    if notice.kind in (NoticeKind.UK4, NoticeKind.UK4_BT) and not tender.is_published:
+        # The tender notice starts the procurement: the tender opens on the portal with it.
+        tender = tender_services.tender_publish(tender=tender, by=by)
     tags = [tag_for(notice.kind, correction=notice.is_correction)]
     release = upstream.record_release(
         tender=tender,

@@ -1,28 +1,16 @@
-"""The names this app uses from the tender's regime, the conflicts assessment and open data, in one place.
-
-``conflicts_problems`` reads the signed conflicts assessment itself until ``procurement.conflicts.rules.
-assessment_problems`` exists (then it asks that rule); delete the fallback once it is merged."""
+"""The names this app uses from the tender's regime, the conflicts assessment and open data, in one place."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from opendata.ocds import services as ocds_services
-from procurement.conflicts.models import ConflictsAssessment
+from procurement.conflicts.rules import assessment_problems
 from procurement.tenders import cpv, regime
 from procurement.tenders.models import Tender
 
 BELOW_THRESHOLD_CODES = {"UK4": "UK4-BT", "UK7": "UK7-BT"}
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        return getattr(import_module(module), name, None)  # type: ignore[no-any-return]
-    except ImportError:
-        return None
 
 
 def cpv_codes(tender: Tender) -> list[str]:
@@ -51,15 +39,7 @@ def required_notices(tender: Tender) -> list[str]:
 
 def conflicts_problems(tender: Tender, *, stage: str) -> list[str]:
     """What is missing from the tender's signed conflicts assessment (s.83) at ``stage``."""
-    rule = _optional("procurement.conflicts.rules", "assessment_problems")
-    if rule is not None:
-        return [str(p) for p in rule(tender, stage=stage)]
-    latest = ConflictsAssessment.objects.filter(tender=tender, stage=stage).order_by("-version").first()
-    if latest is None:
-        return ["No conflicts assessment for this tender: record and sign one (Procurement Act 2023 s.83)"]
-    if not latest.is_signed:
-        return ["The conflicts assessment is not signed: a named person signs it"]
-    return []
+    return [str(p) for p in assessment_problems(tender, stage=stage)]
 
 
 def event_key(tender: Tender, event: str, *parts: Any) -> str:

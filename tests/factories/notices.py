@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from notices import services
 from notices.models import Notice
 from partners.acting import Acting
 from procurement.conflicts.models import ConflictsAssessment
+from procurement.tenders import services as tender_services
 from procurement.tenders.models import Tender
+from tests.factories.procurement import draft_tender, lead_of, signed_assessment, standard_method
 
 SCHEDULE_1_CODES = ["85320000-8", "85311000-2"]  # social work services; social work services with accommodation
 VALUE_INC_VAT = Decimal("157500.00")
@@ -28,20 +28,17 @@ def give_regime_facts(tender: Tender, monkeypatch: Any = None) -> Tender:
 
 
 def sign_assessment(tender: Tender, lead: Acting, *, stage: str = "tender") -> ConflictsAssessment:
-    existing = ConflictsAssessment._base_manager.filter(tender=tender, stage=stage, signed_at__isnull=False).first()
-    if existing is not None:
-        return existing
-    version = ConflictsAssessment._base_manager.filter(tender=tender).count() + 1
-    return ConflictsAssessment._base_manager.create(
-        tender=tender,
-        stage=stage,
-        version=version,
-        signed_by=lead.user,
-        signed_by_name=lead.user.get_full_name() or lead.user.get_username(),
-        signed_role="Lead commissioner",
-        signed_at=timezone.now(),
-        created_by=lead.user,
-    )
+    return signed_assessment(tender, lead, stage=stage)
+
+
+def ready_tender(world: Any, **kwargs: Any) -> Tender:
+    """A Lichfield tender with its evaluation method approved, its regime recorded, not yet published: the tender
+    notice opens it."""
+    lead = lead_of(world)
+    tender = draft_tender(world, **kwargs)
+    standard_method(tender, lead)
+    tender_services.method_submit(tender=tender, by=lead)
+    return give_regime_facts(tender)
 
 
 def publish(notice: Notice, lead: Acting) -> Notice:
