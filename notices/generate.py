@@ -31,6 +31,7 @@ from procurement.award.models import AwardRecommendation, Contract, Recommendati
 from procurement.tenders.models import Criterion, MethodStatus, Tender
 
 Facts = dict[str, Any]
+ACCEPTED_RETURNS = (ReturnStatus.ACCEPTED, ReturnStatus.ACCEPTED_WITH_NOTE)
 
 SOURCES: dict[str, str] = {
     "contracting_authority": "The joint commission's lead organisation",
@@ -292,7 +293,7 @@ def build_uk9(tender: Tender, *, contract: Contract | None = None, **_: Any) -> 
     if contract is None:
         return {**common(tender)}
     latest = (
-        KpiReturn.objects.filter(contract=contract, status=ReturnStatus.ACCEPTED).order_by("-period_end", "-id").first()
+        KpiReturn.objects.filter(contract=contract, status__in=ACCEPTED_RETURNS).order_by("-period_end", "-id").first()
     )
     ratings = (
         [
