@@ -22,8 +22,12 @@ from procurement.tenders.models import Tender, TenderStatus
 AWARD_STAGES = (TenderStatus.STANDSTILL, TenderStatus.AWARDED)
 
 
-ORDER = [NoticeStatus.DRAFT, NoticeStatus.CHECKED, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED]
-STEP_TO = {NoticeStatus.CHECKED: "check", NoticeStatus.APPROVED: "approve", NoticeStatus.PUBLISHED: "publish"}
+ORDER: list[str] = [NoticeStatus.DRAFT, NoticeStatus.CHECKED, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED]
+STEP_TO: dict[str, str] = {
+    NoticeStatus.CHECKED: "check",
+    NoticeStatus.APPROVED: "approve",
+    NoticeStatus.PUBLISHED: "publish",
+}
 
 
 def _take(notice: Notice, lead: Acting, *, until: str = NoticeStatus.PUBLISHED) -> Notice:
@@ -39,7 +43,10 @@ def _take(notice: Notice, lead: Acting, *, until: str = NoticeStatus.PUBLISHED) 
 def _notice(
     tender: Tender, kind: str, lead: Acting, *, contract: Contract | None = None, until: str = NoticeStatus.PUBLISHED
 ) -> Notice | None:
-    existing = Notice.objects.filter(tender=tender, kind=kind, contract=contract, corrects__isnull=True).first()
+    rows = Notice.objects.filter(tender=tender, kind=kind, corrects__isnull=True)
+    if contract is not None:
+        rows = rows.filter(contract=contract)
+    existing = rows.first()
     if existing is not None:
         return existing
     try:

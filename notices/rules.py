@@ -87,9 +87,9 @@ def due_on(kind: str, *, contract: Any = None) -> dt.date | None:
     if contract is None:
         return None
     if kind in (NoticeKind.UK7, NoticeKind.UK7_BT):
-        return contract.signed_on + dt.timedelta(days=CONTRACT_DETAILS_DAYS)  # type: ignore[no-any-return]
+        return contract.signed_on + dt.timedelta(days=CONTRACT_DETAILS_DAYS)
     if kind == NoticeKind.UK11 and contract.terminated_on is not None:
-        return contract.terminated_on + dt.timedelta(days=TERMINATION_NOTICE_DAYS)  # type: ignore[no-any-return]
+        return contract.terminated_on + dt.timedelta(days=TERMINATION_NOTICE_DAYS)
     return None
 
 

@@ -118,6 +118,8 @@ def notice_refresh(*, notice: Notice, by: Actor) -> Notice:
 def _stamp_standstill(notice: Notice) -> None:
     """A contract award notice carries the standstill it starts: from its publication, the tender's working days."""
     tender = notice.tender
+    starts: dt.date | None
+    ends: dt.date | None
     if tender.status == TenderStatus.APPROVED:
         today = timezone.localdate()
         starts, ends = today, standstill_end(today, tender.standstill_days)
@@ -148,7 +150,7 @@ def notice_transition(*, notice: Notice, name: str, by: Actor, reason: str = "")
     return transition(obj=notice, workflow=NOTICE_WORKFLOW, name=name, by=by, reason=reason)
 
 
-DOCUMENT_TYPES = {
+DOCUMENT_TYPES: dict[str, str] = {
     NoticeKind.UK1: "plannedProcurementNotice",
     NoticeKind.UK2: "plannedProcurementNotice",
     NoticeKind.UK3: "plannedProcurementNotice",

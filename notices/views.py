@@ -118,7 +118,7 @@ class NoticeDetailView(PublicTemplateView):
             spec=KINDS[notice.kind],
             rows=selectors.filing_rows(notice),
             is_lead=lead,
-            steps=NOTICE_WORKFLOW.possible_for(notice, acting) if lead else [],
+            steps=NOTICE_WORKFLOW.possible_for(notice, acting) if lead and acting is not None else [],
             corrections=list(Notice.objects.filter(corrects=notice).order_by("created_at")),
             **kwargs,
         )
