@@ -34,6 +34,7 @@ from tests.factories.procurement import (
     published_tender,
     submitted_bid,
 )
+from tests.query_counts import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,19 @@ def test_the_api_prepares_a_notice_and_takes_its_steps(world, client, releases):
     assert done.status_code == 200 and done.json()["status"] == "published"
     sign_in(client, world.outsider, world.other_council)
     assert client.get(f"/api/v1/notices/{pk}/").status_code == 200  # published: public data
+
+
+def test_the_tender_notices_page_and_the_opportunity_page_run_a_fixed_number_of_queries(world, client, releases):
+    lead = lead_of(world)
+    tender = give_regime_facts(published_tender(world))
+    services.notice_prepare(tender=tender, kind=NoticeKind.UK4, by=lead)
+    sign_in(client, world.lead_commissioner, world.county)
+    urls = [
+        reverse("tender-notices", kwargs={"tender_id": tender.pk}),
+        reverse("tender-detail", kwargs={"tender_id": tender.pk}),
+        reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk}),
+    ]
+    one = [page_queries(client, url, warm=True) for url in urls]
+    for _ in range(3):
+        publish(services.notice_prepare(tender=tender, kind=NoticeKind.UK4, by=lead), lead)
+    assert [page_queries(client, url, warm=True) for url in urls] == one
