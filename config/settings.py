@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "procurement",
     "monitoring",
     "opendata",
+    "notices",
 ]
 
 MIDDLEWARE = [

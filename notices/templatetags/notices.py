@@ -1,0 +1,18 @@
+"""``{% tender_notices tender %}``: the tender's notices, shown on the lead's tender page and (``public=True``) on
+the public opportunity page, without the tendering app importing this one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from notices.selectors import timeline
+
+register = template.Library()
+
+
+@register.inclusion_tag("notices/_tender_notices.html", takes_context=True)
+def tender_notices(context: Any, tender: Any, public: bool = False) -> dict[str, Any]:
+    request = context.get("request")
+    return {**timeline(tender, getattr(request, "acting", None), public=public), "request": request}
