@@ -145,7 +145,7 @@ urlpatterns = [
     path("service-map/contracts/<int:contract_id>/impact/", ImpactView.as_view(), name="contract-impact"),
     path("provider-notices/", ProviderNoticeListView.as_view(), name="provider-notices"),
     path(
-        "provider-notices/<int:notice_id>/letter.pdf",
+        "provider-notices/<int:provider_notice_id>/letter.pdf",
         ProviderNoticeLetterView.as_view(),
         name="provider-notice-letter",
     ),

@@ -187,7 +187,7 @@ class ProviderNoticeSerializer(BoundedSerializerMixin, serializers.ModelSerializ
         read_only_fields = ["commission", "organisation", "because", "notice_months", "ends_on", "change_on"]
 
     def get_letter(self, obj: ProviderNotice) -> str:
-        return reverse("provider-notice-letter", kwargs={"notice_id": obj.pk})
+        return reverse("provider-notice-letter", kwargs={"provider_notice_id": obj.pk})
 
 
 class ProviderNoticeViewSet(TenantModelViewSet):

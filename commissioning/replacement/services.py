@@ -219,7 +219,7 @@ def provider_notice_send(
                 f"{contract.funder} gives you {months} months' notice, from {sent_on:%d %B %Y} to "
                 f"{notice.ends_on:%d %B %Y}, under the local Compact. Reason: {reason}"
             ),
-            url=reverse("provider-notice-letter", kwargs={"notice_id": notice.pk}),
+            url=reverse("provider-notice-letter", kwargs={"provider_notice_id": notice.pk}),
             organisation=contract.provider,
             dedupe_key=f"provider-notice:{notice.pk}",
         )

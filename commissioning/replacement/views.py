@@ -264,14 +264,14 @@ class NoticeLoad:
     def load(self, **kwargs: Any) -> None:
         self.notice = get_object_or_404(
             ProviderNotice.objects.select_related("contract__funder", "contract__service_area", "commission"),
-            pk=kwargs["notice_id"],
+            pk=kwargs["provider_notice_id"],
         )
 
 
 class ProviderNoticeLetterView(NoticeLoad, MemberView):
     required_roles = NOTICE_READERS
 
-    def get(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+    def get(self, request: HttpRequest, provider_notice_id: int) -> HttpResponse:
         return pdf_response(notice_letter_pdf(self.notice), f"notice-{self.notice.pk}.pdf")
 
 

@@ -217,7 +217,7 @@ KWARGS = {
     "stage_id": lambda w: Target(_stage(w).pk, w.county),
     "feed_token": lambda w: Target(_feed_token(w), None),
     "replaced_contract_id": lambda w: Target(_replaced(w).pk, w.county),
-    "notice_id": lambda w: Target(_notice(w).pk, w.county),
+    "provider_notice_id": lambda w: Target(_notice(w).pk, w.county),
     "appraisal_id": lambda w: Target(_appraisal(w).pk, w.county),
     "risk_id": lambda w: Target(_risk(w).pk, w.county),
     "tier_id": lambda w: Target(_tier(w).pk, w.county),
