@@ -150,7 +150,7 @@ class Board(models.Model):
         partners = PartnershipMember.objects.unscoped(reason=_RULE).filter(
             partnership_id=self.partnership_id, status=PartnershipMember.Status.ACTIVE
         )
-        sitting = BoardMember.objects.unscoped(reason=_RULE).filter(board_id=self.pk)
+        sitting = BoardMember.objects.unscoped(reason=_RULE).filter(board_id=self.pk, organisation__isnull=False)
         return sorted(
             {*partners.values_list("organisation_id", flat=True), *sitting.values_list("organisation_id", flat=True)}
         )

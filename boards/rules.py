@@ -51,7 +51,7 @@ class Rule:
 class Attendee:
     member_id: int
     name: str
-    organisation_id: int
+    organisation_id: int | None
     kind: str  # "full", "substitute" or "advisory"
     substituting_for: int | None = None  # a substitute's full member
     is_elected_member: bool = False

@@ -363,7 +363,9 @@ def board_member_update(
     """Correct a seat: the elected-member flag, the role, or (within the board's voting rule) full or advisory."""
     board = member.board
     require_manager(board, by)
-    member = BoardMember.objects.select_for_update().select_related("person", "organisation").get(pk=member.pk)
+    member = (
+        BoardMember.objects.select_for_update(of=("self",)).select_related("person", "organisation").get(pk=member.pk)
+    )
     if not member.active:
         raise DomainError(f"{member.person} no longer has a seat")
     before = {"is_elected_member": member.is_elected_member, "role_title": member.role_title, "kind": member.kind}

@@ -25,6 +25,10 @@ class BoardFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Locality Commissioning Board {n}")
     min_members = 1
     min_share = Decimal("0")
+    # The partnership's first board approves its tenders, as ``board_create`` decides.
+    decides_tenders = factory.LazyAttribute(
+        lambda o: not Board._base_manager.filter(partnership=o.partnership, decides_tenders=True).exists()
+    )
 
     @factory.post_generation
     def required(obj, create, extracted, **kwargs):
