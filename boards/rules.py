@@ -315,7 +315,8 @@ def approved_subject_ids(board: Board, subject_kind: str) -> set[int]:
         .values_list("item__subject_id", "outcome")
     )
     for subject_id, outcome in rows:
-        latest[subject_id] = outcome
+        if subject_id is not None:
+            latest[subject_id] = outcome
     return {pk for pk, outcome in latest.items() if outcome == Decision.Outcome.APPROVE}
 
 
