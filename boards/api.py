@@ -319,6 +319,16 @@ class BoardMemberCreateSerializer(BoundedSerializerMixin, serializers.Serializer
     substitute_for = ScopedPrimaryKeyField(BoardMember, required=False, allow_null=True, default=None)
 
 
+class BoardMemberChangeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    is_elected_member = serializers.BooleanField()
+    role_title = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(choices=BoardMember.Kind.choices, required=False, allow_null=True, default=None)
+
+
+class BoardMemberRemoveSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
 class BoardMemberDetailSerializer(BoardMemberSerializer):
     board = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -338,6 +348,22 @@ class BoardMemberViewSet(_BoardWriteViewSet):
 
     def get_queryset(self) -> QuerySet[BoardMember]:
         return BoardMember.objects.select_related("board", "person", "organisation").order_by("board", "pk")
+
+    @extend_schema(request=BoardMemberChangeSerializer, responses=BoardMemberDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a seat: the elected-member flag, the role, full or advisory (the clerk or chair)."""
+        data = self.validated(BoardMemberChangeSerializer)
+        member = board_seats.board_member_update(member=self.get_object(), **data, by=self.acting)
+        return Response(BoardMemberDetailSerializer(member).data)
+
+    @extend_schema(request=BoardMemberRemoveSerializer, responses=BoardMemberDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """End a seat (its named substitutes' too), as on the board's page (the clerk or chair)."""
+        data = self.validated(BoardMemberRemoveSerializer)
+        member = board_seats.board_member_remove(member=self.get_object(), reason=data["reason"], by=self.acting)
+        return Response(BoardMemberDetailSerializer(member).data)
 
     def perform_service(self, data: dict[str, Any]) -> BoardMember:
         return board_seats.board_member_add(

@@ -110,7 +110,7 @@ ELECTED = {"chris@lichfield.demo"}
 SEAT_KINDS = {"kate@supportstaffs.demo": SeatKind.ADVISER}
 FORUM = "Lichfield Community and Voluntary Sector Forum"
 # The forum's representative has no Jointly account yet: the clerk seats her by name and email.
-FORUM_REP = ("ruth@lichfieldforum.demo", "Ruth Green", "Voluntary and community sector representative")
+FORUM_REP = ("ruth.green@lichfield-forum.example", "Ruth Green", "Voluntary and community sector representative")
 
 
 def load() -> None:

@@ -189,6 +189,20 @@ class BoardMemberForm(BoundedForm):
         return data
 
 
+class BoardMemberChangeForm(BoundedForm):
+    """Correct a seat: the elected-member flag, the role, and full or advisory (within the board's voting rule)."""
+
+    is_elected_member = forms.BooleanField(label="Elected member (for example a councillor)", required=False)
+    kind = forms.ChoiceField(
+        label="Kind of member",
+        choices=[c for c in BoardMember.Kind.choices if c[0] != BoardMember.Kind.SUBSTITUTE],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Full members vote and count towards quorum; advisory members never count",
+    )
+    role_title = forms.CharField(label="Role on the board", max_length=200, required=False)
+
+
 class MeetingForm(BoundedForm):
     date = forms.DateField(
         label="Date",

@@ -84,6 +84,26 @@ def normalise_paper(paper: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+# Further sections a higher app adds to every board pack (for example the commissions' risk registers): a name and
+# ``fn(meeting) -> SubjectPaper | None`` (``None``: nothing for this meeting), registered in the app's
+# ``AppConfig.ready()``. Each is called unscoped, like a subject's paper, and printed after the agenda items.
+PACK_SECTIONS: dict[str, Callable[[Meeting], Any]] = {}
+
+
+def register_pack_section(name: str, fn: Callable[[Meeting], Any]) -> None:
+    PACK_SECTIONS[name] = fn
+
+
+def pack_sections(meeting: Meeting) -> list[dict[str, Any]]:
+    out = []
+    for name in sorted(PACK_SECTIONS):
+        with unscoped(reason="a higher app's section of the board pack, for the board's members"):
+            paper = PACK_SECTIONS[name](meeting)
+        if paper:
+            out.append(normalise_paper(paper))
+    return out
+
+
 def subject_summary(item: AgendaItem) -> dict[str, Any]:
     """What a member sees before deciding (for an award: the evaluation summary and the conflicts record)."""
     if not item.has_subject or not handlers.has(item.subject_kind):
@@ -180,13 +200,16 @@ def pack_context(meeting: Meeting, progress: Callable[[int], None] | None = None
                 "person": str(a.member.person),
                 "organisation": a.member.organisation_name,
                 "role": a.member.role_title,
-                "kind": a.member.get_kind_display(),
+                "kind": a.member.get_kind_display()
+                + (f", {a.member.get_seat_kind_display().lower()}" if a.member.seat_kind != "partner" else "")
+                + (", elected member" if a.member.is_elected_member else ""),
                 "status": a.get_status_display(),
                 "substituting_for": str(a.substituting_for.person) if a.substituting_for else "",
             }
             for a in attendance
         ],
         "items": out_items,
+        "sections": pack_sections(meeting),
     }
 
 

@@ -20,6 +20,7 @@ from boards import services as board_services
 from boards.forms import (
     AttendanceForm,
     BoardForm,
+    BoardMemberChangeForm,
     BoardMemberForm,
     ChairForm,
     ItemForm,
@@ -313,6 +314,52 @@ class BoardMemberAddView(BoardAccess, FormPage):
             "board-detail",
             board_id=self.board.pk,
         )
+
+
+class BoardMemberChangeView(BoardAccess, FormPage):
+    template_name = "core/form_page.html"
+    required_roles = permissions.WRITE_ROLES
+    form_class = BoardMemberChangeForm
+    button = "Save the seat"
+
+    def load(self, **kwargs: Any) -> None:
+        self.member = get_object_or_404(
+            BoardMember.objects.select_related("board__partnership", "person", "organisation"),
+            pk=kwargs["board_member_id"],
+            active=True,
+        )
+        self.set_board(self.member.board)
+        self.require_manager()
+
+    def get_heading(self) -> str:
+        return f"Change {self.member.person}'s seat"
+
+    def get_caption(self) -> str:
+        return f"{self.board.name}: {self.member.get_seat_kind_display()}, {self.member.organisation_name}"
+
+    def back_url(self) -> str:
+        return reverse("board-detail", kwargs={"board_id": self.board.pk})
+
+    def get_form(self, form_class: Any = None) -> BoardMemberChangeForm:
+        form = BoardMemberChangeForm(**self.get_form_kwargs())
+        if self.member.kind == BoardMember.Kind.SUBSTITUTE:
+            del form.fields["kind"]
+        return form
+
+    def get_initial(self) -> dict[str, Any]:
+        m = self.member
+        return {"is_elected_member": m.is_elected_member, "kind": m.kind, "role_title": m.role_title}
+
+    def act(self, form: BoardMemberChangeForm) -> HttpResponse:
+        data = form.cleaned_data
+        member = board_seats.board_member_update(
+            member=self.member,
+            is_elected_member=data["is_elected_member"],
+            role_title=data["role_title"],
+            kind=data.get("kind") or None,
+            by=self.acting,
+        )
+        return self.done(f"{member.person}'s seat is saved", "board-detail", board_id=self.board.pk)
 
 
 class BoardMemberRemoveView(BoardAccess, MemberView):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from boards import pack as board_pack
 from boards import rules
 from boards import seats as board_seats
 from boards import selectors as board_selectors
@@ -345,3 +346,41 @@ def test_a_person_without_a_partner_role_cannot_be_seated_as_partner_staff(lichf
             kind="advisory",
             by=acting(lichfield.seats["ccg"].person, lichfield.ccg),
         )
+
+
+def test_a_higher_app_adds_a_section_to_every_board_pack(lichfield, monkeypatch):
+    """The registry the commissions' risk register uses: a section per meeting, printed after the agenda."""
+    monkeypatch.setattr(board_pack, "PACK_SECTIONS", {})
+    board_pack.register_pack_section(
+        "risks", lambda meeting: {"headline": f"Risk register for {meeting.board.name}", "facts": [("Open", "3")]}
+    )
+    board_pack.register_pack_section("nothing", lambda meeting: None)
+    context = board_pack.pack_context(lichfield.meeting)
+    assert [s["headline"] for s in context["sections"]] == ["Risk register for Lichfield Locality Commissioning Board"]
+
+
+def test_the_clerk_corrects_a_seat_on_its_page_and_through_the_api(client, lichfield):
+    walker = lichfield.seats["walker"]
+    sign_in(client, lichfield.clerk, lichfield.world.district)
+    url = reverse("board-member-change", args=[walker.pk])
+    assert f"Change {walker.person}" in client.get(url).content.decode()
+    response = client.post(url, {"is_elected_member": "on", "kind": "full", "role_title": "Cabinet Member"})
+    assert response.status_code == 302
+    walker.refresh_from_db()
+    assert walker.is_elected_member and walker.role_title == "Cabinet Member"
+    # An adviser's seat stays advisory: refused on the form, nothing lost.
+    adviser = lichfield.seats["adviser"]
+    response = client.post(
+        reverse("board-member-change", args=[adviser.pk]), {"kind": "full", "role_title": "Voluntary sector"}
+    )
+    assert response.status_code == 400 and "advises and does not vote" in response.content.decode()
+
+    response = client.post(f"/api/v1/board-members/{walker.pk}/change/", {"is_elected_member": False}, format="json")
+    assert response.status_code == 200 and response.json()["is_elected_member"] is False
+    # A member who is not the clerk or chair cannot.
+    ccg = lichfield.seats["ccg"]
+    sign_in(client, ccg.person, lichfield.ccg)
+    assert client.post(f"/api/v1/board-members/{walker.pk}/remove/", {}, format="json").status_code == 403
+    sign_in(client, lichfield.clerk, lichfield.world.district)
+    response = client.post(f"/api/v1/board-members/{ccg.pk}/remove/", {"reason": "Left the CCG"}, format="json")
+    assert response.status_code == 200 and response.json()["active"] is False
