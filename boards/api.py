@@ -22,6 +22,7 @@ from rest_framework.routers import SimpleRouter
 from boards import pack as board_pack
 from boards import permissions as board_permissions
 from boards import rules
+from boards import seats as board_seats
 from boards import selectors as board_selectors
 from boards import services as board_services
 from boards.models import (
@@ -30,15 +31,18 @@ from boards.models import (
     Board,
     BoardMember,
     BoardPack,
+    ChairAbsenceRule,
     Decision,
     Declaration,
     Exclusion,
     Meeting,
+    SeatKind,
 )
 from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW
 from core.api import TenantAPIMixin, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from partners.api import OrganisationSerializer
+from partners.models import Organisation
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -66,16 +70,26 @@ class BoardMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[
             "organisation",
             "organisation_name",
             "kind",
+            "seat_kind",
+            "is_elected_member",
+            "votes",
             "role_title",
             "substitute_for",
             "active",
         ]
+
+    votes = serializers.SerializerMethodField()
+
+    def get_votes(self, member: BoardMember) -> bool:
+        """Whether the seat votes and counts towards quorum (a full seat of a kind the board lets vote)."""
+        return member.is_full and member.board.seat_votes(member.seat_kind)
 
 
 class QuorumRuleSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     min_members = serializers.IntegerField()
     min_share = serializers.DecimalField(max_digits=5, decimal_places=2)
     required_organisations = OrganisationSerializer(many=True)
+    requires_elected_member = serializers.BooleanField()
     text = serializers.CharField()
 
 
@@ -97,9 +111,20 @@ class BoardSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Board]
             "deputy_chair",
             "chair_absence_rule",
             "quorum",
+            "public_body_seats_vote",
+            "voluntary_sector_seats_vote",
+            "voting",
+            "decides_tenders",
+            "approves_specification",
+            "approves_panel",
             "is_public",
             "members",
         ]
+
+    voting = serializers.SerializerMethodField()
+
+    def get_voting(self, board: Board) -> str:
+        return board_pack.voting_rule_text(board)
 
     @extend_schema_field(BoardMemberSerializer(many=True))
     def get_members(self, board: Board) -> list[dict[str, Any]]:
@@ -111,16 +136,82 @@ class BoardSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Board]
             "min_members": board.min_members,
             "min_share": str(board.min_share),
             "required_organisations": OrganisationSerializer(board.required_organisations.all(), many=True).data,
+            "requires_elected_member": board.requires_elected_member,
             "text": board_pack.quorum_rule_text(board),
         }
 
 
+class BoardSettingsSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    """A change to the board's rule: only the fields sent change."""
+
+    min_members = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    min_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
+    required_organisations = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=100, required=False
+    )
+    requires_elected_member = serializers.BooleanField(required=False)
+    public_body_seats_vote = serializers.BooleanField(required=False)
+    voluntary_sector_seats_vote = serializers.BooleanField(required=False)
+    decides_tenders = serializers.BooleanField(required=False)
+    approves_specification = serializers.BooleanField(required=False)
+    approves_panel = serializers.BooleanField(required=False)
+    chair_absence_rule = serializers.ChoiceField(choices=ChairAbsenceRule.choices, required=False)
+    is_public = serializers.BooleanField(required=False)
+
+
+class PendingApprovalSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices)
+    kind_label = serializers.CharField(max_length=100)
+    subject_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=300)
+
+
 class BoardViewSet(TenantReadOnlyViewSet):
-    """Commissioning boards of your partnerships: members, chair and the quorum rule."""
+    """Commissioning boards of your partnerships: members, chair, the quorum and voting rule, and whether the board
+    approves the partnership's tenders. ``rule`` (the clerk or chair): change the quorum and voting rule and the tender approvals. ``pending-approvals``:
+    what the tendering app has waiting for this board (none for a board that does not approve the tenders)."""
 
     serializer_class = BoardSerializer
     queryset = Board.objects.none()
     required_roles = board_permissions.READ_ROLES
+    write_roles = board_permissions.WRITE_ROLES
+
+    @extend_schema(request=BoardSettingsSerializer, responses=BoardSerializer)
+    @action(detail=True, methods=["post"], url_path="rule")
+    def change_rule(self, request: Request, pk: str | None = None) -> Response:
+        board = self.get_object()
+        data = self.validated(BoardSettingsSerializer)
+        required = (
+            Organisation.objects.filter(pk__in=data["required_organisations"])
+            if "required_organisations" in data
+            else board.required_organisations.all()
+        )
+        board = board_seats.board_update(
+            board=board,
+            name=board.name,
+            purpose=board.purpose,
+            parent_board_name=board.parent_board_name,
+            min_members=data.get("min_members", board.min_members),
+            min_share=data.get("min_share", board.min_share),
+            required_organisations=list(required),
+            chair_absence_rule=data.get("chair_absence_rule", board.chair_absence_rule),
+            is_public=data.get("is_public", board.is_public),
+            requires_elected_member=data.get("requires_elected_member"),
+            public_body_seats_vote=data.get("public_body_seats_vote"),
+            voluntary_sector_seats_vote=data.get("voluntary_sector_seats_vote"),
+            decides_tenders=data.get("decides_tenders"),
+            approves_specification=data.get("approves_specification"),
+            approves_panel=data.get("approves_panel"),
+            by=self.acting,
+        )
+        return Response(BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
+
+    @extend_schema(responses=PendingApprovalSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="pending-approvals")
+    def pending_approvals(self, request: Request, pk: str | None = None) -> Response:
+        board = self.get_object()
+        rows = board_selectors.pending_approvals(board)
+        return Response(PendingApprovalSerializer([vars(r) for r in rows], many=True).data)
 
     def get_queryset(self) -> QuerySet[Board]:
         return (
@@ -209,6 +300,84 @@ class _BoardWriteViewSet(
 
     def perform_service(self, data: dict[str, Any]) -> Any:  # pragma: no cover - each viewset defines it
         raise NotImplementedError
+
+
+class BoardMemberCreateSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    """A seat. The person is named by email (their account if they have one; otherwise one is made for them, and
+    they set a password when they first sign in); partner staff must act for the partner."""
+
+    board = ScopedPrimaryKeyField(Board)
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=150, required=False, default="")
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True, default=None
+    )
+    seat_kind = serializers.ChoiceField(choices=SeatKind.choices, default=SeatKind.PARTNER)
+    kind = serializers.ChoiceField(choices=BoardMember.Kind.choices)
+    is_elected_member = serializers.BooleanField(default=False)
+    role_title = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    substitute_for = ScopedPrimaryKeyField(BoardMember, required=False, allow_null=True, default=None)
+
+
+class BoardMemberChangeSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    is_elected_member = serializers.BooleanField()
+    role_title = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(choices=BoardMember.Kind.choices, required=False, allow_null=True, default=None)
+
+
+class BoardMemberRemoveSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class BoardMemberDetailSerializer(BoardMemberSerializer):
+    board = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(BoardMemberSerializer.Meta):
+        fields = ["board", *BoardMemberSerializer.Meta.fields]
+
+
+class BoardMemberViewSet(_BoardWriteViewSet):
+    """Seats on the boards you can see: partner staff, members for other public bodies, voluntary-sector
+    representatives and advisers; full, substitute or advisory; elected members flagged. Adding a seat is for the
+    board's clerk or chair, as on the pages."""
+
+    serializer_class = BoardMemberDetailSerializer
+    input_serializer = BoardMemberCreateSerializer
+    queryset = BoardMember.objects.none()
+    filterset_fields = ["board", "kind", "seat_kind", "is_elected_member", "active"]
+
+    def get_queryset(self) -> QuerySet[BoardMember]:
+        return BoardMember.objects.select_related("board", "person", "organisation").order_by("board", "pk")
+
+    @extend_schema(request=BoardMemberChangeSerializer, responses=BoardMemberDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a seat: the elected-member flag, the role, full or advisory (the clerk or chair)."""
+        data = self.validated(BoardMemberChangeSerializer)
+        member = board_seats.board_member_update(member=self.get_object(), **data, by=self.acting)
+        return Response(BoardMemberDetailSerializer(member).data)
+
+    @extend_schema(request=BoardMemberRemoveSerializer, responses=BoardMemberDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """End a seat (its named substitutes' too), as on the board's page (the clerk or chair)."""
+        data = self.validated(BoardMemberRemoveSerializer)
+        member = board_seats.board_member_remove(member=self.get_object(), reason=data["reason"], by=self.acting)
+        return Response(BoardMemberDetailSerializer(member).data)
+
+    def perform_service(self, data: dict[str, Any]) -> BoardMember:
+        return board_seats.board_member_add(
+            board=data["board"],
+            email=data["email"],
+            full_name=data["full_name"],
+            organisation=data["organisation"],
+            seat_kind=data["seat_kind"],
+            kind=data["kind"],
+            is_elected_member=data["is_elected_member"],
+            role_title=data["role_title"],
+            substitute_for=data["substitute_for"],
+            by=self.acting,
+        )
 
 
 class MeetingSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Meeting]):
@@ -537,6 +706,7 @@ class BoardPackViewSet(_BoardWriteViewSet):
 
 router = SimpleRouter(trailing_slash=True)
 router.register("boards", BoardViewSet, basename="board")
+router.register("board-members", BoardMemberViewSet, basename="board-member")
 router.register("board-meetings", MeetingViewSet, basename="board-meeting")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("board-attendance", AttendanceViewSet, basename="board-attendance")

@@ -7,15 +7,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from boards import seats as board_seats
 from boards import services as board_services
-from boards.models import AgendaItem, Board, BoardMember, Meeting
+from boards.models import AgendaItem, Board, BoardMember, Meeting, SeatKind
 from partners.acting import acting_as
 from partners.demo import Persona, demo_person
-from partners.models import Organisation, Partnership, Role, User
+from partners.models import Organisation, OrganisationKind, Partnership, Role, User
+from partners.services import organisation_create
 
-# The Lichfield Locality Commissioning Board (seed 002): seven full members from the four partners, a named
-# substitute, a voluntary-sector adviser; quorum 4 members / 51 % / someone from the district council; chaired by
-# the cabinet member, clerked by the district's commissioner. (Fictional people in the terms of reference's roles.)
+# The Lichfield Locality Commissioning Board (seed 002): seven full members from the four partners (the cabinet
+# member is an elected member), a named substitute, the CVS adviser and a voluntary-sector representative (advisory
+# members: the terms of reference seat the voluntary sector "for specific items"); quorum 4 members / 51 % / someone
+# from the district council / at least one elected member (report, 4.8); chaired by the cabinet member, clerked by
+# the district's commissioner; it approves the partnership's tenders.
+# (Fictional people in the terms of reference's roles.)
 LDC, SCC, CCG, PCC = (
     "Lichfield District Council",
     "Staffordshire County Council",
@@ -23,7 +28,7 @@ LDC, SCC, CCG, PCC = (
     "Staffordshire Police and Crime Commissioner",
 )
 BOARD_PEOPLE = [
-    # (persona, board seat kind, role on the board, key of the member substituted)
+    # (persona, kind of member, role on the board, key of the member substituted)
     (
         Persona(
             "chris@lichfield.demo",
@@ -101,6 +106,11 @@ BOARD_PEOPLE = [
     ),
 ]
 BOARD_NAME = "Lichfield Locality Commissioning Board"
+ELECTED = {"chris@lichfield.demo"}
+SEAT_KINDS = {"kate@supportstaffs.demo": SeatKind.ADVISER}
+FORUM = "Lichfield Community and Voluntary Sector Forum"
+# The forum's representative has no Jointly account yet: the clerk seats her by name and email.
+FORUM_REP = ("ruth.green@lichfield-forum.example", "Ruth Green", "Voluntary and community sector representative")
 
 
 def load() -> None:
@@ -111,7 +121,7 @@ def load() -> None:
     clerk = acting_as(User.objects.get(email="sam@lichfield.demo"), orgs[LDC])
     board = Board.objects.filter(partnership=partnership, name=BOARD_NAME).first()
     if board is None:
-        board = board_services.board_create(
+        board = board_seats.board_create(
             partnership=partnership,
             name=BOARD_NAME,
             purpose="To oversee public-sector commissioning in Lichfield District and make investment decisions on "
@@ -119,7 +129,6 @@ def load() -> None:
             parent_board_name="Lichfield District Board",
             min_members=4,
             min_share=Decimal("51"),
-            required_organisations=[orgs[LDC]],
             by=clerk,
         )
     seats: dict[str, BoardMember] = {}
@@ -128,18 +137,49 @@ def load() -> None:
         organisation = orgs[persona.organisations[0][0]]
         member = BoardMember.objects.filter(board=board, person=user, active=True).first()
         if member is None:
-            member = board_services.board_member_add(
+            member = board_seats.board_member_add(
                 board=board,
                 person=user,
                 organisation=organisation,
                 kind=kind,
+                seat_kind=SEAT_KINDS.get(persona.email, SeatKind.PARTNER),
+                is_elected_member=persona.email in ELECTED,
                 role_title=role_title,
                 substitute_for=seats.get(substitute_for),
                 by=clerk,
             )
         seats[persona.email] = member
+    forum = orgs.get(FORUM) or organisation_create(
+        name=FORUM, kind=OrganisationKind.COMMUNITY_GROUP, area="Lichfield District"
+    )
+    email, full_name, role_title = FORUM_REP
+    if not BoardMember.objects.filter(board=board, person__email=email, active=True).exists():
+        board_seats.board_member_add(
+            board=board,
+            email=email,
+            full_name=full_name,
+            organisation=forum,
+            kind=BoardMember.Kind.ADVISORY,
+            seat_kind=SeatKind.VOLUNTARY_SECTOR,
+            role_title=role_title,
+            by=clerk,
+        )
+    if not board.requires_elected_member:
+        board = board_seats.board_update(
+            board=board,
+            name=board.name,
+            purpose=board.purpose,
+            parent_board_name=board.parent_board_name,
+            min_members=board.min_members,
+            min_share=board.min_share,
+            required_organisations=[orgs[LDC]],
+            requires_elected_member=True,
+            chair_absence_rule=board.chair_absence_rule,
+            is_public=board.is_public,
+            by=clerk,
+        )
     if board.chair_id is None:
-        board = board_services.board_set_chair(board=board, member=seats["chris@lichfield.demo"], by=clerk)
+        board = board_seats.board_set_chair(board=board, member=seats["chris@lichfield.demo"], by=clerk)
 
     if not Meeting.objects.filter(board=board).exists():
         day = timezone.localdate() + timedelta(days=21)

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from boards.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision
+from boards.models import AgendaItem, Attendance, BoardMember, ChairAbsenceRule, Decision, SeatKind
+from boards.rules import SUBJECT_KINDS
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, DateInput
 
@@ -49,7 +50,29 @@ class BoardForm(BoundedForm):
         label="Organisations that must be represented",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The board is not quorate unless someone from each is present",
+        help_text="Chosen from the organisations of the board's full members. The board is not quorate unless "
+        "someone from each is present",
+    )
+    requires_elected_member = forms.BooleanField(
+        label="At least one elected member must be present (for example a councillor)", required=False
+    )
+    public_body_seats_vote = forms.BooleanField(
+        label="Members for other public bodies (not partners) may hold full, voting seats", required=False
+    )
+    voluntary_sector_seats_vote = forms.BooleanField(
+        label="Voluntary-sector representatives may hold full, voting seats", required=False
+    )
+    decides_tenders = forms.BooleanField(
+        label="This board approves the partnership's tenders",
+        required=False,
+        help_text="One board per partnership: its evaluation methods, awards, final specifications and assessment "
+        "panels come to this board only",
+    )
+    approves_specification = forms.BooleanField(
+        label="The board must approve each tender's final specification before it is published", required=False
+    )
+    approves_panel = forms.BooleanField(
+        label="The board must approve each tender's assessment panel before it is published", required=False
     )
     chair_absence_rule = forms.ChoiceField(
         label="When the chair is absent",
@@ -67,7 +90,11 @@ class BoardForm(BoundedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["required_organisations"].choices = organisations  # type: ignore[attr-defined]
+        if organisations:
+            self.fields["required_organisations"].choices = organisations  # type: ignore[attr-defined]
+        else:
+            # A new board has no members yet: its required organisations are chosen once they are seated.
+            del self.fields["required_organisations"]
         if partnerships is not None:
             self.fields["partnership"] = forms.TypedChoiceField(
                 label="Partnership",
@@ -87,12 +114,41 @@ class BoardForm(BoundedForm):
 
 
 class BoardMemberForm(BoundedForm):
-    person = forms.TypedChoiceField(label="Person", coerce=int, error_messages={"required": "Choose the person"})
+    """A seat for partner staff (chosen from the partners' people) or for anyone else (named by email: they may not
+    have an account yet), from any organisation or, for an independent adviser, none."""
+
+    seat_kind = forms.ChoiceField(
+        label="Sits as",
+        choices=SeatKind.choices,
+        widget=forms.RadioSelect,
+        initial=SeatKind.PARTNER,
+        help_text="Partner staff vote when they hold a full seat. Advisers never vote. Whether other public bodies and "
+        "voluntary-sector representatives may hold full seats is the board's rule",
+    )
+    person = forms.TypedChoiceField(
+        label="Partner staff member",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="For partner staff: chosen from the people acting for the partners",
+    )
+    full_name = forms.CharField(
+        label="Full name", max_length=150, required=False, help_text="For anyone else: their name and email address"
+    )
+    email = forms.EmailField(label="Email address", max_length=254, required=False)
+    organisation = forms.TypedChoiceField(
+        label="Organisation they sit for",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="For anyone else. Leave empty for an independent adviser",
+    )
+    is_elected_member = forms.BooleanField(label="Elected member (for example a councillor)", required=False)
     kind = forms.ChoiceField(
         label="Kind of member",
         choices=BoardMember.Kind.choices,
         widget=forms.RadioSelect,
-        help_text="Full members count towards quorum and decisions. A named substitute stands in for one full member. "
+        help_text="Full members vote and count towards quorum. A named substitute stands in for one full member. "
         "Advisory members attend for specific items and never count",
     )
     role_title = forms.CharField(
@@ -106,17 +162,45 @@ class BoardMemberForm(BoundedForm):
     )
 
     def __init__(
-        self, *args: Any, people: list[tuple[int, str]], full_members: list[tuple[int, str]], **kwargs: Any
+        self,
+        *args: Any,
+        people: list[tuple[int, str]],
+        full_members: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "Choose a person"), *people]  # type: ignore[attr-defined]
+        self.fields["organisation"].choices = [("", "None (an independent adviser)"), *organisations]  # type: ignore[attr-defined]
         self.fields["substitute_for"].choices = [("", "Not a substitute"), *full_members]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == BoardMember.Kind.SUBSTITUTE and not data.get("substitute_for"):
             self.add_error("substitute_for", "Choose the full member this person substitutes for")
+        if data.get("seat_kind") == SeatKind.PARTNER:
+            if not data.get("person"):
+                self.add_error("person", "Choose the partner staff member")
+        elif "seat_kind" in data:
+            if not data.get("email"):
+                self.add_error("email", "Enter the person's email address")
+            if not data.get("organisation") and data.get("seat_kind") != SeatKind.ADVISER:
+                self.add_error("organisation", "Choose the organisation they sit for")
         return data
+
+
+class BoardMemberChangeForm(BoundedForm):
+    """Correct a seat: the elected-member flag, the role, and full or advisory (within the board's voting rule)."""
+
+    is_elected_member = forms.BooleanField(label="Elected member (for example a councillor)", required=False)
+    kind = forms.ChoiceField(
+        label="Kind of member",
+        choices=[c for c in BoardMember.Kind.choices if c[0] != BoardMember.Kind.SUBSTITUTE],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Full members vote and count towards quorum; advisory members never count",
+    )
+    role_title = forms.CharField(label="Role on the board", max_length=200, required=False)
 
 
 class MeetingForm(BoundedForm):
@@ -144,7 +228,8 @@ class ItemForm(BoundedForm):
     subject = forms.ChoiceField(
         label="What the board is asked to approve",
         required=False,
-        help_text="For an evaluation method or an award: chosen from those waiting for this board",
+        help_text="For an evaluation method, a final specification, an assessment panel or an award: chosen from "
+        "those waiting for this board",
     )
     title = forms.CharField(
         label="Title", max_length=300, required=False, help_text="Leave empty to use the name of what is approved"
@@ -174,7 +259,7 @@ class ItemForm(BoundedForm):
                 self.add_error("subject", "Choose something of the kind of item you chose")
             else:
                 data["subject_id"] = int(raw)
-        elif kind in (AgendaItem.Kind.EVALUATION_METHOD, AgendaItem.Kind.AWARD):
+        elif kind in SUBJECT_KINDS:
             self.add_error("subject", "Choose what the board is asked to approve")
         elif not (data.get("title") or "").strip():
             self.add_error("title", "Enter the item's title")
@@ -194,7 +279,8 @@ class AttendanceForm(BoundedForm):
             else:
                 choices = [(s.value, s.label) for s in Attendance.Status]
             self.fields[f"m{m.pk}"] = forms.ChoiceField(
-                label=f"{m.person}, {m.organisation}" + (f" ({m.get_kind_display().lower()})" if not m.is_full else ""),
+                label=f"{m.person}, {m.organisation_name}"
+                + (f" ({m.get_kind_display().lower()})" if not m.is_full else ""),
                 choices=choices,
                 widget=forms.RadioSelect,
                 required=m.kind != BoardMember.Kind.SUBSTITUTE,

@@ -106,7 +106,7 @@ class ItemDeclareView(ItemAccess, FormPage):
     def get_form(self, form_class: Any = None) -> DeclarationForm:
         members = None
         if self.members:
-            members = [(m.pk, f"{m.person}, {m.organisation}") for m in self.members.values()]
+            members = [(m.pk, f"{m.person}, {m.organisation_name}") for m in self.members.values()]
         return DeclarationForm(**self.get_form_kwargs(), members=members)
 
     def get_initial(self) -> dict[str, Any]:

@@ -46,9 +46,24 @@ class ChairAbsenceRule(models.TextChoices):
     DEPUTY = "deputy", "The deputy chair takes the chair; if also absent, one is appointed from the members present"
 
 
+class SeatKind(models.TextChoices):
+    """Whom a seat is held for (the terms of reference's membership list). Partner staff always vote when they hold
+    a full seat; advisers never vote; the board says whether the other kinds may hold full (voting) seats."""
+
+    PARTNER = "partner", "Partner staff"
+    PUBLIC_BODY = "public_body", "Another public body"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary-sector representative"
+    ADVISER = "adviser", "Adviser"
+
+
 class Board(models.Model):
     """A partnership's commissioning board. Its quorum rule is data: a minimum number of full members, a minimum
-    share of the full membership, and organisations that must be represented."""
+    share of the full membership, organisations that must be represented (chosen from its members' organisations)
+    and, where the terms of reference say so, at least one elected member.
+
+    One board per partnership approves the partnership's tenders (``decides_tenders``): the pending approvals
+    (evaluation methods, awards, final specifications, assessment panels) are offered to that board only, and it
+    may be required to approve the final specification and the assessment panel before a tender is published."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=200)
@@ -71,6 +86,22 @@ class Board(models.Model):
     required_organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="boards_requiring", help_text="Someone from each must be present"
     )
+    requires_elected_member = models.BooleanField(
+        "At least one elected member must be present", default=False, help_text="For example a councillor"
+    )
+    public_body_seats_vote = models.BooleanField(
+        "Members for other public bodies may hold full (voting) seats", default=False
+    )
+    voluntary_sector_seats_vote = models.BooleanField(
+        "Voluntary-sector representatives may hold full (voting) seats", default=False
+    )
+    decides_tenders = models.BooleanField("Approves the partnership's tenders", default=False)
+    approves_specification = models.BooleanField(
+        "The board must approve each tender's final specification before it is published", default=False
+    )
+    approves_panel = models.BooleanField(
+        "The board must approve each tender's assessment panel before it is published", default=False
+    )
     clerks = models.ManyToManyField(User, blank=True, related_name="boards_clerked")
     is_public = models.BooleanField("Publish its meetings and decisions", default=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -91,10 +122,23 @@ class Board(models.Model):
                 condition=models.Q(min_share__gte=0, min_share__lte=100), name="board_min_share_is_a_percentage"
             ),
             models.CheckConstraint(condition=models.Q(min_members__gte=1), name="board_min_members_at_least_one"),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=models.Q(decides_tenders=True), name="board_one_tender_board"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def seat_votes(self, seat_kind: str) -> bool:
+        """May a seat of this kind be a full (voting) seat under the board's terms of reference?"""
+        if seat_kind == SeatKind.PARTNER:
+            return True
+        if seat_kind == SeatKind.PUBLIC_BODY:
+            return self.public_body_seats_vote
+        if seat_kind == SeatKind.VOLUNTARY_SECTOR:
+            return self.voluntary_sector_seats_vote
+        return False
 
     @classmethod
     def tenant_filter(cls, organisation: Organisation | None) -> models.Q:
@@ -106,15 +150,17 @@ class Board(models.Model):
         partners = PartnershipMember.objects.unscoped(reason=_RULE).filter(
             partnership_id=self.partnership_id, status=PartnershipMember.Status.ACTIVE
         )
-        sitting = BoardMember.objects.unscoped(reason=_RULE).filter(board_id=self.pk)
+        sitting = BoardMember.objects.unscoped(reason=_RULE).filter(board_id=self.pk, organisation__isnull=False)
         return sorted(
             {*partners.values_list("organisation_id", flat=True), *sitting.values_list("organisation_id", flat=True)}
         )
 
 
 class BoardMember(models.Model):
-    """A seat: a named person holding a role for an organisation. Full members count towards quorum; a named
-    substitute may stand in for one full member; advisory members attend for specific items and never count."""
+    """A seat: a named person holding a role, for an organisation (a partner, another public body, a voluntary-sector
+    body) or, for an independent adviser, none. Full members vote and count towards quorum; a named substitute may
+    stand in for one full member; advisory members attend for specific items and never count. Whether a seat kind
+    may be a full seat is the board's rule (``Board.seat_votes``); an elected member is flagged."""
 
     class Kind(models.TextChoices):
         FULL = "full", "Full member"
@@ -123,8 +169,12 @@ class BoardMember(models.Model):
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="board_seats")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="board_seats")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="board_seats"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
+    seat_kind = models.CharField("Sits as", max_length=20, choices=SeatKind.choices, default=SeatKind.PARTNER)
+    is_elected_member = models.BooleanField("Elected member", default=False)
     role_title = models.CharField("Role", max_length=200, blank=True)
     substitute_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="substitutes"
@@ -147,10 +197,29 @@ class BoardMember(models.Model):
                 | (~models.Q(kind="substitute") & models.Q(substitute_for__isnull=True)),
                 name="board_member_substitute_names_member",
             ),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(seat_kind="adviser"),
+                name="board_member_organisation_unless_adviser",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(seat_kind="adviser") | models.Q(kind="advisory"),
+                name="board_member_adviser_is_advisory",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.organisation})"
+        return f"{self.person} ({self.organisation_name})"
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation.name if self.organisation_id else "independent"
+
+    @property
+    def description(self) -> str:
+        """ "Cllr Chris Walker, Lichfield District Council (elected member)"."""
+        notes = [n for n in ("elected member" if self.is_elected_member else "",) if n]
+        extra = f" ({', '.join(notes)})" if notes else ""
+        return f"{self.person}, {self.organisation_name}{extra}"
 
     @property
     def is_full(self) -> bool:
@@ -198,6 +267,8 @@ class Meeting(models.Model):
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
         EVALUATION_METHOD = "evaluation_method", "Approve an evaluation method"
+        SPECIFICATION = "specification", "Approve a final specification"
+        ASSESSMENT_PANEL = "assessment_panel", "Approve an assessment panel"
         AWARD = "award", "Approve an award"
         MONITORING_REPORT = "monitoring_report", "Monitoring report"
         OTHER = "other", "Other business"

@@ -160,7 +160,7 @@ def pack_context(meeting: Meeting, progress: Callable[[int], None] | None = None
                 "declarations": [
                     {
                         "person": str(d.member.person),
-                        "organisation": d.member.organisation.name,
+                        "organisation": d.member.organisation_name,
                         "interest": d.interest if d.has_interest else "No interest",
                         "has_interest": d.has_interest,
                     }
@@ -194,9 +194,11 @@ def pack_context(meeting: Meeting, progress: Callable[[int], None] | None = None
         "attendance": [
             {
                 "person": str(a.member.person),
-                "organisation": a.member.organisation.name,
+                "organisation": a.member.organisation_name,
                 "role": a.member.role_title,
-                "kind": a.member.get_kind_display(),
+                "kind": a.member.get_kind_display()
+                + (f", {a.member.get_seat_kind_display().lower()}" if a.member.seat_kind != "partner" else "")
+                + (", elected member" if a.member.is_elected_member else ""),
                 "status": a.get_status_display(),
                 "substituting_for": str(a.substituting_for.person) if a.substituting_for else "",
             }
@@ -237,8 +239,39 @@ def quorum_rule_text(board: Any) -> str:
     required = sorted(o.name for o in board.required_organisations.all())  # uses a prefetch where there is one
     share = format(board.min_share.normalize(), "f")
     text = f"At least {board.min_members} full member{'s' if board.min_members != 1 else ''} ({share}% of full members)"
-    if required:
-        text += f", including someone from {', '.join(required)}"
+    musts = [f"someone from {', '.join(required)}"] if required else []
+    if board.requires_elected_member:
+        musts.append("at least one elected member")
+    if musts:
+        text += f", including {' and '.join(musts)}"
+    return text
+
+
+def voting_rule_text(board: Any) -> str:
+    """Who may hold a full (voting) seat under the board's terms of reference."""
+    voting = ["partner staff"]
+    if board.public_body_seats_vote:
+        voting.append("members for other public bodies")
+    if board.voluntary_sector_seats_vote:
+        voting.append("voluntary-sector representatives")
+    head = voting[0] if len(voting) == 1 else f"{', '.join(voting[:-1])} and {voting[-1]}"
+    return f"Full members vote: {head} may hold full seats. Advisers and advisory members do not vote"
+
+
+def tender_approvals_text(board: Any) -> str:
+    if not board.decides_tenders:
+        return "Another board of the partnership approves its tenders"
+    also = [
+        label
+        for flag, label in (
+            (board.approves_specification, "the final specification"),
+            (board.approves_panel, "the assessment panel"),
+        )
+        if flag
+    ]
+    text = "Approves the partnership's evaluation methods and awards"
+    if also:
+        text += f", and {' and '.join(also)} of each tender before it is published"
     return text
 
 

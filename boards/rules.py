@@ -8,9 +8,11 @@ A board is quorate for an item when, counting only **full members taking part in
 - at least ``min_members`` are present;
 - they are at least ``min_share`` per cent of the full membership (compared exactly:
   ``counted * 100 >= min_share * full_members``, so 51 % of 100 needs 51, and 51 % of 7 needs 4);
-- someone from each required organisation is among them.
+- someone from each required organisation is among them;
+- where the board's rule requires it, at least one of them is an elected member.
 
-Who counts: a full member who is present; a named substitute present *for* a full member counts in that member's
+Who counts: a full member who is present (a full seat is a voting seat: partner staff, and the other seat kinds the
+board's terms of reference let vote; advisers never); a named substitute present *for* a full member counts in that member's
 place (once: a member and their substitute both present count as one seat). Advisory members never count. A member
 excluded from the item by the chair does not count for that item.
 """
@@ -42,15 +44,17 @@ class Rule:
     min_share: Decimal  # per cent, for example Decimal("51")
     required_organisations: tuple[OrganisationRef, ...]
     full_member_ids: frozenset[int]  # the board's active full members (the membership the share is of)
+    requires_elected_member: bool = False
 
 
 @dataclass(frozen=True)
 class Attendee:
     member_id: int
     name: str
-    organisation_id: int
+    organisation_id: int | None
     kind: str  # "full", "substitute" or "advisory"
     substituting_for: int | None = None  # a substitute's full member
+    is_elected_member: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,15 @@ def check(rule: Rule, attendance: Sequence[Attendee], exclusions: Collection[int
             )
         else:
             failures.append(f"No one from {organisation.name} is present")
+    if rule.requires_elected_member and not any(p.is_elected_member for p in seats.values()):
+        excluded_elected = [p for p in excluded_present if p.is_elected_member]
+        if excluded_elected:
+            failures.append(
+                f"No elected member present and taking part: {_and([p.name for p in excluded_elected])} "
+                f"{'is' if len(excluded_elected) == 1 else 'are'} excluded from this item"
+            )
+        else:
+            failures.append("No elected member present")
     return QuorumResult(
         ok=not failures,
         failures=failures,
@@ -146,7 +159,8 @@ def check(rule: Rule, attendance: Sequence[Attendee], exclusions: Collection[int
         seats=counted,
         full_members=full,
         share=_share(counted, full),
-        required=[o.name for o in rule.required_organisations],
+        required=[o.name for o in rule.required_organisations]
+        + (["an elected member"] if rule.requires_elected_member else []),
     )
 
 
@@ -216,23 +230,27 @@ def quorum_rule(board: Board) -> Rule:
             OrganisationRef(o.pk, o.name) for o in board.required_organisations.all().order_by("name")
         ),
         full_member_ids=frozenset(
-            BoardMember.objects.filter(board=board, active=True, kind=BoardMember.Kind.FULL).values_list(
-                "pk", flat=True
-            )
+            pk
+            for pk, seat_kind in BoardMember.objects.filter(
+                board=board, active=True, kind=BoardMember.Kind.FULL
+            ).values_list("pk", "seat_kind")
+            if board.seat_votes(seat_kind)
         ),
+        requires_elected_member=board.requires_elected_member,
     )
 
 
 def _attendee(a: Attendance) -> Attendee:
-    name = f"{a.member.person} ({a.member.organisation})"
+    name = f"{a.member.person} ({a.member.organisation_name})"
     if a.substituting_for_id:
-        name = f"{a.member.person} ({a.member.organisation}, substituting for {a.substituting_for.person})"
+        name = f"{a.member.person} ({a.member.organisation_name}, substituting for {a.substituting_for.person})"
     return Attendee(
         member_id=a.member_id,
         name=name,
         organisation_id=a.member.organisation_id,
         kind=a.member.kind,
         substituting_for=a.substituting_for_id,
+        is_elected_member=a.member.is_elected_member,
     )
 
 
@@ -255,3 +273,74 @@ def may_record_decision(item: AgendaItem, user: Any) -> bool:
         return True
     chair = meeting_chair(item.meeting)
     return chair is not None and chair.person_id == user.pk
+
+
+# --- the partnership's tender approvals -------------------------------------------------------------------------
+
+# Agenda item kinds decided on a higher app's object, and the subject kind the higher app registers for it
+# (``core.handlers``).
+SPECIFICATION_SUBJECT = "procurement.specification"
+PANEL_SUBJECT = "procurement.assessment_panel"
+SUBJECT_KINDS: dict[str, str] = {
+    AgendaItem.Kind.EVALUATION_METHOD: "procurement.evaluation_method",
+    AgendaItem.Kind.SPECIFICATION: SPECIFICATION_SUBJECT,
+    AgendaItem.Kind.ASSESSMENT_PANEL: PANEL_SUBJECT,
+    AgendaItem.Kind.AWARD: "procurement.award_recommendation",
+}
+_TENDERS = "which board approves a partnership's tenders, and what it has approved, whoever asks"
+
+
+def tender_board(partnership_id: int) -> Board | None:
+    """The board that approves the partnership's tenders (at most one), or ``None``."""
+    return Board.objects.unscoped(reason=_TENDERS).filter(partnership_id=partnership_id, decides_tenders=True).first()
+
+
+def tender_approval_blockers(board: Board) -> list[str]:
+    """Why this board cannot take the partnership's tender approvals (another board of the partnership does)."""
+    if board.decides_tenders:
+        return []
+    other = tender_board(board.partnership_id)
+    if other is None:
+        return [f"{board.name} does not approve the partnership's tenders: set it to approve them first"]
+    return [f"{other.name} approves this partnership's tenders, not {board.name}"]
+
+
+def approved_subject_ids(board: Board, subject_kind: str) -> set[int]:
+    """Subjects of ``subject_kind`` whose latest current decision by ``board`` approves them."""
+    latest: dict[int, str] = {}
+    rows = (
+        Decision.objects.unscoped(reason=_TENDERS)
+        .filter(item__meeting__board=board, item__subject_kind=subject_kind, corrected_by__isnull=True)
+        .order_by("recorded_at", "pk")
+        .values_list("item__subject_id", "outcome")
+    )
+    for subject_id, outcome in rows:
+        if subject_id is not None:
+            latest[subject_id] = outcome
+    return {pk for pk, outcome in latest.items() if outcome == Decision.Outcome.APPROVE}
+
+
+def tender_approval_problems(*, partnership_id: int, tender_id: int) -> list[str]:
+    """What the partnership's board must still approve before the tender is published (seed 002, 4.4: tenders are
+    invited on final specifications agreed by the board): the final specification and the assessment panel, each
+    when the board's rule requires it."""
+    board = tender_board(partnership_id)
+    if board is None:
+        return []
+    problems = []
+    if board.approves_specification and tender_id not in approved_subject_ids(board, SPECIFICATION_SUBJECT):
+        problems.append(f"The board has not approved the final specification ({board.name} must approve it)")
+    if board.approves_panel and tender_id not in approved_subject_ids(board, PANEL_SUBJECT):
+        problems.append(f"The board has not approved the assessment panel ({board.name} must approve it)")
+    return problems
+
+
+def voting_organisation_ids(board: Board) -> set[int]:
+    """Organisations with an active full (voting) member on the board: the ones its quorum rule may require."""
+    return {
+        org
+        for org, seat_kind in BoardMember.objects.filter(
+            board=board, active=True, kind=BoardMember.Kind.FULL, organisation__isnull=False
+        ).values_list("organisation_id", "seat_kind")
+        if board.seat_votes(seat_kind)
+    }

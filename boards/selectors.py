@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from boards import rules
 from boards.models import AgendaItem, Attendance, Board, BoardMember, Decision, Declaration, Exclusion, Meeting
+from core import handlers
+from core.tenancy import unscoped
 from partners.models import Organisation
 
 UPCOMING = [Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED]
@@ -151,3 +155,29 @@ def next_meetings_for(user: Any, limit: int = 3) -> list[Meeting]:
         .annotate(open_items=Count("items", filter=Q(items__status=AgendaItem.Status.OPEN), distinct=True))
         .order_by("starts_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    kind: str  # the agenda item kind, for example "specification"
+    kind_label: str
+    subject_id: int
+    title: str
+
+
+def pending_approvals(board: Board) -> list[PendingApproval]:
+    """What the tendering app has waiting for this board's decision (evaluation methods, final specifications,
+    assessment panels, awards). Only the board that approves the partnership's tenders is offered them: a second
+    board of the same partnership has none."""
+    if rules.tender_approval_blockers(board):
+        return []
+    labels = dict(AgendaItem.Kind.choices)
+    out: list[PendingApproval] = []
+    for kind, subject_kind in rules.SUBJECT_KINDS.items():
+        candidates = handlers.find(subject_kind, "candidates")
+        if candidates is None:
+            continue
+        with unscoped(reason="subjects the higher apps offer to this board"):
+            for pk, title in candidates(board=board):
+                out.append(PendingApproval(str(kind), str(labels[kind]), int(pk), str(title)))
+    return out

@@ -8,9 +8,8 @@ a new record; the subject's own state machine moved through ``core.handlers``); 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,12 +21,12 @@ from boards.models import (
     Attendance,
     Board,
     BoardMember,
-    ChairAbsenceRule,
     Decision,
     Declaration,
     Exclusion,
     Meeting,
 )
+from boards.seats import acting_user, require_manager
 from boards.workflows import ITEM_WORKFLOW, MEETING_WORKFLOW, OPEN_MEETING
 from core import audit, handlers
 from core.actors import Actor
@@ -35,13 +34,10 @@ from core.errors import DomainError, NotPermitted
 from core.service import service
 from core.tenancy import unscoped
 from core.workflow import transition
-from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
+from partners.models import User
 
 # Agenda item kinds decided on a higher app's object, and the subject kind the higher app registers for it.
-SUBJECT_KINDS: dict[str, str] = {
-    AgendaItem.Kind.EVALUATION_METHOD: "procurement.evaluation_method",
-    AgendaItem.Kind.AWARD: "procurement.award_recommendation",
-}
+SUBJECT_KINDS = rules.SUBJECT_KINDS
 OUTCOME_TRANSITION = {
     Decision.Outcome.APPROVE: "approve",
     Decision.Outcome.REJECT: "reject",
@@ -50,279 +46,17 @@ OUTCOME_TRANSITION = {
 }
 
 
-# --- who is who ---------------------------------------------------------------------------------------------
-
-
-def _user(by: Actor) -> User:
-    if by.user is None:
-        raise NotPermitted("Only a person can do this")
-    return by.user
-
-
-def _require_manager(board: Board, by: Actor) -> None:
-    if by.user is None or not permissions.may_manage(board, by.user):
-        raise NotPermitted("Only the board's clerk or chair can do this")
-
-
-def _active_partner_ids(partnership: Partnership) -> set[int]:
-    return set(
-        PartnershipMember.objects.filter(partnership=partnership, status=PartnershipMember.Status.ACTIVE).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-# --- boards and seats ---------------------------------------------------------------------------------------
-
-
-def _clean_share(value: Any) -> Decimal:
-    try:
-        share = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError("Enter the share as a percentage, like 51", field="min_share") from exc
-    if share < 0 or share > 100:
-        raise DomainError("The share must be between 0 and 100 per cent", field="min_share")
-    return share.quantize(Decimal("0.01"))
-
-
-@service
-def board_create(
-    *,
-    partnership: Partnership,
-    name: str,
-    by: Actor,
-    purpose: str = "",
-    parent_board_name: str = "",
-    min_members: int = 1,
-    min_share: Decimal | str | int = 0,
-    required_organisations: Iterable[Organisation] = (),
-    chair_absence_rule: str = ChairAbsenceRule.ELECT,
-    is_public: bool = True,
-) -> Board:
-    """A partner's admin or commissioner sets up the partnership's board and becomes its first clerk."""
-    user = _user(by)
-    if by.organisation is None or not by.has_role(*permissions.CREATE_ROLES):
-        raise NotPermitted("Only a partner's admin or commissioner can set up a board")
-    partners = _active_partner_ids(partnership)
-    if by.organisation.pk not in partners:
-        raise NotPermitted("Only a member of this partnership can set up its board")
-    if not name.strip():
-        raise DomainError("Enter the board's name", field="name")
-    if min_members < 1:
-        raise DomainError("A quorum needs at least 1 member", field="min_members")
-    required = list(required_organisations)
-    outside = [str(o) for o in required if o.pk not in partners]
-    if outside:
-        raise DomainError(
-            f"Required organisations must be partners: {', '.join(outside)}", field="required_organisations"
-        )
-    board = Board.objects.create(
-        partnership=partnership,
-        name=name.strip(),
-        purpose=purpose.strip(),
-        parent_board_name=parent_board_name.strip(),
-        min_members=min_members,
-        min_share=_clean_share(min_share),
-        chair_absence_rule=chair_absence_rule,
-        is_public=is_public,
-        created_by=user,
-    )
-    board.required_organisations.set(required)
-    board.clerks.add(user)
-    permissions.sync_board_permissions(board)
-    audit.record(obj=board, action="board.created", by=by, to_state="active", data=_rule_data(board))
-    return board
-
-
-def _rule_data(board: Board) -> dict[str, Any]:
-    return {
-        "min_members": board.min_members,
-        "min_share": str(board.min_share),
-        "required_organisations": sorted(o.name for o in board.required_organisations.all()),
-        "chair_absence_rule": board.chair_absence_rule,
-    }
-
-
-@service
-def board_update(
-    *,
-    board: Board,
-    by: Actor,
-    name: str,
-    purpose: str,
-    parent_board_name: str,
-    min_members: int,
-    min_share: Decimal | str | int,
-    required_organisations: Iterable[Organisation],
-    chair_absence_rule: str,
-    is_public: bool,
-) -> Board:
-    """Change the board's details and quorum rule (the change is recorded; past decisions keep their snapshot)."""
-    _require_manager(board, by)
-    board = Board.objects.select_for_update().get(pk=board.pk)
-    if min_members < 1:
-        raise DomainError("A quorum needs at least 1 member", field="min_members")
-    required = list(required_organisations)
-    partners = _active_partner_ids(board.partnership)
-    outside = [str(o) for o in required if o.pk not in partners]
-    if outside:
-        raise DomainError(
-            f"Required organisations must be partners: {', '.join(outside)}", field="required_organisations"
-        )
-    before = _rule_data(board)
-    board.name = name.strip() or board.name
-    board.purpose = purpose.strip()
-    board.parent_board_name = parent_board_name.strip()
-    board.min_members = min_members
-    board.min_share = _clean_share(min_share)
-    board.chair_absence_rule = chair_absence_rule
-    board.is_public = is_public
-    board.save()
-    board.required_organisations.set(required)
-    after = _rule_data(board)
-    audit.record(obj=board, action="board.updated", by=by, data={"before": before, "after": after})
-    return board
-
-
-@service
-def board_member_add(
-    *,
-    board: Board,
-    person: User,
-    organisation: Organisation,
-    kind: str,
-    by: Actor,
-    role_title: str = "",
-    substitute_for: BoardMember | None = None,
-) -> BoardMember:
-    """Give someone a seat. Full members hold a role for a partner organisation; a named substitute stands in for
-    one full member of the same organisation; advisory members may come from anywhere."""
-    _require_manager(board, by)
-    if kind not in BoardMember.Kind.values:
-        raise DomainError("Choose the kind of member", field="kind")
-    with unscoped(reason="the new member acts for another partner organisation"):
-        if not Membership.objects.filter(user=person, organisation=organisation, is_active=True).exists():
-            raise DomainError(f"{person} does not act for {organisation}", field="person")
-    if kind == BoardMember.Kind.FULL and organisation.pk not in _active_partner_ids(board.partnership):
-        raise DomainError(
-            f"Full members hold a role for a partner organisation; {organisation} is not a partner",
-            field="organisation",
-        )
-    if kind == BoardMember.Kind.SUBSTITUTE:
-        if (
-            substitute_for is None
-            or substitute_for.board_id != board.pk
-            or not substitute_for.active
-            or not substitute_for.is_full
-        ):
-            raise DomainError("Choose the full member this person substitutes for", field="substitute_for")
-        if substitute_for.organisation_id != organisation.pk:
-            raise DomainError(
-                f"A substitute for {substitute_for.person} must also act for {substitute_for.organisation}",
-                field="organisation",
-            )
-    else:
-        substitute_for = None
-    if BoardMember.objects.filter(board=board, person=person, active=True).exists():
-        raise DomainError(f"{person} already has a seat on this board", field="person")
-    member = BoardMember.objects.create(
-        board=board,
-        person=person,
-        organisation=organisation,
-        kind=kind,
-        role_title=role_title.strip(),
-        substitute_for=substitute_for,
-    )
-    permissions.sync_board_permissions(board)
-    audit.record(
-        obj=member,
-        action="board.member_added",
-        by=by,
-        to_state="active",
-        data={"kind": kind, "organisation": organisation.name, "substitute_for": str(substitute_for or "")},
-    )
-    return member
-
-
-@service
-def board_member_remove(*, member: BoardMember, by: Actor, reason: str = "") -> BoardMember:
-    board = member.board
-    _require_manager(board, by)
-    member = BoardMember.objects.select_for_update().get(pk=member.pk)
-    if not member.active:
-        raise DomainError(f"{member.person} no longer has a seat")
-    member.active = False
-    member.left_at = timezone.now()
-    member.save(update_fields=["active", "left_at"])
-    for sub in BoardMember.objects.filter(substitute_for=member, active=True):
-        sub.active = False
-        sub.left_at = member.left_at
-        sub.save(update_fields=["active", "left_at"])
-        audit.record(
-            obj=sub,
-            action="board.member_removed",
-            by=by,
-            from_state="active",
-            to_state="left",
-            reason="Their member left",
-        )
-    changed = []
-    if board.chair_id == member.pk:
-        board.chair = None
-        changed.append("chair")
-    if board.deputy_chair_id == member.pk:
-        board.deputy_chair = None
-        changed.append("deputy_chair")
-    if changed:
-        board.save(update_fields=changed)
-    permissions.sync_board_permissions(board)
-    audit.record(obj=member, action="board.member_removed", by=by, from_state="active", to_state="left", reason=reason)
-    return member
-
-
-@service
-def board_set_chair(*, board: Board, member: BoardMember, by: Actor, deputy: bool = False) -> Board:
-    _require_manager(board, by)
-    if member.board_id != board.pk or not member.active or not member.is_full:
-        raise DomainError("The chair must be a full member of the board", field="member")
-    field = "deputy_chair" if deputy else "chair"
-    before = getattr(board, f"{field}_id")
-    setattr(board, field, member)
-    board.save(update_fields=[field])
-    permissions.sync_board_permissions(board)
-    audit.record(
-        obj=board,
-        action=f"board.{field}_appointed",
-        by=by,
-        data={"from": before, "to": member.pk, "name": str(member.person)},
-    )
-    return board
-
-
-@service
-def board_clerk_add(*, board: Board, user: User, by: Actor) -> Board:
-    _require_manager(board, by)
-    with unscoped(reason="the clerk may act for another partner organisation"):
-        organisations = set(
-            Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", flat=True)
-        )
-    if not organisations & _active_partner_ids(board.partnership):
-        raise DomainError(f"{user} does not act for a partner organisation", field="user")
-    board.clerks.add(user)
-    permissions.sync_board_permissions(board)
-    audit.record(obj=board, action="board.clerk_added", by=by, data={"clerk": str(user)})
-    return board
-
-
 # --- meetings and agenda --------------------------------------------------------------------------------------
 
 
 @service
 def meeting_create(*, board: Board, starts_at: dt.datetime, location: str, by: Actor) -> Meeting:
-    _require_manager(board, by)
+    require_manager(board, by)
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
-    meeting = Meeting.objects.create(board=board, starts_at=starts_at, location=location.strip(), created_by=_user(by))
+    meeting = Meeting.objects.create(
+        board=board, starts_at=starts_at, location=location.strip(), created_by=acting_user(by)
+    )
     audit.record(obj=meeting, action="board.meeting_scheduled", by=by, to_state=meeting.status)
     return meeting
 
@@ -351,13 +85,16 @@ def item_add(
 ) -> AgendaItem:
     """Put an item on the agenda. Approving an evaluation method or an award names its subject (from the
     tendering app, through ``core.handlers``); a monitoring report or other business has none."""
-    _require_manager(meeting.board, by)
+    require_manager(meeting.board, by)
     if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.PAPERS_PUBLISHED):
         raise DomainError("Items can only be added before the meeting is held")
     if kind not in AgendaItem.Kind.values:
         raise DomainError("Choose the kind of item", field="kind")
     subject_kind = SUBJECT_KINDS.get(kind, "")
     if subject_kind:
+        blockers = rules.tender_approval_blockers(meeting.board)
+        if blockers:
+            raise DomainError(blockers[0], field="kind")
         if not handlers.has(subject_kind):
             raise DomainError("Tendering is not set up yet, so there is nothing of this kind to decide", field="kind")
         if subject_id is None:
@@ -416,7 +153,7 @@ def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], b
     """Record who is present, who sent apologies and who is absent. Attendance may change during the meeting
     (someone arrives late or leaves); each decision keeps the attendance it was taken with."""
     board = meeting.board
-    _require_manager(board, by)
+    require_manager(board, by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_open_meeting(meeting)
     problems: list[str] = []
@@ -445,7 +182,7 @@ def attendance_record(*, meeting: Meeting, entries: Sequence[AttendanceEntry], b
 
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     saved: list[Attendance] = []
-    user = _user(by)
+    user = acting_user(by)
     for e in entries:
         row = existing.get(e.member.pk)
         substituting_for = e.substituting_for if e.status == Attendance.Status.PRESENT else None
@@ -488,7 +225,7 @@ def _attendance_data(row: Attendance) -> dict[str, Any]:
 def meeting_appoint_chair(*, meeting: Meeting, member: BoardMember, by: Actor) -> Meeting:
     """In the chair's absence, record the chair appointed from those present."""
     board = meeting.board
-    _require_manager(board, by)
+    require_manager(board, by)
     _require_open_meeting(meeting)
     present = rules.present_attendance(meeting)
     present_ids = {a.member_id for a in present}
@@ -514,7 +251,7 @@ def declaration_record(
     """A member declares an interest in an item (or that they have none). Members declare for themselves; the
     clerk or chair may record a declaration made at the meeting."""
     board = item.meeting.board
-    user = _user(by)
+    user = acting_user(by)
     if member.board_id != board.pk or not member.active:
         raise DomainError("Only a member of this board can declare an interest")
     if member.person_id != user.pk and not permissions.may_manage(board, user):
@@ -562,7 +299,7 @@ def exclusion_record(*, item: AgendaItem, member: BoardMember, reason: str, by: 
     """The meeting's chair excludes a member who declared an interest from an item. They do not count towards
     the item's quorum and take no part in it. Recorded, and open to scrutiny."""
     meeting = item.meeting
-    user = _user(by)
+    user = acting_user(by)
     _require_open_meeting(meeting)
     if item.status != AgendaItem.Status.OPEN:
         raise DomainError("This item has been decided: no one can be excluded from it now")
@@ -615,7 +352,7 @@ def decision_record(
     without quorum is refused, naming each condition that fails). The decision cannot be changed afterwards; a
     correction is a new decision that ``corrects`` the current one. For an item with a subject, the subject's
     ``on_decision`` handler moves its own state machine in the same transaction."""
-    user = _user(by)
+    user = acting_user(by)
     item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
     meeting = item.meeting
     if meeting.status == Meeting.Status.CANCELLED:
@@ -736,7 +473,7 @@ def decision_record(
 
 @service
 def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
-    _require_manager(meeting.board, by)
+    require_manager(meeting.board, by)
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("Minutes are recorded once the meeting has been held, until they are approved")
@@ -745,7 +482,7 @@ def minutes_record(*, meeting: Meeting, minutes: str, by: Actor) -> Meeting:
     before = meeting.minutes
     meeting.minutes = minutes.strip()
     meeting.minutes_recorded_at = timezone.now()
-    meeting.minutes_recorded_by = _user(by)
+    meeting.minutes_recorded_by = acting_user(by)
     meeting.save(update_fields=["minutes", "minutes_recorded_at", "minutes_recorded_by", "updated_at"])
     audit.record(obj=meeting, action="board.minutes_recorded" if not before else "board.minutes_changed", by=by)
     return meeting

@@ -12,6 +12,11 @@ urlpatterns = [
     path("boards/<int:board_id>/edit/", board.BoardEditView.as_view(), name="board-edit"),
     path("boards/<int:board_id>/members/add/", board.BoardMemberAddView.as_view(), name="board-member-add"),
     path(
+        "boards/members/<int:board_member_id>/change/",
+        board.BoardMemberChangeView.as_view(),
+        name="board-member-change",
+    ),
+    path(
         "boards/members/<int:board_member_id>/remove/",
         board.BoardMemberRemoveView.as_view(),
         name="board-member-remove",

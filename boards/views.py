@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from boards import pack as board_pack
 from boards import permissions, rules
+from boards import seats as board_seats
 from boards import selectors as board_selectors
 from boards import services as board_services
 from boards.forms import (
     AttendanceForm,
     BoardForm,
+    BoardMemberChangeForm,
     BoardMemberForm,
     ChairForm,
     ItemForm,
@@ -26,9 +28,8 @@ from boards.forms import (
     MinutesForm,
     PeriodForm,
 )
-from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
+from boards.models import Attendance, Board, BoardMember, Meeting, SeatKind
 from boards.workflows import MEETING_WORKFLOW, OPEN_MEETING
-from core import handlers
 from core.errors import DomainError
 from core.tenancy import scope, unscoped
 from core.views import FormPage, MemberTemplateView, MemberView, PublicView, TransitionView, form_invalid_response
@@ -68,10 +69,6 @@ def _partner_ids(board: Board) -> list[int]:
         .filter(partnership_id=board.partnership_id, status=PartnershipMember.Status.ACTIVE)
         .values_list("organisation_id", flat=True)
     )
-
-
-def _partner_organisations(board: Board) -> list[tuple[int, str]]:
-    return [(o.pk, o.name) for o in Organisation.objects.filter(pk__in=_partner_ids(board)).order_by("name")]
 
 
 def partner_people(board: Board, *, role: str | None = None) -> list[Membership]:
@@ -115,10 +112,29 @@ def _board_settings(data: dict[str, Any]) -> dict[str, Any]:
         "parent_board_name": data["parent_board_name"],
         "min_members": data["min_members"],
         "min_share": data["min_share"],
-        "required_organisations": Organisation.objects.filter(pk__in=[int(x) for x in data["required_organisations"]]),
+        "required_organisations": Organisation.objects.filter(
+            pk__in=[int(x) for x in data.get("required_organisations") or []]
+        ),
         "chair_absence_rule": data["chair_absence_rule"],
         "is_public": data["is_public"],
+        **{flag: data[flag] for flag in BOARD_FLAGS},
     }
+
+
+BOARD_FLAGS = (
+    "requires_elected_member",
+    "public_body_seats_vote",
+    "voluntary_sector_seats_vote",
+    "decides_tenders",
+    "approves_specification",
+    "approves_panel",
+)
+
+
+def _voting_organisations(board: Board) -> list[tuple[int, str]]:
+    """The organisations a quorum rule may require: those of the board's full (voting) members."""
+    ids = rules.voting_organisation_ids(board)
+    return [(o.pk, o.name) for o in Organisation.objects.filter(pk__in=ids).order_by("name")]
 
 
 class BoardCreateView(FormPage):
@@ -134,16 +150,22 @@ class BoardCreateView(FormPage):
         ]
 
     def get_form(self, form_class: Any = None) -> BoardForm:
-        organisations = [(o.pk, o.name) for o in Organisation.objects.filter(sector="public").order_by("name")]
-        return BoardForm(**self.get_form_kwargs(), organisations=organisations, partnerships=self._partnerships())
+        # No members yet, so no organisations to require: they are chosen on the edit page once members are seated.
+        return BoardForm(**self.get_form_kwargs(), organisations=[], partnerships=self._partnerships())
 
     def get_initial(self) -> dict[str, Any]:
-        return {"min_members": 1, "min_share": 0, "is_public": True, "chair_absence_rule": "elect_from_present"}
+        return {
+            "min_members": 1,
+            "min_share": 0,
+            "is_public": True,
+            "chair_absence_rule": "elect_from_present",
+            "decides_tenders": True,
+        }
 
     def act(self, form: BoardForm) -> HttpResponse:
         data = form.cleaned_data
         partnership = get_object_or_404(Partnership.objects.all(), pk=data["partnership"])
-        board = board_services.board_create(
+        board = board_seats.board_create(
             partnership=partnership,
             **_board_settings(data),
             by=self.acting,
@@ -177,6 +199,8 @@ class BoardDetailView(BoardAccess, MemberTemplateView):
             upcoming=[m for m in meetings if m.starts_at >= now and m.status != Meeting.Status.CANCELLED][::-1],
             past=[m for m in meetings if m.starts_at < now or m.status == Meeting.Status.CANCELLED],
             quorum_text=board_pack.quorum_rule_text(self.board),
+            voting_text=board_pack.voting_rule_text(self.board),
+            tender_text=board_pack.tender_approvals_text(self.board),
             clerks=list(self.board.clerks.all()),
             **kwargs,
         )
@@ -192,11 +216,11 @@ class BoardEditView(BoardAccess, FormPage):
 
     def get_form(self, form_class: Any = None) -> BoardForm:
         seats = [
-            (m.pk, f"{m.person}, {m.organisation}")
+            (m.pk, f"{m.person}, {m.organisation_name}")
             for m in board_selectors.members_of(self.board)
             if m.kind == BoardMember.Kind.FULL
         ]
-        return BoardForm(**self.get_form_kwargs(), organisations=_partner_organisations(self.board), seats=seats)
+        return BoardForm(**self.get_form_kwargs(), organisations=_voting_organisations(self.board), seats=seats)
 
     def get_initial(self) -> dict[str, Any]:
         b = self.board
@@ -209,6 +233,7 @@ class BoardEditView(BoardAccess, FormPage):
             "required_organisations": [o.pk for o in b.required_organisations.all()],
             "chair_absence_rule": b.chair_absence_rule,
             "is_public": b.is_public,
+            **{flag: getattr(b, flag) for flag in BOARD_FLAGS},
             "chair": b.chair_id,
             "deputy_chair": b.deputy_chair_id,
         }
@@ -218,7 +243,7 @@ class BoardEditView(BoardAccess, FormPage):
 
     def act(self, form: BoardForm) -> HttpResponse:
         data = form.cleaned_data
-        board = board_services.board_update(
+        board = board_seats.board_update(
             board=self.board,
             **_board_settings(data),
             by=self.acting,
@@ -227,7 +252,7 @@ class BoardEditView(BoardAccess, FormPage):
             wanted = data.get(field)
             if wanted and wanted != getattr(board, f"{field}_id"):
                 member = get_object_or_404(BoardMember.objects.all(), pk=wanted, board=board)
-                board_services.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
+                board_seats.board_set_chair(board=board, member=member, deputy=deputy, by=self.acting)
         return self.done("The board's details and quorum rule are saved", "board-detail", board_id=self.board.pk)
 
 
@@ -245,23 +270,41 @@ class BoardMemberAddView(BoardAccess, FormPage):
             (pk, f"{m.user}, {m.organisation}" + (f" ({m.job_title})" if m.job_title else ""))
             for pk, m in self.candidates.items()
         ]
-        full = [(m.pk, f"{m.person}, {m.organisation}") for m in board_selectors.members_of(self.board) if m.is_full]
-        return BoardMemberForm(**self.get_form_kwargs(), people=people, full_members=full)
+        full = [
+            (m.pk, f"{m.person}, {m.organisation_name}") for m in board_selectors.members_of(self.board) if m.is_full
+        ]
+        # Organisations' identities are public (a register): any may be represented on a board.
+        organisations = list(Organisation.objects.order_by("name").values_list("pk", "name"))
+        return BoardMemberForm(**self.get_form_kwargs(), people=people, full_members=full, organisations=organisations)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"seat_kind": SeatKind.PARTNER, "kind": BoardMember.Kind.FULL}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**self.board_context(), **kwargs)
 
     def act(self, form: BoardMemberForm) -> HttpResponse:
         data = form.cleaned_data
-        membership = self.candidates[data["person"]]
         substitute_for = None
         if data.get("substitute_for"):
             substitute_for = get_object_or_404(BoardMember.objects.all(), pk=data["substitute_for"], board=self.board)
-        member = board_services.board_member_add(
+        seat: dict[str, Any]
+        if data["seat_kind"] == SeatKind.PARTNER:
+            membership = self.candidates.get(data["person"])
+            if membership is None:
+                raise DomainError("Choose the partner staff member", field="person")
+            seat = {"person": membership.user, "organisation": membership.organisation}
+        else:
+            organisation = None
+            if data.get("organisation"):
+                organisation = get_object_or_404(Organisation.objects.all(), pk=data["organisation"])
+            seat = {"email": data["email"], "full_name": data["full_name"], "organisation": organisation}
+        member = board_seats.board_member_add(
             board=self.board,
-            person=membership.user,
-            organisation=membership.organisation,
+            **seat,
             kind=data["kind"],
+            seat_kind=data["seat_kind"],
+            is_elected_member=data["is_elected_member"],
             role_title=data["role_title"],
             substitute_for=substitute_for,
             by=self.acting,
@@ -271,6 +314,52 @@ class BoardMemberAddView(BoardAccess, FormPage):
             "board-detail",
             board_id=self.board.pk,
         )
+
+
+class BoardMemberChangeView(BoardAccess, FormPage):
+    template_name = "core/form_page.html"
+    required_roles = permissions.WRITE_ROLES
+    form_class = BoardMemberChangeForm
+    button = "Save the seat"
+
+    def load(self, **kwargs: Any) -> None:
+        self.member = get_object_or_404(
+            BoardMember.objects.select_related("board__partnership", "person", "organisation"),
+            pk=kwargs["board_member_id"],
+            active=True,
+        )
+        self.set_board(self.member.board)
+        self.require_manager()
+
+    def get_heading(self) -> str:
+        return f"Change {self.member.person}'s seat"
+
+    def get_caption(self) -> str:
+        return f"{self.board.name}: {self.member.get_seat_kind_display()}, {self.member.organisation_name}"
+
+    def back_url(self) -> str:
+        return reverse("board-detail", kwargs={"board_id": self.board.pk})
+
+    def get_form(self, form_class: Any = None) -> BoardMemberChangeForm:
+        form = BoardMemberChangeForm(**self.get_form_kwargs())
+        if self.member.kind == BoardMember.Kind.SUBSTITUTE:
+            del form.fields["kind"]
+        return form
+
+    def get_initial(self) -> dict[str, Any]:
+        m = self.member
+        return {"is_elected_member": m.is_elected_member, "kind": m.kind, "role_title": m.role_title}
+
+    def act(self, form: BoardMemberChangeForm) -> HttpResponse:
+        data = form.cleaned_data
+        member = board_seats.board_member_update(
+            member=self.member,
+            is_elected_member=data["is_elected_member"],
+            role_title=data["role_title"],
+            kind=data.get("kind") or None,
+            by=self.acting,
+        )
+        return self.done(f"{member.person}'s seat is saved", "board-detail", board_id=self.board.pk)
 
 
 class BoardMemberRemoveView(BoardAccess, MemberView):
@@ -285,7 +374,7 @@ class BoardMemberRemoveView(BoardAccess, MemberView):
 
     def post(self, request: HttpRequest, board_member_id: int) -> HttpResponse:
         try:
-            board_services.board_member_remove(member=self.member, by=self.acting)
+            board_seats.board_member_remove(member=self.member, by=self.acting)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -479,7 +568,7 @@ class MeetingChairView(MeetingFormPage):
 
     def get_form(self, form_class: Any = None) -> ChairForm:
         return ChairForm(
-            **self.get_form_kwargs(), present=[(m.pk, f"{m.person}, {m.organisation}") for m in self.present]
+            **self.get_form_kwargs(), present=[(m.pk, f"{m.person}, {m.organisation_name}") for m in self.present]
         )
 
     def act(self, form: ChairForm) -> HttpResponse:
@@ -504,16 +593,10 @@ class ItemCreateView(MeetingFormPage):
     template_name = "partners/board/item_form.html"
 
     def get_form(self, form_class: Any = None) -> ItemForm:
-        subjects = []
-        labels = dict(AgendaItem.Kind.choices)
-        for kind, subject_kind in board_services.SUBJECT_KINDS.items():
-            candidates = handlers.find(subject_kind, "candidates")
-            if candidates is None:
-                continue
-            with unscoped(reason="subjects the higher apps offer to this board"):
-                options = [(f"{kind}:{pk}", str(title)) for pk, title in candidates(board=self.board)]
-            if options:
-                subjects.append((str(labels[kind]), options))
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for pending in board_selectors.pending_approvals(self.board):
+            grouped.setdefault(pending.kind_label, []).append((f"{pending.kind}:{pending.subject_id}", pending.title))
+        subjects = list(grouped.items())
         presenters = [
             (m.user_id, f"{m.user}, {m.organisation}") for m in partner_people(self.board, role=Role.COMMISSIONER)
         ]

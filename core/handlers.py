@@ -23,6 +23,8 @@ The board's contract (``partners``: agenda items, decisions, board packs)
 Subject kinds used by board agenda items:
 
 - ``"procurement.evaluation_method"`` -- "Approve an evaluation method" items;
+- ``"procurement.specification"`` -- "Approve a final specification" items (a tender id);
+- ``"procurement.assessment_panel"`` -- "Approve an assessment panel" items (a tender id);
 - ``"procurement.award_recommendation"`` -- "Approve an award" items.
 
 Every callable is called **with keyword arguments** and **inside ``core.tenancy.unscoped(...)``**: the board

@@ -15,4 +15,5 @@ class ProcurementConfig(AppConfig):
         for package in ("tenders", "bids", "evaluation", "award", "conflicts"):
             import_module(f"procurement.{package}.services")
         import_module("procurement.handlers").register()
+        import_module("procurement.board_approvals").register()
         import_module("procurement.panels").register()

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from boards.rules import tender_approval_problems
 from core.actors import Actor
 from core.workflow import Transition, Workflow, transition
 from procurement.award.models import AwardLine, AwardRecommendation, RecommendationStatus
@@ -88,6 +89,12 @@ def conflicts_assessed(tender: Tender) -> Iterable[str]:
 def conflicts_reviewed(tender: Tender) -> Iterable[str]:
     """The conflicts assessment reviewed (and signed again) before the award is recommended."""
     return _conflicts(tender, AssessmentStage.AWARD)
+
+
+def board_approvals_given(tender: Tender) -> Iterable[str]:
+    """The board's approvals its terms of reference require before publication (seed 002, 4.4): the final
+    specification and the assessment panel, where the partnership's board is set to approve them."""
+    return tender_approval_problems(partnership_id=tender.commission.partnership_id, tender_id=tender.pk)
 
 
 def clarification_deadline_passed(tender: Tender) -> Iterable[str]:
@@ -170,7 +177,7 @@ TENDER_WORKFLOW = Workflow(
             roles=LEAD_ROLES,
             allowed=_lead,
             who="the lead commissioner",
-            guards=(publish_ready, conflicts_assessed),
+            guards=(publish_ready, conflicts_assessed, board_approvals_given),
         ),
         Transition(
             "close_clarifications",

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from boards import seats as board_seats
 from boards import services as board_services
-from boards.models import AgendaItem, Board, BoardMember, Meeting
+from boards.models import AgendaItem, Board, BoardMember, Meeting, SeatKind
 from core import handlers
 from core.errors import DomainError
 from partners.models import Organisation, OrganisationKind, PartnershipMember, Role, User
@@ -214,13 +215,12 @@ def lichfield(world: World) -> Lichfield:
             partnership=world.partnership, organisation=org, status=PartnershipMember.Status.ACTIVE
         )
     clerk = person(world.district, Role.COMMISSIONER, name="Sam Taylor")
-    board = board_services.board_create(
+    board = board_seats.board_create(
         partnership=world.partnership,
         name="Lichfield Locality Commissioning Board",
         parent_board_name="Lichfield District Board",
         min_members=4,
         min_share=Decimal("51"),
-        required_organisations=[world.district],
         by=acting(clerk, world.district),
     )
     orgs = {"district": world.district, "county": world.county, "ccg": ccg, "pcc": pcc}
@@ -232,9 +232,15 @@ def lichfield(world: World) -> Lichfield:
         board, world.county, kind=BoardMember.Kind.SUBSTITUTE, name="Tom Jones", substitute_for=seats["scc_lead"]
     )
     seats["adviser"] = seat(
-        board, cvs, kind=BoardMember.Kind.ADVISORY, name="Anna Adviser", role_title="Voluntary sector"
+        board,
+        cvs,
+        kind=BoardMember.Kind.ADVISORY,
+        seat_kind=SeatKind.ADVISER,
+        name="Anna Adviser",
+        role_title="Voluntary sector",
     )
-    board_services.board_set_chair(board=board, member=seats["walker"], by=acting(clerk, world.district))
+    board.required_organisations.set([world.district])  # chosen once the district has its members
+    board_seats.board_set_chair(board=board, member=seats["walker"], by=acting(clerk, world.district))
     meeting = board_services.meeting_create(
         board=board,
         starts_at=timezone.now() + dt.timedelta(days=2),

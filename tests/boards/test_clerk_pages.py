@@ -28,7 +28,6 @@ def test_a_commissioner_sets_up_a_board_and_seats_its_members(client, world):
             "name": "Lichfield Locality Commissioning Board",
             "min_members": 4,
             "min_share": "51",
-            "required_organisations": [world.district.pk],
             "chair_absence_rule": "elect_from_present",
             "is_public": "on",
         },
@@ -41,20 +40,26 @@ def test_a_commissioner_sets_up_a_board_and_seats_its_members(client, world):
     chair_membership = world.board_member.memberships.get()
     response = client.post(
         reverse("board-member-add", args=[board.pk]),
-        {"person": chair_membership.pk, "kind": "full", "role_title": "Cabinet Member"},
+        {"seat_kind": "partner", "person": chair_membership.pk, "kind": "full", "role_title": "Cabinet Member"},
     )
     assert response.status_code == 302
     chair = BoardMember.objects.get(person=world.board_member)
     # A substitute must name their member.
     sub_person = person(world.district, Role.BOARD_MEMBER, name="Sue Stand-in")
     response = client.post(
-        reverse("board-member-add", args=[board.pk]), {"person": sub_person.memberships.get().pk, "kind": "substitute"}
+        reverse("board-member-add", args=[board.pk]),
+        {"seat_kind": "partner", "person": sub_person.memberships.get().pk, "kind": "substitute"},
     )
     assert response.status_code == 400
     assert "Choose the full member this person substitutes for" in response.content.decode()
     response = client.post(
         reverse("board-member-add", args=[board.pk]),
-        {"person": sub_person.memberships.get().pk, "kind": "substitute", "substitute_for": chair.pk},
+        {
+            "seat_kind": "partner",
+            "person": sub_person.memberships.get().pk,
+            "kind": "substitute",
+            "substitute_for": chair.pk,
+        },
     )
     assert response.status_code == 302
     # The quorum rule and the chair are changed on the edit page.

@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from boards import permissions
-from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting
+from boards.models import AgendaItem, Attendance, Board, BoardMember, Meeting, SeatKind
 from partners.acting import Acting
 from partners.models import Membership, Organisation, Partnership, Role, User
 from tests.factories.partners import OrganisationFactory, PartnershipFactory, person
@@ -25,6 +25,10 @@ class BoardFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Locality Commissioning Board {n}")
     min_members = 1
     min_share = Decimal("0")
+    # The partnership's first board approves its tenders, as ``board_create`` decides.
+    decides_tenders = factory.LazyAttribute(
+        lambda o: not Board._base_manager.filter(partnership=o.partnership, decides_tenders=True).exists()
+    )
 
     @factory.post_generation
     def required(obj, create, extracted, **kwargs):
@@ -65,6 +69,8 @@ def seat(
     name: str | None = None,
     role_title: str = "",
     substitute_for: BoardMember | None = None,
+    seat_kind: str = SeatKind.PARTNER,
+    is_elected_member: bool = False,
 ) -> BoardMember:
     """A seat for ``user`` (or a new board member at ``organisation``), with the guardian grants synced."""
     user = user or person(organisation, Role.BOARD_MEMBER, name=name)
@@ -73,6 +79,8 @@ def seat(
         person=user,
         organisation=organisation,
         kind=kind,
+        seat_kind=seat_kind,
+        is_elected_member=is_elected_member,
         role_title=role_title,
         substitute_for=substitute_for,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from boards.models import AgendaItem, Attendance, Board, BoardPack, Decision, Declaration, Exclusion, Meeting
+from boards.models import AgendaItem, Attendance, Board, BoardMember, BoardPack, Decision, Declaration, Exclusion, Meeting
 from tests.factories.board import AgendaItemFactory, MeetingFactory, simple_board
 from tests.route_targets import Target
 
@@ -65,6 +65,7 @@ KWARGS = {
 
 API_OBJECTS = {
     Board: _board_target("board"),
+    BoardMember: _board_target("chair"),
     Meeting: _board_target("meeting"),
     AgendaItem: _board_target("item"),
     Attendance: _board_target("attendance"),
