@@ -16,6 +16,7 @@ from boards import seats as board_seats
 from boards import selectors as board_selectors
 from boards import services as board_services
 from boards.models import AgendaItem, Board, BoardMember, SeatKind
+from core import handlers
 from core.errors import DomainError, NotPermitted
 from core.tenancy import unscoped
 from partners.models import OrganisationKind, Role, User
@@ -348,15 +349,17 @@ def test_a_person_without_a_partner_role_cannot_be_seated_as_partner_staff(lichf
         )
 
 
-def test_a_higher_app_adds_a_section_to_every_board_pack(lichfield, monkeypatch):
-    """The registry the commissions' risk register uses: a section per meeting, printed after the agenda."""
-    monkeypatch.setattr(board_pack, "PACK_SECTIONS", {})
-    board_pack.register_pack_section(
-        "risks", lambda meeting: {"headline": f"Risk register for {meeting.board.name}", "facts": [("Open", "3")]}
-    )
-    board_pack.register_pack_section("nothing", lambda meeting: None)
-    context = board_pack.pack_context(lichfield.meeting)
-    assert [s["headline"] for s in context["sections"]] == ["Risk register for Lichfield Locality Commissioning Board"]
+def test_a_higher_app_adds_a_standing_paper_to_every_board_pack(lichfield):
+    """The one way a higher app adds to every pack (the commissions' risk registers use it): a
+    ``boards.standing_papers:<name>`` handler, printed after the agenda."""
+    kind = "boards.standing_papers:tests.example"
+    with handlers.override(
+        kind,
+        papers=lambda *, board: [("Risk register", {"headline": f"Risk register for {board.name}", "facts": []})],
+    ):
+        context = board_pack.pack_context(lichfield.meeting)
+    titles = [(s["title"], s["paper"]["headline"]) for s in context["standing_papers"]]
+    assert ("Risk register", "Risk register for Lichfield Locality Commissioning Board") in titles
 
 
 def test_the_clerk_corrects_a_seat_on_its_page_and_through_the_api(client, lichfield):
