@@ -20,6 +20,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
 from commissioning.service_map.models import (
     DEFAULT_ALIGNMENT_WINDOW_DAYS,
     DEFAULT_FRAMEWORK_THRESHOLD,
@@ -51,11 +52,14 @@ __all__ = [
     "PLANNING_STATUSES",
     "VISIBLE_PARTICIPATION",
     "CalendarFeed",
+    "ChangeKind",
+    "ChangeStatus",
     "CommissionStatus",
     "CommissioningModel",
     "CommissioningSettings",
     "ContractImport",
     "Contribution",
+    "ContributionChange",
     "ContributionStatus",
     "DelegationScope",
     "EvidenceItem",

@@ -129,8 +129,6 @@ def term_financial_years(start: dt.date, years: int) -> list[FinancialYearPart]:
     for year in range(financial_year_of(start), financial_year_of(end) + 1):
         first, last = financial_year_start(year), financial_year_start(year + 1) - dt.timedelta(days=1)
         out.append(
-            FinancialYearPart(
-                year=year, start=max(first, start), end=min(last, end), year_days=(last - first).days + 1
-            )
+            FinancialYearPart(year=year, start=max(first, start), end=min(last, end), year_days=(last - first).days + 1)
         )
     return out
