@@ -26,10 +26,10 @@ class ContributionsForm(BoundedForm):
 
     organisation = forms.ModelChoiceField(label="Partner", queryset=None, empty_label="Choose a partner")
     annual_amount = MoneyField(
-        label="A full year's money (optional)",
+        label="Amount each year (a full year's money, optional)",
         required=False,
-        help_text="For a suggested split: each year's share by the days the term covers in it, to the penny. You "
-        "can change any year before saving.",
+        help_text="Suggest a split fills each year's box with its share by the days the term covers in it, to the "
+        "penny, for you to check or change. Saved with every box blank, it fills only the years with no figure yet.",
     )
     source = SourceChoiceField(
         label="Where the money comes from (optional)",

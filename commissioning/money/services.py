@@ -90,7 +90,9 @@ def _settled_refusal(existing: Contribution) -> str:
         done = f"confirmed by {existing.organisation} on {timezone.localtime(existing.confirmed_at):%-d %B %Y}"
     else:
         done = f"{existing.get_status_display().lower()} by {existing.organisation}"
-    return f"{existing.year_label}: this amount ({format_gbp(existing.amount)}) was {done}; propose a variation instead"
+    return (
+        f"This amount ({format_gbp(existing.amount)} for {existing.year_label}) was {done}; propose a variation instead"
+    )
 
 
 @dataclass(frozen=True)
@@ -288,10 +290,26 @@ def contributions_set_annual(
     source: MappedContract | None = None,
     funding_source: str = "",
 ) -> list[Contribution]:
-    """A year's money for each of the given years (default: every year of the term), a part-year its pro-rata share
-    (``commissioning.money.rules.pro_rata``): the years of the whole term add up exactly to annual x term."""
+    """A year's money for each of the given years, a part-year its pro-rata share
+    (``commissioning.money.rules.pro_rata``): the years of the whole term add up exactly to annual x term.
+
+    By default, the years of the term that hold no figure yet for the partner: a year that has one keeps it (change
+    it by naming the year)."""
     suggestion = {s.year: s.amount for s in pro_rata(annual_amount, commission.year_parts)}
-    chosen = list(years) if years is not None else list(commission.financial_years)
+    if years is None:
+        held = set(
+            Contribution.objects.filter(commission=commission, organisation=organisation).values_list(
+                "financial_year", flat=True
+            )
+        )
+        chosen = [y for y in commission.financial_years if y not in held]
+        if not chosen:
+            raise DomainError(
+                f"Every year of the term already has a figure for {organisation}: enter the years to change",
+                field="annual_amount",
+            )
+    else:
+        chosen = list(years)
     if not chosen:
         raise DomainError("Choose at least one year", field="years")
     recorded = contributions_record(

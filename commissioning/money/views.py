@@ -29,6 +29,7 @@ from commissioning.money.services import (
     contribution_remove,
     contribution_transfer,
     contributions_record,
+    contributions_set_annual,
     variation_propose,
     variation_reconfirm,
     variation_withdraw,
@@ -132,9 +133,21 @@ class CommissionContributionsView(CommissionMixin, FormPage):
     def act(self, form: ContributionsForm) -> HttpResponse:
         data = form.cleaned_data
         amounts = form.amounts()
+        if not amounts and data["annual_amount"] is not None:
+            rows = contributions_set_annual(
+                commission=self.commission,
+                organisation=data["organisation"],
+                annual_amount=data["annual_amount"],
+                source=data["source"],
+                funding_source=data["funding_source"],
+                by=self.acting,
+            )
+            done = "; ".join(f"{self.commission.year_label(r.financial_year)}: {format_gbp(r.amount)}" for r in rows)
+            messages.success(self.request, f"{data['organisation']}: recorded (indicative) {done}")
+            return redirect("commission-contributions", commission_id=self.commission.pk)
         if not amounts:
             raise DomainError(
-                "Enter an amount for at least one financial year, or press Suggest a split", field="annual_amount"
+                "Enter an amount for at least one financial year, or a full year's money", field="annual_amount"
             )
         recorded = contributions_record(
             commission=self.commission,

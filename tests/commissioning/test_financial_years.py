@@ -4,6 +4,7 @@ financial years, the first and last in part, and every page, form and report off
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -48,7 +49,7 @@ def test_the_years_cover_every_day_of_the_term_once(start, years):
     parts = term_financial_years(start, years)
     assert parts[0].start == start and parts[-1].end == term_end(start, years)
     assert sum(p.days for p in parts) == (term_end(start, years) - start).days + 1
-    for before, after in zip(parts, parts[1:], strict=False):
+    for before, after in itertools.pairwise(parts):
         assert after.start == before.end + dt.timedelta(days=1)
         assert after.year == before.year + 1
     assert len(parts) == (years if (start.month, start.day) == (4, 1) else years + 1)

@@ -81,8 +81,7 @@ def test_ring_fenced_money_refused_on_the_page_and_in_the_api(lichfield, world, 
         url,
         {
             "organisation": world.district.pk,
-            "annual_amount": "20000",
-            "years": [Y1],
+            "year_2027": "20000",
             "source": grant.pk,
             "funding_source": "",
         },
@@ -150,7 +149,9 @@ def test_contribution_lifecycle_indicative_confirmed_transferred(lichfield, worl
     district_fo = acting(world.finance_officer, world.district)
     c = contribution_confirm(contribution=c, by=district_fo)
     assert c.status == ContributionStatus.CONFIRMED and c.confirmed_by == world.finance_officer
-    with pytest.raises(DomainError, match="confirmed: it can no longer be changed"):
+    with pytest.raises(
+        DomainError, match="was confirmed by Lichfield District Council on .*; propose a variation instead"
+    ):
         contribution_set(
             commission=lichfield.commission,
             organisation=world.district,
