@@ -150,7 +150,7 @@ def test_contribution_lifecycle_indicative_confirmed_transferred(lichfield, worl
     c = contribution_confirm(contribution=c, by=district_fo)
     assert c.status == ContributionStatus.CONFIRMED and c.confirmed_by == world.finance_officer
     with pytest.raises(
-        DomainError, match="was confirmed by Lichfield District Council on .*; propose a variation instead"
+        DomainError, match=r"was confirmed by Lichfield District Council on .*; propose a variation instead"
     ):
         contribution_set(
             commission=lichfield.commission,
