@@ -116,10 +116,9 @@ class CommissionContributionsView(CommissionMixin, FormPage):
         try:
             annual = parse_amount(request.POST.get("annual_amount", ""))
         except AmountError as error:
-            form = self.get_form()
-            form.is_valid()
-            form.add_error("annual_amount", error.message if request.POST.get("annual_amount") else FILL_ANNUAL)
-            return self.form_invalid(form)
+            return self.refuse_suggestion(error.message)
+        if annual is None:
+            return self.refuse_suggestion(FILL_ANNUAL)
         self.suggestions = pro_rata(annual, self.commission.year_parts)
         data = request.POST.copy()
         for s in self.suggestions:
@@ -129,6 +128,12 @@ class CommissionContributionsView(CommissionMixin, FormPage):
         )
         messages.info(request, f"Suggested split of {format_gbp(annual)} a year filled in below: not saved yet")
         return self.render_to_response(self.get_context_data(form=form, suggested=True))
+
+    def refuse_suggestion(self, message: str) -> HttpResponse:
+        form = self.get_form()
+        form.is_valid()
+        form.add_error("annual_amount", message)
+        return self.form_invalid(form)
 
     def act(self, form: ContributionsForm) -> HttpResponse:
         data = form.cleaned_data
