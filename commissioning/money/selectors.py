@@ -246,10 +246,11 @@ class ReportLine:
     year: int
     figures: Figures
     commission_total: Decimal
+    part_label: str = ""  # the commission's own label for the year: "2029/30 (part year: 1 April ... )"
 
     @property
     def year_label(self) -> str:
-        return financial_year_label(self.year)
+        return self.part_label or financial_year_label(self.year)
 
     @property
     def share(self) -> Decimal | None:
@@ -391,6 +392,7 @@ def contribution_report(
                         year,
                         figures,
                         commission_total,
+                        commission.year_label(year),
                     )
                 )
     return ContributionReport(
