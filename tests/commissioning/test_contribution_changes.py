@@ -9,9 +9,11 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from commissioning.commissions.models import Contribution, ContributionStatus
+from commissioning import demo
+from commissioning.commissions.models import Contribution, ContributionStatus, JointCommission
 from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
 from commissioning.money.selectors import contribution_table
 from commissioning.money.services import (
@@ -25,6 +27,7 @@ from commissioning.money.services import (
 )
 from core.audit import history_for
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from core.tenancy import unscoped
 from tests.concurrency import run_at_once
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting, lichfield_example
@@ -316,3 +319,21 @@ def test_the_form_suggests_a_split_and_saves_nothing_until_asked(october, world,
     html = page.content.decode()
     assert 'value="14958.90"' in html and 'value="15041.10"' in html  # 182/365 and 183/365 of £30,000
     assert rows(october.commission, world.county) == before
+
+
+def test_the_demo_has_a_live_part_year_example_with_history_and_a_pending_variation(db):
+    call_command("load_demo", verbosity=0)
+    with unscoped(reason="test reads the demo"):
+        commission = JointCommission.objects.get(title=demo.PART_YEAR_TITLE)
+        assert [p.label for p in commission.year_parts] == [
+            "2027/28 (part year: 1 October 2027 to 31 March 2028)",
+            "2028/29",
+            "2029/30",
+            "2030/31 (part year: 1 April 2030 to 30 September 2030)",
+        ]
+        changes = ContributionChange.objects.filter(contribution__commission=commission)
+        assert sorted((c.kind, c.status) for c in changes) == [
+            ("change", "applied"),
+            ("variation", "applied"),
+            ("variation", "pending"),
+        ]
