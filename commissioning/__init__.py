@@ -5,8 +5,11 @@
 - ``service_map``: what each partner already funds (service areas, mapped contracts and their import, evidence,
   the outcomes framework, the partnership's settings).
 - ``commissions``: the joint commission, who takes part (invitations, answers, the model) and what each partner puts
-  in (the ``Contribution`` rows live here because the commission's own rules read them).
-- ``money``: everything done with contributions (recording, confirming, transfers) and the finance reports.
+  in (the ``Contribution`` rows live here because the commission's own rules read them). Its term touches every
+  financial year from ``core.money.term_financial_years`` (N+1 years, part years at each end, unless it starts on
+  1 April).
+- ``money``: everything done with contributions (recording, confirming, transfers, the pro-rata suggestion for
+  part years, changes kept in ``ContributionChange``, variations the partner re-confirms) and the finance reports.
 - ``agreements``: the partnership agreement a partner signs to delegate to the lead.
 - ``timetable``: stages, reminders and the calendar feed.
 - ``lifecycle``: the commission's workflow and the guards that read every part, its page, history and API.
