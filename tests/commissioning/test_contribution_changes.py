@@ -31,6 +31,7 @@ from core.tenancy import unscoped
 from tests.concurrency import run_at_once
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting, lichfield_example
+from tests.query_counts import page_queries
 
 OCTOBER = dt.date(2026, 10, 1)
 PART_FIRST, FULL_1, FULL_2, PART_LAST = 2026, 2027, 2028, 2029
@@ -337,3 +338,34 @@ def test_the_demo_has_a_live_part_year_example_with_history_and_a_pending_variat
             ("variation", "applied"),
             ("variation", "pending"),
         ]
+
+
+def test_the_money_pages_run_a_fixed_number_of_queries_however_many_changes(october, world, client):
+    c, p = october.commission.pk, world.partnership.pk
+    pages = [
+        f"/commissions/{c}/contributions/",
+        "/api/v1/contributions/",
+        "/api/v1/contribution-changes/",
+        f"/api/v1/commissions/{c}/totals/",
+        f"/reports/{p}/contributions/",
+    ]
+    sign_in(client, world.lead_commissioner, world.county)
+    contributions_record(
+        commission=october.commission,
+        organisation=world.district,
+        amounts={FULL_2: Decimal("20001")},
+        by=october.district_commissioner,
+    )
+    small = {url: page_queries(client, url, warm=True) for url in pages}
+    for n in range(2, 7):
+        contributions_record(
+            commission=october.commission,
+            organisation=world.district,
+            amounts={FULL_2: Decimal(20000 + n), PART_LAST: Decimal(10000 + n)},
+            by=october.district_commissioner,
+        )
+    settled = _confirmed(october, world)
+    variation_propose(contribution=settled, new_amount=Decimal("1"), reason="Pending", by=october.county_lead)
+    large = {url: page_queries(client, url, warm=True) for url in pages}
+    assert ContributionChange.objects.unscoped(reason="test").count() == 12
+    assert large == small
