@@ -67,6 +67,9 @@ class ContributionsForm(BoundedForm):
             self.fields[self.year_field(part.year)] = MoneyField(
                 label=part.label, required=False, help_text=hint or "Leave blank to keep this year as it is"
             )
+        self.order_fields(
+            ["organisation", "annual_amount", *(self.year_field(p.year) for p in parts), "source", "funding_source"]
+        )
 
     @staticmethod
     def year_field(year: int) -> str:
