@@ -121,7 +121,7 @@ class TransferSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
 class ContributionViewSet(WorkflowActions, TenantModelViewSet):
     """Contributions per partner per financial year: indicative -> confirmed -> transferred. A finance officer sees
     their own organisation's rows (and the totals, on ``commissions/{id}/totals/``); commissioners taking part and
-    the accountable body see every partner's. ``POST`` records or changes an indicative figure; ``transition`` takes a step of the workflow (a transfer needs
+    the accountable body see every partner's. ``POST`` records or changes an indicative figure (the old one kept in ``changes``; a confirmed or transferred figure is refused: ``variation``); ``transition`` takes a step of the workflow (a transfer needs
     its date and reference: ``transfer``)."""
 
     serializer_class = ContributionSerializer
