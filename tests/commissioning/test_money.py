@@ -254,6 +254,13 @@ def test_a_finance_officer_sees_own_figures_plus_totals(lichfield, world, client
     assert totals["term"]["total"] == "131250.00"
     assert totals["years"][0] == {
         "financial_year": "2027/28",
+        "year": 2027,
+        "start": "2027-04-01",
+        "end": "2028-03-31",
+        "days": 366,
+        "year_days": 366,
+        "part_year": False,
+        "long_label": "2027/28",
         "indicative": "43750.00",
         "confirmed": "0.00",
         "transferred": "0.00",
