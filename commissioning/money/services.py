@@ -183,7 +183,7 @@ def _record_one(
             action="contribution.changed",
             by=by,
             reason=reason.strip()[:1000],
-            data={"from": money_str(before), "to": money_str(amount), "year": existing.year_label},
+            data={"from": money_str(before), "to": money_str(amount)},
         )
         return Recorded(existing, before, changed=True)
     contribution = Contribution.objects.create(
