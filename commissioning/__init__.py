@@ -7,8 +7,13 @@
 - ``thresholds``: the partnership's dated threshold tiers (small grants, framework) and the Procurement Act 2023's
   statutory thresholds as data; the route a value suggests (``rules.suggested_route``, ``selectors.tiers_for``).
 - ``commissions``: the joint commission, who takes part (invitations, answers, the model) and what each partner puts
-  in (the ``Contribution`` rows live here because the commission's own rules read them).
-- ``money``: everything done with contributions (recording, confirming, transfers) and the finance reports.
+  in (the ``Contribution`` rows live here because the commission's own rules read them). Its term touches every
+  financial year from ``core.money.term_financial_years`` (N+1 years, part years at each end, unless it starts on
+  1 April).
+- ``risks``: each commission's risk register (likelihood x impact, owner, countermeasure, review reminders) and
+  its standing paper in the board pack.
+- ``money``: everything done with contributions (recording, confirming, transfers, the pro-rata suggestion for
+  part years, changes kept in ``ContributionChange``, variations the partner re-confirms) and the finance reports.
 - ``replacement``: what a commission replaces (the mapped contracts, savings, new money), notices to providers under
   the local Compact, decommissioning impact notes, options appraisals.
 - ``agreements``: the partnership agreement a partner signs to delegate to the lead.

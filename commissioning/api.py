@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from commissioning.agreements.api import AgreementViewSet
 from commissioning.lifecycle.api import CommissionViewSet
-from commissioning.money.api import ContributionReportView, ContributionViewSet
+from commissioning.money.api import ContributionChangeViewSet, ContributionReportView, ContributionViewSet
 from commissioning.replacement.api import (
     AppraisalViewSet,
     CompactSettingsView,
@@ -50,6 +50,7 @@ router.register("commissions", CommissionViewSet, basename="commission")
 
 
 router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("contribution-changes", ContributionChangeViewSet, basename="contribution-change")
 
 
 router.register("agreements", AgreementViewSet, basename="agreement")

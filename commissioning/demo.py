@@ -28,7 +28,14 @@ from commissioning.commissions.services import (
     commission_respond,
 )
 from commissioning.lifecycle.services import commission_transition
-from commissioning.money.services import contribution_confirm, contribution_transfer, contributions_set_annual
+from commissioning.money.services import (
+    contribution_confirm,
+    contribution_transfer,
+    contributions_record,
+    contributions_set_annual,
+    variation_propose,
+    variation_reconfirm,
+)
 from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
@@ -273,6 +280,7 @@ def load() -> None:
     _running_commission(orgs, partnerships[TSCIP], areas[(TSCIP, DEBT)])
     replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
     thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
+    _part_year_commission(orgs, partnerships[TSCIP], areas[(TSCIP, INFRA)])
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
@@ -414,3 +422,73 @@ def _risks(commission: JointCommission, lead: Acting, actors: dict[int, Acting])
     risk = commission.risks.order_by("reference").last()
     if risk is not None:
         risk_update(risk=risk, changes={"status": "managed"}, by=lead)
+
+
+PART_YEAR_TITLE = "Volunteer centre and befriending support in Cannock Chase"
+
+
+def _part_year_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
+    """Three years from 1 October 2027: four financial years, a part year at each end. The county takes the
+    suggested pro-rata split of £23,750 a year; Cannock Chase overrides its part years and changed one indicative
+    figure (the old one kept); one confirmed figure has a variation re-confirmed, another one pending. (In TSCiP,
+    so that the Lichfield worked example's own journey starts from an empty partnership.)"""
+    if JointCommission.objects.filter(partnership=partnership, title=PART_YEAR_TITLE).exists():
+        return
+    county, district = orgs["Staffordshire County Council"], orgs["Cannock Chase District Council"]
+    lead = acting_as(_commissioner(county), county)
+    partner = acting_as(_commissioner(district), district)
+    commission = commission_create(
+        service_area=area,
+        title=PART_YEAR_TITLE,
+        intended_outcomes="More people volunteer, and older people who live alone have someone to call on.",
+        term_years=3,
+        start_date=D(2027, 10, 1),
+        by=lead,
+    )
+    commission_invite(commission=commission, organisations=[district], by=lead)
+    commission_respond(commission=commission, accept=True, by=partner)
+    contributions_set_annual(commission=commission, organisation=county, annual_amount=Decimal("23750.00"), by=lead)
+    contributions_record(
+        commission=commission,
+        organisation=district,
+        amounts={
+            2027: Decimal("9000.00"),
+            2028: Decimal("20000.00"),
+            2029: Decimal("20000.00"),
+            2030: Decimal("11000.00"),
+        },
+        by=partner,
+    )
+    contributions_record(
+        commission=commission,
+        organisation=district,
+        amounts={2029: Decimal("20500.00")},
+        reason="Inflation uplift agreed at budget setting",
+        by=partner,
+    )
+    commission_choose_model(
+        commission=commission,
+        model="aligned",
+        reason="The county and Cannock Chase align their budgets; the county leads.",
+        by=lead,
+    )
+    commission_transition(commission=commission, name="start_gathering", by=lead)
+    commission_transition(commission=commission, name="open_sign_up", by=lead)
+    for organisation, actor in ((county, lead), (district, partner)):
+        for contribution in commission.contributions.filter(organisation=organisation, financial_year__lte=2028):
+            contribution_confirm(contribution=contribution, by=actor)
+    settled = commission.contributions.get(organisation=district, financial_year=2028)
+    change = variation_propose(
+        contribution=settled,
+        new_amount=Decimal("19500.00"),
+        reason="Cannock Chase's grant from the Better Care Fund fell by £500",
+        by=lead,
+    )
+    variation_reconfirm(change=change, by=partner)
+    waiting = commission.contributions.get(organisation=county, financial_year=2028)
+    variation_propose(
+        contribution=waiting,
+        new_amount=Decimal("24250.00"),
+        reason="Cabinet added £500 for volunteer expenses",
+        by=lead,
+    )

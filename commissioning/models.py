@@ -20,6 +20,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
 from commissioning.replacement.models import (
     AppraisalOption,
     CompactSettings,
@@ -63,12 +64,15 @@ __all__ = [
     "VISIBLE_PARTICIPATION",
     "AppraisalOption",
     "CalendarFeed",
+    "ChangeKind",
+    "ChangeStatus",
     "CommissionStatus",
     "CommissioningModel",
     "CommissioningSettings",
     "CompactSettings",
     "ContractImport",
     "Contribution",
+    "ContributionChange",
     "ContributionStatus",
     "DecommissioningImpact",
     "DelegationScope",

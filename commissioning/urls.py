@@ -20,6 +20,8 @@ from commissioning.money.views import (
     ContributionReportView,
     ContributionReportXlsxView,
     ContributionTransferView,
+    VariationProposeView,
+    VariationStepView,
 )
 from commissioning.replacement.views import (
     AppraisalChooseView,
@@ -218,6 +220,16 @@ urlpatterns = [
         "contributions/<int:contribution_id>/remove/",
         ContributionRemoveView.as_view(),
         name="contribution-remove",
+    ),
+    path(
+        "contributions/<int:contribution_id>/variation/",
+        VariationProposeView.as_view(),
+        name="contribution-variation",
+    ),
+    path(
+        "contribution-changes/<int:change_id>/step/",
+        VariationStepView.as_view(),
+        name="contribution-variation-step",
     ),
     path("commissions/<int:commission_id>/agreement/", AgreementSignView.as_view(), name="agreement-sign"),
     path("agreements/<int:agreement_id>/document/", AgreementDocumentView.as_view(), name="agreement-document"),

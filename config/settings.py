@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CommissioningModelEnum": "commissioning.models.CommissioningModel",
         "ReturnFrequencyEnum": "monitoring.kpis.models.Frequency",
+        "ContributionChangeStatusEnum": "commissioning.money.models.ChangeStatus",
+        "ContributionChangeKindEnum": "commissioning.money.models.ChangeKind",
     },
 }
 

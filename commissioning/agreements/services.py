@@ -21,12 +21,8 @@ from partners.models import Role
 
 
 def term_end(commission: JointCommission) -> dt.date:
-    start = commission.start_date
-    try:
-        end = start.replace(year=start.year + commission.term_years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + commission.term_years, day=28)
-    return end - dt.timedelta(days=1)
+    """The last day of the term the agreement covers (``core.money.term_end``, as every page gives it)."""
+    return commission.end_date
 
 
 @service

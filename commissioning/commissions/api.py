@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from commissioning.commissions.models import CommissioningModel, Participation
 from core.api_fields import BoundedSerializerMixin
+from core.money import FinancialYearPart
 
 
 class ParticipationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Participation]):
@@ -40,3 +41,29 @@ class InviteSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
 class RespondSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     accept = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class YearPartSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    """One financial year of a commission's term: a part-year at either end says which days it covers."""
+
+    financial_year = serializers.CharField(help_text='"2026/27"')
+    year = serializers.IntegerField(help_text="The year the financial year starts (1 April)")
+    start = serializers.DateField(help_text="The term's first day in this year")
+    end = serializers.DateField(help_text="The term's last day in this year")
+    days = serializers.IntegerField()
+    year_days = serializers.IntegerField(help_text="Days in the whole financial year (366 with 29 February)")
+    part_year = serializers.BooleanField()
+    long_label = serializers.CharField(help_text='"2026/27 (part year: 1 October 2026 to 31 March 2027)"')
+
+
+def year_part_json(part: FinancialYearPart) -> dict[str, Any]:
+    return {
+        "financial_year": part.short_label,
+        "year": part.year,
+        "start": part.start.isoformat(),
+        "end": part.end.isoformat(),
+        "days": part.days,
+        "year_days": part.year_days,
+        "part_year": part.part_year,
+        "long_label": part.label,
+    }

@@ -6,13 +6,15 @@ year's money). ``commissioning.money`` holds everything done with them: recordin
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commissioning.service_map.models import MappedContract, Outcome, ServiceArea
-from core.money import MoneyField, financial_year_label, financial_years
+from core.money import FinancialYearPart, MoneyField, financial_year_label, term_end, term_financial_years
 from core.tenancy import TenantManager, nothing
 from partners.models import Organisation, Partnership, Role, User
 
@@ -136,8 +138,25 @@ class JointCommission(models.Model):
         return sorted(ids)
 
     @property
+    def year_parts(self) -> list[FinancialYearPart]:
+        """Every financial year the term touches, part-years at either end labelled as such
+        (``core.money.term_financial_years``): 3 years from 1 October 2026 touch 2026/27 to 2029/30."""
+        return term_financial_years(self.start_date, self.term_years)
+
+    @property
     def financial_years(self) -> list[int]:
-        return financial_years(self.start_date, self.term_years)
+        return [p.year for p in self.year_parts]
+
+    @property
+    def end_date(self) -> dt.date:
+        return term_end(self.start_date, self.term_years)
+
+    def year_label(self, year: int) -> str:
+        """The year's label for this commission ("2029/30 (part year: 1 April 2029 to 30 September 2029)")."""
+        for part in self.year_parts:
+            if part.year == year:
+                return part.label
+        return financial_year_label(year)
 
     @property
     def first_year(self) -> int:

@@ -24,7 +24,7 @@ from commissioning.service_map.services import money_str
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
-from core.money import financial_years
+from core.money import term_financial_years
 from core.notifications import notify
 from core.service import service
 from partners.models import Membership, Organisation, PartnershipMember, Role, User
@@ -195,7 +195,7 @@ def commission_update(
         raise DomainError("Say what the service must achieve", field="intended_outcomes")
     _check_term(term_years, start_date)
 
-    years = set(financial_years(start_date, term_years))
+    years = {part.year for part in term_financial_years(start_date, term_years)}
     outside = [
         c
         for c in Contribution.objects.filter(commission=commission).select_related("organisation")

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +19,8 @@ from commissioning.commissions.api import (
     ModelChoiceSerializer,
     ParticipationSerializer,
     RespondSerializer,
+    YearPartSerializer,
+    year_part_json,
 )
 from commissioning.commissions.models import CommissioningModel, CommissionStatus, JointCommission
 from commissioning.commissions.rules import suggestion_for
@@ -34,11 +36,13 @@ from commissioning.lifecycle.rules import procurement_blockers, sign_up_blockers
 from commissioning.lifecycle.services import commission_transition
 from commissioning.lifecycle.workflows import COMMISSION_WORKFLOW
 from commissioning.money.api import figures_json
+from commissioning.money.rules import pro_rata
 from commissioning.money.selectors import contribution_table, share
-from commissioning.service_map.api import id_filters, partnership_for
+from commissioning.service_map.api import id_filters, money_field, partnership_for
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
 from commissioning.timetable.api import StageSerializer, TimetableSerializer
 from commissioning.timetable.services import timetable_from_template
+from core.amounts import AmountError, parse_amount
 from core.api import TenantModelViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from core.errors import DomainError
@@ -46,11 +50,18 @@ from core.money import financial_year_label
 from partners.models import Organisation, Role
 
 
+class ProRataSerializer(YearPartSerializer):
+    amount = money_field()
+    adjustment = money_field(allow_negative=True, help_text="Added to the last year so the years add up exactly")
+    note = serializers.CharField(max_length=300)
+
+
 class CommissionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[JointCommission]):
     participations = ParticipationSerializer(many=True, read_only=True)
     agreements = AgreementSummarySerializer(many=True, read_only=True)
     lead_name = serializers.CharField(source="lead.name", read_only=True)
     financial_years = serializers.SerializerMethodField()
+    term = serializers.SerializerMethodField()
 
     class Meta:
         model = JointCommission
@@ -72,6 +83,7 @@ class CommissionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[J
             "term_years",
             "start_date",
             "financial_years",
+            "term",
             "status",
             "participations",
             "agreements",
@@ -91,6 +103,11 @@ class CommissionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[J
 
     def get_financial_years(self, obj: JointCommission) -> list[str]:
         return [financial_year_label(y) for y in obj.financial_years]
+
+    @extend_schema_field(YearPartSerializer(many=True))
+    def get_term(self, obj: JointCommission) -> list[dict[str, Any]]:
+        """Every financial year the term touches, part-years at either end flagged and labelled."""
+        return [year_part_json(p) for p in obj.year_parts]
 
 
 class CommissionViewSet(WorkflowActions, TenantModelViewSet):
@@ -203,20 +220,49 @@ class CommissionViewSet(WorkflowActions, TenantModelViewSet):
         table = contribution_table(commission=commission, acting=self.acting)
         own = next((r for r in table.rows if r.is_own), None)
         years = []
-        for year, label in table.labels:
+        for part in table.parts:
+            year = part.year
             figures = table.totals[year]
             cell = own.cells.get(year) if own else None
             own_amount = cell.amount if cell is not None else Decimal("0.00")
             share_value = share(own_amount, figures.pledged)
             years.append(
                 {
-                    "financial_year": label,
+                    **year_part_json(part),
                     **figures_json(figures),
                     "own_amount": f"{own_amount:.2f}",
                     "own_share": f"{share_value * 100:.2f}" if share_value is not None else None,
                 }
             )
         return Response({"years": years, "term": figures_json(table.term), "reconciles": table.reconciles})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("annual", str, required=True, description="A full year's money, e.g. 23750")],
+        responses=ProRataSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="pro-rata", pagination_class=None)
+    def pro_rata(self, request: Request, pk: Any = None) -> Response:
+        """A suggested split of a full year's money over the term, each year by the days the term covers in it, to
+        the penny; the years add up exactly to annual x term (the rounding on the last year, which says so)."""
+        commission = self.get_object()
+        raw = request.query_params.get("annual", "")
+        try:
+            annual = parse_amount(raw)
+        except AmountError as error:
+            raise DomainError(error.message, field="annual") from error
+        if annual is None:
+            raise DomainError("Give a full year's money: ?annual=23750", field="annual")
+        return Response(
+            [
+                {
+                    **year_part_json(s.part),
+                    "amount": f"{s.amount:.2f}",
+                    "adjustment": f"{s.remainder:.2f}",
+                    "note": s.note,
+                }
+                for s in pro_rata(annual, commission.year_parts)
+            ]
+        )
 
     @extend_schema(request=TimetableSerializer, responses=None)
     @action(detail=True, methods=["post"])

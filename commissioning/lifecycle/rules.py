@@ -14,7 +14,7 @@ from commissioning.commissions.models import (
     Participation,
     ParticipationStatus,
 )
-from core.money import financial_year_label, format_gbp
+from core.money import format_gbp
 
 
 def sign_up_blockers(commission: JointCommission) -> list[str]:
@@ -69,7 +69,7 @@ def procurement_blockers(commission: JointCommission) -> list[str]:
             elif DelegationScope.PROCUREMENT not in agreement.scopes:
                 problems.append(f"{p.organisation}'s agreement does not delegate procurement to {commission.lead}")
     first = commission.first_year
-    label = financial_year_label(first)
+    label = commission.year_label(first)
     contributions = {
         c.organisation_id: c for c in Contribution.objects.filter(commission=commission, financial_year=first)
     }

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -16,18 +16,22 @@ from rest_framework.response import Response
 
 from commissioning.commissions.models import Contribution, ContributionStatus, JointCommission
 from commissioning.commissions.permissions import sees_whole_partnership_report
+from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
 from commissioning.money.selectors import Figures, contribution_report, contributions_visible
 from commissioning.money.services import (
     CONTRIBUTION_STEPS,
+    VARIATION_STEPS,
     contribution_confirm,
     contribution_remove,
     contribution_set,
     contribution_transfer,
+    variation_propose,
+    variation_withdraw,
 )
-from commissioning.money.workflows import CONTRIBUTION_WORKFLOW
+from commissioning.money.workflows import CONTRIBUTION_WORKFLOW, VARIATION_WORKFLOW
 from commissioning.service_map.api import id_filters, money_field, partnership_for
 from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
-from core.api import TenantAPIView, TenantModelViewSet, WorkflowActions
+from core.api import TenantAPIView, TenantModelViewSet, TenantReadOnlyViewSet, WorkflowActions
 from core.api_fields import BoundedSerializerMixin
 from core.errors import NotPermitted
 from partners.models import Organisation
@@ -43,10 +47,48 @@ def figures_json(f: Figures) -> dict[str, str]:
     }
 
 
+class ContributionChangeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ContributionChange]):
+    """One change to a contribution's amount: an indicative figure changed, or a variation (pending until the
+    partner re-confirms it; the old figure stands meanwhile)."""
+
+    old_amount = money_field(read_only=True)
+    new_amount = money_field(read_only=True)
+    proposed_by_name = serializers.CharField(source="proposed_by.get_full_name", read_only=True, default="")
+    decided_by_name = serializers.CharField(source="decided_by.get_full_name", read_only=True, default="")
+
+    class Meta:
+        model = ContributionChange
+        fields = [
+            "id",
+            "contribution",
+            "kind",
+            "status",
+            "old_amount",
+            "new_amount",
+            "reason",
+            "proposed_by",
+            "proposed_by_name",
+            "proposed_at",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class VariationSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    new_amount = money_field()
+    reason = serializers.CharField(max_length=1000)
+
+
 class ContributionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Contribution]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     financial_year_label = serializers.CharField(source="year_label", read_only=True)
     amount = money_field(min_value=Decimal("0"))
+    reason = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, write_only=True, help_text="Why an indicative figure changed"
+    )
+    changes = ContributionChangeSerializer(many=True, read_only=True, help_text="Every change, newest first")
 
     class Meta:
         model = Contribution
@@ -64,8 +106,10 @@ class ContributionSerializer(BoundedSerializerMixin, serializers.ModelSerializer
             "confirmed_at",
             "transferred_on",
             "transfer_reference",
+            "reason",
+            "changes",
         ]
-        read_only_fields = ["status", "confirmed_at", "transferred_on", "transfer_reference"]
+        read_only_fields = ["status", "confirmed_at", "transferred_on", "transfer_reference", "changes"]
         validators: list[Any] = []  # one row per partner and year: recording again changes the indicative figure
 
 
@@ -77,7 +121,7 @@ class TransferSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
 class ContributionViewSet(WorkflowActions, TenantModelViewSet):
     """Contributions per partner per financial year: indicative -> confirmed -> transferred. A finance officer sees
     their own organisation's rows (and the totals, on ``commissions/{id}/totals/``); commissioners taking part and
-    the accountable body see every partner's. ``POST`` records or changes an indicative figure; ``transition`` takes a step of the workflow (a transfer needs
+    the accountable body see every partner's. ``POST`` records or changes an indicative figure (the old one kept in ``changes``; a confirmed or transferred figure is refused: ``variation``); ``transition`` takes a step of the workflow (a transfer needs
     its date and reference: ``transfer``)."""
 
     serializer_class = ContributionSerializer
@@ -95,8 +139,17 @@ class ContributionViewSet(WorkflowActions, TenantModelViewSet):
     )
 
     def get_queryset(self) -> QuerySet[Contribution]:
-        return contributions_visible(acting=self.acting).order_by(
-            "commission_id", "financial_year", "organisation__name"
+        return (
+            contributions_visible(acting=self.acting)
+            .prefetch_related(
+                Prefetch(
+                    "changes",
+                    queryset=ContributionChange.objects.select_related("proposed_by", "decided_by").order_by(
+                        "-proposed_at", "-id"
+                    ),
+                )
+            )
+            .order_by("commission_id", "financial_year", "organisation__name")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -111,9 +164,11 @@ class ContributionViewSet(WorkflowActions, TenantModelViewSet):
             amount=data["amount"],
             source=data.get("source"),
             funding_source=data.get("funding_source", ""),
+            reason=data.get("reason", ""),
             by=self.acting,
         )
-        return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+        fresh = self.get_queryset().get(pk=contribution.pk)
+        return Response(ContributionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Contribution) -> None:
         contribution_remove(contribution=instance, by=self.acting)
@@ -138,6 +193,50 @@ class ContributionViewSet(WorkflowActions, TenantModelViewSet):
             by=self.acting,
         )
         return Response(ContributionSerializer(contribution).data)
+
+    @extend_schema(request=VariationSerializer, responses={201: ContributionChangeSerializer})
+    @action(detail=True, methods=["post"], write_roles=MONEY_ROLES)
+    def variation(self, request: Request, pk: Any = None) -> Response:
+        """Propose a new figure for a confirmed or transferred contribution, with the reason. The old figure stands
+        until the partner re-confirms (``contribution-changes/{id}/transition/`` with ``reconfirmed``)."""
+        contribution = self.get_object()
+        d = self.validated(VariationSerializer)
+        change = variation_propose(
+            contribution=contribution, new_amount=d["new_amount"], reason=d["reason"], by=self.acting
+        )
+        return Response(ContributionChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+
+class ContributionChangeViewSet(WorkflowActions, TenantReadOnlyViewSet):
+    """Every change to the contributions you may see: indicative figures changed (old value kept) and variations
+    to confirmed or transferred figures. A pending variation is re-confirmed by a commissioner or finance officer of
+    the contributing partner (``transition`` ``reconfirmed``), or withdrawn (``withdrawn``)."""
+
+    serializer_class = ContributionChangeSerializer
+    queryset = ContributionChange.objects.none()
+    workflow = VARIATION_WORKFLOW
+    required_roles = READ_ROLES
+    write_roles = MONEY_ROLES
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_class = id_filters(
+        ContributionChange,
+        "contribution",
+        status=django_filters.ChoiceFilter(choices=ChangeStatus.choices),
+        kind=django_filters.ChoiceFilter(choices=ChangeKind.choices),
+    )
+
+    def get_queryset(self) -> QuerySet[ContributionChange]:
+        visible = contributions_visible(acting=self.acting).values("pk")
+        return (
+            ContributionChange.objects.filter(contribution__in=visible)
+            .select_related("proposed_by", "decided_by")
+            .order_by("-proposed_at", "-id")
+        )
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        if name == "withdrawn":
+            return variation_withdraw(change=obj, by=self.acting, reason=reason)
+        return VARIATION_STEPS[name](change=obj, by=self.acting)
 
 
 class ContributionReportView(TenantAPIView):

@@ -14,7 +14,11 @@ from core.pdf import render_pdf
 
 # The money columns both reports share, in the order of ``Figures``.
 FIGURE_HEADERS = ["Indicative", "Confirmed", "Transferred", "Transfers outstanding", "Total committed"]
-SUMMARY_HEADERS = ["Financial year", *FIGURE_HEADERS, "Commissions' total", "Share"]
+SHARE_NOTE = (
+    "Share of the year's total: the contribution as a share of that financial year's total from all partners. A "
+    "part year covers only the days its label gives."
+)
+SUMMARY_HEADERS = ["Financial year", *FIGURE_HEADERS, "Commissions' total", "Share of the year's total"]
 DETAIL_HEADERS = [
     "Commission",
     "Status",
@@ -23,7 +27,7 @@ DETAIL_HEADERS = [
     "Financial year",
     *FIGURE_HEADERS,
     "Commission total",
-    "Share of contract",
+    "Share of the year's total",
 ]
 
 
@@ -83,7 +87,8 @@ def _preamble(report: ContributionReport) -> list[str]:
         f"Partnership: {report.partnership.name}. Accountable body: {report.partnership.accountable_body.name}.",
         f"Generated {timezone.localtime(report.generated_at):%d %B %Y at %H:%M}. Amounts in pounds and pence; "
         "UK financial years run 1 April to 31 March.",
-        "Confirmed includes amounts since transferred; transfers outstanding are confirmed but not yet transferred.",
+        "Confirmed includes amounts since transferred; transfers outstanding are confirmed but not yet transferred. "
+        + SHARE_NOTE,
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -21,10 +21,11 @@ from commissioning.commissions.models import (
     ParticipationStatus,
 )
 from commissioning.commissions.permissions import sees_partner_breakdown
+from commissioning.money.models import ContributionChange
 from commissioning.service_map.models import MappedContract
 from commissioning.service_map.selectors import ZERO
 from core.charts import Series, stacked_bar_chart
-from core.money import financial_year_label, money
+from core.money import FinancialYearPart, financial_year_label, money
 from partners.models import Organisation, Partnership, Role
 
 
@@ -72,6 +73,11 @@ class Figures:
         return money(self.indicative + self.confirmed)
 
 
+def history_of(contribution: Contribution) -> list[ContributionChange]:
+    """The contribution's changes, newest first (prefetched by ``contribution_table`` as ``history``)."""
+    return list(getattr(contribution, "history", []))
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """A fraction (0.4571...), for display as a percentage; ``None`` when the whole is zero."""
     if not whole:
@@ -103,11 +109,29 @@ class ContributionTable:
 
     @property
     def labels(self) -> list[tuple[int, str]]:
-        return [(y, financial_year_label(y)) for y in self.years]
+        """Each year of the term with its label, part-years saying which days they cover."""
+        return [(p.year, p.label) for p in self.commission.year_parts]
+
+    @property
+    def parts(self) -> list[FinancialYearPart]:
+        return self.commission.year_parts
 
     @property
     def year_totals(self) -> list[tuple[str, Figures]]:
-        return [(financial_year_label(y), self.totals[y]) for y in self.years]
+        return [(label, self.totals[y]) for y, label in self.labels]
+
+    @property
+    def history(self) -> list[tuple[PartnerRow, Contribution, ContributionChange]]:
+        """Every change to the figures shown (old, new, who, when, why), newest first."""
+        out = [(r, c, ch) for r in self.rows for c in r.cells.values() if c is not None for ch in history_of(c)]
+        return sorted(out, key=lambda t: (t[2].proposed_at, t[2].pk), reverse=True)
+
+    @property
+    def pending(self) -> list[ContributionChange]:
+        """Variations awaiting the partner's re-confirmation, on the rows shown: the old figures stand meanwhile."""
+        return [
+            ch for r in self.rows for c in r.cells.values() if c is not None for ch in history_of(c) if ch.is_pending
+        ]
 
     @property
     def term(self) -> Figures:
@@ -148,7 +172,19 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
             commission=commission, status=ParticipationStatus.ACCEPTED
         ).select_related("organisation")
     }
-    contributions = list(Contribution.objects.filter(commission=commission).select_related("organisation", "source"))
+    contributions = list(
+        Contribution.objects.filter(commission=commission)
+        .select_related("organisation", "source")
+        .prefetch_related(
+            Prefetch(
+                "changes",
+                queryset=ContributionChange.objects.select_related("proposed_by", "decided_by").order_by(
+                    "-proposed_at", "-id"
+                ),
+                to_attr="history",
+            )
+        )
+    )
     totals = {y: Figures() for y in years}
     rows: dict[int, PartnerRow] = {}
     others: dict[int, Decimal] = defaultdict(lambda: ZERO)
@@ -210,10 +246,11 @@ class ReportLine:
     year: int
     figures: Figures
     commission_total: Decimal
+    part_label: str = ""  # the commission's own label for the year: "2029/30 (part year: 1 April ... )"
 
     @property
     def year_label(self) -> str:
-        return financial_year_label(self.year)
+        return self.part_label or financial_year_label(self.year)
 
     @property
     def share(self) -> Decimal | None:
@@ -355,6 +392,7 @@ def contribution_report(
                         year,
                         figures,
                         commission_total,
+                        commission.year_label(year),
                     )
                 )
     return ContributionReport(

@@ -15,7 +15,9 @@ from commissioning.commissions.models import Contribution, Participation, Partic
 from commissioning.commissions.permissions import is_accepted_participant, is_lead, sees_whole_partnership_report
 from commissioning.commissions.views import CommissionMixin
 from commissioning.money.exports import report_csv, report_pdf, report_xlsx
-from commissioning.money.forms import ContributionsForm, TransferForm
+from commissioning.money.forms import ContributionsForm, TransferForm, VariationForm
+from commissioning.money.models import ContributionChange
+from commissioning.money.rules import pro_rata
 from commissioning.money.selectors import (
     ContributionReport,
     contribution_report,
@@ -26,13 +28,20 @@ from commissioning.money.services import (
     contribution_confirm,
     contribution_remove,
     contribution_transfer,
+    contributions_record,
     contributions_set_annual,
+    variation_propose,
+    variation_reconfirm,
+    variation_withdraw,
 )
+from commissioning.money.workflows import VARIATION_WORKFLOW
 from commissioning.service_map.models import MappedContract as MC
 from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, READ_ROLES, WRITE_ROLES
 from commissioning.service_map.views import CSV, XLSX, PartnershipMixin, download
+from core.amounts import AmountError, parse_amount
 from core.errors import DomainError, NotPermitted
-from core.views import FormPage, MemberTemplateView, MemberView
+from core.money import format_gbp
+from core.views import FormPage, MemberTemplateView, MemberView, TransitionView
 from partners.models import Organisation, Role
 
 
@@ -67,8 +76,9 @@ class CommissionContributionsView(CommissionMixin, FormPage):
         return {
             **super().get_form_kwargs(),
             "organisations": self._organisations(),
-            "years": self.commission.financial_years,
+            "parts": self.commission.year_parts,
             "sources": sources.order_by("funder__name", "-alignable", "end_date"),
+            "suggestions": getattr(self, "suggestions", None),
         }
 
     def get_initial(self) -> dict[str, Any]:
@@ -91,26 +101,73 @@ class CommissionContributionsView(CommissionMixin, FormPage):
             own_id=acting.organisation.pk,
             may_confirm=acting.has_role(*MONEY_ROLES) and is_accepted_participant(c, acting.organisation.pk),
             may_transfer=acting.has_role(*MONEY_ROLES),
+            may_vary=acting.has_role(*MONEY_ROLES),
+            may_confirm_variation=acting.has_role(*MONEY_ROLES),
             **kwargs,
         )
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "suggest" in request.POST:
+            return self.suggest(request)
+        return super().post(request, *args, **kwargs)
+
+    def suggest(self, request: HttpRequest) -> HttpResponse:
+        """Fill each year's box pro rata from a full year's money; nothing is saved until the user saves."""
+        try:
+            annual = parse_amount(request.POST.get("annual_amount", ""))
+        except AmountError as error:
+            return self.refuse_suggestion(error.message)
+        if annual is None:
+            return self.refuse_suggestion(FILL_ANNUAL)
+        self.suggestions = pro_rata(annual, self.commission.year_parts)
+        data = request.POST.copy()
+        for s in self.suggestions:
+            data[ContributionsForm.year_field(s.year)] = f"{s.amount:.2f}"
+        form = self.form_class(
+            data=data, **{k: v for k, v in self.get_form_kwargs().items() if k not in ("data", "files")}
+        )
+        messages.info(request, f"Suggested split of {format_gbp(annual)} a year filled in below: not saved yet")
+        return self.render_to_response(self.get_context_data(form=form, suggested=True))
+
+    def refuse_suggestion(self, message: str) -> HttpResponse:
+        form = self.get_form()
+        form.is_valid()
+        form.add_error("annual_amount", message)
+        return self.form_invalid(form)
+
     def act(self, form: ContributionsForm) -> HttpResponse:
         data = form.cleaned_data
-        rows = contributions_set_annual(
+        amounts = form.amounts()
+        if not amounts and data["annual_amount"] is not None:
+            rows = contributions_set_annual(
+                commission=self.commission,
+                organisation=data["organisation"],
+                annual_amount=data["annual_amount"],
+                source=data["source"],
+                funding_source=data["funding_source"],
+                by=self.acting,
+            )
+            done = "; ".join(f"{self.commission.year_label(r.financial_year)}: {format_gbp(r.amount)}" for r in rows)
+            messages.success(self.request, f"{data['organisation']}: recorded (indicative) {done}")
+            return redirect("commission-contributions", commission_id=self.commission.pk)
+        if not amounts:
+            raise DomainError(
+                "Enter an amount for at least one financial year, or a full year's money", field="annual_amount"
+            )
+        recorded = contributions_record(
             commission=self.commission,
             organisation=data["organisation"],
-            annual_amount=data["annual_amount"],
-            years=data["years"],
+            amounts=amounts,
             source=data["source"],
             funding_source=data["funding_source"],
+            reason=data["reason"],
             by=self.acting,
         )
-        years = ", ".join(r.year_label for r in rows)
-        messages.success(
-            self.request,
-            f"{data['organisation']}: £{data['annual_amount']:,.2f} a year recorded for {years} (indicative)",
-        )
+        messages.success(self.request, f"{data['organisation']}: " + "; ".join(r.message for r in recorded))
         return redirect("commission-contributions", commission_id=self.commission.pk)
+
+
+FILL_ANNUAL = "Enter a full year's money to suggest a split"
 
 
 class ContributionMixin:
@@ -258,3 +315,67 @@ class ContributionReportXlsxView(_ReportMixin, MemberView):
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
         report = self.report()
         return download(report_xlsx(report), filename=self.filename(report, "xlsx"), content_type=XLSX)
+
+
+class VariationProposeView(ContributionMixin, FormPage):
+    """A new figure for a confirmed or transferred contribution, with the reason; it waits for the partner."""
+
+    form_class = VariationForm
+    required_roles = MONEY_ROLES
+    heading = "Propose a variation"
+    button = "Propose variation"
+
+    def get_caption(self) -> str:
+        return self.contribution.commission.title
+
+    def get_intro(self) -> str:
+        c = self.contribution
+        return (
+            f"{c.organisation}'s {c.commission.year_label(c.financial_year)} contribution is "
+            f"{c.get_status_display().lower()} at {format_gbp(c.amount)}. The new figure replaces it only when a "
+            f"commissioner or finance officer of {c.organisation} re-confirms it; until then "
+            f"{format_gbp(c.amount)} stands in every total."
+        )
+
+    def back_url(self) -> str:
+        return reverse("commission-contributions", kwargs={"commission_id": self.contribution.commission_id})
+
+    def act(self, form: VariationForm) -> HttpResponse:
+        change = variation_propose(contribution=self.contribution, by=self.acting, **form.cleaned_data)
+        return self.done(
+            f"Variation proposed: {format_gbp(change.old_amount)} to {format_gbp(change.new_amount)}, awaiting "
+            f"{self.contribution.organisation}'s re-confirmation",
+            "commission-contributions",
+            commission_id=self.contribution.commission_id,
+        )
+
+
+class VariationStepView(TransitionView):
+    """Re-confirm or withdraw a pending variation."""
+
+    workflow = VARIATION_WORKFLOW
+    required_roles = MONEY_ROLES
+    write_roles = MONEY_ROLES
+
+    def load(self, **kwargs: Any) -> None:
+        self.object = get_object_or_404(
+            ContributionChange.objects.select_related(
+                "contribution__commission__partnership", "contribution__organisation"
+            ),
+            pk=kwargs["change_id"],
+        )
+        if not contributions_visible(acting=self.acting).filter(pk=self.object.contribution_id).exists():
+            raise Http404("No such variation")
+
+    def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
+        if name == "reconfirmed":
+            return variation_reconfirm(change=obj, by=self.acting)
+        return variation_withdraw(change=obj, by=self.acting, reason=reason)
+
+    def done_message(self, obj: Any, step: Any) -> str:
+        if step.name == "reconfirmed":
+            return f"Re-confirmed: changed from {format_gbp(obj.old_amount)} to {format_gbp(obj.new_amount)}"
+        return f"Variation withdrawn: {format_gbp(obj.old_amount)} stands"
+
+    def get_success_url(self) -> str:
+        return reverse("commission-contributions", kwargs={"commission_id": self.object.contribution.commission_id})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from commissioning.commissions.models import Contribution, ContributionStatus
+from commissioning.money.models import ChangeStatus, ContributionChange
 from core.actors import Actor
 from core.workflow import Transition, Workflow
 from partners.models import Role
@@ -66,4 +67,56 @@ CONTRIBUTION_WORKFLOW = Workflow(
     ],
     terminal=(CS.TRANSFERRED,),
     colours={CS.INDICATIVE: "yellow", CS.CONFIRMED: "blue", CS.TRANSFERRED: "green"},
+)
+
+
+# --- variations: a confirmed or transferred figure changes only when the partner re-confirms ----------------------
+
+
+def _partner_of_change(change: ContributionChange, by: Actor) -> bool:
+    return by.organisation is not None and by.organisation.pk == change.contribution.organisation_id
+
+
+def _proposer_or_partner(change: ContributionChange, by: Actor) -> bool:
+    """The contributing partner, or the organisation that proposed the variation (the lead)."""
+    if _partner_of_change(change, by):
+        return True
+    return by.organisation is not None and by.organisation.pk == change.contribution.commission.lead_id
+
+
+def _stamp_decision(change: ContributionChange, by: Actor) -> None:
+    change.decided_by = by.user
+    change.decided_at = timezone.now()
+    change.save(update_fields=["decided_by", "decided_at"])
+
+
+VS = ChangeStatus
+
+VARIATION_WORKFLOW = Workflow(
+    "contribution_variation",
+    ChangeStatus,
+    [
+        Transition(
+            "reconfirmed",
+            (VS.PENDING,),
+            VS.APPLIED,
+            "Re-confirm the new figure",
+            roles=frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
+            allowed=_partner_of_change,
+            who="the contributing partner's commissioners or finance officers",
+            effects=(_stamp_decision, "apply_variation"),
+        ),
+        Transition(
+            "withdrawn",
+            (VS.PENDING,),
+            VS.WITHDRAWN,
+            "Withdraw the variation",
+            roles=frozenset({Role.COMMISSIONER, Role.FINANCE_OFFICER}),
+            allowed=_proposer_or_partner,
+            who="the contributing partner, or the lead commissioner",
+            effects=(_stamp_decision,),
+        ),
+    ],
+    terminal=(VS.APPLIED, VS.WITHDRAWN),
+    colours={VS.PENDING: "yellow", VS.APPLIED: "green", VS.WITHDRAWN: "grey"},
 )

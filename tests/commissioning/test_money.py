@@ -81,8 +81,7 @@ def test_ring_fenced_money_refused_on_the_page_and_in_the_api(lichfield, world, 
         url,
         {
             "organisation": world.district.pk,
-            "annual_amount": "20000",
-            "years": [Y1],
+            "year_2027": "20000",
             "source": grant.pk,
             "funding_source": "",
         },
@@ -150,7 +149,9 @@ def test_contribution_lifecycle_indicative_confirmed_transferred(lichfield, worl
     district_fo = acting(world.finance_officer, world.district)
     c = contribution_confirm(contribution=c, by=district_fo)
     assert c.status == ContributionStatus.CONFIRMED and c.confirmed_by == world.finance_officer
-    with pytest.raises(DomainError, match="confirmed: it can no longer be changed"):
+    with pytest.raises(
+        DomainError, match=r"was confirmed by Lichfield District Council on .*; propose a variation instead"
+    ):
         contribution_set(
             commission=lichfield.commission,
             organisation=world.district,
@@ -253,6 +254,13 @@ def test_a_finance_officer_sees_own_figures_plus_totals(lichfield, world, client
     assert totals["term"]["total"] == "131250.00"
     assert totals["years"][0] == {
         "financial_year": "2027/28",
+        "year": 2027,
+        "start": "2027-04-01",
+        "end": "2028-03-31",
+        "days": 366,
+        "year_days": 366,
+        "part_year": False,
+        "long_label": "2027/28",
         "indicative": "43750.00",
         "confirmed": "0.00",
         "transferred": "0.00",

@@ -138,6 +138,7 @@ def lichfield_example(
     status: str = "sign_up",
     accept: bool = True,
     model: str = "aligned",
+    start_date: dt.date = START,
 ) -> Lichfield:
     """County leads; district invited (and by default accepted); both record three years of money; model chosen;
     moved to ``status`` (draft, gathering or sign_up)."""
@@ -155,7 +156,7 @@ def lichfield_example(
         area=area,
         title="Support for older people to live independently in Lichfield District",
         intended_outcomes="Vulnerable people remain healthy, safe and independent in their own homes.",
-        start_date=START,
+        start_date=start_date,
         by=lead,
     )
     contributions_set_annual(commission=commission, organisation=world.county, annual_amount=COUNTY_A_YEAR, by=lead)

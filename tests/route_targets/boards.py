@@ -3,7 +3,17 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from boards.models import AgendaItem, Attendance, Board, BoardMember, BoardPack, Decision, Declaration, Exclusion, Meeting
+from boards.models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMember,
+    BoardPack,
+    Decision,
+    Declaration,
+    Exclusion,
+    Meeting,
+)
 from tests.factories.board import AgendaItemFactory, MeetingFactory, simple_board
 from tests.route_targets import Target
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from commissioning.agreements.models import PartnershipAgreement
 from commissioning.commissions.models import Contribution, JointCommission
+from commissioning.money.models import ContributionChange
+from commissioning.money.services import contribution_set
 from commissioning.replacement.models import DecommissioningImpact, OptionsAppraisal, ProviderNotice, ReplacedContract
 from commissioning.replacement.services import (
     appraisal_option_set,
@@ -72,6 +74,23 @@ def _contribution(w: Any) -> Contribution:
     return Contribution.objects.get(
         commission=ex.commission, organisation=w.county, financial_year=ex.commission.financial_years[1]
     )
+
+
+def _change(w: Any) -> ContributionChange:
+    """A change to the county's second-year indicative figure (the old one kept)."""
+    if "commissioning-change" not in w.extras:
+        ex = _example(w)
+        c = _contribution(w)
+        contribution_set(
+            commission=ex.commission,
+            organisation=w.county,
+            financial_year=c.financial_year,
+            amount=c.amount + Decimal("50.00"),
+            reason="Inflation uplift",
+            by=ex.county_lead,
+        )
+        w.extras["commissioning-change"] = ContributionChange.objects.unscoped(reason="test set-up").get(contribution=c)
+    return w.extras["commissioning-change"]  # type: ignore[no-any-return]
 
 
 def _agreement(w: Any) -> PartnershipAgreement:
@@ -213,6 +232,7 @@ KWARGS = {
     "evidence_id": lambda w: Target(_evidence(w).pk, w.county),
     "commission_id": lambda w: Target(_example(w).commission.pk, w.county),
     "contribution_id": lambda w: Target(_contribution(w).pk, w.county),
+    "change_id": lambda w: Target(_change(w).pk, w.county),
     "agreement_id": lambda w: Target(_agreement(w).pk, w.district),
     "stage_id": lambda w: Target(_stage(w).pk, w.county),
     "feed_token": lambda w: Target(_feed_token(w), None),
@@ -230,6 +250,7 @@ API_OBJECTS = {
     Outcome: lambda w: Target(_outcome(w).pk, w.county),
     JointCommission: lambda w: Target(_example(w).commission.pk, w.county),
     Contribution: lambda w: Target(_contribution(w).pk, w.county),
+    ContributionChange: lambda w: Target(_change(w).pk, w.county),
     PartnershipAgreement: lambda w: Target(_agreement(w).pk, w.district),
     Stage: lambda w: Target(_stage(w).pk, w.county),
     ReplacedContract: lambda w: Target(_replaced(w).pk, w.county),
