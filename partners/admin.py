@@ -68,7 +68,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "sector", "charity_number", "area"]
+    list_display = ["name", "kind", "sector", "charity_number", "local_authority_code", "area"]
     list_filter = ["sector", "kind"]
     search_fields = ["name", "charity_number", "company_number"]
 

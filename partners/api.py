@@ -18,7 +18,17 @@ from partners.models import Membership, Organisation, Partnership, PartnershipMe
 class OrganisationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "sector", "charity_number", "company_number", "area", "website"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "sector",
+            "charity_number",
+            "company_number",
+            "local_authority_code",
+            "area",
+            "website",
+        ]
 
 
 class MembershipSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Membership]):

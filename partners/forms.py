@@ -129,6 +129,13 @@ class OrganisationForm(BoundedForm):
     area = forms.CharField(label="Area", max_length=200, required=False)
     charity_number = forms.CharField(label="Charity number", max_length=20, required=False)
     company_number = forms.CharField(label="Company number", max_length=20, required=False)
+    local_authority_code = forms.CharField(
+        label="Local authority code (councils only)",
+        max_length=4,
+        required=False,
+        help_text="Your code in the Local Authorities for England register, for example LIF for Lichfield District "
+        "Council. Published open data names your council by it (GB-LAE).",
+    )
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
     description = forms.CharField(
         label="About the organisation", required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.tenancy import TenantManager, nothing
+from partners.registers import local_authority_code_for
 
 
 class Role(models.TextChoices):
@@ -81,6 +82,9 @@ THIRD_SECTOR_KINDS = frozenset(
     }
 )
 PROVIDER_KINDS = THIRD_SECTOR_KINDS | {OrganisationKind.PRIVATE_COMPANY}
+COUNCIL_KINDS = frozenset(
+    {OrganisationKind.COUNTY_COUNCIL, OrganisationKind.DISTRICT_COUNCIL, OrganisationKind.UNITARY_COUNCIL}
+)
 
 
 def sector_for(kind: str) -> str:
@@ -143,6 +147,13 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=10, choices=Sector.choices, editable=False)
     charity_number = models.CharField(max_length=20, blank=True)
     company_number = models.CharField(max_length=20, blank=True)
+    local_authority_code = models.CharField(
+        "Local authority code (GB-LAE)",
+        max_length=4,
+        blank=True,
+        help_text="A council's code in the Local Authorities for England register, for example LIF for Lichfield "
+        "District Council: its identifier in published open data",
+    )
     area = models.CharField(max_length=200, blank=True, help_text="The area it serves, for example Lichfield District")
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
@@ -158,6 +169,11 @@ class Organisation(models.Model):
             models.UniqueConstraint(
                 "company_number", condition=~models.Q(company_number=""), name="organisation_company_number_unique"
             ),
+            models.UniqueConstraint(
+                "local_authority_code",
+                condition=~models.Q(local_authority_code=""),
+                name="organisation_local_authority_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +181,12 @@ class Organisation(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.sector = sector_for(self.kind)
+        if not self.local_authority_code and self.kind in COUNCIL_KINDS:
+            # Like the sector, derived from what the council is called; an admin may correct it. A code another
+            # organisation already holds is left for an admin to settle rather than refused.
+            code = local_authority_code_for(self.name, self.kind)
+            if code and not Organisation.objects.filter(local_authority_code=code).exclude(pk=self.pk).exists():
+                self.local_authority_code = code
         super().save(*args, **kwargs)
 
     @property

@@ -21,6 +21,7 @@ from core.notifications import notify, single_line
 from core.tenancy import unscoped
 from partners.acting import Acting
 from partners.models import (
+    COUNCIL_KINDS,
     PROVIDER_KINDS,
     PROVIDER_ROLES,
     PUBLIC_SECTOR_ROLES,
@@ -32,6 +33,7 @@ from partners.models import (
     Role,
     User,
 )
+from partners.registers import is_local_authority_code
 
 
 def _clean_roles(organisation: Organisation, roles: Iterable[str]) -> list[str]:
@@ -143,7 +145,10 @@ def organisation_create(
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, by: Actor, **fields: Any) -> Organisation:
     _require_admin(by, organisation)
-    editable = {"name", "area", "charity_number", "company_number", "website", "description"}
+    editable = {"name", "area", "charity_number", "company_number", "local_authority_code", "website", "description"}
+    if "local_authority_code" in fields:
+        fields["local_authority_code"] = str(fields["local_authority_code"] or "").strip().upper()
+        _require_local_authority_code(organisation, fields["local_authority_code"])
     changed = {}
     for key, value in fields.items():
         if key not in editable:
@@ -160,6 +165,18 @@ def organisation_update(*, organisation: Organisation, by: Actor, **fields: Any)
         raise DomainError("Another organisation already uses that name or number", field=next(iter(changed))) from exc
     audit.record(obj=organisation, action="organisation.updated", by=by, data={"changed": changed})
     return organisation
+
+
+def _require_local_authority_code(organisation: Organisation, code: str) -> None:
+    if not code:
+        return
+    if organisation.kind not in COUNCIL_KINDS:
+        raise DomainError("Only a council has a local authority code", field="local_authority_code")
+    if not is_local_authority_code(code):
+        raise DomainError(
+            f"{code} is not in the Local Authorities for England register: check the three-letter code",
+            field="local_authority_code",
+        )
 
 
 def _actor(user: User, organisation: Organisation, membership: Membership) -> Actor:

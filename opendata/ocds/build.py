@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from core.money import financial_year_label, financial_year_start
 from opendata.ocds.facts import AwardFacts, ContractFacts, ProcessFacts
-from partners.models import Organisation, OrganisationKind
+from partners.models import COUNCIL_KINDS, Organisation
 from procurement.tenders.models import Procedure, TenderStatus
 
 LONDON = ZoneInfo("Europe/London")
@@ -42,9 +42,6 @@ METHOD_DETAILS = {
     Procedure.TWO_STAGE: "Competitive flexible procedure: expressions of interest, then tenders by invitation",
     Procedure.GRANT: "Grant round",
 }
-COUNCIL_KINDS = frozenset(
-    {OrganisationKind.COUNTY_COUNCIL, OrganisationKind.DISTRICT_COUNCIL, OrganisationKind.UNITARY_COUNCIL}
-)
 
 
 # --- values -------------------------------------------------------------------------------------------------------
@@ -84,17 +81,13 @@ def absolute(path: str) -> str:
 
 def identifier(org: Organisation) -> dict[str, Any] | None:
     """The organisation's identifier in a UK register: Companies House, the Charity Commission, or (councils) the
-    local authority code where Jointly holds one."""
+    code in the Local Authorities for England register (``partners.registers``)."""
     if org.company_number:
         return {"scheme": "GB-COH", "id": org.company_number, "legalName": org.name}
     if org.charity_number:
         return {"scheme": "GB-CHC", "id": org.charity_number, "legalName": org.name}
-    code = getattr(org, "local_authority_code", "")
-    if code and org.kind in COUNCIL_KINDS:
-        return {"scheme": "GB-LAE", "id": code, "legalName": org.name}
-    gor = getattr(org, "government_organisation_code", "")
-    if gor:
-        return {"scheme": "GB-GOR", "id": gor, "legalName": org.name}
+    if org.local_authority_code and org.kind in COUNCIL_KINDS:
+        return {"scheme": "GB-LAE", "id": org.local_authority_code, "legalName": org.name}
     return None
 
 
