@@ -14,8 +14,9 @@ from django.utils import timezone
 from commissioning.models import (
     JointCommission,
 )
+from commissioning.money.rules import pro_rata
 from core.errors import DomainError
-from core.money import financial_year_label, financial_years, format_gbp, money
+from core.money import financial_year_label, format_gbp, money, term_financial_years
 from partners.models import Organisation
 from procurement.award.models import (
     AwardLine,
@@ -44,21 +45,28 @@ def compute_shares(tender: Tender, line_values: Sequence[Decimal]) -> list[list[
     commission = JointCommission.objects.unscoped(reason="the shares follow every partner's confirmed figure").get(
         pk=tender.commission_id
     )
-    years = financial_years(commission.start_date, tender.term_years)
+    # A term that does not start on 1 April touches one more financial year than it has years, the first and last
+    # in part: each line's annual value is spread over them pro rata by days, to the penny (as the partners'
+    # contributions are), so the part years ask for part of a year's money.
+    parts = term_financial_years(commission.start_date, tender.term_years)
+    per_line = [[s.amount for s in pro_rata(value, parts)] for value in line_values]
     names = dict(Organisation.objects.values_list("pk", "name"))
     out: list[list[dict[str, Any]]] = [[] for _ in line_values]
-    total = money(sum(line_values, Decimal("0")))
-    for year in years:
+    for index_year, part in enumerate(parts):
+        year = part.year
+        year_values = [money(values[index_year]) for values in per_line]
+        total = money(sum(year_values, Decimal("0")))
         budget = confirmed_budget(commission, year)
         available = money(sum(budget.values(), Decimal("0")))
         if total > available:
+            needed = "a year recommended" if not part.part_year else f"the award needs in {part.label}"
             raise DomainError(
                 f"In {financial_year_label(year)} partners have confirmed {format_gbp(available)}, less than the "
-                f"{format_gbp(total)} a year recommended",
+                f"{format_gbp(total)} {needed}",
                 field="annual_value",
             )
         ordered = dict(sorted(budget.items(), key=lambda kv: names.get(kv[0], "")))
-        for index, shares in enumerate(scoring.split(ordered, list(line_values))):
+        for index, shares in enumerate(scoring.split(ordered, year_values)):
             for organisation_id, amount in shares.items():
                 out[index].append(
                     {
