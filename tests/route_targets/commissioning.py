@@ -63,9 +63,7 @@ def _change(w: Any) -> ContributionChange:
             reason="Inflation uplift",
             by=ex.county_lead,
         )
-        w.extras["commissioning-change"] = ContributionChange.objects.unscoped(reason="test set-up").get(
-            contribution=c
-        )
+        w.extras["commissioning-change"] = ContributionChange.objects.unscoped(reason="test set-up").get(contribution=c)
     return w.extras["commissioning-change"]  # type: ignore[no-any-return]
 
 
