@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
 from commissioning.commissions.permissions import sees_partner_breakdown
+from commissioning.money.rules import pro_rata
 from commissioning.money.selectors import contributions_visible
 from commissioning.replacement.models import (
     AppraisalOption,
@@ -35,6 +36,8 @@ class PartnerReplacement:
     links: list[ReplacedContract] = field(default_factory=list)
     contributions: dict[int, Decimal] | None = field(default_factory=dict)  # None: figures not yours to see
     first_year: int = 0
+    # The value replaced in each financial year of the term: a year's value, or pro rata by days in a part year.
+    replaced_by_year: dict[int, Decimal] = field(default_factory=dict)
 
     @property
     def contracts(self) -> int:
@@ -53,10 +56,13 @@ class PartnerReplacement:
             return None
         return money(self.contributions.get(year, ZERO))
 
+    def replaced_in(self, year: int) -> Decimal:
+        return self.replaced_by_year.get(year, self.replaced_a_year)
+
     def new_money(self, year: int) -> Decimal | None:
         """Contributions beyond the value of the contracts replaced (negative: the partner spends less)."""
         given = self.contribution(year)
-        return None if given is None else money(given - self.replaced_a_year)
+        return None if given is None else money(given - self.replaced_in(year))
 
     @property
     def first_contribution(self) -> Decimal | None:
@@ -176,13 +182,17 @@ def replacement_summary(*, commission: JointCommission, acting: Any) -> Replacem
     for p in partners.values():
         if p.contributions is None and (sees_all or p.organisation_id == acting.organisation.pk):
             p.contributions = {}
-    years = commission.financial_years
+    parts = commission.year_parts
+    years = [part.year for part in parts]
+    # The headline's "a year" figures come from the first full year (a part year would understate them).
+    first_full = next((part.year for part in parts if not part.part_year), years[0])
     rows = list(partners.values())
     for p in rows:
-        p.first_year = years[0]
+        p.first_year = first_full
+        p.replaced_by_year = {s.part.year: s.amount for s in pro_rata(p.replaced_a_year, parts)}
     lines = []
     for y in years:
-        replaced = money(sum((p.replaced_a_year for p in rows), ZERO))
+        replaced = money(sum((p.replaced_in(y) for p in rows), ZERO))
         known = [p.contribution(y) for p in rows]
         given = None if any(v is None for v in known) else money(sum((v or ZERO for v in known), ZERO))
         lines.append(

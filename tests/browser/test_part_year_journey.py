@@ -4,11 +4,13 @@ suggested pro-rata split of its £23,750 a year; the district's figures are ente
 suggestion in the part years. The district confirms its 2027/28 figure; the county proposes a variation to it;
 until the district re-confirms, the old figure stands; once re-confirmed, the old one is kept in the history. The
 district's finance officer downloads the contribution report as a page, PDF, CSV and XLSX: four financial years,
-reconciling to the penny across all four."""
+reconciling to the penny across all four. On the way the county links the two contracts the commission
+replaces; their value follows the term into the part years pro rata."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -25,7 +27,8 @@ from commissioning.commissions.models import JointCommission
 from core.tenancy import unscoped
 from partners import demo as partners_demo
 from partners.demo import DEMO_PASSWORD
-from partners.models import User
+from partners.models import Organisation, User
+from tests.factories.commissioning import MappedContractFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,8 +159,33 @@ def test_a_part_year_commission_from_contributions_to_a_reconciled_report(
     )
     visit(page, axe_check, screenshot, "06-variation-reconfirmed")
 
-    # --- Replaced contracts (issue 13, "What a new commission replaces"; added by the replacement work) ---------
-    # Link the mapped contracts this commission replaces, per partner, here.
+    # The county links the two mapped contracts the commission replaces (£15,000 a year between them): the value
+    # replaced follows the term into the part years pro rata, against the new contributions.
+    with unscoped(reason="the journey builds data across organisations"):
+        county = Organisation.objects.get(name="Staffordshire County Council")
+        for title, value in (("Handyperson service", "10000.00"), ("Befriending line", "5000.00")):
+            MappedContractFactory(
+                service_area=commission.service_area,
+                funder=county,
+                provider=None,
+                provider_name=f"{title} provider",
+                title=title,
+                annual_value=Decimal(value),
+                end_date=dt.date(2026, 9, 30),
+            )
+    login(page, person("alex@staffordshire.demo"), password=DEMO_PASSWORD)
+    page.goto(f"/commissions/{commission.pk}/")
+    click(page, "What it replaces", role="link")
+    for label in ("Handyperson service provider: Handyperson service", "Befriending line provider: Befriending line"):
+        page.get_by_label(label, exact=False).check()
+    click(page, "Link the contracts")
+    assert page.get_by_test_id("contracts-before").inner_text() == "2"
+    assert page.get_by_test_id("contracts-after").inner_text() == "1"
+    years = page.get_by_test_id("replacement-years").inner_text()
+    assert "2026/27\t£7,479.45\t" in years  # 182 of 365 days of £15,000
+    assert "2027/28\t£15,000.00\t" in years
+    assert "£45,000.00\t" in years  # three years' value over the four financial years
+    visit(page, axe_check, screenshot, "06b-replaced-contracts")
 
     # The district's finance officer: the report as page, PDF, CSV and XLSX, four financial years to the penny.
     login(page, person("jo@lichfield.demo"), password=DEMO_PASSWORD)
