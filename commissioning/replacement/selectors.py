@@ -138,6 +138,12 @@ class ReplacementSummary:
         return None if total is None else money(total - self.replaced_over_term)
 
     @property
+    def first_full_year_label(self) -> str:
+        """The year the per-partner "a year" figures are read from: the first full financial year of the term."""
+        first = self.partners[0].first_year if self.partners else (self.years[0] if self.years else 0)
+        return financial_year_label(first) if first else ""
+
+    @property
     def due_on(self) -> Any:
         """The last day notice can go out and still run its full period before the new contract starts."""
         start = self.commission.start_date
