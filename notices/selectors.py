@@ -3,12 +3,16 @@ notice's fields as rows to copy into Find a Tender, and the JSON a published not
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core.amounts import format_gbp
 from notices import upstream
 from notices.generate import SOURCES
 from notices.kinds import KINDS, NoticeKind
@@ -47,17 +51,67 @@ def _label(code: str) -> str:
         return code
 
 
-def display(value: Any) -> str:
-    """A field value as a person copies it: lists one item a line, mappings "key: value", yes/no for flags."""
+# How a person reads a field (the JSON download keeps the machine form): dates and times in UK words, money in
+# pounds, and the few structured values the generators write (codes, criteria, periods, KPIs) as sentences.
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_MONEY_KEY = re.compile(r"(value|amount|price|budget)")
+LABELS = {"cpv_codes": "CPV codes", "supplier_is_vcse": "Supplier is a VCSE", "supplier_is_sme": "Supplier is an SME"}
+
+
+def _when(text: str) -> str:
+    if _DATETIME.match(text):
+        try:
+            moment = timezone.localtime(dt.datetime.fromisoformat(text))
+        except ValueError:
+            return text
+        return f"{moment:%-d %B %Y}, {moment:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+    if _DATE.match(text):
+        try:
+            return f"{dt.date.fromisoformat(text):%-d %B %Y}"
+        except ValueError:
+            return text
+    return text
+
+
+def _mapping(value: dict[str, Any]) -> str:
+    keys = set(value)
+    if {"code", "title"} <= keys:
+        return f"{value['code']} {value['title']}"
+    if {"name", "weight"} <= keys:
+        return f"{value['name']}: {value['weight']}%"
+    if {"start", "end"} <= keys:
+        span = f"{_when(str(value['start']))} to {_when(str(value['end']))}"
+        return f"{value['label']} ({span})" if value.get("label") else span
+    if "kpi" in keys:
+        parts = [str(value["kpi"])]
+        if value.get("actual") not in (None, ""):
+            parts.append(f"actual {value['actual']}")
+        if value.get("target") not in (None, ""):
+            parts.append(f"against a target of {value['target']}")
+        rating = f" ({value['rating']})" if value.get("rating") else ""
+        return ", ".join(parts) + rating
+    return "; ".join(
+        f"{k.replace('_', ' ').capitalize()}: {display(v, key=k)}" for k, v in value.items() if display(v, key=k)
+    )
+
+
+def display(value: Any, *, key: str = "") -> str:
+    """A field value as a person copies it: lists one item a line, yes/no for flags, dates in words, money in
+    pounds."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return "\n".join(display(v) for v in value)
+        return "\n".join(display(v, key=key) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {display(v)}" for k, v in value.items() if display(v))
-    return str(value)
+        return _mapping(value)
+    text = str(value)
+    if _MONEY_KEY.search(key) and _NUMBER.match(text):
+        return format_gbp(Decimal(text))
+    return _when(text)
 
 
 def filing_rows(notice: Notice) -> list[dict[str, Any]]:
@@ -70,8 +124,8 @@ def filing_rows(notice: Notice) -> list[dict[str, Any]]:
         rows.append(
             {
                 "key": key,
-                "label": field.label if field else key.replace("_", " ").capitalize(),
-                "value": display(value),
+                "label": field.label if field else LABELS.get(key, key.replace("_", " ").capitalize()),
+                "value": display(value, key=key),
                 "source": SOURCES.get(key, ""),
                 "required": bool(field and not field.optional),
             }

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from notices.selectors import timeline
+from notices.selectors import display, timeline
 
 register = template.Library()
 
@@ -16,3 +16,9 @@ register = template.Library()
 def tender_notices(context: Any, tender: Any, public: bool = False) -> dict[str, Any]:
     request = context.get("request")
     return {**timeline(tender, getattr(request, "acting", None), public=public), "request": request}
+
+
+@register.filter
+def notice_value(value: Any) -> str:
+    """A notice's field as a person reads it (dates in words, money in pounds), as on the notice's page."""
+    return display(value)
