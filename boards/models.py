@@ -212,7 +212,7 @@ class BoardMember(models.Model):
 
     @property
     def organisation_name(self) -> str:
-        return self.organisation.name if self.organisation_id else "independent"
+        return self.organisation.name if self.organisation_id else "Independent (no organisation)"
 
     @property
     def description(self) -> str:

@@ -309,8 +309,9 @@ class BoardMemberAddView(BoardAccess, FormPage):
             substitute_for=substitute_for,
             by=self.acting,
         )
+        seat = member.get_kind_display().lower()
         return self.done(
-            f"{member.person} is now a {member.get_kind_display().lower()} of the board",
+            f"{member.person} is now {'an' if seat[0] in 'aeiou' else 'a'} {seat} of the board",
             "board-detail",
             board_id=self.board.pk,
         )

@@ -84,7 +84,7 @@ def test_an_elected_member_a_voluntary_sector_representative_and_an_independent_
         kind=BoardMember.Kind.ADVISORY,
         by=lichfield.clerk_acting,
     )
-    assert pat.organisation is None and pat.organisation_name == "independent"
+    assert pat.organisation is None and pat.organisation_name == "Independent (no organisation)"
     # Anyone but an adviser sits for an organisation, of the kind they represent.
     with pytest.raises(DomainError, match="Choose the organisation"):
         board_seats.board_member_add(

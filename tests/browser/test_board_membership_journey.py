@@ -117,7 +117,7 @@ def test_a_board_with_an_elected_member_refuses_a_meeting_without_one(
     full = page.get_by_test_id("full-members").inner_text()
     assert "Elected member" in full and "Jon Hale" in full
     content = page.content()
-    assert "Voluntary-sector representative" in content and "independent" in content
+    assert "Voluntary-sector representative" in content and "Independent (no organisation)" in content
     axe_check(page)
     screenshot(page, "board-membership-1-members")
 
