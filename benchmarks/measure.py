@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from benchmarks import monitoring_data, partners_data, procurement_data
+from benchmarks import monitoring_data, opendata_data, partners_data, procurement_data
 from benchmarks.run import Page
 from core.tenancy import unscoped
 from partners.acting import SESSION_KEY as ACTING_KEY
@@ -30,7 +30,7 @@ def build(scale: float) -> tuple[list[Page], dict[str, Any]]:
     context: dict[str, Any] = {"scale": scale}
     started = time.monotonic()
     pages = partners_data.build(context)
-    for module in (procurement_data, monitoring_data):  # each adds its data to the partners' and its pages
+    for module in (procurement_data, monitoring_data, opendata_data):  # each adds its data to the partners' and its pages
         pages += module.build(context)
     context["build_seconds"] = round(time.monotonic() - started, 1)
     return pages, context

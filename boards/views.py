@@ -309,9 +309,9 @@ class BoardMemberAddView(BoardAccess, FormPage):
             substitute_for=substitute_for,
             by=self.acting,
         )
-        seat = member.get_kind_display().lower()
+        kind = member.get_kind_display().lower()
         return self.done(
-            f"{member.person} is now {'an' if seat[0] in 'aeiou' else 'a'} {seat} of the board",
+            f"{member.person} is now {'an' if kind[0] in 'aeiou' else 'a'} {kind} of the board",
             "board-detail",
             board_id=self.board.pk,
         )
