@@ -27,6 +27,7 @@ def send_map_decision_reminders(today: str | None = None) -> int:
     return map_decision_reminders_send(today=dt.date.fromisoformat(today) if today else None)
 
 
+@shared_task(base=RetriedTask)
 def enqueue_risk_reviews(today: str | None = None) -> int:
     """Daily: enqueue a review reminder (through the outbox) for each risk whose review date has passed, once per
     risk per review date."""
