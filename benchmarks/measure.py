@@ -30,7 +30,11 @@ def build(scale: float) -> tuple[list[Page], dict[str, Any]]:
     context: dict[str, Any] = {"scale": scale}
     started = time.monotonic()
     pages = partners_data.build(context)
-    for module in (procurement_data, monitoring_data, opendata_data):  # each adds its data to the partners' and its pages
+    for module in (
+        procurement_data,
+        monitoring_data,
+        opendata_data,
+    ):  # each adds its data to the partners' and its pages
         pages += module.build(context)
     context["build_seconds"] = round(time.monotonic() - started, 1)
     return pages, context
