@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "boards",
     "commissioning",
     "procurement",
+    "grants",
     "monitoring",
     "opendata",
     "notices",

@@ -12,7 +12,7 @@ from rest_framework.routers import SimpleRouter
 from core.views import PublicView
 from partners import api as partners_api
 
-APPS = ["partners", "boards", "commissioning", "procurement", "monitoring", "opendata", "notices"]
+APPS = ["partners", "boards", "commissioning", "procurement", "grants", "monitoring", "opendata", "notices"]
 
 
 class SchemaView(PublicView, SpectacularAPIView):

@@ -1,0 +1,25 @@
+"""Every model of grant rounds, re-exported so that Django's app registry and migrations find them.
+
+This module only re-exports: code imports each model from the package that owns it (``grants.programmes.models``,
+``grants.applications.models``).
+"""
+
+from grants.applications.models import ApplicationAnswer, ApplicationVersion, GrantApplication
+from grants.programmes.models import (
+    ApplicationQuestion,
+    ApplicationSection,
+    GrantAssessor,
+    GrantCriterion,
+    GrantProgramme,
+)
+
+__all__ = [
+    "ApplicationAnswer",
+    "ApplicationQuestion",
+    "ApplicationSection",
+    "ApplicationVersion",
+    "GrantApplication",
+    "GrantAssessor",
+    "GrantCriterion",
+    "GrantProgramme",
+]
