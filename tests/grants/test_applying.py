@@ -52,7 +52,7 @@ def test_the_round_opens_only_when_the_criteria_add_up_and_the_form_has_question
     assert opened.status == "open" and opened.opened_at is not None
     assert [o.kind for o in announced] == ["grant_round"]
     assert announced[0].key == f"grant_round:{programme.pk}"
-    assert announced[0].url == reverse("grant-programme-public", kwargs={"programme_id": programme.pk})
+    assert announced[0].url == reverse("grant-programme-public", kwargs={"grant_round_id": programme.pk})
     # The digest's source lists it while it is open.
     found = opportunities.sources()["grant_rounds"](partnership_ids={programme.partnership_id}, now=opened.opens_at)
     assert [o.title for o in found] == ["Food Poverty and Health Grants Scheme"]
@@ -99,7 +99,7 @@ def test_the_start_page_says_why_an_organisation_cannot_apply(world, client):
     rnd = food_poverty_round(world)
     org, by = applicant(world, "Big Charity", income=Decimal("900000.00"))
     sign_in(client, by.user, org)
-    url = reverse("grant-application-start", kwargs={"programme_id": rnd.programme.pk})
+    url = reverse("grant-application-start", kwargs={"grant_round_id": rnd.programme.pk})
     page = client.get(url)
     assert page.status_code == 200
     assert (
@@ -159,7 +159,7 @@ def test_a_sectioned_application_is_saved_section_by_section_and_returned_to(wor
     rnd = food_poverty_round(world, small=False)
     org, by = applicant(world, "Lichfield Foodbank")
     sign_in(client, by.user, org)
-    start = client.post(reverse("grant-application-start", kwargs={"programme_id": rnd.programme.pk}))
+    start = client.post(reverse("grant-application-start", kwargs={"grant_round_id": rnd.programme.pk}))
     application = GrantApplication._base_manager.get(organisation=org)
     assert start.status_code == 302
     overview = reverse("grant-application", kwargs={"application_id": application.public_id})
@@ -297,6 +297,8 @@ def test_the_public_list_shows_open_rounds_only(world, client):
     draft = food_poverty_round(world, open_it=False, word_limit=99)
     page = client.get(reverse("grant-programmes-public")).content.decode()
     assert page.count("Food Poverty and Health Grants Scheme") == 1
-    assert client.get(reverse("grant-programme-public", kwargs={"programme_id": rnd.programme.pk})).status_code == 200
-    assert client.get(reverse("grant-programme-public", kwargs={"programme_id": draft.programme.pk})).status_code == 404
+    assert client.get(reverse("grant-programme-public", kwargs={"grant_round_id": rnd.programme.pk})).status_code == 200
+    assert (
+        client.get(reverse("grant-programme-public", kwargs={"grant_round_id": draft.programme.pk})).status_code == 404
+    )
     assert GrantProgramme._base_manager.count() == 2
