@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,16 @@ PROGRAMME_FIELDS = (
     "decision_date",
     "is_small_grants",
 )
+
+
+def _clean(obj: Any) -> None:
+    """The model's own checks, refused as a ``DomainError`` next to the field (never a server error)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        field, messages = next(iter(errors.items()))
+        raise DomainError(messages[0], field=field, field_errors=errors) from exc
 
 
 def _require_lead(programme: GrantProgramme, by: Actor) -> None:
@@ -130,7 +141,7 @@ def programme_create(
         created_by=by.user,
         **values,
     )
-    programme.full_clean()
+    _clean(programme)
     programme.save()
     audit.record(obj=programme, action="grant_programme.create", by=by, data={"title": programme.title})
     return programme
@@ -144,7 +155,7 @@ def programme_update(*, programme: GrantProgramme, by: Actor, data: dict[str, An
     changed = apply_changes(locked, data, PROGRAMME_FIELDS)
     _check({f: getattr(locked, f) for f in PROGRAMME_FIELDS})
     if changed:
-        locked.full_clean()
+        _clean(locked)
         locked.save(update_fields=[*changed, "updated_at"])
         audit.record(obj=locked, action="grant_programme.update", by=by, data={"fields": changed})
     return locked
@@ -170,7 +181,7 @@ def criterion_add(
         guidance=guidance.strip(),
         position=programme.criteria.count() + 1,
     )
-    criterion.full_clean()
+    _clean(criterion)
     criterion.save()
     audit.record(obj=programme, action="grant_programme.criterion_add", by=by, data={"name": name, "weight": weight})
     return criterion
@@ -192,7 +203,7 @@ def section_add(*, programme: GrantProgramme, by: Actor, title: str, guidance: s
     section = ApplicationSection(
         programme=programme, title=title.strip(), guidance=guidance.strip(), position=programme.sections.count() + 1
     )
-    section.full_clean()
+    _clean(section)
     section.save()
     audit.record(obj=programme, action="grant_programme.section_add", by=by, data={"title": section.title})
     return section
@@ -223,7 +234,7 @@ def question_add(
         criterion=criterion,
         position=section.questions.count() + 1,
     )
-    question.full_clean()
+    _clean(question)
     question.save()
     audit.record(obj=programme, action="grant_programme.question_add", by=by, data={"text": question.text})
     return question
