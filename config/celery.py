@@ -14,7 +14,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Each app may keep its periodic tasks in ``<app>/schedule.py`` as a plain dict, BEAT_SCHEDULE (no model imports).
-for _name in ("core", "partners", "boards", "commissioning", "procurement", "monitoring"):
+for _name in ("core", "partners", "boards", "commissioning", "procurement", "grants", "monitoring"):
     if importlib.util.find_spec(f"{_name}.schedule") is not None:
         app.conf.beat_schedule = {
             **app.conf.beat_schedule,
