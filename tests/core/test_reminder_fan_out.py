@@ -19,7 +19,13 @@ from core.notifications import Message, fan_out, notify
 from core.tenancy import unscoped
 from monitoring.returns.reminders import return_reminders_send
 from monitoring.tasks import send_return_reminders
+from tests import celery_support
 from tests.celery_support import wait_for
+
+# The real worker's fixtures (tests/core has no conftest of its own to import them into).
+celery_queue = celery_support.celery_queue
+celery_worker = celery_support.celery_worker
+task_runs = celery_support.task_runs
 
 DELIVER = "core.tasks.deliver_notification_emails"
 
