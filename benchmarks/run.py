@@ -108,7 +108,7 @@ def _serve(port: int, workers: int, settings_module: str = "config.settings") ->
         cwd=BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": settings_module},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a busy machine takes its time to import Django three times
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
