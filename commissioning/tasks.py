@@ -29,12 +29,13 @@ def send_map_decision_reminders(today: str | None = None) -> int:
 
 @shared_task(base=RetriedTask)
 def enqueue_risk_reviews(today: str | None = None) -> int:
-    """Daily: enqueue a review reminder (through the outbox) for each risk whose review date has passed, once per
-    risk per review date."""
+    """Daily: remind the owner and lead of each risk whose review date has passed, once per risk per review date
+    (in batches: ``core.notifications.fan_out``)."""
     return risk_services.risk_reviews_enqueue(today=dt.date.fromisoformat(today) if today else None)
 
 
 @shared_task(base=RetriedTask)
 def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
-    """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key)."""
+    """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key). Kept for the
+    reminders enqueued one by one before the daily sweep made them in batches."""
     return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)

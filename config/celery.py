@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import beat_init
+from django.conf import settings
 
 from core.beat_lock import on_beat_init
 
@@ -14,8 +15,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Each app may keep its periodic tasks in ``<app>/schedule.py`` as a plain dict, BEAT_SCHEDULE (no model imports).
-for _name in ("core", "partners", "boards", "commissioning", "procurement", "grants", "monitoring"):
-    if importlib.util.find_spec(f"{_name}.schedule") is not None:
+# Every installed app is looked at (a fixed list had left out notices' schedule), in INSTALLED_APPS order.
+for _name in [a for a in settings.INSTALLED_APPS if "." not in a]:
+    if importlib.util.find_spec(_name) is not None and importlib.util.find_spec(f"{_name}.schedule") is not None:
         app.conf.beat_schedule = {
             **app.conf.beat_schedule,
             **importlib.import_module(f"{_name}.schedule").BEAT_SCHEDULE,

@@ -286,6 +286,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Reminder sweeps make notifications this many at a time: one insert and one delivery task per batch
+# (core.notifications.fan_out, docs/background-work.md).
+JOINTLY_NOTIFY_BATCH_SIZE = int(os.environ.get("JOINTLY_NOTIFY_BATCH_SIZE", "1000"))
 # A claimed email whose send was never recorded (the worker died mid-send) is retried after this many seconds.
 JOINTLY_EMAIL_CLAIM_TIMEOUT = int(os.environ.get("JOINTLY_EMAIL_CLAIM_TIMEOUT", "600"))
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
-from core.notifications import notify
+from core.notifications import Message, fan_out, messages, notify
 from core.outbox import enqueue
 from core.service import service
 from core.workflow import transition
@@ -22,6 +22,7 @@ from notices.kinds import CONTRACT_DETAILS_DAYS, NoticeKind, tag_for
 from notices.models import Notice, NoticeStatus
 from notices.rules import due_on, may_approve, prepare_problems
 from notices.workflows import NOTICE_WORKFLOW
+from partners.models import Membership, Role, User
 from procurement.award import services as award_services
 from procurement.award.models import Contract, ContractVariation
 from procurement.award.standstill import standstill_end
@@ -276,11 +277,50 @@ def remind_contract_details(*, contract_id: int, by: Actor) -> bool:
     return True
 
 
+def _commissioners_by_organisation(organisation_ids: set[int]) -> dict[int, list[User]]:
+    """``lead_people``'s commissioners for many lead organisations in one query."""
+    people: dict[int, list[User]] = {}
+    for m in (
+        Membership.objects.unscoped(reason="reminding the lead organisations' people, whoever acts")
+        .filter(organisation_id__in=organisation_ids, is_active=True, roles__contains=[Role.COMMISSIONER])
+        .select_related("user")
+        .order_by("pk")
+    ):
+        people.setdefault(m.organisation_id, []).append(m.user)
+    return people
+
+
 @service
 def remind_contract_details_due(*, by: Actor, today: dt.date | None = None) -> int:
-    """Every signed contract within its 30 days without a published contract details notice: remind once each."""
+    """Every signed contract within its 30 days without a published contract details notice: remind once each,
+    the leads read once for every contract and the reminders made in batches (``core.notifications.fan_out``).
+    Returns how many contracts are still due."""
     today = today or timezone.localdate()
-    recent = Contract.objects.unscoped(reason="a system sweep of recently signed contracts").filter(
-        signed_on__gte=today - dt.timedelta(days=30), signed_on__lte=today
+    recent = list(
+        Contract.objects.unscoped(reason="a system sweep of recently signed contracts")
+        .filter(signed_on__gte=today - dt.timedelta(days=30), signed_on__lte=today)
+        .select_related("commission__lead", "tender__commission__lead_contact")
+        .order_by("pk")
     )
-    return sum(1 for c in recent if remind_contract_details(contract_id=c.pk, by=by))
+    published = set(
+        Notice.objects.unscoped(reason="checking whether a notice was published, for a reminder")
+        .filter(contract__in=recent, kind__in=(NoticeKind.UK7, NoticeKind.UK7_BT), status=NoticeStatus.PUBLISHED)
+        .values_list("contract_id", flat=True)
+    )
+    due = [c for c in recent if c.pk not in published]
+    leads = _commissioners_by_organisation({c.tender.commission.lead_id for c in due})
+
+    def reminders(contract: Contract) -> list[Message]:
+        commission = contract.tender.commission
+        when = contract.signed_on + dt.timedelta(days=CONTRACT_DETAILS_DAYS)
+        return messages(
+            [commission.lead_contact] if commission.lead_contact is not None else leads.get(commission.lead_id, []),
+            subject=f"{contract.title}: publish the contract details notice by {when:%-d %B %Y}",
+            body="The Procurement Act 2023 asks for a contract details notice (UK7) within 30 days of signing.",
+            url=reverse("tender-notices", kwargs={"tender_id": contract.tender_id}),
+            organisation_id=contract.commission.lead_id,
+            dedupe_key=f"notices:contract-details-due:{contract.pk}",
+        )
+
+    fan_out(m for c in due for m in reminders(c))
+    return len(due)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -16,16 +16,15 @@ from commissioning.commissions.rules import require_lead
 from commissioning.commissions.services import LOCK, commissioners_of
 from commissioning.risks.models import SCALE, Risk, RiskStatus
 from commissioning.risks.rules import band_of, require_edit, review_due, score_of
-from core import audit, outbox
+from core import audit
 from core.actors import Actor
 from core.changes import apply_changes
 from core.errors import DomainError
-from core.notifications import notify
+from core.notifications import Message, batch_size, fan_out, messages, notify
 from core.service import service
 from core.tenancy import unscoped
 from partners.models import Membership, Organisation, User
 
-REMIND_TASK = "commissioning.tasks.send_risk_review_reminder"
 OPEN_LIKE = (RiskStatus.OPEN, RiskStatus.MANAGED)
 
 
@@ -186,36 +185,87 @@ def risk_close(*, risk: Risk, by: Actor, reason: str) -> Risk:
 
 
 def risk_reviews_enqueue(*, today: dt.date | None = None) -> int:
-    """The daily schedule: for every open or managed risk whose review date has passed, enqueue one reminder
-    (through the outbox) and mark the risk reminded for that review date, in one transaction per risk. A second
-    run, on the same day or later, enqueues nothing until the review date changes. Returns how many were enqueued.
-    Runs as the system."""
+    """The daily schedule: tell the owner and the lead of every open or managed risk whose review date has passed,
+    and mark the risk reminded for that review date. In batches (``core.notifications.fan_out``): per batch the
+    risks are locked and marked, and their reminders made with one insert and one delivery task, in one
+    transaction. A second run, on the same day or later, reminds nothing until the review date changes. Returns
+    how many risks were reminded. Runs as the system."""
     today = today or timezone.localdate()
-    enqueued = 0
+    reminded = 0
     with unscoped(reason="risk review reminders go to owners and leads at every partner organisation"):
         candidates = list(
             Risk.objects.filter(status__in=list(OPEN_LIKE), review_date__lt=today)
             .exclude(reminded_for=F("review_date"))
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
-        for pk in candidates:
+        size = batch_size()
+        for start in range(0, len(candidates), size):
             with transaction.atomic():
-                risk = Risk.objects.select_for_update().get(pk=pk)
-                if not review_due(risk, today):
+                risks = [
+                    r
+                    for r in Risk.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(pk__in=candidates[start : start + size])
+                    .select_related("commission__lead", "commission__lead_contact", "owner", "owner_organisation")
+                    .order_by("pk")
+                    if review_due(r, today)
+                ]
+                if not risks:
                     continue
-                risk.reminded_for = risk.review_date
-                risk.save(update_fields=["reminded_for"])
-                outbox.enqueue(
-                    REMIND_TASK,
-                    args=[risk.pk, risk.review_date.isoformat()],
-                    dedupe_key=f"risk:{risk.pk}:review:{risk.review_date.isoformat()}",
-                )
-                enqueued += 1
-    return enqueued
+                Risk.objects.filter(pk__in=[r.pk for r in risks]).update(reminded_for=F("review_date"))
+                fan_out(_review_messages(risks))
+                reminded += len(risks)
+    return reminded
+
+
+def _review_messages(risks: list[Risk]) -> Iterator[Message]:
+    """Each risk's reminder to its owner (while still a member of the owning organisation) and to the lead (the
+    commission's lead contact, else the lead organisation's commissioners), as ``risk_review_remind`` sends it."""
+    members = set(
+        Membership.objects.filter(user_id__in={r.owner_id for r in risks if r.owner_id}, is_active=True).values_list(
+            "user_id", "organisation_id"
+        )
+    )
+    commissioners: dict[int, list[User]] = {}
+    for m in commissioners_of({r.commission.lead_id for r in risks}):
+        commissioners.setdefault(m.organisation_id, []).append(m.user)
+    for risk in risks:
+        commission = risk.commission
+        subject, body = _review_text(risk)
+        url = reverse("commission-risks", kwargs={"commission_id": commission.pk})
+        key = f"risk:{risk.pk}:review:{risk.review_date.isoformat()}"
+        if risk.owner is not None and risk.owner.is_active and (risk.owner_id, risk.owner_organisation_id) in members:
+            yield from messages(
+                [risk.owner],
+                subject=subject,
+                body=body,
+                url=url,
+                organisation_id=risk.owner_organisation_id,
+                dedupe_key=key,
+            )
+        contact = commission.lead_contact
+        leads = [contact] if contact is not None and contact.is_active else commissioners.get(commission.lead_id, [])
+        yield from messages(
+            [p for p in leads if p.pk != risk.owner_id],
+            subject=subject,
+            body=body,
+            url=url,
+            organisation_id=commission.lead_id,
+            dedupe_key=key,
+        )
+
+
+def _review_text(risk: Risk) -> tuple[str, str]:
+    return (
+        f"Review risk {risk.letter} for {risk.commission.title}",
+        f"Risk {risk.letter} ({risk.description}) was due for review on {risk.review_date:%-d %B %Y}. "
+        f"Likelihood {risk.likelihood}, impact {risk.impact}, score {risk.score} "
+        f"({band_of(risk.score).label.lower()}). Review it and set the next review date.",
+    )
 
 
 def risk_review_remind(*, risk_id: int, review_date: str) -> int:
-    """Tell the risk's owner and the lead commissioner that its review date has passed, once per review date
+    """(For reminders enqueued one by one before the daily sweep made them in batches.) Tell the risk's owner and the lead commissioner that its review date has passed, once per review date
     (the notifications' dedupe key). Nothing when the risk was closed or re-dated meanwhile. Runs as the system."""
     with unscoped(reason="a risk review reminder goes to its owner and the lead, at different organisations"):
         risk = (
@@ -226,12 +276,7 @@ def risk_review_remind(*, risk_id: int, review_date: str) -> int:
         if risk is None or risk.is_closed or risk.review_date.isoformat() != review_date:
             return 0
         commission = risk.commission
-        subject = f"Review risk {risk.letter} for {commission.title}"
-        body = (
-            f"Risk {risk.letter} ({risk.description}) was due for review on {risk.review_date:%-d %B %Y}. "
-            f"Likelihood {risk.likelihood}, impact {risk.impact}, score {risk.score} "
-            f"({band_of(risk.score).label.lower()}). Review it and set the next review date."
-        )
+        subject, body = _review_text(risk)
         url = reverse("commission-risks", kwargs={"commission_id": commission.pk})
         key = f"risk:{risk.pk}:review:{review_date}"
         created = 0

@@ -38,7 +38,8 @@ from core import audit
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
 from core.money import format_gbp, money
-from core.notifications import notify
+from core.notifications import fan_out
+from core.notifications import messages as notification_messages
 from core.service import service
 from core.tenancy import unscoped
 from partners.models import Membership, Organisation, Partnership, Role
@@ -488,11 +489,14 @@ def map_decision_record(
     return decision
 
 
+def _decision_subject(d: MapDecision) -> str:
+    return f"{d.contract.provider_name} ({d.contract.title})" if d.contract else d.service_area.name
+
+
 def map_decision_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the deciding partner's commissioners when a decision's review date has come: once per decision per
     review date (the dedupe key names both, so a changed date reminds again). Runs as the system."""
     today = today or timezone.localdate()
-    created = 0
     with unscoped(reason="decision reminders go to each deciding partner's commissioners"):
         due = list(
             MapDecision.objects.filter(
@@ -504,17 +508,17 @@ def map_decision_reminders_send(*, today: dt.date | None = None) -> int:
             organisation_id__in={d.organisation_id for d in due}, is_active=True, roles__contains=[Role.COMMISSIONER]
         ).select_related("user"):
             people.setdefault(m.organisation_id, []).append(m.user)
-        for d in due:
-            what = f"{d.contract.provider_name} ({d.contract.title})" if d.contract else d.service_area.name
-            with transaction.atomic():
-                created += len(
-                    notify(
-                        recipients=people.get(d.organisation_id, []),
-                        subject=f"Time to review: {d.get_kind_display().lower()} for {what}",
-                        body=f"On {d.created_at:%d %B %Y} you decided: {d.get_kind_display()}. Reason: {d.reason}",
-                        url=reverse("service-area-detail", kwargs={"service_area_id": d.service_area_id}),
-                        organisation=d.organisation,
-                        dedupe_key=f"map-decision-review:{d.pk}:{d.review_on.isoformat()}",
-                    )
-                )
+        # In batches (core.notifications.fan_out): one insert and one delivery task per batch, each reminder once.
+        created = fan_out(
+            m
+            for d in due
+            for m in notification_messages(
+                people.get(d.organisation_id, []),
+                subject=f"Time to review: {d.get_kind_display().lower()} for {_decision_subject(d)}",
+                body=f"On {d.created_at:%d %B %Y} you decided: {d.get_kind_display()}. Reason: {d.reason}",
+                url=reverse("service-area-detail", kwargs={"service_area_id": d.service_area_id}),
+                organisation_id=d.organisation_id,
+                dedupe_key=f"map-decision-review:{d.pk}:{d.review_on.isoformat()}",
+            )
+        )
     return created

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from commissioning.timetable.models import CalendarFeed, Stage
 from core import audit
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
-from core.notifications import notify
+from core.notifications import Message, fan_out, messages
 from core.service import service
 from core.tenancy import unscoped
 from partners.models import Membership, Organisation, User
@@ -327,50 +326,55 @@ def _send_reminders(today: dt.date) -> int:
             "user_id", "organisation_id"
         )
     )
-    created = 0
-    for stage in stages:
-        try:
-            days = stage.commission.partnership.commissioning_settings.reminder_days
-        except CommissioningSettings.DoesNotExist:
-            days = list(DEFAULT_REMINDER_DAYS)
-        r = reminder_for(stage, today=today, reminder_days=days)
-        if r is None:
-            continue
+    due = [r for r in (_reminder_of(stage, today) for stage in stages) if r is not None]
+    commissioners: dict[int, list[User]] = {}
+    for m in commissioners_of({r.stage.commission.lead_id for r in due}):
+        commissioners.setdefault(m.organisation_id, []).append(m.user)
+    # In batches (core.notifications.fan_out): one insert and one delivery task per batch, each reminder once.
+    return fan_out(_reminder_messages(due, still_there, commissioners))
+
+
+def _reminder_of(stage: Stage, today: dt.date) -> Reminder | None:
+    try:
+        days = stage.commission.partnership.commissioning_settings.reminder_days
+    except CommissioningSettings.DoesNotExist:
+        days = list(DEFAULT_REMINDER_DAYS)
+    return reminder_for(stage, today=today, reminder_days=days)
+
+
+def _reminder_messages(
+    due: list[Reminder], still_there: set[tuple[int, int]], commissioners: dict[int, list[User]]
+) -> Iterator[Message]:
+    for r in due:
+        stage, commission = r.stage, r.stage.commission
         subject, body = _reminder_text(r)
         url = reverse("commission-timetable", kwargs={"commission_id": stage.commission_id})
-        commission = stage.commission
-        with transaction.atomic():
-            if (
-                stage.owner is not None
-                and stage.owner.is_active
-                and (stage.owner_id, stage.owner_organisation_id) in still_there
-            ):
-                created += len(
-                    notify(
-                        recipients=[stage.owner],
-                        subject=subject,
-                        body=body,
-                        url=url,
-                        organisation=stage.owner_organisation,
-                        dedupe_key=r.dedupe_key,
-                    )
-                )
-            lead_people = (
-                [commission.lead_contact]
-                if commission.lead_contact is not None and commission.lead_contact.is_active
-                else [m.user for m in commissioners_of([commission.lead_id])]
+        if (
+            stage.owner is not None
+            and stage.owner.is_active
+            and (stage.owner_id, stage.owner_organisation_id) in still_there
+        ):
+            yield from messages(
+                [stage.owner],
+                subject=subject,
+                body=body,
+                url=url,
+                organisation_id=stage.owner_organisation_id,
+                dedupe_key=r.dedupe_key,
             )
-            created += len(
-                notify(
-                    recipients=lead_people,
-                    subject=subject,
-                    body=body,
-                    url=url,
-                    organisation=commission.lead,
-                    dedupe_key=r.dedupe_key,
-                )
-            )
-    return created
+        lead_people = (
+            [commission.lead_contact]
+            if commission.lead_contact is not None and commission.lead_contact.is_active
+            else commissioners.get(commission.lead_id, [])
+        )
+        yield from messages(
+            lead_people,
+            subject=subject,
+            body=body,
+            url=url,
+            organisation_id=commission.lead_id,
+            dedupe_key=r.dedupe_key,
+        )
 
 
 def calendar_feed_for(*, user: User) -> CalendarFeed:

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from commissioning.tasks import send_stage_reminders
-from commissioning.timetable import services
+from core import notifications
 from tests.celery_support import running_worker, wait_for
 from tests.commissioning.test_timetable import EXPECTED_KEYS, TODAY, reminder_stages
 from tests.factories.commissioning import lichfield_example
@@ -22,7 +22,9 @@ TASK = "commissioning.tasks.send_stage_reminders"
 
 
 @pytest.fixture
-def stages(transactional_db, world):
+def stages(transactional_db, world, settings):
+    # One notification per batch, so a sweep makes several batches: one can fail, or two sweeps meet, in between.
+    settings.JOINTLY_NOTIFY_BATCH_SIZE = 1
     made = reminder_stages(lichfield_example(world))
     mail.outbox.clear()  # invitations and the like, sent while setting up
     return made
@@ -42,9 +44,9 @@ def test_same_task_delivered_twice_sends_once(stages, celery_worker, task_runs):
 
 def test_a_retry_after_a_partial_run_sends_once(stages, celery_worker, task_runs):
     """The first attempt fails half way (after some reminders were committed); Celery retries it."""
-    flaky_notify = failing_on_third_call(services.notify, "mail relay went away")
+    flaky_notify = failing_on_third_call(notifications.notify_batch, "mail relay went away")
 
-    with mock.patch.object(services, "notify", flaky_notify):
+    with mock.patch.object(notifications, "notify_batch", flaky_notify):
         send_stage_reminders.apply_async(args=[TODAY.isoformat()], task_id="reminders-retried")
         wait_for(
             lambda: any(s == "SUCCESS" for name, _, s in task_runs.states if name == TASK),
@@ -59,9 +61,9 @@ def test_a_retry_after_a_partial_run_sends_once(stages, celery_worker, task_runs
 def test_two_beats_enqueue_the_sweep_at_once_and_each_reminder_goes_once(stages, celery_worker, task_runs):
     """Two beat processes (a misconfigured deployment) enqueue the same sweep at the same moment; the worker runs
     both concurrently (two threads), each made slower so that they overlap."""
-    slow_notify, met = overlapping(services.notify)
+    slow_notify, met = overlapping(notifications.notify_batch)
 
-    with mock.patch.object(services, "notify", slow_notify):
+    with mock.patch.object(notifications, "notify_batch", slow_notify):
         first = send_stage_reminders.apply_async(args=[TODAY.isoformat()])
         second = send_stage_reminders.apply_async(args=[TODAY.isoformat()])
         assert first.id != second.id
@@ -74,12 +76,12 @@ def test_two_beats_enqueue_the_sweep_at_once_and_each_reminder_goes_once(stages,
 def test_worker_restarted_between_attempts_sends_once(stages, celery_queue, task_runs):
     """Attempt 1 runs on one worker and fails half way; that worker stops before the retry runs; a new worker
     picks the retry up from Redis and finishes the job."""
-    # The third call fails: the overdue stage's two reminders are saved; the next stage's is rolled back.
-    failing_once = failing_on_third_call(services.notify, "worker about to be restarted")
+    # The third batch fails after it was saved: three reminders are made, the rest wait for the retry.
+    failing_once = failing_on_third_call(notifications.notify_batch, "worker about to be restarted")
 
     # The retry is due 3 seconds later (not Celery's random 0-1 s), so the first worker is gone before it is due.
     with (
-        mock.patch.object(services, "notify", failing_once),
+        mock.patch.object(notifications, "notify_batch", failing_once),
         mock.patch("celery.app.autoretry.get_exponential_backoff_interval", return_value=3),
     ):
         with running_worker(queue=celery_queue):

@@ -276,13 +276,17 @@ def test_a_passed_review_date_reminds_the_owner_and_lead_once(lichfield, world, 
     risk_update(risk=later, changes={"review_date": D(2027, 2, 1)}, by=lichfield.county_lead)
     risk_close(risk=closed, reason="Agreed", by=lichfield.county_lead)
     mail.outbox.clear()
+    deliveries = OutboxEntry.objects.filter(task_name="core.tasks.deliver_notification_emails")
+    before = deliveries.count()
     for _ in range(2):  # the schedule runs twice (a restart, a second beat): one reminder
         with django_capture_on_commit_callbacks(execute=True):
             enqueue_risk_reviews.apply(args=["2027-01-11"]).get()
     key = f"risk:{due.pk}:review:2027-01-10"
-    assert OutboxEntry.objects.filter(dedupe_key=key).count() == 1
-    assert OutboxEntry.objects.filter(dedupe_key__startswith="risk:").count() == 1
     notes = Notification.objects.filter(dedupe_key__startswith=f"{key}:")
+    assert Notification.objects.filter(dedupe_key__startswith="risk:").count() == 2  # risk A's, to two people
+    # made in one batch, emailed by one delivery task
+    assert deliveries.count() == before + 1
+    assert len(mail.outbox) == 2
     assert sorted(n.recipient_id for n in notes) == sorted([district_person.pk, world.lead_commissioner.pk])
     assert "Review risk A" in notes[0].subject
     # A review moves the date on; when the new date passes, one more reminder.
@@ -292,7 +296,7 @@ def test_a_passed_review_date_reminds_the_owner_and_lead_once(lichfield, world, 
         assert risk_reviews_enqueue(today=D(2027, 3, 2)) == 0
         assert risk_reviews_enqueue(today=D(2027, 4, 2)) == 1  # risk A, for its new review date
         assert risk_reviews_enqueue(today=D(2027, 4, 3)) == 0
-    assert OutboxEntry.objects.filter(dedupe_key=f"risk:{due.pk}:review:2027-04-01").count() == 1
+    assert Notification.objects.filter(dedupe_key__startswith=f"risk:{due.pk}:review:2027-04-01:").count() == 2
 
 
 def test_the_board_pack_pdf_carries_the_risk_register(lichfield, world):

@@ -112,7 +112,7 @@ def test_a_tender_document_uploaded_through_one_web_node_downloads_through_anoth
                 except requests.RequestException:
                     return False
 
-            wait_for(answers, timeout=40, what=f"the web node at {base} to start")
+            wait_for(answers, timeout=120, what=f"the web node at {base} to start")
 
         ravi = requests.Session()
         ravi.cookies.set("sessionid", session_id)
@@ -256,20 +256,20 @@ def test_two_beat_processes_only_one_schedules_and_the_other_takes_over_when_it_
     try:
         wait_for(
             lambda: any("holds the beat lock: this instance" in x for x in lines["first"]),
-            timeout=30,
+            timeout=120,  # a busy machine is slow to import Django and the app
             what="the first beat to take the lock",
         )
         second = _beat(tmp_path, "second", redis_server.url)
         follow("second", second)
         wait_for(
-            lambda: any("stays idle" in x for x in lines["second"]), timeout=30, what="the second beat to say it waits"
+            lambda: any("stays idle" in x for x in lines["second"]), timeout=120, what="the second beat to say it waits"
         )
         assert not any("holds the beat lock: this instance" in x for x in lines["second"])
         first.terminate()
         first.wait(15)
         wait_for(
             lambda: any("holds the beat lock: this instance" in x for x in lines["second"]),
-            timeout=30,
+            timeout=120,
             what="the second beat to take over",
         )
     finally:

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from monitoring import people
+from core import notifications
 from monitoring.tasks import send_return_reminders
 from tests.celery_support import wait_for
 from tests.monitoring.test_reminders import EXPECTED_KEYS, REMINDER_DAY, reminder_world
@@ -21,7 +21,9 @@ DAY = REMINDER_DAY.isoformat()
 
 
 @pytest.fixture
-def contracts(transactional_db, world):
+def contracts(transactional_db, world, settings):
+    # One notification per batch, so a sweep makes several batches: one can fail, or two sweeps meet, in between.
+    settings.JOINTLY_NOTIFY_BATCH_SIZE = 1
     made = reminder_world(world)
     mail.outbox.clear()
     return made
@@ -40,9 +42,9 @@ def test_same_task_delivered_twice_sends_once(contracts, celery_worker, task_run
 
 def test_a_retried_task_sends_each_reminder_once(contracts, celery_worker, task_runs):
     """The first attempt fails half way, after some reminders were committed; Celery retries it."""
-    flaky_notify = failing_on_third_call(people.notify, "mail relay went away")
+    flaky_notify = failing_on_third_call(notifications.notify_batch, "mail relay went away")
 
-    with mock.patch.object(people, "notify", flaky_notify):
+    with mock.patch.object(notifications, "notify_batch", flaky_notify):
         send_return_reminders.apply_async(args=[DAY], task_id="return-reminders-retried")
         wait_for(
             lambda: any(s == "SUCCESS" for name, _, s in task_runs.states if name == TASK),
@@ -56,9 +58,9 @@ def test_a_retried_task_sends_each_reminder_once(contracts, celery_worker, task_
 def test_two_beats_at_once_send_each_reminder_once(contracts, celery_worker, task_runs):
     """Two beats enqueue the same sweep at the same moment; the worker runs both at once (two threads), made to
     overlap inside the same step."""
-    slow_notify, met = overlapping(people.notify)
+    slow_notify, met = overlapping(notifications.notify_batch)
 
-    with mock.patch.object(people, "notify", slow_notify):
+    with mock.patch.object(notifications, "notify_batch", slow_notify):
         first = send_return_reminders.apply_async(args=[DAY])
         second = send_return_reminders.apply_async(args=[DAY])
         assert first.id != second.id
