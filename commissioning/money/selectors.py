@@ -19,6 +19,7 @@ from commissioning.commissions.models import (
     JointCommission,
     Participation,
     ParticipationStatus,
+    loaded_rows,
 )
 from commissioning.commissions.permissions import sees_partner_breakdown
 from commissioning.money.models import ContributionChange
@@ -168,11 +169,16 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
     own_id = acting.organisation.pk if acting.organisation is not None else None
     participations = {
         p.organisation_id: p
-        for p in Participation.objects.filter(
-            commission=commission, status=ParticipationStatus.ACCEPTED
-        ).select_related("organisation")
+        for p in loaded_rows(
+            commission,
+            "participations",
+            Participation.objects.filter(commission=commission).select_related("organisation"),
+        )
+        if p.status == ParticipationStatus.ACCEPTED
     }
-    contributions = list(
+    contributions = loaded_rows(
+        commission,
+        "contributions",
         Contribution.objects.filter(commission=commission)
         .select_related("organisation", "source")
         .prefetch_related(
@@ -183,7 +189,7 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
                 ),
                 to_attr="history",
             )
-        )
+        ),
     )
     totals = {y: Figures() for y in years}
     rows: dict[int, PartnerRow] = {}
