@@ -458,9 +458,7 @@ class TenderDetailView(TenderMixin, MemberTemplateView):
             cancel_form=tender_forms.CancelForm(),
             regime=summary_for(tender),
             notice_timeline=_notice_timeline(tender, self.acting),
-            unanswered=Clarification.objects.filter(tender=tender, published_at__isnull=True).count()
-            if self.is_lead
-            else None,
+            unanswered=getattr(tender, "unanswered_clarifications", 0) if self.is_lead else None,
             **kwargs,
         )
 

@@ -31,6 +31,7 @@ def test_commission_page_costs_the_same_at_every_status(client, world, status):
     grow(world, ex, 4)
     at_status(ex, status)
     large = page_queries(client, url, warm=True, render_queries=0)
+    print(f"\nQUERIES commission {status}: {small} small, {large} large")
     assert small == large <= BUDGET, (status, small, large)
 
 
@@ -43,4 +44,5 @@ def test_the_contribution_report_costs_the_same_at_any_number_of_partners(client
     small = page_queries(client, url, warm=True, render_queries=0)
     grow(world, ex, 6)
     large = page_queries(client, url, warm=True, render_queries=0)
+    print(f"\nQUERIES report {scope or 'own'}: {small} small, {large} large")
     assert small == large <= BUDGET, (scope, small, large)

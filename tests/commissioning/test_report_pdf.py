@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from commissioning.money.models import ReportFile
 from commissioning.money.report_pdf import report_pdf_generate
-from commissioning.money.services import contributions_set_annual
+from commissioning.money.services import contributions_record
 from core.tenancy import unscoped
 from tests.conftest import sign_in
 from tests.factories.commissioning import lichfield_example
@@ -62,8 +62,12 @@ def test_every_partners_pdf_is_prepared_in_the_background_then_reused(
         assert ReportFile.objects.count() == 1
 
     # A changed figure: a new PDF is prepared (here by the eager worker) with the new figure in it.
-    contributions_set_annual(
-        commission=ex.commission, organisation=world.district, annual_amount=Decimal("12345.67"), by=ex.county_lead
+    contributions_record(
+        commission=ex.commission,
+        organisation=world.district,
+        amounts={ex.commission.first_year: Decimal("12345.67")},
+        reason="The district's budget was revised",
+        by=ex.county_lead,
     )
     with django_capture_on_commit_callbacks(execute=True):
         changed = client.get(url)

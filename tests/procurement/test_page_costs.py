@@ -19,6 +19,7 @@ def test_the_lead_reads_a_closed_tender_and_its_bids_in_a_fixed_number_of_querie
     sign_in(client, world.lead_commissioner, world.county)
     small = page_queries(client, path.format(id=one.pk), warm=True, render_queries=0)
     large = page_queries(client, path.format(id=many.pk), warm=True, render_queries=0)
+    print(f"\nQUERIES {path}: {small} with one bid, {large} with eight")
     assert small == large <= BUDGET, (path, small, large)
 
 
