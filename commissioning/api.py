@@ -9,7 +9,12 @@ from rest_framework.routers import SimpleRouter
 
 from commissioning.agreements.api import AgreementViewSet
 from commissioning.lifecycle.api import CommissionViewSet
-from commissioning.money.api import ContributionChangeViewSet, ContributionReportView, ContributionViewSet
+from commissioning.money.api import (
+    ContributionChangeViewSet,
+    ContributionReportPdfView,
+    ContributionReportView,
+    ContributionViewSet,
+)
 from commissioning.replacement.api import (
     AppraisalViewSet,
     CompactSettingsView,
@@ -85,6 +90,7 @@ urlpatterns: list[Any] = [
     path("thresholds/<int:partnership_id>/", ThresholdsView.as_view(), name="thresholds"),
     path("mapped-contracts/import/", ContractImportView.as_view(), name="mapped-contract-import"),
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
+    path("reports/contributions/pdf/", ContributionReportPdfView.as_view(), name="contribution-report-pdf"),
     path("commissions/<int:commission_id>/replacement/", ReplacementSummaryView.as_view(), name="replacement-summary"),
     path("compact-settings/<int:partnership_id>/", CompactSettingsView.as_view(), name="compact-settings"),
 ]

@@ -28,6 +28,8 @@ from commissioning.commissions.services import (
     commission_respond,
 )
 from commissioning.lifecycle.services import commission_transition
+from commissioning.money.report_pdf import report_pdf_request
+from commissioning.money.selectors import contribution_report
 from commissioning.money.services import (
     contribution_confirm,
     contribution_transfer,
@@ -281,6 +283,9 @@ def load() -> None:
     replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
     thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
     _part_year_commission(orgs, partnerships[TSCIP], areas[(TSCIP, INFRA)])
+    # The accountable body's every-partner contribution PDF, prepared in the background (reused while unchanged).
+    tscip = partnerships[TSCIP]
+    report_pdf_request(partnership=tscip, report=contribution_report(partnership=tscip, organisation=None), by=county)
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

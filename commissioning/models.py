@@ -20,7 +20,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
-from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
+from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange, ReportFile
 from commissioning.replacement.models import (
     AppraisalOption,
     CompactSettings,
@@ -88,6 +88,7 @@ __all__ = [
     "PartnershipScoped",
     "ProviderNotice",
     "ReplacedContract",
+    "ReportFile",
     "Risk",
     "ServiceArea",
     "Stage",

@@ -7,10 +7,11 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.money import report_pdf
 from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
-from core.tasks import RetriedTask
+from core.tasks import RetriedTask, SystemTask
 
 
 @shared_task(base=RetriedTask)
@@ -39,3 +40,10 @@ def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
     """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key). Kept for the
     reminders enqueued one by one before the daily sweep made them in batches."""
     return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)
+
+
+@shared_task(base=SystemTask, acks_late=True)
+def generate_contribution_report(report_file_id: int) -> str:
+    """Build the all-partner contribution report's PDF. Safe to run twice: a ready file is left alone, and a run
+    while another holds the file's lease waits."""
+    return report_pdf.report_pdf_generate(report_file_id=report_file_id).status

@@ -16,6 +16,8 @@ from commissioning.money.views import (
     ContributionConfirmView,
     ContributionRemoveView,
     ContributionReportCsvView,
+    ContributionReportPdfProgressView,
+    ContributionReportPdfStatusView,
     ContributionReportPdfView,
     ContributionReportView,
     ContributionReportXlsxView,
@@ -253,6 +255,16 @@ urlpatterns = [
         "reports/<int:partnership_id>/contributions.pdf",
         ContributionReportPdfView.as_view(),
         name="contribution-report-pdf",
+    ),
+    path(
+        "reports/<int:partnership_id>/contributions/pdf/",
+        ContributionReportPdfStatusView.as_view(),
+        name="contribution-report-pdf-status",
+    ),
+    path(
+        "reports/<int:partnership_id>/contributions/pdf/progress/",
+        ContributionReportPdfProgressView.as_view(),
+        name="contribution-report-pdf-progress",
     ),
     path(
         "reports/<int:partnership_id>/contributions.csv",

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "partners.acting.ActingOrganisationMiddleware",
     "partners.twofactor.TwoFactorRequiredMiddleware",
+    "core.middleware.UnreadCountMiddleware",
     "core.middleware.DomainErrorMiddleware",
 ]
 

@@ -7,6 +7,8 @@ year's money). ``commissioning.money`` holds everything done with them: recordin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -65,6 +67,16 @@ class ParticipationStatus(models.TextChoices):
 
 
 VISIBLE_PARTICIPATION = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
+
+
+def loaded_rows(obj: models.Model, name: str, query: Iterable[Any]) -> list[Any]:
+    """The rows of ``obj``'s relation ``name`` as the page loaded them (``prefetch_related``), else ``query`` run
+    now. The commission page loads its participations, agreements and contributions once and its guards and
+    permissions read them from there; a service (on a freshly locked row) reads them afresh."""
+    cache = getattr(obj, "_prefetched_objects_cache", None) or {}
+    if name in cache:
+        return list(cache[name])
+    return list(query)
 
 
 def commission_q(organisation: Organisation) -> Q:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus
+from commissioning.commissions.models import JointCommission, Participation, ParticipationStatus, loaded_rows
 from commissioning.service_map.permissions import FINANCE_ROLES, org_id
 from partners.models import Role
 
@@ -17,7 +17,12 @@ def is_lead(commission: JointCommission, by: Any) -> bool:
 def participation_of(commission: JointCommission, organisation_id: int | None) -> Participation | None:
     if organisation_id is None:
         return None
-    return Participation.objects.filter(commission=commission, organisation_id=organisation_id).first()
+    rows = loaded_rows(
+        commission,
+        "participations",
+        Participation.objects.filter(commission=commission, organisation_id=organisation_id)[:1],
+    )
+    return next((p for p in rows if p.organisation_id == organisation_id), None)
 
 
 def is_accepted_participant(commission: JointCommission, organisation_id: int | None) -> bool:

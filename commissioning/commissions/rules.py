@@ -6,9 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-
-from commissioning.commissions.models import CommissioningModel, Contribution, JointCommission, Participation
+from commissioning.commissions.models import (
+    CommissioningModel,
+    Contribution,
+    JointCommission,
+    Participation,
+    loaded_rows,
+)
 from commissioning.commissions.permissions import is_lead
 from commissioning.service_map.models import DEFAULT_FRAMEWORK_THRESHOLD, settings_for
 from core.actors import Actor
@@ -79,15 +83,19 @@ def suggest_model(
 
 def suggestion_for(commission: JointCommission) -> Suggestion:
     """The suggestion for a commission as it stands: partners invited or taking part, and the first year's money."""
-    partners = (
-        Participation.objects.filter(commission=commission, status__in=["invited", "accepted"])
-        .values("organisation_id")
-        .distinct()
-        .count()
+    partners = len(
+        {
+            p.organisation_id
+            for p in loaded_rows(commission, "participations", Participation.objects.filter(commission=commission))
+            if p.status in ("invited", "accepted")
+        }
     )
-    first = Contribution.objects.filter(commission=commission, financial_year=commission.first_year).aggregate(
-        total=Sum("amount")
-    )["total"]
+    first_year = [
+        c.amount
+        for c in loaded_rows(commission, "contributions", Contribution.objects.filter(commission=commission))
+        if c.financial_year == commission.first_year
+    ]
+    first = sum(first_year, Decimal("0")) if first_year else None
     threshold = settings_for(commission.partnership).framework_threshold
     return suggest_model(
         partners=max(partners, 1),

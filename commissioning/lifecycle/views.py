@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Sum
-from django.shortcuts import get_object_or_404
+from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from commissioning.commissions.models import (
     JointCommission,
     Participation,
     ParticipationStatus,
+    loaded_rows,
 )
 from commissioning.commissions.permissions import is_lead
 from commissioning.commissions.rules import suggestion_for
@@ -41,9 +43,12 @@ def commission_route(commission: JointCommission) -> Any:
     """The route the commission's whole value suggests (every partner's contributions over the term, taken as
     including VAT), assuming Schedule 1 light-touch services (most third-sector services are; the tender records it).
     None until any money is entered."""
-    whole = Contribution.objects.filter(commission=commission).aggregate(total=Sum("amount"))["total"]
-    if whole is None:
+    amounts = [
+        c.amount for c in loaded_rows(commission, "contributions", Contribution.objects.filter(commission=commission))
+    ]
+    if not amounts:
         return None
+    whole = sum(amounts, Decimal("0"))
     return route_for(commission.partnership, value_inc_vat=whole, light_touch=True, on=timezone.localdate())
 
 
@@ -52,8 +57,10 @@ class CommissionDetailView(MemberTemplateView):
     required_roles = READ_ROLES
 
     def load(self, **kwargs: Any) -> None:
-        self.commission = get_object_or_404(JointCommission.objects.all(), pk=kwargs["commission_id"])
-        self.commission = commission_detail(commission_id=self.commission.pk)
+        try:
+            self.commission = commission_detail(commission_id=kwargs["commission_id"])
+        except JointCommission.DoesNotExist as missing:
+            raise Http404("No such commission") from missing
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         c = self.commission

@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -16,7 +17,8 @@ from rest_framework.response import Response
 
 from commissioning.commissions.models import Contribution, ContributionStatus, JointCommission
 from commissioning.commissions.permissions import sees_whole_partnership_report
-from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
+from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange, ReportFile
+from commissioning.money.report_pdf import latest_file, report_pdf_request, status_of
 from commissioning.money.selectors import Figures, contribution_report, contributions_visible
 from commissioning.money.services import (
     CONTRIBUTION_STEPS,
@@ -299,3 +301,42 @@ class ContributionReportView(TenantAPIView):
                 ],
             }
         )
+
+
+class ContributionReportPdfView(TenantAPIView):
+    """Every partner's contribution report as a PDF (the accountable body's finance officers and commissioners):
+    ``GET`` the latest one's progress; ``POST`` asks for the PDF of the figures as they stand now (the stored one when
+    they are unchanged, else prepared in the background). Either answers ``{"status", "label", "progress", "ready",
+    "download_url", "size"}``; ``download_url`` is the page route that serves the file."""
+
+    required_roles = FINANCE_ROLES
+    write_roles = FINANCE_ROLES
+
+    def _partnership(self, request: Request) -> Any:
+        data = request.data if request.method == "POST" and isinstance(request.data, dict) else {}
+        raw = data.get("partnership")
+        partnership = partnership_for(self.acting, raw or request.query_params.get("partnership"))
+        if not sees_whole_partnership_report(partnership, self.acting):
+            raise NotPermitted("Only the accountable body can report on every partner")
+        return partnership
+
+    @extend_schema(parameters=[OpenApiParameter("partnership", int, required=True)], responses=None)
+    def get(self, request: Request) -> Response:
+        partnership = self._partnership(request)
+        return Response(status_of(latest_file(partnership), download_url=_pdf_url(partnership.pk)))
+
+    @extend_schema(parameters=[OpenApiParameter("partnership", int, required=True)], request=None, responses=None)
+    def post(self, request: Request) -> Response:
+        partnership = self._partnership(request)
+        report = contribution_report(partnership=partnership, organisation=None)
+        file = report_pdf_request(partnership=partnership, report=report, by=self.acting)
+        file.refresh_from_db()
+        ready = file.status == ReportFile.Status.READY
+        return Response(
+            status_of(file, download_url=_pdf_url(partnership.pk)),
+            status=status.HTTP_200_OK if ready else status.HTTP_202_ACCEPTED,
+        )
+
+
+def _pdf_url(partnership_id: int) -> str:
+    return f"{reverse('contribution-report-pdf', args=[partnership_id])}?scope=partnership"

@@ -7,15 +7,16 @@ contributing partner re-confirms it (``applied``), or it is withdrawn."""
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from commissioning.commissions.models import Contribution
+from core.files import PrivateFileField
 from core.money import MoneyField, format_gbp
-from core.tenancy import TenantManager
-from partners.models import User
+from core.tenancy import TenantManager, nothing
+from partners.models import Organisation, Partnership, User
 
 
 class ChangeKind(models.TextChoices):
@@ -75,3 +76,48 @@ class ContributionChange(models.Model):
 
     def audit_restricted_readers(self) -> list[str]:
         return self.contribution.audit_restricted_readers()
+
+
+class ReportFile(models.Model):
+    """The all-partner contribution report as a PDF (the accountable body's, 19 pages at county scale): built in the
+    background with its progress stored here, and reused while the figures in it are unchanged (``content_hash``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        GENERATING = "generating", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contribution_report_files")
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    file = PrivateFileField(blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, max_length=2000)
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager["ReportFile"]()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "content_hash"])]
+
+    def __str__(self) -> str:
+        return f"Contribution report for {self.partnership_id}"
+
+    @classmethod
+    def tenant_filter(cls, organisation: Organisation | None) -> Q:
+        # Every partner's figures: the accountable body's only, never public.
+        if organisation is None:
+            return nothing()
+        return Q(partnership__accountable_body=organisation)
+
+    def audit_audience(self) -> list[int]:
+        return [self.partnership.accountable_body_id]
+
+    @property
+    def filename(self) -> str:
+        return f"contributions-all-partners-{timezone.localtime(self.created_at):%Y-%m-%d}.pdf"

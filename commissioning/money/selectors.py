@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -19,6 +19,7 @@ from commissioning.commissions.models import (
     JointCommission,
     Participation,
     ParticipationStatus,
+    loaded_rows,
 )
 from commissioning.commissions.permissions import sees_partner_breakdown
 from commissioning.money.models import ContributionChange
@@ -50,12 +51,15 @@ class Figures:
     transferred: Decimal = ZERO
 
     def add(self, c: Contribution) -> None:
-        if c.status == ContributionStatus.INDICATIVE:
-            self.indicative += c.amount
+        self.add_amount(c.status, c.amount)
+
+    def add_amount(self, status: str, amount: Decimal) -> None:
+        if status == ContributionStatus.INDICATIVE:
+            self.indicative += amount
         else:
-            self.confirmed += c.amount
-            if c.status == ContributionStatus.TRANSFERRED:
-                self.transferred += c.amount
+            self.confirmed += amount
+            if status == ContributionStatus.TRANSFERRED:
+                self.transferred += amount
 
     def merge(self, other: Figures) -> None:
         self.indicative += other.indicative
@@ -168,11 +172,16 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
     own_id = acting.organisation.pk if acting.organisation is not None else None
     participations = {
         p.organisation_id: p
-        for p in Participation.objects.filter(
-            commission=commission, status=ParticipationStatus.ACCEPTED
-        ).select_related("organisation")
+        for p in loaded_rows(
+            commission,
+            "participations",
+            Participation.objects.filter(commission=commission).select_related("organisation"),
+        )
+        if p.status == ParticipationStatus.ACCEPTED
     }
-    contributions = list(
+    contributions = loaded_rows(
+        commission,
+        "contributions",
         Contribution.objects.filter(commission=commission)
         .select_related("organisation", "source")
         .prefetch_related(
@@ -183,7 +192,7 @@ def contribution_table(*, commission: JointCommission, acting: Any) -> Contribut
                 ),
                 to_attr="history",
             )
-        )
+        ),
     )
     totals = {y: Figures() for y in years}
     rows: dict[int, PartnerRow] = {}
@@ -350,25 +359,29 @@ def contribution_report(
     """One partner's contributions (``organisation``), or every partner's (``None``: the accountable body's view),
     per commission and financial year, with each commission's total and the partner's share of it.
 
-    Two queries: the commissions, and their contributions. The caller decides who may ask for which scope
-    (``sees_whole_partnership_report``)."""
+    Two queries: the commissions, and their contributions summed in SQL by commission, partner, year and status.
+    The caller decides who may ask for which scope (``sees_whole_partnership_report``)."""
     commissions = report_commissions(partnership=partnership, organisation=organisation)
-    contributions = list(
-        Contribution.objects.filter(commission__in=[c.pk for c in commissions]).select_related("organisation")
+    sums = (
+        Contribution.objects.filter(commission__in=[c.pk for c in commissions])
+        .values("commission_id", "organisation_id", "organisation__name", "financial_year", "status")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
-    by_commission: dict[int, list[Contribution]] = defaultdict(list)
-    for c in contributions:
-        by_commission[c.commission_id].append(c)
+    by_commission: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in sums:
+        by_commission[row["commission_id"]].append(row)
     lines: list[ReportLine] = []
     years: dict[int, YearSummary] = {}
     for commission in commissions:
         status = commission.get_status_display()
         totals: dict[int, Figures] = defaultdict(Figures)
         per_partner: dict[tuple[str, int], Figures] = defaultdict(Figures)
-        for c in by_commission[commission.pk]:
-            totals[c.financial_year].add(c)
-            if organisation is None or c.organisation_id == organisation.pk:
-                per_partner[(c.organisation.name, c.financial_year)].add(c)
+        for row in by_commission[commission.pk]:
+            year, amount = row["financial_year"], money(row["total"])
+            totals[year].add_amount(row["status"], amount)
+            if organisation is None or row["organisation_id"] == organisation.pk:
+                per_partner[(row["organisation__name"], year)].add_amount(row["status"], amount)
         term = sorted(set(commission.financial_years) | set(totals))
         for year in term:
             commission_total = totals[year].pledged

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,8 @@ from commissioning.commissions.permissions import is_accepted_participant, is_le
 from commissioning.commissions.views import CommissionMixin
 from commissioning.money.exports import report_csv, report_pdf, report_xlsx
 from commissioning.money.forms import ContributionsForm, TransferForm, VariationForm
-from commissioning.money.models import ContributionChange
+from commissioning.money.models import ContributionChange, ReportFile
+from commissioning.money.report_pdf import latest_file, report_digest, report_pdf_request, status_of
 from commissioning.money.rules import pro_rata
 from commissioning.money.selectors import (
     ContributionReport,
@@ -40,6 +42,7 @@ from commissioning.service_map.permissions import FINANCE_ROLES, MONEY_ROLES, RE
 from commissioning.service_map.views import CSV, XLSX, PartnershipMixin, download
 from core.amounts import AmountError, parse_amount
 from core.errors import DomainError, NotPermitted
+from core.files import serve
 from core.money import format_gbp
 from core.views import FormPage, MemberTemplateView, MemberView, TransitionView
 from partners.models import Organisation, Role
@@ -281,6 +284,9 @@ class _ReportMixin(PartnershipMixin):
         return self.request.GET.urlencode()
 
 
+LINES_PER_PAGE = 50
+
+
 class ContributionReportView(_ReportMixin, MemberTemplateView):
     template_name = "commissioning/report.html"
 
@@ -288,8 +294,15 @@ class ContributionReportView(_ReportMixin, MemberTemplateView):
         report = self.report()
         whole = sees_whole_partnership_report(self.partnership, self.acting)
         partners = list(self.partnership.members.order_by("name")) if whole else []
+        # The summary and totals cover every line; the lines themselves are shown a page at a time.
+        page = Paginator(report.lines, LINES_PER_PAGE).get_page(self.request.GET.get("page"))
+        rest = self.request.GET.copy()
+        rest.pop("page", None)
         return super().get_context_data(
             report=report,
+            lines=list(page.object_list),
+            page=page,
+            page_query=rest.urlencode(),
             chart=report.chart(),
             whole=whole,
             partners=partners,
@@ -300,9 +313,57 @@ class ContributionReportView(_ReportMixin, MemberTemplateView):
 
 
 class ContributionReportPdfView(_ReportMixin, MemberView):
+    """One organisation's report (a few pages) is rendered now. Every partner's (19 pages at county scale) is the
+    stored PDF while its figures are unchanged, else it is prepared in the background: the progress page shows how
+    far it has got and offers the download when it is ready."""
+
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
         report = self.report()
-        return download(report_pdf(report), filename=self.filename(report, "pdf"), content_type="application/pdf")
+        if report.organisation is not None:
+            return download(report_pdf(report), filename=self.filename(report, "pdf"), content_type="application/pdf")
+        file = report_pdf_request(partnership=self.partnership, report=report, by=self.acting)
+        file.refresh_from_db()  # the task may already have run (eagerly, or on a fast worker)
+        if file.status == ReportFile.Status.READY and file.file:
+            return serve(file.file, filename=self.filename(report, "pdf"))
+        return redirect(f"{reverse('contribution-report-pdf-status', args=[partnership_id])}?scope=partnership")
+
+
+class ContributionReportPdfStatusView(_ReportMixin, MemberTemplateView):
+    """The all-partner PDF being prepared: progress (updated by ``static/js/pack-status.js``), then the download."""
+
+    template_name = "commissioning/report_pdf_status.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not sees_whole_partnership_report(self.partnership, self.acting):
+            return redirect("contribution-report", partnership_id=self.partnership.pk)  # their own report
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        report = contribution_report(partnership=self.partnership, organisation=None)
+        file = latest_file(self.partnership, report_digest(report))
+        return super().get_context_data(
+            partnership=self.partnership,
+            status=status_of(file, download_url=_pdf_url(self.partnership.pk)),
+            status_url=reverse("contribution-report-pdf-progress", args=[self.partnership.pk]),
+            pdf_url=_pdf_url(self.partnership.pk),
+            report_url=f"{reverse('contribution-report', args=[self.partnership.pk])}?scope=partnership",
+            **kwargs,
+        )
+
+
+class ContributionReportPdfProgressView(_ReportMixin, MemberView):
+    """JSON for the progress bar: ``{"status", "label", "progress", "ready", "download_url"}``."""
+
+    def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
+        if not sees_whole_partnership_report(self.partnership, self.acting):
+            return redirect("contribution-report", partnership_id=partnership_id)  # their own report
+        response = JsonResponse(status_of(latest_file(self.partnership), download_url=_pdf_url(partnership_id)))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _pdf_url(partnership_id: int) -> str:
+    return f"{reverse('contribution-report-pdf', args=[partnership_id])}?scope=partnership"
 
 
 class ContributionReportCsvView(_ReportMixin, MemberView):

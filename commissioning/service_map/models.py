@@ -106,8 +106,12 @@ class CommissioningSettings(SharedWithActivePartners, models.Model):
 
 
 def settings_for(partnership: Partnership) -> CommissioningSettings:
-    """The partnership's settings, or the defaults (unsaved) when none have been saved."""
-    found = CommissioningSettings.objects.filter(partnership=partnership).first()
+    """The partnership's settings, or the defaults (unsaved) when none have been saved. A partnership read with
+    ``select_related("commissioning_settings")`` answers without a query."""
+    if "commissioning_settings" in partnership._state.fields_cache:
+        found = partnership._state.fields_cache["commissioning_settings"]
+    else:
+        found = CommissioningSettings.objects.filter(partnership=partnership).first()
     return found or CommissioningSettings(
         partnership=partnership,
         framework_threshold=DEFAULT_FRAMEWORK_THRESHOLD,

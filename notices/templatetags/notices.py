@@ -15,6 +15,9 @@ register = template.Library()
 @register.inclusion_tag("notices/_tender_notices.html", takes_context=True)
 def tender_notices(context: Any, tender: Any, public: bool = False) -> dict[str, Any]:
     request = context.get("request")
+    ready = context.get("notice_timeline")
+    if ready is not None and ready.get("tender") is tender and ready.get("public") == public:
+        return {**ready, "request": request}  # read by the page's view, through the "notices.timeline" handler
     return {**timeline(tender, getattr(request, "acting", None), public=public), "request": request}
 
 

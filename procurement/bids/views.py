@@ -506,7 +506,7 @@ class TenderBidsView(TenderMixin, MemberTemplateView):
             stage = Stage.FULL
         return super().get_context_data(
             **self.tender_context(),
-            bids=selectors.received_bids(tender=self.tender, stage=stage),
+            bids=list(selectors.received_bids(tender=self.tender, stage=stage)),
             stage=stage,
             sealed=timezone.now() < (self.tender.deadline_for(stage) or self.tender.submission_deadline),
             **kwargs,

@@ -43,7 +43,7 @@ class ShortlistView(TenderMixin, MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             **self.tender_context(),
-            bids=bid_selectors.received_bids(tender=self.tender, stage=Stage.EOI) if self.is_lead else [],
+            bids=list(bid_selectors.received_bids(tender=self.tender, stage=Stage.EOI)) if self.is_lead else [],
             sealed=self.tender.eoi_deadline is None or timezone.now() < self.tender.eoi_deadline,
             **kwargs,
         )
@@ -81,7 +81,7 @@ class PanelView(TenderMixin, MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             **self.tender_context(),
-            panel=selectors.panel_of(tender=self.tender),
+            panel=list(selectors.panel_of(tender=self.tender)),
             add_form=kwargs.pop("add_form", None)
             or evaluation_forms.EvaluatorForm(candidates=rules.evaluator_candidates(self.tender)),
             conflicts=selectors.conflicts_record(self.tender),
@@ -185,7 +185,7 @@ class EvaluationsView(MemberTemplateView):
     required_roles = permissions.EVALUATOR_ROLES
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(seats=selectors.seats_of(user=self.request.user), **kwargs)
+        return super().get_context_data(seats=list(selectors.seats_of(user=self.request.user)), **kwargs)
 
 
 class PanelSeatMixin:
@@ -214,8 +214,8 @@ class EvaluatorPanelView(PanelSeatMixin, MemberView, FormView):
             evaluator=evaluator,
             tender=self.tender,
             cleared=cleared,
-            sheets=selectors.sheets_of(evaluator=evaluator) if cleared else [],
-            bidders=selectors.bidder_names(tender=self.tender) if not evaluator.is_excluded else [],
+            sheets=list(selectors.sheets_of(evaluator=evaluator)) if cleared else [],
+            bidders=list(selectors.bidder_names(tender=self.tender)) if not evaluator.is_excluded else [],
             sealed=timezone.now() < self.tender.submission_deadline,
             **kwargs,
         )

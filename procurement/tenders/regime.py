@@ -30,11 +30,15 @@ def regime_date(tender: Tender) -> dt.date:
 
 
 def route_for(tender: Tender) -> SuggestedRoute:
-    return suggested_route(
-        tender.estimated_value_inc_vat,
-        light_touch=tender.is_light_touch,
-        tiers=tiers_for(tender.commission.partnership, on=regime_date(tender)),
-    )
+    """The tender's route. The tiers are read once per tender object and day (the page, its regime summary and its
+    notices all ask): kept on the object, keyed by what decides them."""
+    on = regime_date(tender)
+    key = (tender.commission.partnership_id, on)
+    cached = tender.__dict__.get("_regime_tiers")
+    if cached is None or cached[0] != key:
+        cached = (key, tiers_for(tender.commission.partnership, on=on))
+        tender.__dict__["_regime_tiers"] = cached
+    return suggested_route(tender.estimated_value_inc_vat, light_touch=tender.is_light_touch, tiers=cached[1])
 
 
 def _regime_of(route: SuggestedRoute) -> Regime:

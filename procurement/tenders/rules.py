@@ -130,8 +130,11 @@ class BoardActor:
 
 
 def has_board(tender: Tender) -> bool:
-    """Whether the tender's partnership has a commissioning board (which then approves methods and awards)."""
-
+    """Whether the tender's partnership has a commissioning board (which then approves methods and awards); the
+    tender page's query answers it (``has_board_annotated``) without another query."""
+    annotated = getattr(tender, "has_board_annotated", None)
+    if annotated is not None:
+        return bool(annotated)
     return (
         Board.objects.unscoped(reason="whether the partnership has a board decides who approves; no board data is read")
         .filter(partnership_id=tender.commission.partnership_id)

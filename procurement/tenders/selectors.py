@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from boards.models import Board
 from commissioning.models import JointCommission, Outcome, Participation, ParticipationStatus, ServiceArea
 from partners.models import Organisation
 from procurement.award.models import Contract
@@ -191,14 +192,31 @@ def tenders_for(*, organisation: Organisation) -> QuerySet[Tender]:
     )
 
 
-def tender_detail(*, tender_id: int) -> Tender:
-    return (
-        Tender.objects.select_related(
-            "commission__service_area", "commission__lead", "commission__partnership", "method"
-        )
-        .annotate(bids_received=received_count_after_deadline())
-        .get(pk=tender_id)
+def tender_detail(*, tender_id: int, where: Q | None = None) -> Tender:
+    """The tender with what its pages show, in one query: its bid count after the deadline, whether its
+    partnership has a board, its clarification questions still to answer, and (``where``) the page's own visibility rule, so a tender outside it is missing."""
+    boards = Board.objects.unscoped(
+        reason="whether the partnership has a board decides who approves; no board data is read"
+    ).filter(partnership_id=OuterRef("commission__partnership_id"))
+    tenders = Tender.objects.select_related(
+        "commission__service_area", "commission__lead", "commission__partnership", "method"
+    ).annotate(
+        bids_received=received_count_after_deadline(),
+        has_board_annotated=Exists(boards),
+        unanswered_clarifications=Coalesce(
+            Subquery(
+                Clarification.objects.filter(tender=OuterRef("pk"), published_at__isnull=True)
+                .order_by()
+                .values("tender")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
     )
+    if where is not None:
+        tenders = tenders.filter(where)
+    return tenders.get(pk=tender_id)
 
 
 def clarifications_for_lead(*, tender: Tender) -> QuerySet[Clarification]:

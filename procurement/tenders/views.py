@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.views.generic import FormView
 
 from commissioning.models import CommissionStatus, JointCommission, Outcome
-from core import audit, exports
+from core import audit, exports, handlers
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
 from core.forms import BoundedForm, DateInput
@@ -413,13 +413,11 @@ class TenderMixin:
             reason="the visibility rule is applied explicitly, for the acting organisation"
         ).filter(JointCommission.tenant_filter(acting.organisation), pk=OuterRef("commission"))
         try:
-            self.tender = selectors.tender_detail(tender_id=kwargs["tender_id"])
+            self.tender = selectors.tender_detail(
+                tender_id=kwargs["tender_id"], where=Q(Exists(visible)) | on_panel_q(acting.organisation, "pk")
+            )
         except Tender.DoesNotExist as exc:
             raise Http404 from exc
-        if not Tender.objects.filter(
-            Q(Exists(visible)) | on_panel_q(acting.organisation, "pk"), pk=self.tender.pk
-        ).exists():
-            raise Http404
         self.is_lead = is_lead(self.tender, acting)
 
     def require_lead(self) -> None:
@@ -435,6 +433,13 @@ class TenderMixin:
         }
 
 
+def _notice_timeline(tender: Tender, acting: Any) -> dict[str, Any] | None:
+    """The tender's notices, read now rather than while the template renders (``{% tender_notices %}`` takes them
+    from the context); ``None`` when the notices app is not installed."""
+    timeline = handlers.find("notices.timeline", "tender")
+    return timeline(tender, acting) if timeline is not None else None
+
+
 class TenderDetailView(TenderMixin, MemberTemplateView):
     template_name = "procurement/tender_detail.html"
     required_roles = permissions.READ_ROLES
@@ -447,14 +452,13 @@ class TenderDetailView(TenderMixin, MemberTemplateView):
         return super().get_context_data(
             **self.tender_context(),
             steps=steps,
-            documents=TenderDocument.objects.filter(tender=tender, removed_at__isnull=True),
+            documents=list(TenderDocument.objects.filter(tender=tender, removed_at__isnull=True)),
             lots=list(tender.lots.all()),
             history=audit.reveal(audit.history_for(tender)[:30], self.acting),
             cancel_form=tender_forms.CancelForm(),
             regime=summary_for(tender),
-            unanswered=Clarification.objects.filter(tender=tender, published_at__isnull=True).count()
-            if self.is_lead
-            else None,
+            notice_timeline=_notice_timeline(tender, self.acting),
+            unanswered=getattr(tender, "unanswered_clarifications", 0) if self.is_lead else None,
             **kwargs,
         )
 

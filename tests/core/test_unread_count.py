@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from core import unread
 from core.notifications import notify
 from tests.conftest import sign_in
+from tests.query_counts import queries_while_rendering
 
 
 def _badge(page) -> int:
@@ -83,3 +84,26 @@ def test_without_the_cache_the_count_still_comes_from_the_database(world, monkey
     ravi = sign_in(Client(), world.lead_commissioner, world.county)
     page = ravi.get("/dashboard/")
     assert page.status_code == 200 and _badge(page) == 1
+
+
+def test_a_new_notification_is_counted_before_the_page_renders(world, django_capture_on_commit_callbacks):
+    """The count the cache has forgotten is counted again once, before the view: never while the header renders,
+    and only once though the header and the page both show it."""
+    ravi = sign_in(Client(), world.lead_commissioner, world.county)
+    ravi.get("/dashboard/")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[world.lead_commissioner], subject="A partner confirmed its contribution")
+    with CaptureQueriesContext(connection) as view, queries_while_rendering() as during:
+        page = ravi.get("/dashboard/")
+    assert _badge(page) == 1
+    assert len(_notification_queries(view.captured_queries)) == 1
+    assert [sql for sql in during if "core_notification" in sql] == []
+
+
+def test_api_calls_do_not_count_unread_notifications(world):
+    ravi = sign_in(Client(), world.lead_commissioner, world.county)
+    notify(recipients=[world.lead_commissioner], subject="Stage ends in 7 days", email=False)
+    with CaptureQueriesContext(connection) as view:
+        assert ravi.get("/api/v1/service-areas/").status_code == 200
+    counted = [sql for sql in _notification_queries(view.captured_queries) if "COUNT(" in sql]
+    assert counted == []
