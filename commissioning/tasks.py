@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.engagement import services as engagement_services
 from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
@@ -38,3 +39,15 @@ def enqueue_risk_reviews(today: str | None = None) -> int:
 def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
     """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key)."""
     return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)
+
+
+@shared_task(base=RetriedTask)
+def enqueue_event_reminders() -> int:
+    """Hourly: enqueue (through the outbox) one reminder per booked place at an event starting within two days."""
+    return engagement_services.event_reminders_enqueue()
+
+
+@shared_task(base=RetriedTask)
+def send_event_reminder(signup_id: int) -> int:
+    """Remind one person of their place at an event; safe to run twice (the place is stamped once, dedupe key)."""
+    return engagement_services.event_reminder_send(signup_id=signup_id)
