@@ -448,10 +448,10 @@ def group_meeting_record(
 
 @service
 def group_meeting_publish(*, meeting: GroupMeeting, by: Actor) -> GroupMeeting:
+    _require_group_partner(meeting.group, by, "publish the group's notes")
     meeting = (
         GroupMeeting.objects.select_for_update(of=("self",)).select_related("group__partnership").get(pk=meeting.pk)
     )
-    _require_group_partner(meeting.group, by, "publish the group's notes")
     if meeting.published_at is None:
         meeting.published_at = timezone.now()
         meeting.save(update_fields=["published_at"])
