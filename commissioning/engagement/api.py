@@ -23,6 +23,7 @@ from commissioning.engagement.models import (
     GroupMeeting,
     GroupMember,
 )
+from commissioning.engagement.rules import EVENT_WRITE_ROLES
 from commissioning.engagement.services import (
     attendance_record,
     event_create,
@@ -137,6 +138,7 @@ class EngagementEventViewSet(WorkflowActions, TenantModelViewSet):
     serializer_class = EngagementEventSerializer
     queryset = EngagementEvent.objects.none()
     required_roles = ()
+    write_roles = EVENT_WRITE_ROLES
     workflow = EVENT_WORKFLOW
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = id_filters(EngagementEvent, "partnership", "organiser", "service_area", "commission")

@@ -13,6 +13,8 @@ from partners.models import Role
 
 ORGANISER_ROLES = (Role.COMMISSIONER,)
 SIGNUP_ROLES = (Role.BIDDER, Role.ORG_ADMIN, Role.VIEWER)
+# Who may write through the events API: organisers (commissioners) and the people who sign up.
+EVENT_WRITE_ROLES = (Role.COMMISSIONER, *SIGNUP_ROLES)
 
 
 def event_problems(

@@ -39,6 +39,7 @@ from commissioning.engagement.services import (
 from commissioning.engagement.workflows import EVENT_WORKFLOW
 from commissioning.service_map.models import ServiceArea
 from commissioning.service_map.permissions import READ_ROLES, WRITE_ROLES
+from commissioning.service_map.selectors import partnerships_of
 from commissioning.service_map.views import PartnershipMixin
 from core.errors import DomainError
 from core.views import FormPage, MemberTemplateView, MemberView, PublicTemplateView, TransitionView
@@ -341,7 +342,21 @@ class GroupView(GroupMixin, PublicTemplateView):
         return super().get_context_data(page=page, group=self.group, partner=partner, **kwargs)
 
 
-class GroupMemberAddView(GroupMixin, FormPage):
+class GroupPartnerMixin:
+    """The partnership's own pages of its group: another organisation's answer is 404."""
+
+    acting: Any
+
+    def load(self, **kwargs: Any) -> None:
+        self.group = get_object_or_404(
+            EngagementGroup.objects.filter(
+                partnership__in=partnerships_of(organisation=self.acting.organisation)
+            ).select_related("partnership"),
+            pk=kwargs["group_id"],
+        )
+
+
+class GroupMemberAddView(GroupPartnerMixin, FormPage):
     form_class = GroupMemberForm
     required_roles = WRITE_ROLES
     heading = "Add a member"
@@ -361,7 +376,7 @@ class GroupMemberAddView(GroupMixin, FormPage):
         return self.done(f"{member.name} added", "engagement-group", group_id=self.group.pk)
 
 
-class GroupMeetingAddView(GroupMixin, FormPage):
+class GroupMeetingAddView(GroupPartnerMixin, FormPage):
     form_class = MeetingForm
     required_roles = WRITE_ROLES
     heading = "Record a meeting"
