@@ -27,6 +27,7 @@ from commissioning.commissions.services import (
     commission_invite,
     commission_respond,
 )
+from commissioning.engagement import demo as engagement_demo
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import (
     contribution_confirm,
@@ -36,6 +37,7 @@ from commissioning.money.services import (
     variation_propose,
     variation_reconfirm,
 )
+from commissioning.plans import demo as plans_demo
 from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
@@ -281,6 +283,8 @@ def load() -> None:
     replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
     thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
     _part_year_commission(orgs, partnerships[TSCIP], areas[(TSCIP, INFRA)])
+    plans_demo.load(area=areas[(LICHFIELD, HEALTHY)], actors={"county": county, "district": district})
+    engagement_demo.load(area=areas[(LICHFIELD, HEALTHY)], organiser=district, orgs=orgs)
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:
