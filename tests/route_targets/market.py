@@ -26,13 +26,13 @@ from tests.route_targets import Target
 def _plan(w: Any) -> ForwardPlan:
     if "market-plans" not in w.extras:
         w.extras["market-plans"] = overlapping_plans(w)
-    return w.extras["market-plans"].county_plan  # type: ignore[no-any-return]
+    return w.extras["market-plans"].county_plan
 
 
 def _event(w: Any) -> EngagementEvent:
     if "market-event" not in w.extras:
         w.extras["market-event"] = open_event(w, capacity=5)
-    return w.extras["market-event"]  # type: ignore[no-any-return]
+    return w.extras["market-event"]
 
 
 def _signup(w: Any) -> EventSignup:
@@ -40,13 +40,13 @@ def _signup(w: Any) -> EventSignup:
         w.extras["market-signup"] = signup_create(
             event=_event(w), access_needs="Step-free access", by=acting(w.bidder, w.provider)
         )
-    return w.extras["market-signup"]  # type: ignore[no-any-return]
+    return w.extras["market-signup"]
 
 
 def _group(w: Any) -> EngagementGroup:
     if "market-group" not in w.extras:
         w.extras["market-group"] = engagement_group(w)
-    return w.extras["market-group"]  # type: ignore[no-any-return]
+    return w.extras["market-group"]
 
 
 def _member(w: Any) -> GroupMember:
@@ -54,7 +54,7 @@ def _member(w: Any) -> GroupMember:
         w.extras["market-member"] = group_member_add(
             group=_group(w), name="Jo Evans", role="Chair", by=acting(w.lead_commissioner, w.county)
         )
-    return w.extras["market-member"]  # type: ignore[no-any-return]
+    return w.extras["market-member"]
 
 
 def _meeting(w: Any) -> GroupMeeting:
@@ -67,7 +67,7 @@ def _meeting(w: Any) -> GroupMeeting:
             notes="Draft notes",
             by=acting(w.lead_commissioner, w.county),
         )
-    return w.extras["market-meeting"]  # type: ignore[no-any-return]
+    return w.extras["market-meeting"]
 
 
 KWARGS = {
