@@ -279,3 +279,15 @@ def test_the_events_page_costs_the_same_queries_with_many_events(client, world, 
     public_few = page_queries(client, reverse("public-events"), warm=True)
     open_event(world, capacity=1, title="One more")
     assert page_queries(client, reverse("public-events"), warm=True) == public_few
+
+
+def test_the_organisers_page_is_the_partnerships_alone(client, world, charities):
+    event = open_event(world, capacity=5)
+    signup_create(event=event, access_needs="BSL interpreter", by=charities[0])
+    outsider = world.member(world.other_council, Role.COMMISSIONER)
+    sign_in(client, outsider, world.other_council)
+    assert client.get(reverse("engagement-event", kwargs={"event_id": event.pk})).status_code == 404
+    assert client.get(reverse("public-event", kwargs={"event_id": event.pk})).status_code == 200  # public
+    sign_in(client, world.lead_commissioner, world.county)
+    page = client.get(reverse("engagement-event", kwargs={"event_id": event.pk})).content.decode()
+    assert "BSL interpreter" in page
