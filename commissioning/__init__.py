@@ -1,6 +1,7 @@
 """Joint commissioning, in subpackages imported in one direction (a lower one never imports a higher one):
 
     service_map <- thresholds <- commissions <- risks <- money <- replacement <- agreements <- timetable <- lifecycle
+    <- plans <- engagement
 
 - ``service_map``: what each partner already funds (service areas, mapped contracts and their import, evidence,
   the outcomes framework, the partnership's settings).
@@ -19,6 +20,12 @@
 - ``agreements``: the partnership agreement a partner signs to delegate to the lead.
 - ``timetable``: stages, reminders and the calendar feed.
 - ``lifecycle``: the commission's workflow and the guards that read every part, its page, history and API.
+- ``plans``: each partner's forward plans (the next 18 months), the partnership's pipeline with its timeline and
+  overlaps (same service area within a window, or near an ending mapped contract), a joint commission started from
+  an overlap, and the public pipeline (published plans; they feed the UK1 notice and ``core.opportunities``).
+- ``engagement``: market engagement events and provider training (sign-up with access needs, the waiting list,
+  reminders through the outbox, attendance, published notes or Q&A; they feed the UK2 notice), and the standing
+  engagement group with its members and published meeting notes.
 
 Inside each subpackage: models -> rules/permissions -> workflows -> services -> selectors/forms -> exports ->
 views/api. The app-level modules above them all: ``models`` (re-exports only, for Django), ``urls`` and ``api``

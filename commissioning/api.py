@@ -8,6 +8,13 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from commissioning.agreements.api import AgreementViewSet
+from commissioning.engagement.api import (
+    EngagementEventViewSet,
+    EngagementGroupViewSet,
+    EventSignupViewSet,
+    GroupMeetingViewSet,
+    GroupMemberViewSet,
+)
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import (
     ContributionChangeViewSet,
@@ -15,6 +22,7 @@ from commissioning.money.api import (
     ContributionReportView,
     ContributionViewSet,
 )
+from commissioning.plans.api import ForwardPlanViewSet
 from commissioning.replacement.api import (
     AppraisalViewSet,
     CompactSettingsView,
@@ -79,6 +87,12 @@ router.register("decommissioning-impacts", ImpactViewSet, basename="decommission
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("threshold-tiers", ThresholdTierViewSet, basename="threshold-tier")
+router.register("forward-plans", ForwardPlanViewSet, basename="forward-plan")
+router.register("engagement-events", EngagementEventViewSet, basename="engagement-event")
+router.register("event-signups", EventSignupViewSet, basename="event-signup")
+router.register("engagement-groups", EngagementGroupViewSet, basename="engagement-group")
+router.register("engagement-group-members", GroupMemberViewSet, basename="engagement-group-member")
+router.register("engagement-group-meetings", GroupMeetingViewSet, basename="engagement-group-meeting")
 
 
 urlpatterns: list[Any] = [

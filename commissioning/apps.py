@@ -8,7 +8,12 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from commissioning import panels
+        from commissioning.engagement.selectors import forthcoming_events
+        from commissioning.plans.selectors import forthcoming_plans
         from commissioning.risks import papers
+        from core import opportunities
 
         panels.register()
         papers.register()
+        opportunities.register_source("plans", forthcoming=forthcoming_plans)
+        opportunities.register_source("events", forthcoming=forthcoming_events)

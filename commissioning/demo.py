@@ -27,6 +27,7 @@ from commissioning.commissions.services import (
     commission_invite,
     commission_respond,
 )
+from commissioning.engagement import demo as engagement_demo
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.report_pdf import report_pdf_request
 from commissioning.money.selectors import contribution_report
@@ -38,6 +39,7 @@ from commissioning.money.services import (
     variation_propose,
     variation_reconfirm,
 )
+from commissioning.plans import demo as plans_demo
 from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
@@ -286,6 +288,8 @@ def load() -> None:
     # The accountable body's every-partner contribution PDF, prepared in the background (reused while unchanged).
     tscip = partnerships[TSCIP]
     report_pdf_request(partnership=tscip, report=contribution_report(partnership=tscip, organisation=None), by=county)
+    plans_demo.load(area=areas[(LICHFIELD, HEALTHY)], actors={"county": county, "district": district})
+    engagement_demo.load(area=areas[(LICHFIELD, HEALTHY)], organiser=district, orgs=orgs)
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

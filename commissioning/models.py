@@ -20,7 +20,15 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.engagement.models import (
+    EngagementEvent,
+    EngagementGroup,
+    EventSignup,
+    GroupMeeting,
+    GroupMember,
+)
 from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange, ReportFile
+from commissioning.plans.models import ForwardPlan
 from commissioning.replacement.models import (
     AppraisalOption,
     CompactSettings,
@@ -76,7 +84,13 @@ __all__ = [
     "ContributionStatus",
     "DecommissioningImpact",
     "DelegationScope",
+    "EngagementEvent",
+    "EngagementGroup",
+    "EventSignup",
     "EvidenceItem",
+    "ForwardPlan",
+    "GroupMeeting",
+    "GroupMember",
     "JointCommission",
     "MapDecision",
     "MappedContract",

@@ -8,4 +8,7 @@ BEAT_SCHEDULE = {
     },
     # Daily: each risk whose review date has passed gets one reminder per review date (enqueued through the outbox).
     "commissioning-risk-reviews": {"task": "commissioning.tasks.enqueue_risk_reviews", "schedule": 86400.0},
+    # Hourly: a reminder per booked place before an event (once each, however many beats run: outbox dedupe key and
+    # the place's stamp).
+    "commissioning-event-reminders": {"task": "commissioning.tasks.enqueue_event_reminders", "schedule": 3600.0},
 }

@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.engagement import services as engagement_services
 from commissioning.money import report_pdf
 from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
@@ -47,3 +48,15 @@ def generate_contribution_report(report_file_id: int) -> str:
     """Build the all-partner contribution report's PDF. Safe to run twice: a ready file is left alone, and a run
     while another holds the file's lease waits."""
     return report_pdf.report_pdf_generate(report_file_id=report_file_id).status
+
+
+@shared_task(base=RetriedTask)
+def enqueue_event_reminders() -> int:
+    """Hourly: enqueue (through the outbox) one reminder per booked place at an event starting within two days."""
+    return engagement_services.event_reminders_enqueue()
+
+
+@shared_task(base=RetriedTask)
+def send_event_reminder(signup_id: int) -> int:
+    """Remind one person of their place at an event; safe to run twice (the place is stamped once, dedupe key)."""
+    return engagement_services.event_reminder_send(signup_id=signup_id)

@@ -10,6 +10,7 @@ from commissioning.commissions.views import (
     CommissionRespondView,
     CommissionWithdrawInvitationView,
 )
+from commissioning.engagement import views as engagement
 from commissioning.lifecycle.views import CommissionDetailView, CommissionHistoryView, CommissionTransitionView
 from commissioning.money.views import (
     CommissionContributionsView,
@@ -25,6 +26,7 @@ from commissioning.money.views import (
     VariationProposeView,
     VariationStepView,
 )
+from commissioning.plans import views as plans
 from commissioning.replacement.views import (
     AppraisalChooseView,
     AppraisalCreateView,
@@ -275,5 +277,57 @@ urlpatterns = [
         "reports/<int:partnership_id>/contributions.xlsx",
         ContributionReportXlsxView.as_view(),
         name="contribution-report-xlsx",
+    ),
+    # Forward plans (commissioning.plans)
+    path("plans/<int:partnership_id>/", plans.PlansView.as_view(), name="forward-plans"),
+    path("plans/<int:partnership_id>/new/", plans.PlanCreateView.as_view(), name="forward-plan-create"),
+    path("plans/<int:partnership_id>/publish/", plans.PlansPublishView.as_view(), name="forward-plans-publish"),
+    path(
+        "plans/<int:partnership_id>/joint-commission/",
+        plans.JointCommissionFromPlansView.as_view(),
+        name="forward-plans-joint-commission",
+    ),
+    path("forward-plans/<int:plan_id>/", plans.PlanDetailView.as_view(), name="forward-plan"),
+    path("forward-plans/<int:plan_id>/move/", plans.PlanTransitionView.as_view(), name="forward-plan-transition"),
+    path("pipeline/", plans.PublicPipelineView.as_view(), name="public-pipeline"),
+    # Market engagement and training (commissioning.engagement)
+    path("engagement/<int:partnership_id>/", engagement.EventsView.as_view(), name="engagement-events"),
+    path("engagement/<int:partnership_id>/new/", engagement.EventCreateView.as_view(), name="engagement-event-create"),
+    path(
+        "engagement/<int:partnership_id>/groups/new/",
+        engagement.GroupCreateView.as_view(),
+        name="engagement-group-create",
+    ),
+    path("engagement/events/<int:event_id>/", engagement.EventDetailView.as_view(), name="engagement-event"),
+    path(
+        "engagement/events/<int:event_id>/move/",
+        engagement.EventTransitionView.as_view(),
+        name="engagement-event-transition",
+    ),
+    path(
+        "engagement/events/<int:event_id>/attendance/",
+        engagement.AttendanceView.as_view(),
+        name="engagement-event-attendance",
+    ),
+    path("engagement/events/<int:event_id>/notes/", engagement.NotesView.as_view(), name="engagement-event-notes"),
+    path("events/", engagement.PublicEventsView.as_view(), name="public-events"),
+    path("events/<int:event_id>/", engagement.PublicEventView.as_view(), name="public-event"),
+    path("events/<int:event_id>/sign-up/", engagement.SignupView.as_view(), name="event-signup"),
+    path("event-places/<int:signup_id>/cancel/", engagement.SignupCancelView.as_view(), name="event-signup-cancel"),
+    path("engagement-groups/<int:group_id>/", engagement.GroupView.as_view(), name="engagement-group"),
+    path(
+        "engagement-groups/<int:group_id>/members/new/",
+        engagement.GroupMemberAddView.as_view(),
+        name="engagement-group-member-add",
+    ),
+    path(
+        "engagement-groups/<int:group_id>/meetings/new/",
+        engagement.GroupMeetingAddView.as_view(),
+        name="engagement-group-meeting-add",
+    ),
+    path(
+        "engagement-meetings/<int:meeting_id>/publish/",
+        engagement.GroupMeetingPublishView.as_view(),
+        name="engagement-group-meeting-publish",
     ),
 ]

@@ -49,9 +49,13 @@ SOURCES: dict[str, str] = {
     "award_criteria": "The approved evaluation method's criteria",
     "term_years": "The tender's contract term",
     "documents_url": "The opportunity's page on Jointly's portal",
-    "estimated_tender_notice_date": "The planned start of the 'Tender' stage in the commission's timetable",
-    "estimated_award_date": "The planned end of the 'Contract award signed' stage in the timetable",
-    "engagement": "The market engagement stages in the commission's timetable",
+    "estimated_tender_notice_date": "The planned start of the 'Tender' stage in the commission's timetable, else the "
+    "earliest planned procurement date of the published forward plans the commission started from",
+    "estimated_award_date": "The planned end of the 'Contract award signed' stage in the timetable, else the day "
+    "before the earliest planned start of those published forward plans",
+    "engagement": "The commission's market engagement events and training sessions, and the market engagement "
+    "stages in its timetable",
+    "pipeline_plans": "The partners' published forward plans the joint commission started from",
     "contract_identifier": "The signed contract's reference (or Jointly's contract number)",
     "supplier": "The provider that holds the contract",
     "supplier_identifier": "The provider's company or charity number",
@@ -187,23 +191,57 @@ def contract_facts(contract: Contract) -> Facts:
 
 
 def build_uk1(tender: Tender, **_: Any) -> Facts:
+    """The pipeline notice: from the commission's timetable, and from the partners' published forward plans the
+    commission started from where the timetable does not say (value, tender notice date, award date)."""
     tender_stage = _stage(tender, "tender")
     award_stage = _stage(tender, "award")
+    plans = upstream.published_plans(tender)
+    value = upstream.estimated_value_inc_vat(tender) or None
+    if value is None and plans:
+        value = sum((p.estimated_value for p in plans), Decimal("0"))
+    notice_date = tender_stage.planned_start if tender_stage else (plans[0].procurement_date if plans else None)
+    award_date = (
+        award_stage.planned_end
+        if award_stage
+        else (min(p.start_date for p in plans) - dt.timedelta(days=1) if plans else None)
+    )
     return {
         **common(tender),
-        "estimated_value_inc_vat": _amount(upstream.estimated_value_inc_vat(tender) or None),
-        "estimated_tender_notice_date": _date(tender_stage.planned_start) if tender_stage else None,
-        "estimated_award_date": _date(award_stage.planned_end) if award_stage else None,
+        "estimated_value_inc_vat": _amount(value),
+        "estimated_tender_notice_date": _date(notice_date),
+        "estimated_award_date": _date(award_date),
+        "pipeline_plans": [
+            {
+                "partner": p.organisation.name,
+                "title": p.title,
+                "estimated_value": _amount(p.estimated_value),
+                "procurement_date": _date(p.procurement_date),
+                "start_date": _date(p.start_date),
+            }
+            for p in plans
+        ],
     }
 
 
 def build_uk2(tender: Tender, **_: Any) -> Facts:
+    """Preliminary market engagement: the commission's engagement events (open, closed or held) and the market
+    engagement stages of its timetable, in date order."""
     stages = Stage.objects.filter(commission_id=tender.commission_id, key__in=ENGAGEMENT_STAGES).order_by(
         "planned_start"
     )
     engagement = [
+        {
+            "what": f"{e.get_kind_display()}: {e.title} ({e.get_format_display().lower()})",
+            "from": _date(e.starts_at),
+            "to": _date(e.ends_at),
+            "notes": e.notes if e.notes_published_at else e.description,
+        }
+        for e in upstream.engagement_events(tender)
+    ]
+    engagement += [
         {"what": s.name, "from": _date(s.planned_start), "to": _date(s.planned_end), "notes": s.notes} for s in stages
     ]
+    engagement.sort(key=lambda item: item["from"] or "")
     return {
         **common(tender),
         "cpv_codes": tender_facts(tender)["cpv_codes"],

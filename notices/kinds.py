@@ -134,6 +134,7 @@ KINDS: dict[str, KindSpec] = {
                     "Estimated contract award date",
                     "Plan the award stage in the commission's timetable",
                 ),
+                Field("pipeline_plans", "The partners' published forward plans behind it", "", optional=True),
             ),
         ),
         KindSpec(

@@ -5,12 +5,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from commissioning.engagement.models import EngagementEvent, EventStatus
+from commissioning.plans.models import ForwardPlan
 from opendata.ocds import services as ocds_services
 from procurement.conflicts.rules import assessment_problems
 from procurement.tenders import cpv, regime
 from procurement.tenders.models import Tender
 
 BELOW_THRESHOLD_CODES = {"UK4": "UK4-BT", "UK7": "UK7-BT"}
+
+
+def published_plans(tender: Tender) -> list[ForwardPlan]:
+    """The partners' published forward plans the tender's joint commission was started from (the pipeline)."""
+    return list(
+        ForwardPlan.objects.filter(commission_id=tender.commission_id, published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("procurement_date", "pk")
+    )
+
+
+def engagement_events(tender: Tender) -> list[EngagementEvent]:
+    """The market engagement events and training held or open for the tender's joint commission."""
+    return list(
+        EngagementEvent.objects.filter(
+            commission_id=tender.commission_id,
+            status__in=(EventStatus.OPEN, EventStatus.CLOSED, EventStatus.HELD),
+        ).order_by("starts_at", "pk")
+    )
 
 
 def cpv_codes(tender: Tender) -> list[str]:
