@@ -31,7 +31,7 @@ from grants.assessment.models import (
     AssessorInterest,
     ModeratedGrantScore,
 )
-from grants.decisions.models import GrantDecision, GrantLetter, GrantRecommendation
+from grants.decisions.models import GrantDecision, GrantLetter, GrantOutcome, GrantRecommendation
 
 __all__ += [
     "AssessmentScore",
@@ -39,6 +39,7 @@ __all__ += [
     "AssessorInterest",
     "GrantDecision",
     "GrantLetter",
+    "GrantOutcome",
     "GrantRecommendation",
     "ModeratedGrantScore",
 ]

@@ -47,6 +47,10 @@ urlpatterns += [
         name="grant-decision-step",
     ),
     path("grants/rounds/<int:grant_round_id>/offers/", decision_views.OffersView.as_view(), name="grant-offers"),
-    path("grants/letters/<uuid:letter_id>/", decision_views.LetterView.as_view(), name="grant-letter"),
-    path("grants/letters/<uuid:letter_id>/respond/", decision_views.OfferStepView.as_view(), name="grant-offer-step"),
+    path("grants/letters/<uuid:grant_letter_id>/", decision_views.LetterView.as_view(), name="grant-letter"),
+    path(
+        "grants/letters/<uuid:grant_letter_id>/respond/",
+        decision_views.OfferStepView.as_view(),
+        name="grant-offer-step",
+    ),
 ]

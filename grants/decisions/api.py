@@ -21,7 +21,7 @@ from grants.applications.models import ApplicationStatus, GrantApplication
 from grants.assessment.api import UUID_PATTERN, _programme_for_lead
 from grants.assessment.views import LEAD_ROLES, READ_ROLES
 from grants.decisions import services
-from grants.decisions.models import GrantDecision, GrantLetter, GrantRecommendation
+from grants.decisions.models import GrantDecision, GrantLetter, GrantOutcome, GrantRecommendation
 from grants.decisions.views import APPLICANT_ROLES, DECIDER_ROLES
 from grants.decisions.workflows import DECISION_WORKFLOW, OUTCOME_WORKFLOW
 from grants.programmes.models import MAX_PROGRAMME_BUDGET
@@ -165,13 +165,13 @@ class GrantLetterViewSet(TenantReadOnlyViewSet):
         return GrantLetter.objects.select_related("application").order_by("pk")
 
 
-class OutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantApplication]):
+class OutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantOutcome]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     applicant = serializers.CharField(source="organisation.name", read_only=True)
     letter = serializers.SerializerMethodField()
 
     class Meta:
-        model = GrantApplication
+        model = GrantOutcome
         fields = [
             "id",
             "programme",
@@ -198,7 +198,7 @@ class GrantOutcomeViewSet(WorkflowActions, TenantReadOnlyViewSet):
     """Decided applications and their offers: the applicant accepts (by the date) or declines (saying why)."""
 
     serializer_class = OutcomeSerializer
-    queryset = GrantApplication.objects.none()
+    queryset = GrantOutcome.objects.none()
     lookup_field = "public_id"
     lookup_url_kwarg = "pk"
     lookup_value_regex = UUID_PATTERN
@@ -207,10 +207,8 @@ class GrantOutcomeViewSet(WorkflowActions, TenantReadOnlyViewSet):
     workflow = OUTCOME_WORKFLOW
     http_method_names = ["get", "post", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[GrantApplication]:
-        return (
-            GrantApplication.objects.filter(status__in=OUTCOMES).select_related("organisation", "letter").order_by("pk")
-        )
+    def get_queryset(self) -> QuerySet[GrantOutcome]:
+        return GrantOutcome.objects.filter(status__in=OUTCOMES).select_related("organisation", "letter").order_by("pk")
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         if name == "accept":

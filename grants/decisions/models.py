@@ -152,3 +152,13 @@ class GrantLetter(models.Model):
 
     def audit_audience(self) -> list[int]:
         return sorted({self.application.organisation_id, *self.application.programme.commission.audit_audience()})
+
+
+class GrantOutcome(GrantApplication):
+    """A decided application seen for its outcome (offer, acceptance, decline): the API's offers resource."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "grant outcome"
+
+    objects = TenantManager["GrantOutcome"]()

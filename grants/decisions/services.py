@@ -246,7 +246,7 @@ def _apply(decision: GrantDecision, *, by: Actor, reason: str, data: dict[str, A
                 if line.fund
                 else "Your letter, with the panel's feedback and your scores, is ready."
             ),
-            url=reverse("grant-letter", kwargs={"letter_id": letter.public_id}),
+            url=reverse("grant-letter", kwargs={"grant_letter_id": letter.public_id}),
             key=f"grant-letter:{letter.pk}",
         )
 
@@ -262,7 +262,7 @@ def _tell_lead(application: GrantApplication, subject: str, body: str, key: str)
         recipients=list(leads),
         subject=subject,
         body=body,
-        url=reverse("grant-offers", kwargs={"programme_id": programme.pk}),
+        url=reverse("grant-offers", kwargs={"grant_round_id": programme.pk}),
         organisation=programme.commission.lead,
         dedupe_key=key,
     )
@@ -320,7 +320,7 @@ def _lapsed(application: GrantApplication, *, by: Actor, reason: str, data: dict
         application.organisation_id,
         subject=f"{application.programme.title}: your grant offer lapsed",
         body=application.declined_reason,
-        url=reverse("grant-letter", kwargs={"letter_id": letter.public_id}) if letter else "",
+        url=reverse("grant-letter", kwargs={"grant_letter_id": letter.public_id}) if letter else "",
         key=f"grant-offer:{application.pk}:lapsed",
     )
 

@@ -200,7 +200,7 @@ class LetterView(MemberTemplateView):
     def load(self, **kwargs: Any) -> None:
         self.letter = get_object_or_404(
             GrantLetter.objects.select_related("application__programme__commission", "application__organisation"),
-            public_id=kwargs["letter_id"],
+            public_id=kwargs["grant_letter_id"],
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -230,7 +230,7 @@ class OfferStepView(TransitionView):
     def load(self, **kwargs: Any) -> None:
         letter = get_object_or_404(
             GrantLetter.objects.select_related("application__programme"),
-            public_id=kwargs["letter_id"],
+            public_id=kwargs["grant_letter_id"],
             application__organisation=self.acting.organisation,
         )
         self.letter = letter
@@ -244,4 +244,4 @@ class OfferStepView(TransitionView):
         raise DomainError("Choose to accept or decline the offer")
 
     def get_success_url(self) -> str:
-        return reverse("grant-letter", kwargs={"letter_id": self.letter.public_id})
+        return reverse("grant-letter", kwargs={"grant_letter_id": self.letter.public_id})
