@@ -14,3 +14,4 @@ class GrantsConfig(AppConfig):
         for package in ("assessment", "decisions"):
             import_module(f"grants.{package}.services")
         import_module("grants.decisions.board").register()
+        import_module("grants.decisions.tasks")  # the daily lapse of offers (a package's tasks are not autodiscovered)

@@ -10,12 +10,12 @@ urlpatterns: list[URLPattern] = []
 # Deciding grants: assessment by a panel, the decision, offers and letters.
 urlpatterns += [
     path(
-        "grants/rounds/<int:grant_round_id>/assessment/",
+        "grants/rounds/<int:assessed_round_id>/assessment/",
         assessment_views.AssessmentView.as_view(),
         name="grant-assessment",
     ),
     path(
-        "grants/rounds/<int:grant_round_id>/assessment/panel/add/",
+        "grants/rounds/<int:assessed_round_id>/assessment/panel/add/",
         assessment_views.AssessorAddView.as_view(),
         name="grant-assessor-add",
     ),
@@ -30,9 +30,11 @@ urlpatterns += [
         assessment_views.ModerateView.as_view(),
         name="grant-moderate",
     ),
-    path("grants/rounds/<int:grant_round_id>/decision/", decision_views.DecisionView.as_view(), name="grant-decision"),
     path(
-        "grants/rounds/<int:grant_round_id>/decision/prepare/",
+        "grants/rounds/<int:assessed_round_id>/decision/", decision_views.DecisionView.as_view(), name="grant-decision"
+    ),
+    path(
+        "grants/rounds/<int:assessed_round_id>/decision/prepare/",
         decision_views.DecisionPrepareView.as_view(),
         name="grant-decision-prepare",
     ),
@@ -46,7 +48,7 @@ urlpatterns += [
         decision_views.DecisionStepView.as_view(),
         name="grant-decision-step",
     ),
-    path("grants/rounds/<int:grant_round_id>/offers/", decision_views.OffersView.as_view(), name="grant-offers"),
+    path("grants/rounds/<int:assessed_round_id>/offers/", decision_views.OffersView.as_view(), name="grant-offers"),
     path("grants/letters/<uuid:grant_letter_id>/", decision_views.LetterView.as_view(), name="grant-letter"),
     path(
         "grants/letters/<uuid:grant_letter_id>/respond/",

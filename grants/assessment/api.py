@@ -218,18 +218,18 @@ class ModerationInputSerializer(BoundedSerializerMixin, serializers.Serializer[A
 
 
 class RankedSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    rank = serializers.IntegerField(allow_null=True)
-    application = serializers.UUIDField()
-    applicant = serializers.CharField()
-    requested = serializers.DecimalField(max_digits=12, decimal_places=2)
-    criteria = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2))
-    total = serializers.DecimalField(max_digits=6, decimal_places=2)
+    rank = serializers.IntegerField(allow_null=True, read_only=True)
+    application = serializers.UUIDField(read_only=True)
+    applicant = serializers.CharField(read_only=True)
+    requested = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    criteria = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2), read_only=True)
+    total = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
 
 
 class RankingSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    programme = serializers.IntegerField()
-    problems = serializers.ListField(child=serializers.CharField())
-    ranking = RankedSerializer(many=True)
+    programme = serializers.IntegerField(read_only=True)
+    problems = serializers.ListField(child=serializers.CharField(), read_only=True)
+    ranking = RankedSerializer(many=True, read_only=True)
 
 
 class GrantModerationViewSet(TenantReadOnlyViewSet):
@@ -257,9 +257,9 @@ class GrantModerationViewSet(TenantReadOnlyViewSet):
         return Response(ModeratedSerializer(self.get_queryset().filter(pk__in=[r.pk for r in rows]), many=True).data)
 
     @extend_schema(request=None, responses=RankingSerializer)
-    @action(detail=False, methods=["get"], url_path=r"ranking/(?P<grant_round_id>\d+)")
-    def ranking(self, request: Request, grant_round_id: str) -> Response:
-        programme = _programme_for_lead(self, int(grant_round_id))
+    @action(detail=False, methods=["get"], url_path=r"ranking/(?P<assessed_round_id>\d+)")
+    def ranking(self, request: Request, assessed_round_id: str) -> Response:
+        programme = _programme_for_lead(self, int(assessed_round_id))
         if not services.is_lead(programme, self.acting):
             raise Http404
         ranking = rules.programme_ranking(programme)

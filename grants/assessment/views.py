@@ -25,14 +25,14 @@ PANEL_ROLES = (Role.EVALUATOR, Role.COMMISSIONER)
 
 
 class RoundMixin:
-    """Loads the programme named by ``grant_round_id``: only those who see its commission (the lead, the accountable
+    """Loads the programme named by ``assessed_round_id``: only those who see its commission (the lead, the accountable
     body, the partners) reach these pages; anyone else gets a 404, as for a missing one."""
 
     programme: GrantProgramme
 
     def load(self, **kwargs: Any) -> None:
         programme = get_object_or_404(
-            GrantProgramme.objects.select_related("commission__lead"), pk=kwargs["grant_round_id"]
+            GrantProgramme.objects.select_related("commission__lead"), pk=kwargs["assessed_round_id"]
         )
         if not JointCommission.objects.filter(pk=programme.commission_id).exists():
             raise Http404
@@ -86,7 +86,7 @@ class AssessorAddView(RoundMixin, FormPage):
         return self.programme.title
 
     def back_url(self) -> str:
-        return reverse("grant-assessment", kwargs={"grant_round_id": self.programme.pk})
+        return reverse("grant-assessment", kwargs={"assessed_round_id": self.programme.pk})
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -140,7 +140,7 @@ class DeclareView(FormPage):
         return self.programme.title
 
     def back_url(self) -> str:
-        return reverse("grant-assessment", kwargs={"grant_round_id": self.programme.pk})
+        return reverse("grant-assessment", kwargs={"assessed_round_id": self.programme.pk})
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -188,7 +188,7 @@ class ScoreView(FormPage):
         return self.application.programme.title
 
     def back_url(self) -> str:
-        return reverse("grant-assessment", kwargs={"grant_round_id": self.application.programme_id})
+        return reverse("grant-assessment", kwargs={"assessed_round_id": self.application.programme_id})
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -246,7 +246,7 @@ class ModerateView(FormPage):
         return self.application.programme.title
 
     def back_url(self) -> str:
-        return reverse("grant-assessment", kwargs={"grant_round_id": self.application.programme_id})
+        return reverse("grant-assessment", kwargs={"assessed_round_id": self.application.programme_id})
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()

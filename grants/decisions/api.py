@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import TenantReadOnlyViewSet, WorkflowActions
-from core.api_fields import BoundedSerializerMixin
+from core.api_fields import BoundedSerializerMixin, MoneySerializerField
 from core.errors import DomainError
 from grants.applications.models import ApplicationStatus, GrantApplication
 from grants.assessment.api import UUID_PATTERN, _programme_for_lead
@@ -76,9 +76,7 @@ class PrepareSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
 class RecommendInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     application = serializers.UUIDField()
     fund = serializers.BooleanField()
-    amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_PROGRAMME_BUDGET, allow_null=True, required=False
-    )
+    amount = MoneySerializerField(max_value=MAX_PROGRAMME_BUDGET, allow_null=True, required=False)
     conditions = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
     feedback = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
 

@@ -262,7 +262,7 @@ def _tell_lead(application: GrantApplication, subject: str, body: str, key: str)
         recipients=list(leads),
         subject=subject,
         body=body,
-        url=reverse("grant-offers", kwargs={"grant_round_id": programme.pk}),
+        url=reverse("grant-offers", kwargs={"assessed_round_id": programme.pk}),
         organisation=programme.commission.lead,
         dedupe_key=key,
     )

@@ -29,7 +29,7 @@ APPLICANT_ROLES = (Role.BIDDER, Role.ORG_ADMIN)
 
 
 def _url(programme_id: int) -> str:
-    return reverse("grant-decision", kwargs={"grant_round_id": programme_id})
+    return reverse("grant-decision", kwargs={"assessed_round_id": programme_id})
 
 
 class DecisionView(RoundMixin, MemberTemplateView):

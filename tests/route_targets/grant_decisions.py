@@ -1,7 +1,7 @@
 """What each deciding-grants URL keyword names, and who owns it: one small grants round of the Lichfield
 partnership, assessed (the district assessor excluded from the food bank), decided under delegation, offers made.
 
-- ``grant_round_id``: the round (the county leads it; another organisation gets a 404).
+- ``assessed_round_id``: the round (the county leads it; another organisation gets a 404).
 - ``grant_assessor_id`` / ``scored_application_id``: the county assessor's seat and an application they scored.
 - ``assessed_application_id``: an application the lead moderates and recommends.
 - ``grant_decision_id``: the round's decision.
@@ -42,7 +42,7 @@ def _letter(w: Any) -> GrantLetter:
 
 
 KWARGS = {
-    "grant_round_id": lambda w: Target(_round(w).programme.pk, w.county),
+    "assessed_round_id": lambda w: Target(_round(w).programme.pk, w.county),
     "grant_assessor_id": lambda w: Target(_round(w).assessors[0].pk, w.county, user=_round(w).panel[0].user),
     "scored_application_id": lambda w: Target(
         _round(w).applications[1].public_id, w.county, user=_round(w).panel[0].user
