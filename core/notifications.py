@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import outbox, unread
+from core import handlers, outbox, unread
 from core.models import Notification
 from core.tenancy import unscoped
 
@@ -144,6 +144,27 @@ def _claim(pk: int) -> Notification | None:
     return n
 
 
+ATTACHMENTS = "notifications.attachments"
+
+
+def register_attachments(prefix: str, fn: Callable[[str], list[tuple[str, bytes, str]]]) -> None:
+    """Files to attach to the email of every notification whose dedupe key is ``<prefix>:<key>[:u<id>]``:
+    ``fn(key)`` returns ``(filename, content, mimetype)`` triples, built when the email is sent (so a copy is
+    made from what was stored, and retried with the email)."""
+    handlers.register(f"{ATTACHMENTS}:{prefix}", attachments=fn)
+
+
+def attachments_for(n: Notification) -> list[tuple[str, bytes, str]]:
+    if not n.dedupe_key or ":" not in n.dedupe_key:
+        return []
+    prefix, _, rest = n.dedupe_key.partition(":")
+    fn = handlers.find(f"{ATTACHMENTS}:{prefix}", "attachments")
+    if fn is None:
+        return []
+    key = rest.rsplit(":u", 1)[0]
+    return list(fn(key))
+
+
 def _send(n: Notification) -> None:
     link = f"\n\n{settings.JOINTLY_BASE_URL}{n.url}" if n.url else ""
     EmailMessage(
@@ -151,4 +172,5 @@ def _send(n: Notification) -> None:
         body=f"{n.body}{link}",
         to=[n.recipient.email],
         headers={"Message-ID": message_id(n.pk), "X-Jointly-Idempotency-Key": idempotency_key(n.pk)},
+        attachments=attachments_for(n),
     ).send()

@@ -1,11 +1,86 @@
 """Every page route of grant rounds, in one place; the views live in the packages that own them."""
 
-from django.urls import URLPattern, path
+from django.urls import path
 
+from grants.applications import views as applications
 from grants.assessment import views as assessment_views
 from grants.decisions import views as decision_views
+from grants.programmes import views as programmes
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    # Public: open grant rounds
+    path("grants/", programmes.PublicProgrammeListView.as_view(), name="grant-programmes-public"),
+    path("grants/<int:grant_round_id>/", programmes.PublicProgrammeView.as_view(), name="grant-programme-public"),
+    path(
+        "grants/<int:grant_round_id>/apply/",
+        applications.ApplicationStartView.as_view(),
+        name="grant-application-start",
+    ),
+    # The lead commissioner: programmes
+    path("grants/programmes/", programmes.ProgrammeListView.as_view(), name="grant-programmes"),
+    path("grants/programmes/new/", programmes.ProgrammeCreateView.as_view(), name="grant-programme-create"),
+    path("grants/programmes/<int:programme_id>/", programmes.ProgrammeView.as_view(), name="grant-programme"),
+    path(
+        "grants/programmes/<int:programme_id>/edit/",
+        programmes.ProgrammeEditView.as_view(),
+        name="grant-programme-edit",
+    ),
+    path(
+        "grants/programmes/<int:programme_id>/criteria/new/",
+        programmes.CriterionAddView.as_view(),
+        name="grant-criterion-add",
+    ),
+    path(
+        "grants/programmes/<int:programme_id>/sections/new/",
+        programmes.SectionAddView.as_view(),
+        name="grant-section-add",
+    ),
+    path(
+        "grants/programmes/<int:programme_id>/step/",
+        programmes.ProgrammeTransitionView.as_view(),
+        name="grant-programme-transition",
+    ),
+    path(
+        "grants/sections/<int:grant_section_id>/questions/new/",
+        programmes.QuestionAddView.as_view(),
+        name="grant-question-add",
+    ),
+    # Applying
+    path("grants/applications/", applications.ApplicationListView.as_view(), name="grant-applications"),
+    path(
+        "grants/applications/<uuid:application_id>/", applications.ApplicationView.as_view(), name="grant-application"
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/project/",
+        applications.ProjectView.as_view(),
+        name="grant-application-project",
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/form/",
+        applications.OnePageView.as_view(),
+        name="grant-application-form",
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/sections/<int:section_id>/",
+        applications.SectionView.as_view(),
+        name="grant-application-section",
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/check/",
+        applications.CheckAnswersView.as_view(),
+        name="grant-application-check",
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/withdraw/",
+        applications.WithdrawView.as_view(),
+        name="grant-application-withdraw",
+    ),
+    path(
+        "grants/applications/<uuid:application_id>/copy.pdf",
+        applications.ApplicationCopyView.as_view(),
+        name="grant-application-copy",
+    ),
+]
 
 # Deciding grants: assessment by a panel, the decision, offers and letters.
 urlpatterns += [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core import notifications
 from core.amounts import format_gbp
 from core.pdf import render_pdf
 from grants.applications.models import GrantApplication
@@ -67,3 +68,25 @@ def letter_context(letter: GrantLetter) -> dict[str, Any]:
 def letter_pdf(letter: GrantLetter) -> bytes:
     """The letter as a PDF (pure: the same letter gives the same document)."""
     return render_pdf("grants/letter_pdf.html", letter_context(letter))
+
+
+def letter_attachments(key: str) -> list[tuple[str, bytes, str]]:
+    """The letter's PDF, attached to the email that tells the applicant (its notification key is
+    ``grant-letter:<letter id>:...``), made from the stored letter when the email is sent."""
+    pk = key.split(":", 1)[0]
+    if not pk.isdigit():
+        return []
+    letter = (
+        GrantLetter.objects.unscoped(reason="the email to the applicant carries their own letter")
+        .select_related("application")
+        .filter(pk=int(pk))
+        .first()
+    )
+    if letter is None:
+        return []
+    name = "grant-offer" if letter.kind == "offer" else "grant-decision"
+    return [(f"{name}-{letter.public_id}.pdf", letter_pdf(letter), "application/pdf")]
+
+
+def register() -> None:
+    notifications.register_attachments("grant-letter", letter_attachments)

@@ -83,7 +83,7 @@ def test_an_applicant_declines_through_the_api_with_a_reason(world, client):
     r = _decided(world)
     writer = r.applicants[1]
     sign_in(client, writer.user, writer.organisation)
-    url = f"/api/v1/grant-outcomes/{r.applications[1].public_id}/"
+    url = f"/api/v1/grants/outcomes/{r.applications[1].public_id}/"
     steps = client.get(url + "transitions/").json()
     assert {s["transition"] for s in steps} == {"accept", "decline_offer"}
     refused = client.post(
@@ -103,10 +103,10 @@ def test_an_applicant_declines_through_the_api_with_a_reason(world, client):
 def test_the_lead_prepares_recommends_and_sends_to_the_board_through_the_api(world, client):
     r = assessed(closed_round(world))
     sign_in(client, world.lead_commissioner, world.county)
-    ranking = client.get(f"/api/v1/grant-moderation/ranking/{r.programme.pk}/").json()
+    ranking = client.get(f"/api/v1/grants/moderation/ranking/{r.programme.pk}/").json()
     assert [row["total"] for row in ranking["ranking"]] == ["92.00", "84.00", "56.00"]
     created = client.post(
-        "/api/v1/grant-decisions/",
+        "/api/v1/grants/decisions/",
         {"programme": r.programme.pk, "accept_by": "2099-01-31", "summary": "Fund two"},
         content_type="application/json",
     )
@@ -115,16 +115,18 @@ def test_the_lead_prepares_recommends_and_sends_to_the_board_through_the_api(wor
     for application, fund in zip(r.applications, (True, True, False), strict=True):
         body = {"application": str(application.public_id), "fund": fund}
         body |= {"amount": str(application.amount_requested)} if fund else {"feedback": "Not measurable enough"}
-        answer = client.post(f"/api/v1/grant-decisions/{decision_id}/recommend/", body, content_type="application/json")
+        answer = client.post(
+            f"/api/v1/grants/decisions/{decision_id}/recommend/", body, content_type="application/json"
+        )
         assert answer.status_code == 200, answer.content
     too_much = client.post(
-        f"/api/v1/grant-decisions/{decision_id}/recommend/",
+        f"/api/v1/grants/decisions/{decision_id}/recommend/",
         {"application": str(r.applications[0].public_id), "fund": True, "amount": "9000.00"},
         content_type="application/json",
     )
     assert too_much.status_code == 400 and "amount" in too_much.json()
     moved = client.post(
-        f"/api/v1/grant-decisions/{decision_id}/transition/",
+        f"/api/v1/grants/decisions/{decision_id}/transition/",
         {"transition": "send_to_board", "reason": ""},
         content_type="application/json",
     )
