@@ -155,8 +155,13 @@ def load() -> None:
         item=item, outcome="approve", minute="The board approved both grants as recommended.", by=lead
     )
 
-    # Citizens Advice accepts its offer.
+    # Every application is decided: the lead records it on the programme.
     decision.refresh_from_db()
+    programme.refresh_from_db()
+    if decision.status == DecisionStatus.APPROVED and programme.status == ProgrammeStatus.ASSESSING:
+        transition(obj=programme, workflow=PROGRAMME_WORKFLOW, name="record_decisions", by=lead)
+
+    # Citizens Advice accepts its offer.
     cab_writer = _person("mo@lichfieldcab.demo", CAB)
     if decision.status == DecisionStatus.APPROVED and cab_writer is not None and CAB in applications:
         decisions.offer_accept(application=GrantApplication.objects.get(pk=applications[CAB].pk), by=cab_writer)
