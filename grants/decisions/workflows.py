@@ -35,6 +35,11 @@ def _applicant(obj: Any, by: Actor) -> bool:
     return rules.is_applicant(obj, by)
 
 
+def _nobody(obj: Any, by: Actor) -> bool:
+    """Only the system (no person) takes this step."""
+    return False
+
+
 def _stamp_accepted(obj: Any, by: Actor) -> None:
     obj.accepted_at = timezone.now()
     obj.accepted_by = by.user
@@ -150,6 +155,8 @@ OUTCOME_WORKFLOW = Workflow(
             A.OFFER_DECLINED,
             "The offer lapsed",
             system=True,
+            allowed=_nobody,
+            who="the system, when the date passes",
             guards=(rules.lapse_problems,),
             effects=("offer_lapsed",),
         ),
