@@ -10,13 +10,15 @@ import pytest
 from django.urls import reverse
 
 from core.tenancy import unscoped
-from grants.applications.models import ApplicationStatus
+from grants.applications.models import ApplicationStatus, GrantApplication
+from grants.assessment.models import AssessmentScore, AssessmentSheet, AssessorInterest, ModeratedGrantScore
 from grants.decisions import services as decisions
-from grants.decisions.models import GrantLetter
+from grants.decisions.models import GrantLetter, GrantRecommendation
 from partners.models import Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import acting
 from tests.factories.grant_decisions import assessed, closed_round, recommended
+from tests.query_counts import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +134,24 @@ def test_the_lead_prepares_recommends_and_sends_to_the_board_through_the_api(wor
     )
     assert moved.status_code == 200, moved.content
     assert moved.json()["status"] == "with_board" and moved.json()["route"] == "board"
+
+
+def test_the_assessment_decision_and_offers_pages_cost_the_same_with_one_application_or_many(world, client):
+    r = _decided(world)
+    sign_in(client, world.lead_commissioner, world.county)
+    urls = [
+        reverse(name, kwargs={"assessed_round_id": r.programme.pk})
+        for name in ("grant-assessment", "grant-decision", "grant-offers")
+    ]
+    many = [page_queries(client, url, warm=True) for url in urls]
+    with unscoped(reason="test: leave one application in the round"):
+        for application in r.applications[1:]:
+            GrantLetter.objects.filter(application=application).delete()
+            GrantRecommendation.objects.filter(application=application).delete()
+            ModeratedGrantScore.objects.filter(application=application).delete()
+            AssessmentScore.objects.filter(sheet__application=application).delete()
+            AssessmentSheet.objects.filter(application=application).delete()
+            AssessorInterest.objects.filter(application=application).delete()
+            GrantApplication.objects.filter(pk=application.pk).update(status=ApplicationStatus.WITHDRAWN)
+    one = [page_queries(client, url, warm=True) for url in urls]
+    assert one == many
