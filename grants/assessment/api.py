@@ -34,7 +34,7 @@ from partners.models import Organisation, User
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-class InterestSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessorInterest]):
+class GrantInterestSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessorInterest]):
     application = serializers.UUIDField(source="application.public_id", read_only=True)
     applicant = serializers.CharField(source="application.organisation.name", read_only=True)
 
@@ -43,30 +43,30 @@ class InterestSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Ass
         fields = ["application", "applicant", "kind", "detail", "declared_at"]
 
 
-class PanelMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantAssessor]):
+class GrantPanelMemberSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantAssessor]):
     person = serializers.CharField(source="user.full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    interests = InterestSerializer(many=True, read_only=True)
+    interests = GrantInterestSerializer(many=True, read_only=True)
 
     class Meta:
         model = GrantAssessor
         fields = ["id", "programme", "person", "organisation", "organisation_name", "declared_at", "interests"]
 
 
-class AppointSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantAppointSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     programme = serializers.IntegerField(min_value=1, max_value=2**62)
     user = serializers.IntegerField(min_value=1, max_value=2**62)
     organisation = serializers.IntegerField(min_value=1, max_value=2**62)
 
 
-class InterestInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantInterestInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     application = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=InterestKind.choices)
     detail = serializers.CharField(max_length=2000)
 
 
-class DeclarationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
-    interests = InterestInputSerializer(many=True, help_text="Empty: no interests", max_length=500)  # type: ignore[call-arg]
+class GrantDeclarationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    interests = GrantInterestInputSerializer(many=True, help_text="Empty: no interests", max_length=500)  # type: ignore[call-arg]
 
 
 def _programme_for_lead(view: Any, programme_id: int) -> GrantProgramme:
@@ -80,7 +80,7 @@ class GrantPanelViewSet(TenantReadOnlyViewSet):
     """The assessment panels you can see (the lead's and partners' programmes); the lead names assessors after
     closing; each assessor declares their interests (per application, with the type of interest)."""
 
-    serializer_class = PanelMemberSerializer
+    serializer_class = GrantPanelMemberSerializer
     queryset = GrantAssessor.objects.none()
     required_roles = (*READ_ROLES, PANEL_ROLES[0])
     http_method_names = ["get", "post", "head", "options"]
@@ -94,20 +94,20 @@ class GrantPanelViewSet(TenantReadOnlyViewSet):
             .order_by("pk")
         )
 
-    @extend_schema(request=AppointSerializer, responses={201: PanelMemberSerializer})
+    @extend_schema(request=GrantAppointSerializer, responses={201: GrantPanelMemberSerializer})
     def create(self, request: Request) -> Response:
-        data = self.validated(AppointSerializer)
+        data = self.validated(GrantAppointSerializer)
         programme = _programme_for_lead(self, data["programme"])
         user = get_object_or_404(User.objects.all(), pk=data["user"])
         organisation = get_object_or_404(Organisation.objects.all(), pk=data["organisation"])
         assessor = services.assessor_appoint(programme=programme, user=user, organisation=organisation, by=self.acting)
-        return Response(PanelMemberSerializer(self.get_queryset().get(pk=assessor.pk)).data, status=201)
+        return Response(GrantPanelMemberSerializer(self.get_queryset().get(pk=assessor.pk)).data, status=201)
 
-    @extend_schema(request=DeclarationInputSerializer, responses=PanelMemberSerializer)
+    @extend_schema(request=GrantDeclarationInputSerializer, responses=GrantPanelMemberSerializer)
     @action(detail=True, methods=["post"])
     def declare(self, request: Request, pk: str | None = None) -> Response:
         assessor = self.get_object()
-        data = self.validated(DeclarationInputSerializer)
+        data = self.validated(GrantDeclarationInputSerializer)
         by_id = {a.public_id: a for a in rules.assessed_applications(assessor.programme)}
         interests = []
         for row in data["interests"]:
@@ -116,43 +116,43 @@ class GrantPanelViewSet(TenantReadOnlyViewSet):
                 raise DomainError("That application is not being assessed", field="interests")
             interests.append((application, row["kind"], row["detail"]))
         services.interests_declare(assessor=assessor, interests=interests, by=self.acting)
-        return Response(PanelMemberSerializer(self.get_queryset().get(pk=assessor.pk)).data)
+        return Response(GrantPanelMemberSerializer(self.get_queryset().get(pk=assessor.pk)).data)
 
 
-class SheetScoreSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessmentScore]):
+class GrantSheetScoreSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessmentScore]):
     class Meta:
         model = AssessmentScore
         fields = ["criterion", "score", "comment"]
 
 
-class SheetSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessmentSheet]):
+class GrantSheetSerializer(BoundedSerializerMixin, serializers.ModelSerializer[AssessmentSheet]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     application = serializers.UUIDField(source="application.public_id", read_only=True)
     applicant = serializers.CharField(source="application.organisation.name", read_only=True)
     programme = serializers.IntegerField(source="assessor.programme_id", read_only=True)
-    scores = SheetScoreSerializer(many=True, read_only=True)
+    scores = GrantSheetScoreSerializer(many=True, read_only=True)
 
     class Meta:
         model = AssessmentSheet
         fields = ["id", "programme", "application", "applicant", "submitted_at", "scores"]
 
 
-class ScoreInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantScoreInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     criterion = serializers.IntegerField(min_value=1, max_value=2**62)
     score = serializers.IntegerField(min_value=0, max_value=100, allow_null=True, required=False)
     comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
-class SheetInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantSheetInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     application = serializers.UUIDField()
-    scores = ScoreInputSerializer(many=True, max_length=100)  # type: ignore[call-arg]
+    scores = GrantScoreInputSerializer(many=True, max_length=100)  # type: ignore[call-arg]
 
 
 class GrantSheetViewSet(TenantReadOnlyViewSet):
     """Your own score sheets as an assessor: save scores and comments for an application (refused where you
     declared an interest), then submit."""
 
-    serializer_class = SheetSerializer
+    serializer_class = GrantSheetSerializer
     queryset = AssessmentSheet.objects.none()
     lookup_field = "public_id"
     lookup_url_kwarg = "pk"
@@ -168,9 +168,9 @@ class GrantSheetViewSet(TenantReadOnlyViewSet):
             .order_by("pk")
         )
 
-    @extend_schema(request=SheetInputSerializer, responses=SheetSerializer)
+    @extend_schema(request=GrantSheetInputSerializer, responses=GrantSheetSerializer)
     def create(self, request: Request) -> Response:
-        data = self.validated(SheetInputSerializer)
+        data = self.validated(GrantSheetInputSerializer)
         application = get_object_or_404(
             GrantApplication.objects.select_related("programme"), public_id=data["application"]
         )
@@ -189,16 +189,16 @@ class GrantSheetViewSet(TenantReadOnlyViewSet):
             },
             by=self.acting,
         )
-        return Response(SheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
+        return Response(GrantSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
 
-    @extend_schema(request=None, responses=SheetSerializer)
+    @extend_schema(request=None, responses=GrantSheetSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         sheet = services.sheet_submit(sheet=self.get_object(), by=self.acting)
-        return Response(SheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
+        return Response(GrantSheetSerializer(self.get_queryset().get(pk=sheet.pk)).data)
 
 
-class ModeratedSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ModeratedGrantScore]):
+class GrantModeratedSerializer(BoundedSerializerMixin, serializers.ModelSerializer[ModeratedGrantScore]):
     application = serializers.UUIDField(source="application.public_id", read_only=True)
 
     class Meta:
@@ -206,18 +206,18 @@ class ModeratedSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Mo
         fields = ["application", "criterion", "score", "note", "recorded_at"]
 
 
-class ModerationRowSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantModerationRowSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     criterion = serializers.IntegerField(min_value=1, max_value=2**62)
     score = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=5000)
 
 
-class ModerationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantModerationInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     application = serializers.UUIDField()
-    scores = ModerationRowSerializer(many=True, max_length=100)  # type: ignore[call-arg]
+    scores = GrantModerationRowSerializer(many=True, max_length=100)  # type: ignore[call-arg]
 
 
-class RankedSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantRankedSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     rank = serializers.IntegerField(allow_null=True, read_only=True)
     application = serializers.UUIDField(read_only=True)
     applicant = serializers.CharField(read_only=True)
@@ -226,16 +226,16 @@ class RankedSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     total = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
 
 
-class RankingSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantRankingSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     programme = serializers.IntegerField(read_only=True)
     problems = serializers.ListField(child=serializers.CharField(), read_only=True)
-    ranking = RankedSerializer(many=True, read_only=True)
+    ranking = GrantRankedSerializer(many=True, read_only=True)
 
 
 class GrantModerationViewSet(TenantReadOnlyViewSet):
     """The panel's agreed scores (the lead records them) and the ranked list with weighted scores."""
 
-    serializer_class = ModeratedSerializer
+    serializer_class = GrantModeratedSerializer
     queryset = ModeratedGrantScore.objects.none()
     required_roles = LEAD_ROLES
     http_method_names = ["get", "post", "head", "options"]
@@ -243,9 +243,9 @@ class GrantModerationViewSet(TenantReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[ModeratedGrantScore]:
         return ModeratedGrantScore.objects.select_related("application").order_by("pk")
 
-    @extend_schema(request=ModerationInputSerializer, responses=ModeratedSerializer(many=True))
+    @extend_schema(request=GrantModerationInputSerializer, responses=GrantModeratedSerializer(many=True))
     def create(self, request: Request) -> Response:
-        data = self.validated(ModerationInputSerializer)
+        data = self.validated(GrantModerationInputSerializer)
         application = get_object_or_404(
             GrantApplication.objects.select_related("programme__commission"), public_id=data["application"]
         )
@@ -254,9 +254,11 @@ class GrantModerationViewSet(TenantReadOnlyViewSet):
             scores={row["criterion"]: {"score": row["score"], "note": row["note"]} for row in data["scores"]},
             by=self.acting,
         )
-        return Response(ModeratedSerializer(self.get_queryset().filter(pk__in=[r.pk for r in rows]), many=True).data)
+        return Response(
+            GrantModeratedSerializer(self.get_queryset().filter(pk__in=[r.pk for r in rows]), many=True).data
+        )
 
-    @extend_schema(request=None, responses=RankingSerializer)
+    @extend_schema(request=None, responses=GrantRankingSerializer)
     @action(detail=False, methods=["get"], url_path=r"ranking/(?P<assessed_round_id>\d+)")
     def ranking(self, request: Request, assessed_round_id: str) -> Response:
         programme = _programme_for_lead(self, int(assessed_round_id))
@@ -279,4 +281,4 @@ class GrantModerationViewSet(TenantReadOnlyViewSet):
                 for r in ranking.rows
             ],
         }
-        return Response(RankingSerializer(body).data)
+        return Response(GrantRankingSerializer(body).data)

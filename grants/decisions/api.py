@@ -35,7 +35,7 @@ OUTCOMES = (
 )
 
 
-class RecommendationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantRecommendation]):
+class GrantRecommendationSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantRecommendation]):
     application = serializers.UUIDField(source="application.public_id", read_only=True)
     applicant = serializers.CharField(source="application.organisation.name", read_only=True)
 
@@ -44,8 +44,8 @@ class RecommendationSerializer(BoundedSerializerMixin, serializers.ModelSerializ
         fields = ["application", "applicant", "fund", "amount", "conditions", "feedback"]
 
 
-class DecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantDecision]):
-    recommendations = RecommendationSerializer(many=True, read_only=True)
+class GrantDecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantDecision]):
+    recommendations = GrantRecommendationSerializer(many=True, read_only=True)
 
     class Meta:
         model = GrantDecision
@@ -66,14 +66,14 @@ class DecisionSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Gra
         ]
 
 
-class PrepareSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantPrepareSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     programme = serializers.IntegerField(min_value=1, max_value=2**62)
     accept_by = serializers.DateField()
     officer = serializers.IntegerField(min_value=1, max_value=2**62, allow_null=True, required=False)
     summary = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
 
 
-class RecommendInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+class GrantRecommendInputSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     application = serializers.UUIDField()
     fund = serializers.BooleanField()
     amount = MoneySerializerField(max_value=MAX_PROGRAMME_BUDGET, allow_null=True, required=False)
@@ -85,7 +85,7 @@ class GrantDecisionViewSet(WorkflowActions, TenantReadOnlyViewSet):
     """A grant round's decision (the partners see it; applicants never do). The lead prepares it and recommends;
     at or above the delegated threshold it goes to the board, below it the named officer decides."""
 
-    serializer_class = DecisionSerializer
+    serializer_class = GrantDecisionSerializer
     queryset = GrantDecision.objects.none()
     required_roles = READ_ROLES
     write_roles = DECIDER_ROLES
@@ -98,9 +98,9 @@ class GrantDecisionViewSet(WorkflowActions, TenantReadOnlyViewSet):
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         return services.decision_step(decision=obj, name=name, reason=reason, by=self.acting)
 
-    @extend_schema(request=PrepareSerializer, responses={201: DecisionSerializer})
+    @extend_schema(request=GrantPrepareSerializer, responses={201: GrantDecisionSerializer})
     def create(self, request: Request) -> Response:
-        data = self.validated(PrepareSerializer)
+        data = self.validated(GrantPrepareSerializer)
         programme = _programme_for_lead(self, data["programme"])
         officer = None
         if data.get("officer"):
@@ -119,13 +119,13 @@ class GrantDecisionViewSet(WorkflowActions, TenantReadOnlyViewSet):
             summary=data.get("summary", ""),
             by=self.acting,
         )
-        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data, status=201)
+        return Response(GrantDecisionSerializer(self.get_queryset().get(pk=decision.pk)).data, status=201)
 
-    @extend_schema(request=RecommendInputSerializer, responses=DecisionSerializer)
+    @extend_schema(request=GrantRecommendInputSerializer, responses=GrantDecisionSerializer)
     @action(detail=True, methods=["post"])
     def recommend(self, request: Request, pk: str | None = None) -> Response:
         decision = self.get_object()
-        data = self.validated(RecommendInputSerializer)
+        data = self.validated(GrantRecommendInputSerializer)
         application = get_object_or_404(
             GrantApplication.objects.all(), public_id=data["application"], programme=decision.programme
         )
@@ -138,10 +138,10 @@ class GrantDecisionViewSet(WorkflowActions, TenantReadOnlyViewSet):
             feedback=data.get("feedback", ""),
             by=self.acting,
         )
-        return Response(DecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
+        return Response(GrantDecisionSerializer(self.get_queryset().get(pk=decision.pk)).data)
 
 
-class LetterSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantLetter]):
+class GrantLetterSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantLetter]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     application = serializers.UUIDField(source="application.public_id", read_only=True)
 
@@ -153,7 +153,7 @@ class LetterSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Grant
 class GrantLetterViewSet(TenantReadOnlyViewSet):
     """Offer and decline letters: the applicant's own, and the programme's partners'."""
 
-    serializer_class = LetterSerializer
+    serializer_class = GrantLetterSerializer
     queryset = GrantLetter.objects.none()
     lookup_field = "public_id"
     lookup_url_kwarg = "pk"
@@ -163,7 +163,7 @@ class GrantLetterViewSet(TenantReadOnlyViewSet):
         return GrantLetter.objects.select_related("application").order_by("pk")
 
 
-class OutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantOutcome]):
+class GrantOutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[GrantOutcome]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     applicant = serializers.CharField(source="organisation.name", read_only=True)
     letter = serializers.SerializerMethodField()
@@ -195,7 +195,7 @@ class OutcomeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Gran
 class GrantOutcomeViewSet(WorkflowActions, TenantReadOnlyViewSet):
     """Decided applications and their offers: the applicant accepts (by the date) or declines (saying why)."""
 
-    serializer_class = OutcomeSerializer
+    serializer_class = GrantOutcomeSerializer
     queryset = GrantOutcome.objects.none()
     lookup_field = "public_id"
     lookup_url_kwarg = "pk"
