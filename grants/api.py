@@ -12,9 +12,19 @@ from django.urls import URLPattern
 from rest_framework.routers import SimpleRouter
 
 from grants.applications.api import GrantApplicationViewSet
+from grants.assessment import api as assessment_api
+from grants.decisions import api as decision_api
 from grants.programmes.api import GrantProgrammeViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("grants/programmes", GrantProgrammeViewSet, basename="grant-programme")
 router.register("grants/applications", GrantApplicationViewSet, basename="grant-application")
 urlpatterns: list[URLPattern] = []
+
+# Deciding grants: the panel, score sheets, moderation and ranking, decisions, letters and offers.
+router.register("grants/panel", assessment_api.GrantPanelViewSet, basename="grant-panel")
+router.register("grants/sheets", assessment_api.GrantSheetViewSet, basename="grant-sheet")
+router.register("grants/moderation", assessment_api.GrantModerationViewSet, basename="grant-moderation")
+router.register("grants/decisions", decision_api.GrantDecisionViewSet, basename="grant-decision")
+router.register("grants/letters", decision_api.GrantLetterViewSet, basename="grant-letter")
+router.register("grants/outcomes", decision_api.GrantOutcomeViewSet, basename="grant-outcome")

@@ -25,6 +25,7 @@ from commissioning.money.services import contributions_set_annual
 from commissioning.service_map.models import ServiceArea
 from grants.applications import services as application_services
 from grants.applications.models import ApplicationVersion, GrantApplication
+from grants.decisions import demo as deciding_demo
 from grants.programmes import services as programme_services
 from grants.programmes.models import GrantProgramme
 from partners.acting import Acting, acting_as
@@ -189,3 +190,5 @@ def load() -> None:
         closes_at=(last.submitted_at if last else now) + dt.timedelta(microseconds=1),
     )
     programme_services.close_due_programmes()
+    # Deciding it: the panel, the board's decision with quorum, offers made and one accepted.
+    deciding_demo.load()

@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from boards.models import Decision
 from commissioning.commissions.models import Contribution
 from grants.applications.models import GrantApplication
+from grants.assessment.models import AssessorInterest
+from grants.decisions.models import GrantDecision
 from grants.demo import CLOSED_TITLE, OPEN_TITLE
 from grants.programmes.models import GrantProgramme
 
@@ -29,10 +32,16 @@ def test_the_demo_has_an_open_round_with_a_draft_and_a_closed_round_with_applica
     ]
     assert [a.status for a in GrantApplication.objects.filter(programme=open_round)] == ["draft"]
     closed = GrantProgramme.objects.get(title=CLOSED_TITLE)
-    assert closed.status == "closed"
+    # Deciding (grants.decisions.demo): assessed, decided by the board with quorum, offers made and one accepted.
+    assert closed.status == "decided"
     received = GrantApplication.objects.filter(programme=closed).order_by("organisation__name")
     assert [(a.organisation.name, a.status) for a in received] == [
-        ("Age UK South Staffordshire", "submitted"),
-        ("Citizens Advice Lichfield District", "submitted"),
+        ("Age UK South Staffordshire", "offered"),
+        ("Citizens Advice Lichfield District", "accepted"),
     ]
+    decision = GrantDecision.objects.get(programme=closed)
+    assert decision.status == "approved" and decision.route == "board" and decision.board_name
+    board_decision = Decision.objects.get(pk=decision.board_decision_id)
+    assert board_decision.quorum and board_decision.outcome == "approve"
+    assert AssessorInterest.objects.filter(assessor__programme=closed, application__in=received).count() == 1
     assert all(a.current_version.submitted_at < closed.closes_at for a in received)
