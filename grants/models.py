@@ -5,6 +5,7 @@ This module only re-exports: code imports each model from the package that owns 
 """
 
 from grants.applications.models import ApplicationAnswer, ApplicationVersion, GrantApplication
+from grants.payments.models import GrantFundingShare, GrantInstalment, InstalmentPart
 from grants.programmes.models import (
     ApplicationQuestion,
     ApplicationSection,
@@ -12,6 +13,7 @@ from grants.programmes.models import (
     GrantCriterion,
     GrantProgramme,
 )
+from grants.reports.models import GrantReport
 
 __all__ = [
     "ApplicationAnswer",
@@ -21,5 +23,9 @@ __all__ = [
     "GrantApplication",
     "GrantAssessor",
     "GrantCriterion",
+    "GrantFundingShare",
+    "GrantInstalment",
     "GrantProgramme",
+    "GrantReport",
+    "InstalmentPart",
 ]

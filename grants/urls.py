@@ -3,7 +3,9 @@
 from django.urls import path
 
 from grants.applications import views as applications
+from grants.payments.urls import urlpatterns as payments_urls
 from grants.programmes import views as programmes
+from grants.reports.urls import urlpatterns as reports_urls
 
 urlpatterns = [
     # Public: open grant rounds
@@ -76,4 +78,7 @@ urlpatterns = [
         applications.ApplicationCopyView.as_view(),
         name="grant-application-copy",
     ),
+    # After the award: payments, the end-of-grant report, closing
+    *payments_urls,
+    *reports_urls,
 ]
