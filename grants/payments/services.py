@@ -150,6 +150,9 @@ def instalment_pay(*, instalment: GrantInstalment, paid_on: dt.date, reference: 
         )
     if GrantInstalment.objects.filter(application=locked.application, reference=reference).exists():
         raise DomainError("Another instalment of this grant was paid under this reference", field="reference")
+    # The payment's facts first (a paid instalment must have them), then the step; a refused step undoes both.
+    locked.paid_on, locked.reference, locked.paid_by, locked.paid_at = paid_on, reference, by.user, timezone.now()
+    locked.save(update_fields=["paid_on", "reference", "paid_by", "paid_at"])
     return transition(
         obj=locked,
         workflow=INSTALMENT_WORKFLOW,
@@ -162,14 +165,9 @@ def instalment_pay(*, instalment: GrantInstalment, paid_on: dt.date, reference: 
 @INSTALMENT_WORKFLOW.effect("attribute_payment")
 def _attribute_payment(instalment: GrantInstalment, *, by: Actor, reason: str, data: dict[str, Any] | None) -> None:
     """Stamp the payment and split it between the partners' money (what each has still to pay of its share)."""
-    data = data or {}
-    if not data.get("paid_on") or not data.get("reference"):
+    data = data if data is not None else {}
+    if instalment.paid_on is None or not instalment.reference:
         raise DomainError("Give the date paid and the payment reference: use the payment form", field="paid_on")
-    instalment.paid_on = dt.date.fromisoformat(str(data["paid_on"]))
-    instalment.reference = str(data["reference"])
-    instalment.paid_by = by.user
-    instalment.paid_at = timezone.now()
-    instalment.save(update_fields=["paid_on", "reference", "paid_by", "paid_at"])
     application = instalment.application
     shares = {s.organisation_id: s.amount for s in ensure_shares(application, by=by)}
     before = InstalmentPart.objects.filter(
@@ -191,7 +189,7 @@ def _tell_grantee(instalment: GrantInstalment) -> None:
         subject=f"{format_gbp(instalment.amount)} of your grant has been paid",
         body=f"Instalment {instalment.number} of your {application.programme.title} grant was paid on "
         f"{instalment.paid_on:%d %B %Y}, reference {instalment.reference}.",
-        url=reverse("grant-payments", kwargs={"application_id": application.public_id}),
+        url=reverse("grant-payments", kwargs={"grant_id": application.public_id}),
         organisation=Organisation(pk=application.organisation_id),
         dedupe_key=f"grant-instalment-paid:{instalment.pk}",
     )

@@ -6,9 +6,9 @@ from grants.payments import views
 
 urlpatterns = [
     path("grants/payments/", views.OurPaymentsView.as_view(), name="grant-payments-ours"),
-    path("grants/awards/<uuid:application_id>/payments/", views.GrantPaymentsView.as_view(), name="grant-payments"),
+    path("grants/awards/<uuid:grant_id>/payments/", views.GrantPaymentsView.as_view(), name="grant-payments"),
     path(
-        "grants/awards/<uuid:application_id>/payments/schedule/",
+        "grants/awards/<uuid:grant_id>/payments/schedule/",
         views.ScheduleView.as_view(),
         name="grant-payment-schedule",
     ),

@@ -23,7 +23,7 @@ from partners.models import Role
 
 
 def payments_url(application: GrantApplication) -> str:
-    return reverse("grant-payments", kwargs={"application_id": application.public_id})
+    return reverse("grant-payments", kwargs={"grant_id": application.public_id})
 
 
 class GrantPaymentsView(MemberTemplateView):
@@ -34,7 +34,7 @@ class GrantPaymentsView(MemberTemplateView):
     def load(self, **kwargs: Any) -> None:
         self.application = get_object_or_404(
             GrantApplication.objects.select_related("programme__commission", "organisation"),
-            public_id=kwargs["application_id"],
+            public_id=kwargs["grant_id"],
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -56,7 +56,7 @@ class ScheduleView(FormPage):
 
     def load(self, **kwargs: Any) -> None:
         self.application = get_object_or_404(
-            GrantApplication.objects.select_related("programme", "organisation"), public_id=kwargs["application_id"]
+            GrantApplication.objects.select_related("programme", "organisation"), public_id=kwargs["grant_id"]
         )
 
     def get_heading(self) -> str:

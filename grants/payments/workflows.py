@@ -18,6 +18,12 @@ def _grant_payable(instalment: GrantInstalment) -> list[str]:
     return grant_payable_problems(instalment.application)
 
 
+def _payment_recorded(instalment: GrantInstalment) -> list[str]:
+    if instalment.paid_on is None or not instalment.reference:
+        return ["Give the date paid and the payment reference (the payment form, or the API's pay action)"]
+    return []
+
+
 INSTALMENT_WORKFLOW = Workflow(
     "grant_instalment",
     InstalmentStatus,
@@ -30,7 +36,7 @@ INSTALMENT_WORKFLOW = Workflow(
             roles=frozenset({Role.FINANCE_OFFICER, Role.COMMISSIONER}),
             allowed=_lead,
             who="the lead partner's finance officer or commissioner",
-            guards=(_grant_payable,),
+            guards=(_grant_payable, _payment_recorded),
             effects=("attribute_payment",),
         ),
     ],

@@ -26,7 +26,7 @@ REPORT_FIELDS = ("outcomes", "spend", "spend_notes", "case_study")
 
 
 def report_url(application: GrantApplication) -> str:
-    return reverse("grant-report", kwargs={"application_id": application.public_id})
+    return reverse("grant-report", kwargs={"grant_id": application.public_id})
 
 
 @service

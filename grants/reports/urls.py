@@ -5,11 +5,11 @@ from django.urls import path
 from grants.reports import views
 
 urlpatterns = [
-    path("grants/awards/<uuid:application_id>/report/", views.ReportView.as_view(), name="grant-report"),
+    path("grants/awards/<uuid:grant_id>/report/", views.ReportView.as_view(), name="grant-report"),
     path(
-        "grants/awards/<uuid:application_id>/report/step/",
+        "grants/awards/<uuid:grant_id>/report/step/",
         views.ReportTransitionView.as_view(),
         name="grant-report-transition",
     ),
-    path("grants/awards/<uuid:application_id>/close/", views.CloseGrantView.as_view(), name="grant-close"),
+    path("grants/awards/<uuid:grant_id>/close/", views.CloseGrantView.as_view(), name="grant-close"),
 ]

@@ -20,7 +20,7 @@ from grants.reports.workflows import CLOSE_GRANT, GRANTEE_ROLES, REPORT_WORKFLOW
 
 
 def report_page(application: GrantApplication) -> str:
-    return reverse("grant-report", kwargs={"application_id": application.public_id})
+    return reverse("grant-report", kwargs={"grant_id": application.public_id})
 
 
 def _application(application_id: Any) -> GrantApplication:
@@ -39,7 +39,7 @@ class ReportView(FormPage):
     button = "Save the report"
 
     def load(self, **kwargs: Any) -> None:
-        self.application = _application(kwargs["application_id"])
+        self.application = _application(kwargs["grant_id"])
         self.report = report_of(self.application)
 
     def get_heading(self) -> str:
@@ -49,7 +49,7 @@ class ReportView(FormPage):
         return f"{self.application.organisation}: {self.application.programme.title}"
 
     def back_url(self) -> str:
-        return reverse("grant-payments", kwargs={"application_id": self.application.public_id})
+        return reverse("grant-payments", kwargs={"grant_id": self.application.public_id})
 
     def get_initial(self) -> dict[str, Any]:
         if self.report is None:
@@ -82,7 +82,7 @@ class ReportTransitionView(TransitionView):
     workflow = REPORT_WORKFLOW
 
     def load(self, **kwargs: Any) -> None:
-        self.application = _application(kwargs["application_id"])
+        self.application = _application(kwargs["grant_id"])
         self.object = get_object_or_404(GrantReport.objects, application=self.application)
 
     def get_success_url(self) -> str:
@@ -99,7 +99,7 @@ class CloseGrantView(TransitionView):
     workflow = APPLICATION_WORKFLOW
 
     def load(self, **kwargs: Any) -> None:
-        self.object = _application(kwargs["application_id"])
+        self.object = _application(kwargs["grant_id"])
 
     def perform_transition(self, obj: Any, *, name: str, reason: str) -> Any:
         return grant_close(application=obj, by=self.acting)

@@ -202,9 +202,9 @@ def test_two_finance_officers_paying_at_once_pay_once(world):
 def test_the_lead_finance_officer_sets_the_schedule_and_records_a_payment_on_the_pages(world, as_user):
     grant = accepted_grant(world, amount=Decimal("4999.99"))
     client = as_user(finance_officer_at(world, world.county), world.county)
-    page = reverse("grant-payments", kwargs={"application_id": grant.public_id})
+    page = reverse("grant-payments", kwargs={"grant_id": grant.public_id})
     assert "Set the payment schedule" in client.get(page).content.decode()
-    schedule = reverse("grant-payment-schedule", kwargs={"application_id": grant.public_id})
+    schedule = reverse("grant-payment-schedule", kwargs={"grant_id": grant.public_id})
     today = timezone.localdate()
     wrong = client.post(
         schedule, {"amount_1": "2500.00", "due_1": today.isoformat(), "amount_2": "2500.00", "due_2": today.isoformat()}
@@ -227,7 +227,7 @@ def test_the_grantee_sees_its_payments_but_cannot_record_one(world, as_user):
     grant = accepted_grant(world, organisation=world.provider)
     first, *_ = three_instalments(grant, lead_finance(world))
     client = as_user(world.bidder, world.provider)
-    page = client.get(reverse("grant-payments", kwargs={"application_id": grant.public_id}))
+    page = client.get(reverse("grant-payments", kwargs={"grant_id": grant.public_id}))
     assert page.status_code == 200 and "Record payment" not in page.content.decode()
     pay = reverse("grant-instalment-pay", kwargs={"instalment_id": first.pk})
     assert client.post(pay, {"paid_on": TODAY().isoformat(), "reference": "X"}).status_code == 403
@@ -237,7 +237,7 @@ def test_another_council_cannot_see_the_grants_payments(world, as_user):
     grant = accepted_grant(world)
     three_instalments(grant, lead_finance(world))
     client = as_user(world.outsider, world.other_council)
-    assert client.get(reverse("grant-payments", kwargs={"application_id": grant.public_id})).status_code == 404
+    assert client.get(reverse("grant-payments", kwargs={"grant_id": grant.public_id})).status_code == 404
     assert rows(client.get("/api/v1/grant-instalments/").json()) == []
 
 
