@@ -10,9 +10,11 @@ from grants.reports.urls import urlpatterns as reports_urls
 urlpatterns = [
     # Public: open grant rounds
     path("grants/", programmes.PublicProgrammeListView.as_view(), name="grant-programmes-public"),
-    path("grants/<int:programme_id>/", programmes.PublicProgrammeView.as_view(), name="grant-programme-public"),
+    path("grants/<int:grant_round_id>/", programmes.PublicProgrammeView.as_view(), name="grant-programme-public"),
     path(
-        "grants/<int:programme_id>/apply/", applications.ApplicationStartView.as_view(), name="grant-application-start"
+        "grants/<int:grant_round_id>/apply/",
+        applications.ApplicationStartView.as_view(),
+        name="grant-application-start",
     ),
     # The lead commissioner: programmes
     path("grants/programmes/", programmes.ProgrammeListView.as_view(), name="grant-programmes"),
@@ -39,7 +41,7 @@ urlpatterns = [
         name="grant-programme-transition",
     ),
     path(
-        "grants/sections/<int:section_id>/questions/new/",
+        "grants/sections/<int:grant_section_id>/questions/new/",
         programmes.QuestionAddView.as_view(),
         name="grant-question-add",
     ),

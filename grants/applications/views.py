@@ -44,7 +44,7 @@ class ApplicationStartView(FormPage):
     def load(self, **kwargs: Any) -> None:
         self.programme = get_object_or_404(
             GrantProgramme.objects.filter(opened_at__isnull=False).select_related("commission"),
-            pk=kwargs["programme_id"],
+            pk=kwargs["grant_round_id"],
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class ApplicationStartView(FormPage):
         )
 
     def back_url(self) -> str:
-        return reverse("grant-programme-public", kwargs={"programme_id": self.programme.pk})
+        return reverse("grant-programme-public", kwargs={"grant_round_id": self.programme.pk})
 
     def act(self, form: Any) -> HttpResponse:
         application = services.application_start(programme=self.programme, by=self.acting)

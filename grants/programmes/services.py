@@ -267,7 +267,7 @@ def opportunity_of(programme: GrantProgramme) -> opportunities.Opportunity:
         kind_label="Grant round",
         key=f"grant_round:{programme.pk}",
         title=programme.title,
-        url=reverse("grant-programme-public", kwargs={"programme_id": programme.pk}),
+        url=reverse("grant-programme-public", kwargs={"grant_round_id": programme.pk}),
         partnership_id=programme.partnership_id,
         service_area_id=programme.service_area_id,
         opens=programme.opens_at,

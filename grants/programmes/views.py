@@ -37,7 +37,7 @@ class PublicProgrammeView(PublicTemplateView):
     template_name = "grants/public_programme.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        programme = get_object_or_404(selectors.published_programmes(), pk=self.kwargs["programme_id"])
+        programme = get_object_or_404(selectors.published_programmes(), pk=self.kwargs["grant_round_id"])
         acting = getattr(self.request, "acting", None)
         context: dict[str, Any] = {
             "programme": programme,
@@ -200,7 +200,7 @@ class QuestionAddView(FormPage):
 
     def load(self, **kwargs: Any) -> None:
         self.section = get_object_or_404(
-            ApplicationSection.objects.select_related("programme__commission"), pk=kwargs["section_id"]
+            ApplicationSection.objects.select_related("programme__commission"), pk=kwargs["grant_section_id"]
         )
 
     def get_caption(self) -> str:
