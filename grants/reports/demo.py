@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commissioning.commissions.models import Contribution, ContributionStatus
+from commissioning.money.services import contribution_confirm
+from core.errors import DomainError
 from core.tenancy import unscoped
 from core.workflow import transition
 from grants.applications.models import ApplicationStatus, GrantApplication
@@ -79,8 +82,29 @@ def pay_report_and_close(grant: GrantApplication) -> None:
     grant_close(application=grant, by=lead)
 
 
+def confirm_the_money(grant: GrantApplication) -> None:
+    """Each partner confirms its indicative money for the round (as its finance officer or commissioner), so the
+    grant can be paid from it: payments are attributed to confirmed contributions only."""
+    rows = Contribution.objects.filter(
+        commission_id=grant.programme.commission_id, status=ContributionStatus.INDICATIVE
+    ).select_related("organisation")
+    for contribution in rows:
+        who = _person(contribution.organisation, Role.FINANCE_OFFICER) or _person(
+            contribution.organisation, Role.COMMISSIONER
+        )
+        if who is None:
+            continue
+        try:
+            contribution_confirm(contribution=contribution, by=who)
+        except DomainError:
+            continue  # a figure its partner cannot confirm yet: that round has no payment example
+
+
 def load() -> None:
     with unscoped(reason=REASON):
+        for grant in GrantApplication.objects.filter(status=ApplicationStatus.ACCEPTED).select_related("programme"):
+            if sum(confirmed_contributions(grant).values()) < (grant.amount_awarded or 0):
+                confirm_the_money(grant)
         grants = list(
             GrantApplication.objects.filter(status=ApplicationStatus.ACCEPTED)
             .exclude(pk__in=GrantInstalment.objects.values("application_id"))
