@@ -76,7 +76,7 @@ class GrantReportViewSet(WorkflowActions, TenantReadOnlyViewSet):
         return Response(GrantReportSerializer(self.get_queryset().get(pk=report.pk)).data, status=status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=GrantReportSerializer)
-    @action(detail=True, methods=["post"], url_path="close-grant", write_roles=LEAD_ROLES)
+    @action(detail=True, methods=["post"], url_path="close-grant")
     def close_grant(self, request: Request, pk: Any = None) -> Response:
         """Close the grant: every instalment paid and this report accepted."""
         report = self.get_object()

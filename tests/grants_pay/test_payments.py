@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,8 +22,10 @@ from grants.payments.models import GrantFundingShare, GrantInstalment, Instalmen
 from grants.payments.rules import PlannedInstalment, attribute, award_shares, remaining, suggest_schedule
 from grants.payments.services import instalment_pay, schedule_set
 from tests.concurrency import run_at_once
+from tests.conftest import sign_in
 from tests.factories.commissioning import acting, finance_officer_at
 from tests.factories.grants_pay import accepted_grant, lead_finance
+from tests.query_counts import page_queries
 
 TODAY = dt.date.today
 
@@ -283,3 +286,24 @@ def test_the_api_sets_the_schedule_and_pays_once(world, as_user):
     assert sum(Decimal(p["amount"]) for p in paid.json()["parts"]) == Decimal("600.00")
     steps = client.get(f"/api/v1/grant-instalments/{made.json()[1]['id']}/transitions/").json()
     assert [s["transition"] for s in steps] == ["pay"]
+
+
+def test_the_payment_pages_cost_the_same_queries_with_one_payment_or_many(world, as_user):
+    """The grant's payments page and a partner's 'what our money paid' page: a fixed number of queries."""
+    by = lead_finance(world)
+    grant = accepted_grant(world, amount=Decimal("6000.00"))
+    today = timezone.localdate()
+    instalments = schedule_set(
+        application=grant, instalments=[PlannedInstalment(Decimal("1000.00"), today) for _ in range(6)], by=by
+    )
+    instalment_pay(instalment=instalments[0], paid_on=today, reference="Q-1", by=by)
+    lead = as_user(finance_officer_at(world, world.county), world.county)
+    grant_page = reverse("grant-payments", kwargs={"grant_id": grant.public_id})
+    district = Client()
+    sign_in(district, world.finance_officer, world.district)
+    ours = reverse("grant-payments-ours")
+    one = (page_queries(lead, grant_page, warm=True), page_queries(district, ours, warm=True))
+    for n, instalment in enumerate(instalments[1:], start=2):
+        instalment_pay(instalment=instalment, paid_on=today, reference=f"Q-{n}", by=by)
+    many = (page_queries(lead, grant_page), page_queries(district, ours))
+    assert many == one
