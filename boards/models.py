@@ -270,6 +270,7 @@ class AgendaItem(models.Model):
         SPECIFICATION = "specification", "Approve a final specification"
         ASSESSMENT_PANEL = "assessment_panel", "Approve an assessment panel"
         AWARD = "award", "Approve an award"
+        GRANT_AWARD = "grant_award", "Decide grants"
         MONITORING_REPORT = "monitoring_report", "Monitoring report"
         OTHER = "other", "Other business"
 

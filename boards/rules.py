@@ -286,6 +286,7 @@ SUBJECT_KINDS: dict[str, str] = {
     AgendaItem.Kind.SPECIFICATION: SPECIFICATION_SUBJECT,
     AgendaItem.Kind.ASSESSMENT_PANEL: PANEL_SUBJECT,
     AgendaItem.Kind.AWARD: "procurement.award_recommendation",
+    AgendaItem.Kind.GRANT_AWARD: "grants.award",
 }
 _TENDERS = "which board approves a partnership's tenders, and what it has approved, whoever asks"
 

@@ -25,7 +25,9 @@ Subject kinds used by board agenda items:
 - ``"procurement.evaluation_method"`` -- "Approve an evaluation method" items;
 - ``"procurement.specification"`` -- "Approve a final specification" items (a tender id);
 - ``"procurement.assessment_panel"`` -- "Approve an assessment panel" items (a tender id);
-- ``"procurement.award_recommendation"`` -- "Approve an award" items.
+- ``"procurement.award_recommendation"`` -- "Approve an award" items;
+- ``"grants.award"`` -- "Decide grants" items (a grant round's decision: the ranked list with weighted scores and
+  each application's recommendation; approving it makes the offers and sends the letters).
 
 Every callable is called **with keyword arguments** and **inside ``core.tenancy.unscoped(...)``**: the board
 has already decided who may see the item, so handlers read their own objects without a tenant scope. A handler

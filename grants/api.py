@@ -12,6 +12,8 @@ from django.urls import URLPattern
 from rest_framework.routers import SimpleRouter
 
 from grants.applications.api import GrantApplicationViewSet
+from grants.assessment import api as assessment_api
+from grants.decisions import api as decision_api
 from grants.payments.api import GrantFundingShareViewSet, GrantInstalmentViewSet, InstalmentPartViewSet
 from grants.programmes.api import GrantProgrammeViewSet
 from grants.reports.api import GrantReportViewSet
@@ -24,3 +26,11 @@ router.register("grant-instalment-parts", InstalmentPartViewSet, basename="grant
 router.register("grant-funding-shares", GrantFundingShareViewSet, basename="grant-funding-share")
 router.register("grant-reports", GrantReportViewSet, basename="grant-report")
 urlpatterns: list[URLPattern] = []
+
+# Deciding grants: the panel, score sheets, moderation and ranking, decisions, letters and offers.
+router.register("grants/panel", assessment_api.GrantPanelViewSet, basename="grant-panel")
+router.register("grants/sheets", assessment_api.GrantSheetViewSet, basename="grant-sheet")
+router.register("grants/moderation", assessment_api.GrantModerationViewSet, basename="grant-moderation")
+router.register("grants/decisions", decision_api.GrantDecisionViewSet, basename="grant-decision")
+router.register("grants/letters", decision_api.GrantLetterViewSet, basename="grant-letter")
+router.register("grants/outcomes", decision_api.GrantOutcomeViewSet, basename="grant-outcome")

@@ -29,3 +29,23 @@ __all__ = [
     "GrantReport",
     "InstalmentPart",
 ]
+
+# Deciding (assessment and decisions): appended apart so the packages can grow independently.
+from grants.assessment.models import (
+    AssessmentScore,
+    AssessmentSheet,
+    AssessorInterest,
+    ModeratedGrantScore,
+)
+from grants.decisions.models import GrantDecision, GrantLetter, GrantOutcome, GrantRecommendation
+
+__all__ += [
+    "AssessmentScore",
+    "AssessmentSheet",
+    "AssessorInterest",
+    "GrantDecision",
+    "GrantLetter",
+    "GrantOutcome",
+    "GrantRecommendation",
+    "ModeratedGrantScore",
+]

@@ -1,0 +1,3 @@
+BEAT_SCHEDULE = {
+    "grants-lapse-offers": {"task": "grants.decisions.tasks.lapse_offers", "schedule": 3600.0},
+}
