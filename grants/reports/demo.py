@@ -1,7 +1,8 @@
 """Demo after the award (called by ``grants.demo`` once the decision stage has accepted offers; idempotent): the
-first accepted grant has its schedule set and its first instalment paid from the partners' money; the second is
-paid in full, its grantee's end-of-grant report accepted and the grant closed. All through the services, as the
-people who would do it."""
+partners confirm the round's money; the first accepted grant has its schedule set (two instalments) and its first
+instalment paid from the partners' money; a second accepted grant, if there is one, is paid in full, its grantee's
+end-of-grant report accepted and the grant closed. All through the services, as the people who would do it. (The
+deciding demo accepts one offer and keeps the other waiting for its answer, so the demo has the first example.)"""
 
 from __future__ import annotations
 
