@@ -14,11 +14,17 @@ from rest_framework.routers import SimpleRouter
 from grants.applications.api import GrantApplicationViewSet
 from grants.assessment import api as assessment_api
 from grants.decisions import api as decision_api
+from grants.payments.api import GrantFundingShareViewSet, GrantInstalmentViewSet, InstalmentPartViewSet
 from grants.programmes.api import GrantProgrammeViewSet
+from grants.reports.api import GrantReportViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("grants/programmes", GrantProgrammeViewSet, basename="grant-programme")
 router.register("grants/applications", GrantApplicationViewSet, basename="grant-application")
+router.register("grant-instalments", GrantInstalmentViewSet, basename="grant-instalment")
+router.register("grant-instalment-parts", InstalmentPartViewSet, basename="grant-instalment-part")
+router.register("grant-funding-shares", GrantFundingShareViewSet, basename="grant-funding-share")
+router.register("grant-reports", GrantReportViewSet, basename="grant-report")
 urlpatterns: list[URLPattern] = []
 
 # Deciding grants: the panel, score sheets, moderation and ranking, decisions, letters and offers.

@@ -28,6 +28,7 @@ from grants.applications.models import ApplicationVersion, GrantApplication
 from grants.decisions import demo as deciding_demo
 from grants.programmes import services as programme_services
 from grants.programmes.models import GrantProgramme
+from grants.reports import demo as after_award_demo
 from partners.acting import Acting, acting_as
 from partners.models import Organisation, Partnership, User
 
@@ -192,3 +193,5 @@ def load() -> None:
     programme_services.close_due_programmes()
     # Deciding it: the panel, the board's decision with quorum, offers made and one accepted.
     deciding_demo.load()
+    # After the award: the partners confirm the round's money; the accepted grant's first instalment is paid.
+    after_award_demo.load()

@@ -5,6 +5,7 @@ This module only re-exports: code imports each model from the package that owns 
 """
 
 from grants.applications.models import ApplicationAnswer, ApplicationVersion, GrantApplication
+from grants.payments.models import GrantFundingShare, GrantInstalment, InstalmentPart
 from grants.programmes.models import (
     ApplicationQuestion,
     ApplicationSection,
@@ -12,6 +13,7 @@ from grants.programmes.models import (
     GrantCriterion,
     GrantProgramme,
 )
+from grants.reports.models import GrantReport
 
 __all__ = [
     "ApplicationAnswer",
@@ -21,7 +23,11 @@ __all__ = [
     "GrantApplication",
     "GrantAssessor",
     "GrantCriterion",
+    "GrantFundingShare",
+    "GrantInstalment",
     "GrantProgramme",
+    "GrantReport",
+    "InstalmentPart",
 ]
 
 # Deciding (assessment and decisions): appended apart so the packages can grow independently.

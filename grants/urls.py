@@ -5,7 +5,9 @@ from django.urls import path
 from grants.applications import views as applications
 from grants.assessment import views as assessment_views
 from grants.decisions import views as decision_views
+from grants.payments.urls import urlpatterns as payments_urls
 from grants.programmes import views as programmes
+from grants.reports.urls import urlpatterns as reports_urls
 
 urlpatterns = [
     # Public: open grant rounds
@@ -80,6 +82,9 @@ urlpatterns = [
         applications.ApplicationCopyView.as_view(),
         name="grant-application-copy",
     ),
+    # After the award: payments, the end-of-grant report, closing
+    *payments_urls,
+    *reports_urls,
 ]
 
 # Deciding grants: assessment by a panel, the decision, offers and letters.

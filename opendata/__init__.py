@@ -2,7 +2,7 @@
 
 Packages, lowest first (a lower one never imports a higher one):
 
-    ocds <- transparency <- (models, urls, api, views, demo: the app's single entry points)
+    ocds <- transparency <- threesixty <- (models, urls, api, views, demo: the app's single entry points)
 
 - ``ocds``: Open Contracting Data Standard 1.1 releases. One ``Release`` row per published event (immutable), built
   by pure functions (``ocds.build``) from the facts ``ocds.facts`` gathers, recorded by
@@ -10,6 +10,9 @@ Packages, lowest first (a lower one never imports a higher one):
   record packages.
 - ``transparency``: the Local Government Transparency Code 2015 contracts export (CSV and XLSX) for one
   organisation and one quarter.
+- ``threesixty``: every awarded grant as 360Giving 1.4 data (``grants.json`` and a CSV in 360Giving's column titles),
+  one record per funding partner (``threesixty.build`` says why). ``threesixty.facts`` is the only module that reads
+  grants, and only awarded ones whose round has closed.
 
 The contracting process is the tender: one ocid per tender (``<JOINTLY_OCID_PREFIX>-<tender id>``). A joint
 commission runs one tender for its service, so the tender is its process.
