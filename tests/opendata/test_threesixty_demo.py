@@ -22,7 +22,9 @@ def test_the_demos_grants_are_valid_360giving_data(db, client):
     with unscoped(reason="test: the demo's grants"):
         awarded = {
             a.public_id.hex: a.amount_awarded
-            for a in GrantApplication.objects.filter(status__in=[ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED, ApplicationStatus.CLOSED])
+            for a in GrantApplication.objects.filter(
+                status__in=[ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED, ApplicationStatus.CLOSED]
+            )
         }
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for record in package["grants"]:
