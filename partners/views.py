@@ -17,7 +17,7 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core import audit, dashboard, unread
+from core import audit, dashboard, unread, versions
 from core.errors import DomainError
 from core.models import AuditEvent, Notification
 from core.tenancy import unscoped
@@ -286,7 +286,20 @@ class DashboardView(MemberTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         acting = self.acting
-        panels = [(p, p.context(acting)) for p in dashboard.panels_for(acting)]
+        shown = dashboard.panels_for(acting)
+        # Read far more often than it changes: the panels' figures are kept under the data version (core.versions),
+        # per person, organisation, roles and day, and built again after any write.
+        contexts = versions.cached(
+            (
+                "dashboard-panels",
+                self.request.user.pk,
+                acting.organisation.pk,
+                ",".join(sorted(acting.roles)),
+                timezone.localdate().isoformat(),
+            ),
+            lambda: {p.key: p.context(acting) for p in shown},
+        )
+        panels = [(p, contexts[p.key]) for p in shown]
         return super().get_context_data(panels=panels, roles=selectors.role_summary(acting), **kwargs)
 
 

@@ -239,7 +239,7 @@ def service_map(*, area: ServiceArea, window_days: int | None = None) -> Service
     total = alignable = ZERO
     for c in contracts:
         c.map_decisions = by_contract.get(c.pk, [])  # type: ignore[attr-defined]
-        c.replaced_by = _replaced_by(c)  # type: ignore[attr-defined]
+        c.replaced_by = replaced_by(c)  # type: ignore[attr-defined]
         p = partners.setdefault(c.funder_id, PartnerTotal(c.funder_id, c.funder.name))
         p.contracts += 1
         p.annual_total += c.annual_value
@@ -295,7 +295,8 @@ def replacements() -> QuerySet[Any]:
     return model.objects.select_related("commission")
 
 
-def _replaced_by(contract: MappedContract) -> Any:
+def replaced_by(contract: MappedContract) -> Any:
+    """The commission replacing ``contract``, from the prefetched link (``replacements``), or None."""
     try:
         return contract.replacement.commission
     except ObjectDoesNotExist:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -39,7 +40,6 @@ from commissioning.service_map.selectors import (
     outcomes_for,
     partnerships_of,
     service_areas_overview,
-    service_map,
 )
 from commissioning.service_map.services import (
     contracts_import,
@@ -52,6 +52,7 @@ from commissioning.service_map.services import (
     service_area_create,
     settings_update,
 )
+from commissioning.service_map.summary import area_summary, contract_page
 from core.errors import DomainError
 from core.files import KeepUploadsMixin, serve
 from core.money import money
@@ -131,16 +132,28 @@ class ServiceAreaDetailView(MemberTemplateView):
         raw = self.request.GET.get("window", "")
         if raw.isdigit() and 1 <= int(raw) <= 1830:
             window = int(raw)
-        the_map = service_map(area=self.area, window_days=window)
+        summary = area_summary(area=self.area, window_days=window)
         choices = list(WINDOW_CHOICES)
-        if the_map.window_days not in dict(choices):
-            choices.append((the_map.window_days, f"{the_map.window_days} days"))
+        if summary.window_days not in dict(choices):
+            choices.append((summary.window_days, f"{summary.window_days} days"))
+        can_record = self.acting.has_role(Role.COMMISSIONER, Role.FINANCE_OFFICER)
+        can_decide = self.acting.has_role(Role.COMMISSIONER)
+        page, rows = contract_page(
+            summary=summary,
+            page_number=self.request.GET.get("page"),
+            organisation_id=self.acting.organisation.pk,
+            can_record=can_record,
+            can_decide=can_decide,
+        )
         return super().get_context_data(
             area=self.area,
-            map=the_map,
+            map=summary,
+            contract_rows=rows,
+            page=page,
+            query=urlencode({"window": window}) if window else "",
             window_choices=sorted(choices),
-            can_record=self.acting.has_role(Role.COMMISSIONER, Role.FINANCE_OFFICER),
-            can_decide=self.acting.has_role(Role.COMMISSIONER),
+            can_record=can_record,
+            can_decide=can_decide,
             **kwargs,
         )
 

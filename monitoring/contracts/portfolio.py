@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from boards.models import Board
+from core import versions
 from core.errors import NotPermitted
 from core.tenancy import unscoped
 from monitoring import periods, permissions, rag
@@ -44,10 +47,11 @@ class Portfolio:
     rows: list[PortfolioRow]
     today: dt.date
     totals: dict[str, int] = field(default_factory=dict)
+    count: int | None = None  # every contract's, when ``rows`` are one page of them
 
     @property
     def contracts(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.count is None else self.count
 
 
 def portfolio(
@@ -56,11 +60,17 @@ def portfolio(
     today: dt.date | None = None,
     visible: set[int] | None = None,
     returns: QuerySet[KpiReturn] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Portfolio:
     """Each contract with its last ``PORTFOLIO_PERIODS`` reporting periods (to today): the return's status and RAG,
-    or due/overdue. Two queries: the annotated contracts and their returns (grouped, with a count of red KPIs)."""
+    or due/overdue. Two queries: the annotated contracts and their returns (grouped, with a count of red KPIs).
+    With ``limit``, only that many contracts from ``offset`` (one page)."""
     today = today or timezone.localdate()
-    rows_qs = list(annotate_contracts(contracts))
+    selected = annotate_contracts(contracts)
+    if limit is not None:
+        selected = selected[offset : offset + limit]
+    rows_qs = list(selected)
     ids = [c.pk for c in rows_qs]
     returns_qs = returns if returns is not None else KpiReturn.objects.all()
     by_contract: dict[int, dict[dt.date, dict[str, Any]]] = defaultdict(dict)
@@ -102,8 +112,34 @@ def portfolio(
     return Portfolio(rows=rows, today=today, totals=totals)
 
 
-def organisation_portfolio(*, organisation: Organisation, today: dt.date | None = None) -> Portfolio:
-    return portfolio(Contract.objects.all().order_by("commission__title", "title", "pk"), today=today)
+def organisation_portfolio(
+    *, organisation: Organisation, today: dt.date | None = None, offset: int = 0, limit: int | None = None
+) -> Portfolio:
+    return portfolio(
+        Contract.objects.all().order_by("commission__title", "title", "pk"), today=today, offset=offset, limit=limit
+    )
+
+
+PER_PAGE = 25
+
+
+def paged(
+    build: Callable[..., Portfolio], *, scope: tuple[Any, ...], page_number: Any, per_page: int = PER_PAGE
+) -> tuple[Portfolio, Page[Any]]:
+    """One page of a portfolio (``build(offset=, limit=)``), with the totals of every contract: those are computed
+    over the whole portfolio only when the data has changed (kept under ``core.versions``, per ``scope`` and day),
+    so a page view costs its own rows whatever the number of contracts."""
+    today = timezone.localdate()
+
+    def whole() -> dict[str, Any]:
+        every = build(offset=0, limit=None)
+        return {"count": every.contracts, "totals": every.totals}
+
+    summary = versions.cached(("portfolio-totals", *scope, today.isoformat()), whole)
+    page = Paginator(range(summary["count"]), per_page).get_page(page_number)
+    part = build(offset=(page.number - 1) * per_page, limit=per_page)
+    part.count, part.totals = summary["count"], summary["totals"]
+    return part, page
 
 
 @dataclass(frozen=True)
@@ -134,7 +170,15 @@ def portfolio_summary(*, organisation: Organisation) -> Summary:
     return Summary(figures["contracts"], figures["latest_red"], returns["awaiting"], returns["queried"])
 
 
-def board_portfolio(*, board: Board, user: Any, organisation: Organisation, today: dt.date | None = None) -> Portfolio:
+def board_portfolio(
+    *,
+    board: Board,
+    user: Any,
+    organisation: Organisation,
+    today: dt.date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> Portfolio:
     """Every contract of the board's partnership, for a person with a seat on the board (or its clerk). Reads
     across the partners' commissions by design -- the board oversees them all -- but shows performance only, never
     confidential feedback; contracts the person's own organisation is not part of are listed without a link."""
@@ -150,4 +194,6 @@ def board_portfolio(*, board: Board, user: Any, organisation: Organisation, toda
             today=today,
             visible=visible,
             returns=KpiReturn.objects.exclude(status=ReturnStatus.DRAFT),
+            offset=offset,
+            limit=limit,
         )

@@ -19,7 +19,7 @@ from core.errors import NotPermitted
 from core.pdf import render_pdf
 from core.views import FormPage, MemberTemplateView, MemberView
 from monitoring import permissions
-from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio
+from monitoring.contracts.portfolio import board_portfolio, organisation_portfolio, paged
 from monitoring.contracts.reports import PerformanceReport, contract_report, partner_report, report_partners
 from monitoring.contracts.selectors import annotate_contracts, contract_performance
 from monitoring.contracts.social_value import social_value_roll_up
@@ -75,8 +75,14 @@ class ContractListView(MemberTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         organisation = self.acting.organisation
         boards = list(Board.objects.filter(members__person=self.request.user, members__active=True).distinct())
+        shown, page = paged(
+            lambda **part: organisation_portfolio(organisation=organisation, **part),
+            scope=("organisation", organisation.pk),
+            page_number=self.request.GET.get("page"),
+        )
         return super().get_context_data(
-            portfolio=organisation_portfolio(organisation=organisation),
+            portfolio=shown,
+            page=page,
             boards=boards,
             is_public=organisation.is_public_sector,
             **kwargs,
@@ -95,9 +101,16 @@ class BoardPortfolioView(MemberTemplateView):
             raise NotPermitted("Only the board's members and clerks see its portfolio")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        organisation = self.acting.organisation
+        shown, page = paged(
+            lambda **part: board_portfolio(board=self.board, user=self.request.user, organisation=organisation, **part),
+            scope=("board", self.board.pk, organisation.pk),
+            page_number=self.request.GET.get("page"),
+        )
         return super().get_context_data(
             board=self.board,
-            portfolio=board_portfolio(board=self.board, user=self.request.user, organisation=self.acting.organisation),
+            portfolio=shown,
+            page=page,
             **kwargs,
         )
 

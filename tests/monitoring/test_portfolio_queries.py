@@ -42,6 +42,7 @@ def test_portfolio_queries_do_not_grow_with_contracts_and_periods(
     small = page_queries(client, url, warm=True)
     print(f"\n{who} {url_name}: {small} queries")
     more_contracts(debt, 6, returns=12)
+    client.get(url)  # warm again: the new contracts moved the data version on, so the totals are counted once
     with django_assert_num_queries(small):
         response = client.get(url)
     assert response.status_code == 200
