@@ -8,6 +8,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from commissioning.agreements.api import AgreementViewSet
+from commissioning.following.api import CategoryListView, FollowSettingsView, FollowViewSet
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import ContributionChangeViewSet, ContributionReportView, ContributionViewSet
 from commissioning.replacement.api import (
@@ -74,6 +75,7 @@ router.register("decommissioning-impacts", ImpactViewSet, basename="decommission
 router.register("appraisals", AppraisalViewSet, basename="appraisal")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("threshold-tiers", ThresholdTierViewSet, basename="threshold-tier")
+router.register("follows", FollowViewSet, basename="follow")
 
 
 urlpatterns: list[Any] = [
@@ -87,4 +89,6 @@ urlpatterns: list[Any] = [
     path("reports/contributions/", ContributionReportView.as_view(), name="contribution-report"),
     path("commissions/<int:commission_id>/replacement/", ReplacementSummaryView.as_view(), name="replacement-summary"),
     path("compact-settings/<int:partnership_id>/", CompactSettingsView.as_view(), name="compact-settings"),
+    path("follow-settings/", FollowSettingsView.as_view(), name="follow-settings"),
+    path("opportunity-categories/", CategoryListView.as_view(), name="opportunity-categories"),
 ]

@@ -8,7 +8,10 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         from commissioning import panels
+        from commissioning.following.services import announce_to_followers
         from commissioning.risks import papers
+        from core import opportunities
 
         panels.register()
         papers.register()
+        opportunities.register_announcer(announce_to_followers)

@@ -20,6 +20,7 @@ from commissioning.commissions.models import (
     ParticipationStatus,
     commission_q,
 )
+from commissioning.following.models import AlertChannel, Follow, FollowSettings
 from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
 from commissioning.replacement.models import (
     AppraisalOption,
@@ -62,6 +63,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PLANNING_STATUSES",
     "VISIBLE_PARTICIPATION",
+    "AlertChannel",
     "AppraisalOption",
     "CalendarFeed",
     "ChangeKind",
@@ -77,6 +79,8 @@ __all__ = [
     "DecommissioningImpact",
     "DelegationScope",
     "EvidenceItem",
+    "Follow",
+    "FollowSettings",
     "JointCommission",
     "MapDecision",
     "MappedContract",

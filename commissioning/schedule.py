@@ -8,4 +8,7 @@ BEAT_SCHEDULE = {
     },
     # Daily: each risk whose review date has passed gets one reminder per review date (enqueued through the outbox).
     "commissioning-risk-reviews": {"task": "commissioning.tasks.enqueue_risk_reviews", "schedule": 86400.0},
+    # Every six hours: the first run in a calendar month sends each follower's digest; the rest find it sent (the
+    # dedupe key names the person and the month), so a restart or a second beat never sends it twice.
+    "commissioning-monthly-digest": {"task": "commissioning.tasks.send_monthly_digest", "schedule": 21600.0},
 }

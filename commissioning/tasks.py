@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from commissioning.following import services as following_services
 from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
@@ -38,3 +39,10 @@ def enqueue_risk_reviews(today: str | None = None) -> int:
 def send_risk_review_reminder(risk_id: int, review_date: str) -> int:
     """Tell the risk's owner and the lead that its review is due; safe to run twice (dedupe key)."""
     return risk_services.risk_review_remind(risk_id=risk_id, review_date=review_date)
+
+
+@shared_task(base=RetriedTask)
+def send_monthly_digest(now: str | None = None) -> int:
+    """Each follower's monthly digest of forthcoming opportunities. Safe to run twice, retried, or from two beats at
+    once: the dedupe key names the person and the month, so each follower gets one digest per calendar month."""
+    return following_services.digest_send(now=dt.datetime.fromisoformat(now) if now else None)

@@ -10,6 +10,7 @@ from commissioning.commissions.views import (
     CommissionRespondView,
     CommissionWithdrawInvitationView,
 )
+from commissioning.following.views import DigestUnsubscribeView, FollowView
 from commissioning.lifecycle.views import CommissionDetailView, CommissionHistoryView, CommissionTransitionView
 from commissioning.money.views import (
     CommissionContributionsView,
@@ -71,6 +72,9 @@ from commissioning.timetable.views import (
 )
 
 urlpatterns = [
+    # Following service areas and categories; the monthly digest's one-click unsubscribe
+    path("opportunities/follow/", FollowView.as_view(), name="opportunity-follows"),
+    path("digest/unsubscribe/<str:unsubscribe_token>/", DigestUnsubscribeView.as_view(), name="digest-unsubscribe"),
     # The service map
     path("service-map/", ServiceMapView.as_view(), name="service-map"),
     path("service-map/contracts/", MappedContractListView.as_view(), name="mapped-contracts"),
