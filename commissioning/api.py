@@ -11,6 +11,7 @@ from commissioning.agreements.api import AgreementViewSet
 from commissioning.following.api import CategoryListView, FollowSettingsView, FollowViewSet
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import ContributionChangeViewSet, ContributionReportView, ContributionViewSet
+from commissioning.register.api import ProviderDocumentViewSet, RegisterEntryViewSet
 from commissioning.replacement.api import (
     AppraisalViewSet,
     CompactSettingsView,
@@ -76,6 +77,8 @@ router.register("appraisals", AppraisalViewSet, basename="appraisal")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("threshold-tiers", ThresholdTierViewSet, basename="threshold-tier")
 router.register("follows", FollowViewSet, basename="follow")
+router.register("register-entries", RegisterEntryViewSet, basename="register-entry")
+router.register("provider-documents", ProviderDocumentViewSet, basename="provider-document")
 
 
 urlpatterns: list[Any] = [

@@ -22,6 +22,7 @@ from commissioning.commissions.models import (
 )
 from commissioning.following.models import AlertChannel, Follow, FollowSettings
 from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange
+from commissioning.register.models import DocumentKind, ProviderDocument, RegisterEntry, RegisterStatus
 from commissioning.replacement.models import (
     AppraisalOption,
     CompactSettings,
@@ -78,6 +79,7 @@ __all__ = [
     "ContributionStatus",
     "DecommissioningImpact",
     "DelegationScope",
+    "DocumentKind",
     "EvidenceItem",
     "Follow",
     "FollowSettings",
@@ -90,7 +92,10 @@ __all__ = [
     "ParticipationStatus",
     "PartnershipAgreement",
     "PartnershipScoped",
+    "ProviderDocument",
     "ProviderNotice",
+    "RegisterEntry",
+    "RegisterStatus",
     "ReplacedContract",
     "Risk",
     "ServiceArea",
