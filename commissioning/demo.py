@@ -36,6 +36,7 @@ from commissioning.money.services import (
     variation_propose,
     variation_reconfirm,
 )
+from commissioning.register import demo as register_demo
 from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
@@ -281,6 +282,13 @@ def load() -> None:
     replacement_demo.load(area=areas[(TSCIP, DEBT)], commissioner_of=lambda o: acting_as(_commissioner(o), o))
     thresholds_demo.load(partnerships, {TSCIP: county, LICHFIELD: county})
     _part_year_commission(orgs, partnerships[TSCIP], areas[(TSCIP, INFRA)])
+    register_demo.load(
+        orgs=orgs,
+        partnership=partnerships[TSCIP],
+        registrar=county,
+        quiet_area=areas[(LICHFIELD, HEALTHY)],
+        pdf=simple_pdf,
+    )
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

@@ -348,6 +348,7 @@ def _published(
         commission=commission,
         title=PUBLISHED_TITLE,
         reference="SCC-TSCIP-2026-014",
+        category="community",
         summary=(
             "A voluntary-sector partner to recruit and support volunteers and build the capacity of small "
             "community groups in Tamworth and Cannock Chase. Third-sector organisations only; consortia welcome."

@@ -78,6 +78,9 @@ def provider_history(*, partnership_id: int, organisation_id: int, now: dt.datet
     ]
     for kind in handlers.kinds():
         if kind.startswith(f"{HISTORY_KIND}:"):
-            rows = handlers.get(kind, "rows")(partnership_id=partnership_id, organisation_id=organisation_id)
-            history.others[kind.split(":", 1)[1]] = list(rows)
+            fn = handlers.find(kind, "rows")
+            if fn is not None:
+                history.others[kind.split(":", 1)[1]] = list(
+                    fn(partnership_id=partnership_id, organisation_id=organisation_id)
+                )
     return history
