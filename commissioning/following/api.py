@@ -77,9 +77,9 @@ class FollowSettingsView(TenantAPIView):
         return Response(self._data())
 
 
-class CategorySerializer(serializers.Serializer[Any]):
-    value = serializers.CharField()
-    name = serializers.CharField()
+class CategorySerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    value = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=100)
 
 
 class CategoryListView(TenantAPIView):

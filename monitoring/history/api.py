@@ -15,30 +15,31 @@ from rest_framework.response import Response
 from commissioning.register.models import RegisterEntry
 from commissioning.service_map.permissions import READ_ROLES, is_active_partner
 from core.api import TenantAPIView
+from core.api_fields import BoundedSerializerMixin
 from monitoring.history.selectors import provider_history
 
 
-class HistoryRowSerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField()
-    title = serializers.CharField()
+class HistoryRowSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
+    kind = serializers.CharField(max_length=300)
+    title = serializers.CharField(max_length=300)
     when = serializers.DateField(allow_null=True)
-    status = serializers.CharField()
-    detail = serializers.CharField()
+    status = serializers.CharField(max_length=300)
+    detail = serializers.CharField(max_length=300)
 
 
-class HistoryContractSerializer(serializers.Serializer[Any]):
+class HistoryContractSerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.CharField(max_length=300)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    annual_value = serializers.CharField()
-    latest_rag = serializers.CharField(allow_null=True)
-    latest_period = serializers.CharField(allow_null=True)
+    annual_value = serializers.CharField(max_length=300)
+    latest_rag = serializers.CharField(allow_null=True, max_length=40)
+    latest_period = serializers.CharField(allow_null=True, max_length=40)
     open_improvement_plans = serializers.IntegerField()
     terminated_on = serializers.DateField(allow_null=True)
 
 
-class ProviderHistorySerializer(serializers.Serializer[Any]):
+class ProviderHistorySerializer(BoundedSerializerMixin, serializers.Serializer[Any]):
     partnership = serializers.IntegerField()
     organisation = serializers.IntegerField()
     bids = HistoryRowSerializer(many=True)
