@@ -1,10 +1,16 @@
 """Joint commissioning, in subpackages imported in one direction (a lower one never imports a higher one):
 
-    service_map <- thresholds <- commissions <- risks <- money <- replacement <- agreements <- timetable <- lifecycle
-    <- plans <- engagement
+    service_map <- following <- register <- thresholds <- commissions <- risks <- money <- replacement <- agreements
+    <- timetable <- lifecycle <- plans <- engagement
 
 - ``service_map``: what each partner already funds (service areas, mapped contracts and their import, evidence,
   the outcomes framework, the partnership's settings).
+- ``following``: a provider's person follows any service area or category (``core.opportunities.CATEGORIES``); the
+  one announcer of opportunities (alerts, once per person and opportunity) and the monthly digest with its signed
+  one-click unsubscribe.
+- ``register``: the provider register ("tell us once"): each partnership's entries (registered / approved for
+  categories until a date / suspended, a workflow) and each provider's documents with expiry dates and reminders,
+  read by bids (``selectors.register_facts``). A provider's history page lives in ``monitoring.register_history``.
 - ``thresholds``: the partnership's dated threshold tiers (small grants, framework) and the Procurement Act 2023's
   statutory thresholds as data; the route a value suggests (``rules.suggested_route``, ``selectors.tiers_for``).
 - ``commissions``: the joint commission, who takes part (invitations, answers, the model) and what each partner puts

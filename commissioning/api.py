@@ -15,6 +15,7 @@ from commissioning.engagement.api import (
     GroupMeetingViewSet,
     GroupMemberViewSet,
 )
+from commissioning.following.api import CategoryListView, FollowSettingsView, FollowViewSet
 from commissioning.lifecycle.api import CommissionViewSet
 from commissioning.money.api import (
     ContributionChangeViewSet,
@@ -23,6 +24,7 @@ from commissioning.money.api import (
     ContributionViewSet,
 )
 from commissioning.plans.api import ForwardPlanViewSet
+from commissioning.register.api import ProviderDocumentViewSet, RegisterEntryViewSet
 from commissioning.replacement.api import (
     AppraisalViewSet,
     CompactSettingsView,
@@ -93,6 +95,9 @@ router.register("event-signups", EventSignupViewSet, basename="event-signup")
 router.register("engagement-groups", EngagementGroupViewSet, basename="engagement-group")
 router.register("engagement-group-members", GroupMemberViewSet, basename="engagement-group-member")
 router.register("engagement-group-meetings", GroupMeetingViewSet, basename="engagement-group-meeting")
+router.register("follows", FollowViewSet, basename="follow")
+router.register("register-entries", RegisterEntryViewSet, basename="register-entry")
+router.register("provider-documents", ProviderDocumentViewSet, basename="provider-document")
 
 
 urlpatterns: list[Any] = [
@@ -107,4 +112,6 @@ urlpatterns: list[Any] = [
     path("reports/contributions/pdf/", ContributionReportPdfView.as_view(), name="contribution-report-pdf"),
     path("commissions/<int:commission_id>/replacement/", ReplacementSummaryView.as_view(), name="replacement-summary"),
     path("compact-settings/<int:partnership_id>/", CompactSettingsView.as_view(), name="compact-settings"),
+    path("follow-settings/", FollowSettingsView.as_view(), name="follow-settings"),
+    path("opportunity-categories/", CategoryListView.as_view(), name="opportunity-categories"),
 ]

@@ -9,6 +9,7 @@ class CommissioningConfig(AppConfig):
     def ready(self) -> None:
         from commissioning import panels
         from commissioning.engagement.selectors import forthcoming_events
+        from commissioning.following.services import announce_to_followers
         from commissioning.plans.selectors import forthcoming_plans
         from commissioning.risks import papers
         from core import opportunities
@@ -17,3 +18,4 @@ class CommissioningConfig(AppConfig):
         papers.register()
         opportunities.register_source("plans", forthcoming=forthcoming_plans)
         opportunities.register_source("events", forthcoming=forthcoming_events)
+        opportunities.register_announcer(announce_to_followers)

@@ -40,6 +40,7 @@ from commissioning.money.services import (
     variation_reconfirm,
 )
 from commissioning.plans import demo as plans_demo
+from commissioning.register import demo as register_demo
 from commissioning.replacement import demo as replacement_demo
 from commissioning.risks.services import risk_add, risk_update
 from commissioning.service_map.models import EvidenceItem, MappedContract, Outcome, ServiceArea
@@ -290,6 +291,13 @@ def load() -> None:
     report_pdf_request(partnership=tscip, report=contribution_report(partnership=tscip, organisation=None), by=county)
     plans_demo.load(area=areas[(LICHFIELD, HEALTHY)], actors={"county": county, "district": district})
     engagement_demo.load(area=areas[(LICHFIELD, HEALTHY)], organiser=district, orgs=orgs)
+    register_demo.load(
+        orgs=orgs,
+        partnership=partnerships[TSCIP],
+        registrar=county,
+        quiet_area=areas[(LICHFIELD, HEALTHY)],
+        pdf=simple_pdf,
+    )
 
 
 def _running_commission(orgs: dict[str, Organisation], partnership: Partnership, area: ServiceArea) -> None:

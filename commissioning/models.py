@@ -27,8 +27,10 @@ from commissioning.engagement.models import (
     GroupMeeting,
     GroupMember,
 )
+from commissioning.following.models import AlertChannel, Follow, FollowSettings
 from commissioning.money.models import ChangeKind, ChangeStatus, ContributionChange, ReportFile
 from commissioning.plans.models import ForwardPlan
+from commissioning.register.models import DocumentKind, ProviderDocument, RegisterEntry, RegisterStatus
 from commissioning.replacement.models import (
     AppraisalOption,
     CompactSettings,
@@ -70,6 +72,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PLANNING_STATUSES",
     "VISIBLE_PARTICIPATION",
+    "AlertChannel",
     "AppraisalOption",
     "CalendarFeed",
     "ChangeKind",
@@ -84,10 +87,13 @@ __all__ = [
     "ContributionStatus",
     "DecommissioningImpact",
     "DelegationScope",
+    "DocumentKind",
     "EngagementEvent",
     "EngagementGroup",
     "EventSignup",
     "EvidenceItem",
+    "Follow",
+    "FollowSettings",
     "ForwardPlan",
     "GroupMeeting",
     "GroupMember",
@@ -100,7 +106,10 @@ __all__ = [
     "ParticipationStatus",
     "PartnershipAgreement",
     "PartnershipScoped",
+    "ProviderDocument",
     "ProviderNotice",
+    "RegisterEntry",
+    "RegisterStatus",
     "ReplacedContract",
     "ReportFile",
     "Risk",

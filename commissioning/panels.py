@@ -60,3 +60,4 @@ def register() -> None:
     roles = frozenset(permissions.READ_ROLES)
     register_nav(NavItem("Service map", "service-map", roles=roles, public_sector_only=True, order=20))
     register_nav(NavItem("Commissions", "commissions", roles=roles, public_sector_only=True, order=21))
+    register_nav(NavItem("Providers", "provider-registers", roles=roles, public_sector_only=True, order=22))

@@ -11,4 +11,12 @@ BEAT_SCHEDULE = {
     # Hourly: a reminder per booked place before an event (once each, however many beats run: outbox dedupe key and
     # the place's stamp).
     "commissioning-event-reminders": {"task": "commissioning.tasks.enqueue_event_reminders", "schedule": 3600.0},
+    # Every six hours: the first run in a calendar month sends each follower's digest; the rest find it sent (the
+    # dedupe key names the person and the month), so a restart or a second beat never sends it twice.
+    "commissioning-monthly-digest": {"task": "commissioning.tasks.send_monthly_digest", "schedule": 21600.0},
+    # Daily: each provider document expiring within 30 days gets one reminder (enqueued through the outbox).
+    "commissioning-document-expiry": {
+        "task": "commissioning.tasks.enqueue_document_expiry_reminders",
+        "schedule": 86400.0,
+    },
 }

@@ -8,7 +8,9 @@ import datetime as dt
 from celery import shared_task
 
 from commissioning.engagement import services as engagement_services
+from commissioning.following import services as following_services
 from commissioning.money import report_pdf
+from commissioning.register import services as register_services
 from commissioning.risks import services as risk_services
 from commissioning.service_map.services import map_decision_reminders_send
 from commissioning.timetable import services
@@ -60,3 +62,23 @@ def enqueue_event_reminders() -> int:
 def send_event_reminder(signup_id: int) -> int:
     """Remind one person of their place at an event; safe to run twice (the place is stamped once, dedupe key)."""
     return engagement_services.event_reminder_send(signup_id=signup_id)
+
+
+@shared_task(base=RetriedTask)
+def send_monthly_digest(now: str | None = None) -> int:
+    """Each follower's monthly digest of forthcoming opportunities. Safe to run twice, retried, or from two beats at
+    once: the dedupe key names the person and the month, so each follower gets one digest per calendar month."""
+    return following_services.digest_send(now=dt.datetime.fromisoformat(now) if now else None)
+
+
+@shared_task(base=RetriedTask)
+def enqueue_document_expiry_reminders(today: str | None = None) -> int:
+    """Daily: enqueue (through the outbox) one reminder for each provider document expiring within 30 days, once
+    per document and expiry date."""
+    return register_services.document_reminders_enqueue(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=RetriedTask)
+def send_document_expiry_reminder(document_id: int, expires_on: str) -> int:
+    """Tell the provider its document is about to expire; safe to run twice (dedupe key)."""
+    return register_services.document_expiry_remind(document_id=document_id, expires_on=expires_on)

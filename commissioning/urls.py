@@ -11,6 +11,7 @@ from commissioning.commissions.views import (
     CommissionWithdrawInvitationView,
 )
 from commissioning.engagement import views as engagement
+from commissioning.following.views import DigestUnsubscribeView, FollowView
 from commissioning.lifecycle.views import CommissionDetailView, CommissionHistoryView, CommissionTransitionView
 from commissioning.money.views import (
     CommissionContributionsView,
@@ -27,6 +28,20 @@ from commissioning.money.views import (
     VariationStepView,
 )
 from commissioning.plans import views as plans
+from commissioning.register.views import (
+    AddProviderView,
+    DocumentAddView,
+    DocumentFileView,
+    DocumentRemoveView,
+    EntryApproveView,
+    EntryFactsView,
+    EntryTransitionView,
+    EntryView,
+    JoinRegisterView,
+    MyRegisterView,
+    RegistersView,
+    RegisterView,
+)
 from commissioning.replacement.views import (
     AppraisalChooseView,
     AppraisalCreateView,
@@ -75,6 +90,22 @@ from commissioning.timetable.views import (
 )
 
 urlpatterns = [
+    # Following service areas and categories; the monthly digest's one-click unsubscribe
+    path("opportunities/follow/", FollowView.as_view(), name="opportunity-follows"),
+    # The provider register ("tell us once")
+    path("register/", RegistersView.as_view(), name="provider-registers"),
+    path("register/<int:partnership_id>/", RegisterView.as_view(), name="provider-register"),
+    path("register/<int:partnership_id>/add/", AddProviderView.as_view(), name="provider-register-add"),
+    path("register/entries/<int:entry_id>/", EntryView.as_view(), name="register-entry"),
+    path("register/entries/<int:entry_id>/approve/", EntryApproveView.as_view(), name="register-entry-approve"),
+    path("register/entries/<int:entry_id>/step/", EntryTransitionView.as_view(), name="register-entry-transition"),
+    path("register/mine/<int:my_entry_id>/details/", EntryFactsView.as_view(), name="register-entry-facts"),
+    path("register/mine/", MyRegisterView.as_view(), name="register-mine"),
+    path("register/mine/join/", JoinRegisterView.as_view(), name="register-join"),
+    path("register/documents/new/", DocumentAddView.as_view(), name="register-document-add"),
+    path("register/documents/<int:document_id>/file/", DocumentFileView.as_view(), name="register-document-file"),
+    path("register/documents/<int:document_id>/remove/", DocumentRemoveView.as_view(), name="register-document-remove"),
+    path("digest/unsubscribe/<str:unsubscribe_token>/", DigestUnsubscribeView.as_view(), name="digest-unsubscribe"),
     # The service map
     path("service-map/", ServiceMapView.as_view(), name="service-map"),
     path("service-map/contracts/", MappedContractListView.as_view(), name="mapped-contracts"),

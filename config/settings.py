@@ -336,6 +336,9 @@ SPECTACULAR_SETTINGS = {
         "ReturnFrequencyEnum": "monitoring.kpis.models.Frequency",
         "ContributionChangeStatusEnum": "commissioning.money.models.ChangeStatus",
         "ContributionChangeKindEnum": "commissioning.money.models.ChangeKind",
+        "OpportunityCategoryEnum": "core.opportunities.CATEGORIES",
+        "RegisterStatusEnum": "commissioning.register.models.RegisterStatus",
+        "ProviderDocumentKindEnum": "commissioning.register.models.DocumentKind",
     },
 }
 

@@ -27,6 +27,32 @@ from datetime import date, datetime
 from core import handlers
 
 SOURCES = "opportunities.sources"
+
+# The categories an opportunity (a plan, an event, a tender, a grant round) may fall in, and a provider may follow:
+# a short fixed list of the kinds of service the third sector delivers. ``Opportunity.category`` is one of the values.
+CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("advice", "Advice, advocacy and information"),
+    ("carers", "Carers' support"),
+    ("children", "Children, young people and families"),
+    ("community", "Community development and volunteering"),
+    ("disability", "Disability and learning disability"),
+    ("domestic_abuse", "Domestic abuse and violence"),
+    ("employment", "Employment, skills and training"),
+    ("environment", "Environment and green spaces"),
+    ("food", "Food poverty and health"),
+    ("housing", "Housing and homelessness"),
+    ("mental_health", "Mental health and wellbeing"),
+    ("older_people", "Older people"),
+    ("substance_misuse", "Drug and alcohol misuse"),
+    ("arts_sport", "Arts, culture and sport"),
+)
+CATEGORY_LABELS = dict(CATEGORIES)
+
+
+def category_label(value: str) -> str:
+    return CATEGORY_LABELS.get(value, "")
+
+
 ANNOUNCER = "opportunities.announcer"
 
 

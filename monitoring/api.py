@@ -15,6 +15,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from monitoring.contracts.api import PortfolioView, SocialValueView
+from monitoring.history.api import ProviderHistoryView
 from monitoring.kpis.api import KpiSetViewSet, KpiViewSet
 from monitoring.oversight.api import ImprovementActionViewSet, ImprovementPlanViewSet, MonitoringVisitViewSet
 from monitoring.returns.api import KpiReturnViewSet
@@ -34,4 +35,5 @@ router.register("outcome-follow-ups", OutcomeFollowUpViewSet, basename="outcome-
 urlpatterns: list[Any] = [
     path("monitoring/portfolio/", PortfolioView.as_view(), name="monitoring-portfolio"),
     path("monitoring/social-value/", SocialValueView.as_view(), name="social-value"),
+    path("provider-history/<int:entry_id>/", ProviderHistoryView.as_view(), name="provider-history"),
 ]

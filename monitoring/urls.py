@@ -3,12 +3,15 @@
 from django.urls import path
 
 from monitoring.contracts import views as contracts
+from monitoring.history.views import ProviderHistoryView
 from monitoring.kpis import views as kpis
 from monitoring.oversight import views as oversight
 from monitoring.returns import views as returns
 from monitoring.reviews import views as reviews
 
 urlpatterns = [
+    # A provider's history with a partnership, from its register entry
+    path("register/entries/<int:entry_id>/history/", ProviderHistoryView.as_view(), name="register-provider-history"),
     # Portfolios
     path("monitoring/", contracts.ContractListView.as_view(), name="monitoring-contracts"),
     path("monitoring/boards/<int:board_id>/portfolio/", contracts.BoardPortfolioView.as_view(), name="board-portfolio"),

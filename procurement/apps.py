@@ -17,3 +17,4 @@ class ProcurementConfig(AppConfig):
         import_module("procurement.handlers").register()
         import_module("procurement.board_approvals").register()
         import_module("procurement.panels").register()
+        import_module("procurement.tenders.opportunities").register()

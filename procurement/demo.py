@@ -35,6 +35,7 @@ from commissioning.commissions.services import (
     commission_respond,
 )
 from commissioning.demo import simple_pdf
+from commissioning.following.services import follows_set
 from commissioning.lifecycle.services import commission_transition
 from commissioning.money.services import contribution_confirm, contributions_set_annual
 from commissioning.service_map.models import ServiceArea
@@ -342,11 +343,12 @@ def _published(
     mo = User.objects.filter(email="mo@lichfieldcab.demo").first()
     cab = orgs.get("Citizens Advice Lichfield District")
     if mo and cab:
-        tender_services.follows_set(service_areas=[area], by=acting_as(mo, cab))
+        follows_set(service_areas=[area], by=acting_as(mo, cab))
     tender = tender_services.tender_create(
         commission=commission,
         title=PUBLISHED_TITLE,
         reference="SCC-TSCIP-2026-014",
+        category="community",
         summary=(
             "A voluntary-sector partner to recruit and support volunteers and build the capacity of small "
             "community groups in Tamworth and Cannock Chase. Third-sector organisations only; consortia welcome."

@@ -13,7 +13,6 @@ urlpatterns = [
     path("opportunities/", tender_views.PortalView.as_view(), name="opportunities"),
     path("opportunities/feed.atom", tender_views.FeedView.as_view(), name="opportunities-feed"),
     path("opportunities/feed.rss", tender_views.RssFeedView.as_view(), name="opportunities-rss"),
-    path("opportunities/follow/", tender_views.FollowView.as_view(), name="opportunity-follows"),
     path("opportunities/<int:opportunity_id>/", tender_views.OpportunityView.as_view(), name="opportunity-detail"),
     path(
         "opportunities/<int:opportunity_id>/interest/", tender_views.InterestView.as_view(), name="opportunity-interest"

@@ -61,6 +61,7 @@ class TenderSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Tende
             "reference",
             "title",
             "summary",
+            "category",
             "specification",
             "procedure",
             "eligibility",

@@ -8,6 +8,7 @@ from django import forms
 
 from core.files import PrivateFileFormField
 from core.forms import BoundedForm, MoneyField
+from core.opportunities import CATEGORIES
 from procurement.tenders import cpv
 from procurement.tenders.models import (
     MAX_CONTRACT_VALUE,
@@ -67,6 +68,11 @@ class TenderForm(BoundedForm):
     )
     specification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}), help_text="What the provider must do and achieve"
+    )
+    category = forms.ChoiceField(
+        choices=[("", "None"), *CATEGORIES],
+        required=False,
+        help_text="Providers who follow this category are told when the tender is published",
     )
     procedure = forms.ChoiceField(choices=Procedure.choices, widget=forms.RadioSelect, initial=Procedure.OPEN)
     eligibility = forms.ChoiceField(
@@ -194,18 +200,6 @@ class AnswerForm(BoundedForm):
         help_text="Reword it if it could identify who asked",
     )
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
-
-
-class FollowForm(BoundedForm):
-    service_areas = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Service areas you follow"
-    )
-
-    def __init__(self, *args: Any, areas: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["service_areas"]).choices = [
-            (str(a.pk), f"{a.name} ({a.partnership.name})") for a in areas
-        ]
 
 
 class CancelForm(BoundedForm):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from commissioning.models import JointCommission, Outcome, ServiceArea
 from core.files import PrivateFileField
 from core.money import MoneyField
+from core.opportunities import CATEGORIES
 from core.tenancy import TenantManager, nothing
 from partners.models import Organisation, User
 from procurement.tenders.cpv import MAX_CODES, is_known
@@ -118,6 +119,9 @@ class Tender(models.Model):
     reference = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(help_text="Two or three sentences for the opportunities list")
+    category = models.CharField(
+        max_length=40, blank=True, choices=CATEGORIES, help_text="Providers following this category are alerted"
+    )
     specification = models.TextField(help_text="What the provider must do and achieve")
     procedure = models.CharField(max_length=12, choices=Procedure.choices, default=Procedure.OPEN)
     eligibility = models.CharField(max_length=15, choices=Eligibility.choices, default=Eligibility.THIRD_SECTOR)
@@ -467,20 +471,3 @@ class TenderInterest(OwnOrganisation):
 
     def __str__(self) -> str:
         return f"{self.organisation} is interested in {self.tender}"
-
-
-class ServiceAreaFollow(OwnOrganisation):
-    """A provider's person follows a service area and is told when a new opportunity in it is published."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    service_area = models.ForeignKey(ServiceArea, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TenantManager["ServiceAreaFollow"]()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "user", "service_area"], name="follow_once")]
-
-    def __str__(self) -> str:
-        return f"{self.user} follows {self.service_area}"

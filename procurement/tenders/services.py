@@ -20,16 +20,15 @@ from commissioning.models import (
     CommissionStatus,
     JointCommission,
     Outcome,
-    ServiceArea,
 )
-from core import audit
+from core import audit, opportunities
 from core.actors import Actor
 from core.errors import DomainError, NotPermitted
 from core.money import money
-from core.notifications import notify
+from core.opportunities import CATEGORY_LABELS
 from core.service import service
 from core.workflow import transition
-from partners.models import Organisation, Role, User
+from partners.models import Organisation, Role
 from procurement import permissions
 from procurement.tenders.cpv import all_light_touch
 from procurement.tenders.files import file_row
@@ -44,7 +43,6 @@ from procurement.tenders.models import (
     PriceFormula,
     Procedure,
     Question,
-    ServiceAreaFollow,
     Stage,
     Tender,
     TenderDocument,
@@ -52,6 +50,7 @@ from procurement.tenders.models import (
     TenderStatus,
 )
 from procurement.tenders.notices import tell_interested, tell_lead
+from procurement.tenders.opportunities import tender_opportunity
 from procurement.tenders.rules import (
     BoardActor,
     clean_cpv_codes,
@@ -130,6 +129,7 @@ def tender_create(
     is_light_touch: bool | None = None,
     estimated_value_inc_vat: Decimal | None = None,
     cpv_codes: Iterable[str] = (),
+    category: str = "",
 ) -> Tender:
     """The lead commissioner drafts a tender for a commission that has entered procurement (a commission ready to
     enter it -- every blocker cleared -- enters it now)."""
@@ -156,6 +156,8 @@ def tender_create(
         problems["procedure"] = ["Choose the procedure"]
     if eligibility not in Eligibility.values:
         problems["eligibility"] = ["Choose who may bid"]
+    if category and category not in CATEGORY_LABELS:
+        problems["category"] = ["Choose a category from the list"]
     problems.update(
         _check_deadlines(
             procedure=procedure,
@@ -191,6 +193,7 @@ def tender_create(
         reference=reference.strip(),
         title=title.strip(),
         summary=summary.strip(),
+        category=category,
         specification=specification.strip(),
         procedure=procedure,
         eligibility=eligibility,
@@ -213,7 +216,7 @@ def tender_create(
     return tender
 
 
-DETAIL_FIELDS = ("title", "summary", "specification")
+DETAIL_FIELDS = ("title", "summary", "specification", "category")
 REGIME_FIELDS = ("is_light_touch", "estimated_value_inc_vat", "cpv_codes")
 SETUP_FIELDS = (
     "procedure",
@@ -422,29 +425,12 @@ def lot_remove(*, lot: Lot, by: Actor) -> None:
 
 @service
 def tender_publish(*, tender: Tender, by: Actor) -> Tender:
-    """Publish on the opportunities portal and tell providers who follow its service area."""
+    """Publish on the opportunities portal and announce it (``core.opportunities``): providers who follow its
+    service area or category are told, once."""
     tender = transition(obj=tender, workflow=TENDER_WORKFLOW, name="publish", by=by)
     Tender.objects.unscoped(reason=CHECKED).filter(pk=tender.pk).update(published_at=timezone.now())
     tender.refresh_from_db()
-    area = tender.commission.service_area
-    follows = (
-        ServiceAreaFollow.objects.unscoped(reason="notifying every provider that follows the service area")
-        .filter(service_area=area)
-        .select_related("user", "organisation")
-    )
-    by_org: dict[int, list[User]] = {}
-    for follow in follows:
-        by_org.setdefault(follow.organisation_id, []).append(follow.user)
-    url = reverse("opportunity-detail", kwargs={"opportunity_id": tender.pk})
-    for organisation_id, users in by_org.items():
-        notify(
-            recipients=users,
-            subject=f"New opportunity in {area.name}: {tender.title}",
-            body=f"{tender.summary}\n\nBids close {local_time(tender.submission_deadline)}.",
-            url=url,
-            organisation=Organisation.objects.get(pk=organisation_id),
-            dedupe_key=f"tender:{tender.pk}:published",
-        )
+    opportunities.announce(tender_opportunity(tender))
     return tender
 
 
@@ -734,19 +720,3 @@ def note_interest(*, tender: Tender, organisation: Organisation) -> TenderIntere
         tender=tender, organisation=organisation
     )
     return interest
-
-
-@service
-def follows_set(*, service_areas: Iterable[ServiceArea], by: Actor) -> list[ServiceAreaFollow]:
-    organisation = require_provider(by)
-    wanted = {a.pk for a in service_areas}
-    ServiceAreaFollow.objects.unscoped(reason=CHECKED).filter(organisation=organisation, user=by.user).exclude(
-        service_area_id__in=wanted
-    ).delete()
-    out = []
-    for area_id in sorted(wanted):
-        follow, _ = ServiceAreaFollow.objects.unscoped(reason=CHECKED).get_or_create(
-            organisation=organisation, user=by.user, service_area_id=area_id
-        )
-        out.append(follow)
-    return out

@@ -49,7 +49,6 @@ from procurement.tenders.models import (
     Lot,
     MethodStatus,
     Question,
-    ServiceAreaFollow,
     Tender,
     TenderDocument,
     on_panel_q,
@@ -275,32 +274,6 @@ class AskView(MemberView, FormView):
             "opportunity-detail",
             opportunity_id=self.tender.pk,
         )
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        return form_invalid_response(self, form)
-
-
-class FollowView(MemberView, FormView):
-    template_name = "procurement/follow.html"
-    form_class = tender_forms.FollowForm
-    required_roles = permissions.BID_ROLES
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "areas": selectors.portal_service_areas()}
-
-    def get_initial(self) -> dict[str, Any]:
-        follows = ServiceAreaFollow.objects.filter(user=self.request.user).values_list("service_area_id", flat=True)
-        return {"service_areas": [str(pk) for pk in follows]}
-
-    def form_valid(self, form: tender_forms.FollowForm) -> HttpResponse:
-        ids = [int(pk) for pk in form.cleaned_data["service_areas"]]
-        areas = [a for a in selectors.portal_service_areas() if a.pk in ids]
-        try:
-            services.follows_set(service_areas=areas, by=self.acting)
-        except DomainError as error:
-            apply_domain_error(form, error)
-            return form_invalid_response(self, form)
-        return self.done(f"You follow {len(areas)} service area{'s' if len(areas) != 1 else ''}", "opportunity-follows")
 
     def form_invalid(self, form: Any) -> HttpResponse:
         return form_invalid_response(self, form)

@@ -67,6 +67,7 @@ def draft_tender(
     eoi_in: dt.timedelta | None = None,
     title: str = "Older people's independence service",
     allow_third_sector_evaluators: bool = False,
+    category: str = "",
 ) -> Tender:
     ex = lichfield_procurement(world)
     now = timezone.now().replace(microsecond=0)
@@ -80,6 +81,7 @@ def draft_tender(
         submission_deadline=now + submission_in,
         eoi_deadline=now + eoi_in if eoi_in is not None else None,
         allow_third_sector_evaluators=allow_third_sector_evaluators,
+        category=category,
         by=lead_of(world),
     )
 

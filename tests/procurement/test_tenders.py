@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from boards import services as board_services
 from commissioning.commissions.models import CommissionStatus, JointCommission
+from commissioning.following.services import follows_set
 from core import handlers
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from core.models import AuditEvent, Notification
@@ -124,10 +125,10 @@ def test_with_a_board_the_lead_cannot_approve_and_the_board_does(world, lead):
 
 def test_publishing_tells_followers_of_the_service_area(world, lead, bidder):
     ex = lichfield_procurement(world)
-    tender_services.follows_set(service_areas=[ex.area], by=bidder)
+    follows_set(service_areas=[ex.area], by=bidder)
     tender = published_tender(world)
     assert tender.published_at is not None
-    note = Notification.objects.get(recipient=world.bidder, dedupe_key__startswith=f"tender:{tender.pk}:published")
+    note = Notification.objects.get(recipient=world.bidder, dedupe_key__startswith=f"opportunity:tender:{tender.pk}")
     assert ex.area.name in note.subject and note.organisation == world.provider
 
 
