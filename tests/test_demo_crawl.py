@@ -131,7 +131,7 @@ def crawl(client: Client, label: str, start: str, visited: Visited, pdf_routes: 
 
 
 @pytest.mark.django_db
-@pytest.mark.timeout(600)  # about 2 minutes on an idle 2-core machine; room for a busy one
+@pytest.mark.timeout(900)  # a few minutes on an idle 2-core machine; room for a busy one
 def test_every_demo_persona_follows_every_link_without_a_server_error(capsys):
     started = time.monotonic()
     call_command("load_demo", verbosity=0)

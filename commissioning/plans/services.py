@@ -124,7 +124,7 @@ def opportunity_of(plan: ForwardPlan) -> opportunities.Opportunity:
         url=reverse("public-pipeline") + f"#plan-{plan.pk}",
         partnership_id=plan.partnership_id,
         service_area_id=plan.service_area_id,
-        category=plan.category,
+        category="",  # a plan's category is its kind of spending, not one of the service categories followed
         opens=plan.procurement_date,
         closes=None,
         summary=f"{plan.organisation.name} plans to commission this from {plan.start_date:%B %Y}, "

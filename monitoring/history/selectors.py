@@ -11,13 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import handlers
+from core.money import format_gbp
+from grants.applications.models import GrantApplication
+from grants.applications.models import unsealed_q as application_unsealed_q
 from monitoring.contracts.selectors import annotate_contracts
 from monitoring.returns.models import KpiReturn
 from procurement.award.models import Contract
 from procurement.bids.models import Bid, unsealed_q
 
-# Apps above monitoring (grants) register ``core.handlers.register(f"{HISTORY_KIND}:grants", rows=fn)`` with
-# ``fn(*, partnership_id: int, organisation_id: int) -> list[HistoryRow]``.
+# Apps above monitoring may add rows: ``core.handlers.register(f"{HISTORY_KIND}:<name>", rows=fn)`` with
+# ``fn(*, partnership_id: int, organisation_id: int) -> list[HistoryRow]``. Grants sit below monitoring and are read
+# here directly.
 HISTORY_KIND = "register.provider_history"
 
 
@@ -57,6 +61,28 @@ def provider_history(*, partnership_id: int, organisation_id: int, now: dt.datet
             status=b.get_status_display(),
         )
         for b in bids
+    ]
+    grants = (
+        GrantApplication.objects.unscoped(
+            reason="a register's commissioners see a provider's applications to the partnership once unsealed"
+        )
+        .filter(
+            application_unsealed_q(now=now),
+            organisation_id=organisation_id,
+            programme__partnership_id=partnership_id,
+        )
+        .select_related("programme")
+        .order_by("-submitted_at", "-pk")
+    )
+    history.others["grants"] = [
+        HistoryRow(
+            kind="Grant",
+            title=f"{g.programme.title}: {g.project_title}" if g.project_title else g.programme.title,
+            when=timezone.localtime(g.submitted_at).date() if g.submitted_at else None,
+            status=g.get_status_display(),
+            detail=format_gbp(g.amount_awarded) if g.amount_awarded is not None else "",
+        )
+        for g in grants
     ]
     latest = (
         KpiReturn.objects.unscoped(reason="the latest reviewed return's RAG, for the register")
