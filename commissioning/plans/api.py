@@ -48,6 +48,7 @@ class ForwardPlanSerializer(BoundedSerializerMixin, serializers.ModelSerializer[
             "service_area",
             "title",
             "category",
+            "service_category",
             "description",
             "estimated_value",
             "procurement_date",

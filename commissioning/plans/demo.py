@@ -59,6 +59,7 @@ def load(*, area: ServiceArea, actors: dict[str, Acting]) -> None:
                 title=title,
                 description=description,
                 category="grants" if "grants" in title else "services",
+                service_category="older_people" if "older people" in title else "community",
                 estimated_value=Decimal(value),
                 procurement_date=add_months(today, procure_in),
                 start_date=add_months(today, start_in),

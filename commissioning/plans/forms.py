@@ -8,6 +8,7 @@ from django import forms
 
 from commissioning.plans.models import PlanCategory
 from commissioning.service_map.forms import date_field
+from core import opportunities
 from core.forms import BoundedForm, MoneyField
 
 
@@ -15,6 +16,12 @@ class PlanForm(BoundedForm):
     title = forms.CharField(label="What do you plan to commission or fund?", max_length=200)
     service_area = forms.ModelChoiceField(label="Service area", queryset=None, empty_label="Choose a service area")
     category = forms.ChoiceField(label="Kind of spending", choices=PlanCategory.choices, widget=forms.RadioSelect)
+    service_category = forms.ChoiceField(
+        label="Kind of service (optional)",
+        help_text="Providers who follow this kind of service are told when you publish the plan",
+        choices=[("", "Choose a kind of service"), *opportunities.CATEGORIES],
+        required=False,
+    )
     description = forms.CharField(
         label="Description (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commissioning.commissions.models import JointCommission
 from commissioning.service_map.models import ServiceArea, active_member, partnership_audience
+from core import opportunities
 from core.money import MoneyField
 from core.tenancy import TenantManager
 from partners.models import Organisation, Partnership, User
@@ -45,6 +46,12 @@ class ForwardPlan(models.Model):
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="forward_plans")
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=PlanCategory.choices, default=PlanCategory.SERVICES)
+    service_category = models.CharField(
+        max_length=20,
+        choices=opportunities.CATEGORIES,
+        blank=True,
+        help_text="The kind of service, as providers follow it (core.opportunities.CATEGORIES)",
+    )
     description = models.TextField(max_length=2000, blank=True)
     estimated_value = MoneyField(validators=[MinValueValidator(0)], help_text="The whole value over the term")
     procurement_date = models.DateField(help_text="When procurement (or the grant round) is planned to start")

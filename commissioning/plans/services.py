@@ -25,7 +25,16 @@ from core.money import money
 from core.service import service
 from partners.models import Organisation, Role
 
-EDITABLE = ("title", "category", "description", "estimated_value", "procurement_date", "start_date", "service_area")
+EDITABLE = (
+    "title",
+    "category",
+    "service_category",
+    "description",
+    "estimated_value",
+    "procurement_date",
+    "start_date",
+    "service_area",
+)
 DEFAULT_TERM_YEARS = 3
 
 
@@ -58,6 +67,7 @@ def plan_create(
     start_date: dt.date,
     by: Actor,
     category: str = "services",
+    service_category: str = "",
     description: str = "",
     status: str = PlanStatus.DRAFT,
 ) -> ForwardPlan:
@@ -71,6 +81,7 @@ def plan_create(
         service_area=service_area,
         title=(title or "").strip(),
         category=category,
+        service_category=service_category,
         description=(description or "").strip(),
         estimated_value=money(estimated_value) if estimated_value is not None else None,
         procurement_date=procurement_date,
@@ -124,7 +135,7 @@ def opportunity_of(plan: ForwardPlan) -> opportunities.Opportunity:
         url=reverse("public-pipeline") + f"#plan-{plan.pk}",
         partnership_id=plan.partnership_id,
         service_area_id=plan.service_area_id,
-        category="",  # a plan's category is its kind of spending, not one of the service categories followed
+        category=plan.service_category,
         opens=plan.procurement_date,
         closes=None,
         summary=f"{plan.organisation.name} plans to commission this from {plan.start_date:%B %Y}, "

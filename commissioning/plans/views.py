@@ -111,7 +111,15 @@ class PlanDetailView(PlanMixin, FormPage):
         if self.request.method == "GET":
             kwargs["initial"] = {
                 name: getattr(self.plan, name)
-                for name in ("title", "category", "description", "estimated_value", "procurement_date", "start_date")
+                for name in (
+                    "title",
+                    "category",
+                    "service_category",
+                    "description",
+                    "estimated_value",
+                    "procurement_date",
+                    "start_date",
+                )
             } | {"service_area": self.plan.service_area_id}
         return {**kwargs, "areas": ServiceArea.objects.filter(partnership_id=self.plan.partnership_id)}
 

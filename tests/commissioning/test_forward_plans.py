@@ -22,10 +22,12 @@ from commissioning.service_map.services import mapped_contract_create
 from core import handlers, opportunities
 from core import workflow as wf
 from core.errors import DomainError, NotPermitted
+from core.models import Notification
 from core.tenancy import unscoped
 from partners.models import Role
 from tests.conftest import api_client, sign_in
 from tests.factories.commissioning import acting, commissioner_at
+from tests.factories.following import follower
 from tests.factories.market import advice_area, overlapping_plans, plan
 from tests.query_counts import page_queries
 
@@ -270,3 +272,23 @@ def test_the_pipeline_page_costs_the_same_queries_with_many_plans(client, world)
         plan(ov.district if i % 2 else ov.county, ov.area, months_ahead=1 + i, title=f"Plan {i}")
     many = page_queries(client, pipeline_url(world), warm=True)
     assert many == few, (few, many)
+
+
+def test_a_published_plan_alerts_the_followers_of_its_kind_of_service(world):
+    """A provider that follows "Older people" hears of a partner's plan of that kind when it is published, once, even
+    though it follows no service area (the real announcer: following's alerts)."""
+    area = advice_area(world)
+    county = acting(world.lead_commissioner, world.county)
+    older, _ = follower("Olive Older", categories=["older_people"])
+    follower("Carl Carers", categories=["carers"])
+    connectors = plan(county, area, title="Community connectors", service_category="older_people")
+    plans_publish(plans=[connectors], by=county)
+    plans_publish(plans=[connectors], by=county)
+    with unscoped(reason="the test reads who was told"):
+        told = list(
+            Notification.objects.filter(dedupe_key__startswith=f"opportunity:plan:{connectors.pk}").values_list(
+                "recipient", flat=True
+            )
+        )
+    assert told == [older.pk]
+    assert ForwardPlan.objects.get(pk=connectors.pk).get_service_category_display() == "Older people"
