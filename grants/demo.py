@@ -84,6 +84,7 @@ def _programme(commission: JointCommission, lead: Acting, title: str, *, days_op
         commission=commission,
         by=lead,
         title=title,
+        category="food",
         description=(
             "Grants of £250 to £2,000 for community groups and charities tackling food poverty and its effects on "
             "health in Lichfield District: food banks, community fridges and pantries, cookery and healthy eating "

@@ -66,6 +66,7 @@ class ProgrammeSerializer(BoundedSerializerMixin, serializers.ModelSerializer[Gr
             "commission",
             "service_area",
             "title",
+            "category",
             "description",
             "eligible_kinds",
             "area",

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from core import opportunities
 from core.forms import BoundedForm, DateInput, MoneyField
 from grants.programmes.models import MAX_PROGRAMME_BUDGET, MAX_SCORE, MAX_WORD_LIMIT, THIRD_SECTOR_CHOICES
 from procurement.tenders.forms import deadline_field
@@ -18,6 +19,12 @@ class ProgrammeForm(BoundedForm):
         help_text="The joint commission whose partners' contributions fund the grants (it takes the grant route)",
     )
     title = forms.CharField(max_length=200)
+    category = forms.ChoiceField(
+        label="Kind of service (optional)",
+        help_text="Providers who follow this kind of service are told when the round opens",
+        choices=[("", "Choose a kind of service"), *opportunities.CATEGORIES],
+        required=False,
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
     eligible_kinds = forms.MultipleChoiceField(
         label="Who may apply",

@@ -18,6 +18,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from commissioning.models import JointCommission, ServiceArea
+from core import opportunities
 from core.money import MoneyField
 from core.tenancy import TenantManager
 from partners.models import THIRD_SECTOR_KINDS, Organisation, OrganisationKind, Partnership, User
@@ -93,6 +94,12 @@ class GrantProgramme(models.Model):
     )
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="grant_programmes")
     title = models.CharField(max_length=200)
+    category = models.CharField(
+        max_length=20,
+        choices=opportunities.CATEGORIES,
+        blank=True,
+        help_text="The kind of service it funds, as providers follow it (core.opportunities.CATEGORIES)",
+    )
     description = models.TextField(max_length=10_000, help_text="What the programme funds and why")
     # Eligibility
     eligible_kinds = ArrayField(

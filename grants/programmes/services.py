@@ -35,6 +35,7 @@ from partners.models import Membership, Organisation, Role, User
 CHECKED = "the service decides who may act (a refusal, never a missing row)"
 PROGRAMME_FIELDS = (
     "title",
+    "category",
     "description",
     "eligible_kinds",
     "area",
@@ -109,6 +110,7 @@ def programme_create(
     income_min: Decimal | None = None,
     income_max: Decimal | None = None,
     is_small_grants: bool = False,
+    category: str = "",
 ) -> GrantProgramme:
     """The lead chooses the grant route for a joint commission: a programme instead of a tender."""
     if by.organisation is None or by.organisation.pk != commission.lead_id or not by.has_role(*LEAD_ROLES):
@@ -119,6 +121,7 @@ def programme_create(
         raise DomainError("This commission is being tendered: a grant programme is the other route", field="commission")
     values = {
         "title": title.strip(),
+        "category": category,
         "description": description.strip(),
         "eligible_kinds": sorted(set(eligible_kinds or [])),
         "area": area.strip(),
@@ -281,6 +284,7 @@ def opportunity_of(programme: GrantProgramme) -> opportunities.Opportunity:
         url=reverse("grant-programme-public", kwargs={"grant_round_id": programme.pk}),
         partnership_id=programme.partnership_id,
         service_area_id=programme.service_area_id,
+        category=programme.category,
         opens=programme.opens_at,
         closes=programme.closes_at,
         summary=programme.description[:300],

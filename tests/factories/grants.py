@@ -56,6 +56,7 @@ def food_poverty_round(
         commission=example.commission,
         by=lead,
         title="Food Poverty and Health Grants Scheme",
+        category="food",
         description="Small grants for community food projects that improve health in Lichfield District.",
         eligible_kinds=eligible_kinds or [],
         area="Lichfield District",

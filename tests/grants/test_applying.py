@@ -52,6 +52,7 @@ def test_the_round_opens_only_when_the_criteria_add_up_and_the_form_has_question
     assert opened.status == "open" and opened.opened_at is not None
     assert [o.kind for o in announced] == ["grant_round"]
     assert announced[0].key == f"grant_round:{programme.pk}"
+    assert announced[0].category == "food"  # followers of "Food poverty and health" hear of it
     assert announced[0].url == reverse("grant-programme-public", kwargs={"grant_round_id": programme.pk})
     # The digest's source lists it while it is open.
     found = opportunities.sources()["grant_rounds"](partnership_ids={programme.partnership_id}, now=opened.opens_at)
