@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.register.selectors import register_facts
 from core.errors import DomainError
 from core.views import FormPage, MemberTemplateView, MemberView
 from grants.applications import selectors, services
@@ -99,6 +100,7 @@ class ApplicationView(ApplicationMixin, MemberTemplateView):
             "own": own,
             "editable": own and application.status in EDITABLE and programme.is_accepting(),
             "facts": profile_facts(application),
+            "register": _register(application, own),
             "version": application.current_version,
             "may_withdraw": own and application.status == ApplicationStatus.SUBMITTED and not programme.has_closed(),
         }
@@ -112,6 +114,18 @@ class ApplicationView(ApplicationMixin, MemberTemplateView):
             context["sections"] = sections
             context["project_done"] = bool(application.project_title and application.amount_requested is not None)
         return super().get_context_data(**context, **kwargs)
+
+
+def _register(application: GrantApplication, own: bool) -> dict[str, Any]:
+    """The provider's register entry and current documents, read here (never while the page renders): an
+    application reuses them without re-entry, as a bid does. The partnership's people see the documents of providers
+    on its register; the applicant always its own."""
+    found = register_facts(
+        partnership_id=application.programme.partnership_id, organisation_id=application.organisation_id
+    )
+    if found["entry"] is None and not own:
+        found["documents"] = []
+    return {**found, "mine": own}
 
 
 class ProjectView(OwnApplicationMixin, FormPage):

@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
+from commissioning.register.services import entry_facts_set
 from core import handlers, opportunities
 from core.errors import DomainError, NotPermitted
 from core.models import AuditEvent
@@ -26,6 +27,8 @@ from grants.programmes.models import GrantProgramme
 from partners.models import OrganisationKind
 from tests.conftest import sign_in
 from tests.factories.grants import applicant, filled, food_poverty_round, submitted
+from tests.factories.register import document, on_register
+from tests.query_counts import page_queries
 
 ONE = dt.timedelta(seconds=1)
 
@@ -303,3 +306,22 @@ def test_the_public_list_shows_open_rounds_only(world, client):
         client.get(reverse("grant-programme-public", kwargs={"grant_round_id": draft.programme.pk})).status_code == 404
     )
     assert GrantProgramme._base_manager.count() == 2
+
+
+def test_an_application_shows_the_register_entry_and_current_documents_without_retyping(world, client):
+    """Tell us once: the applicant's register entry and its current documents appear on the application, by
+    reference, as they do on a bid; nothing is typed again, and the page reads them before it renders."""
+    rnd = food_poverty_round(world, income_max=None)
+    org, by = applicant(world, "Burntwood Community Pantry")
+    entry = on_register(world, organisation=org, partnership=rnd.programme.partnership)
+    entry_facts_set(entry=entry, services_offered="A community pantry and cookery sessions", by=by)
+    current = document(world, organisation=org, user=by.user, title="Insurance 2026 to 2027")
+    application = services.application_start(programme=rnd.programme, by=by)
+    sign_in(client, by.user, org)
+    url = reverse("grant-application", kwargs={"application_id": application.public_id})
+    assert page_queries(client, url, render_queries=0) > 0
+    page = client.get(url).content.decode()
+    assert "From the partnership&#x27;s provider register" in page or "From the partnership's provider register" in page
+    assert "A community pantry and cookery sessions" in page
+    assert "Insurance 2026 to 2027" in page
+    assert reverse("register-document-file", kwargs={"document_id": current.pk}) in page
