@@ -289,6 +289,9 @@ def load() -> None:
     # The accountable body's every-partner contribution PDF, prepared in the background (reused while unchanged).
     tscip = partnerships[TSCIP]
     report_pdf_request(partnership=tscip, report=contribution_report(partnership=tscip, organisation=None), by=county)
+    # And the county's own, prepared the same way.
+    own = contribution_report(partnership=tscip, organisation=county.organisation)
+    report_pdf_request(partnership=tscip, report=own, by=county)
     plans_demo.load(area=areas[(LICHFIELD, HEALTHY)], actors={"county": county, "district": district})
     engagement_demo.load(area=areas[(LICHFIELD, HEALTHY)], organiser=district, orgs=orgs)
     register_demo.load(

@@ -18,7 +18,8 @@ from partners.models import Role
 def _commissions(acting: Any) -> dict[str, Any]:
     organisation = acting.organisation
     return {
-        "commissions": list(commissions_for(organisation=organisation)[:6]),
+        # The panel shows each commission's title and status only: not the list's own-participation prefetch.
+        "commissions": list(commissions_for(organisation=organisation).prefetch_related(None)[:6]),
         "stages": upcoming_stages(organisation=organisation, limit=5),
         "invitations": list(pending_invitations(organisation=organisation)[:5]),
         "today": timezone.localdate(),

@@ -6,18 +6,13 @@ from typing import Any
 
 from core.dashboard import NavItem, Panel, register_nav, register_panel
 from monitoring.contracts.portfolio import portfolio_summary
-from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.permissions import READ_ROLES
 
 
 def _monitoring(acting: Any) -> dict[str, Any]:
-    summary = portfolio_summary(organisation=acting.organisation)
     public = acting.organisation.is_public_sector
-    return {
-        "summary": summary,
-        "public": public,
-        "to_agree": KpiSet.objects.filter(status=KpiSetStatus.CONSULTATION).count() if public else 0,
-    }
+    summary = portfolio_summary(organisation=acting.organisation, kpi_sets_to_agree=public)
+    return {"summary": summary, "public": public, "to_agree": summary.to_agree}
 
 
 def register() -> None:

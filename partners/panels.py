@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from core import audit
 from core.dashboard import Panel, register_panel
 from partners import selectors
-from partners.models import Role
+from partners.models import PartnershipMember, Role
 
 
 def _organisation(acting: Any) -> dict[str, Any]:
@@ -19,7 +21,16 @@ def _admin(acting: Any) -> dict[str, Any]:
 
 
 def _partnerships(acting: Any) -> dict[str, Any]:
-    return {"partnerships": list(selectors.partnerships_for(organisation=acting.organisation)[:10])}
+    # Whether an invitation waits, as a column of the one query rather than a prefetch of the own membership.
+    invited = PartnershipMember.objects.filter(
+        partnership=OuterRef("pk"), organisation=acting.organisation, status=PartnershipMember.Status.INVITED
+    )
+    partnerships = (
+        selectors.partnerships_for(organisation=acting.organisation)
+        .prefetch_related(None)
+        .annotate(invitation_waiting=Exists(invited))
+    )
+    return {"partnerships": list(partnerships[:10])}
 
 
 def _activity(acting: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from commissioning.commissions.models import Contribution
 from core.files import PrivateFileField
@@ -79,8 +80,9 @@ class ContributionChange(models.Model):
 
 
 class ReportFile(models.Model):
-    """The all-partner contribution report as a PDF (the accountable body's, 19 pages at county scale): built in the
-    background with its progress stored here, and reused while the figures in it are unchanged (``content_hash``)."""
+    """A contribution report as a PDF: every partner's (the accountable body's, 19 pages at county scale; no
+    ``organisation``) or one organisation's own. Built in the background with its progress stored here, and reused
+    while the figures in it are unchanged (``content_hash``)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -89,6 +91,10 @@ class ReportFile(models.Model):
         FAILED = "failed", "Failed"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contribution_report_files")
+    # The organisation whose own report this is; empty for every partner's.
+    organisation = models.ForeignKey(
+        "partners.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     content_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
@@ -110,14 +116,15 @@ class ReportFile(models.Model):
 
     @classmethod
     def tenant_filter(cls, organisation: Organisation | None) -> Q:
-        # Every partner's figures: the accountable body's only, never public.
+        # Every partner's figures: the accountable body's only, never public; an organisation's own: its own too.
         if organisation is None:
             return nothing()
-        return Q(partnership__accountable_body=organisation)
+        return Q(partnership__accountable_body=organisation) | Q(organisation=organisation)
 
     def audit_audience(self) -> list[int]:
-        return [self.partnership.accountable_body_id]
+        return sorted({self.partnership.accountable_body_id, *([self.organisation_id] if self.organisation_id else [])})
 
     @property
     def filename(self) -> str:
-        return f"contributions-all-partners-{timezone.localtime(self.created_at):%Y-%m-%d}.pdf"
+        who = slugify(self.organisation.name) if self.organisation_id and self.organisation else "all-partners"
+        return f"contributions-{who}-{timezone.localtime(self.created_at):%Y-%m-%d}.pdf"

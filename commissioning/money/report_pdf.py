@@ -3,8 +3,8 @@
 At county scale it runs to about 19 pages and took 3-5 s to render in the request. Now the figures in it are hashed
 (``report_digest``; the time it was generated is left out), and a PDF is built once per content by a Celery task
 (through the outbox, holding a lease, its progress stored on the ``ReportFile`` row) and reused until a figure, a
-commission's title or status, or a partner's name changes. One organisation's own report stays a few pages and is
-rendered in the request.
+commission's title or status, or a partner's name changes. One organisation's own report (a few pages, yet 6-15 s
+under load in the request) goes the same way, kept apart per organisation (``ReportFile.organisation``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from commissioning.money.selectors import ContributionReport, contribution_repor
 from core import audit, leases, outbox
 from core.actors import Actor
 from core.service import service
-from partners.models import Partnership
+from partners.models import Organisation, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def report_digest(report: ContributionReport) -> str:
     ]
     payload = {
         "version": PDF_VERSION,
+        "organisation": report.organisation.pk if report.organisation is not None else None,
         "partnership": [report.partnership.pk, report.partnership.name, report.partnership.accountable_body.name],
         "lines": [
             [
@@ -62,8 +63,11 @@ def report_digest(report: ContributionReport) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def latest_file(partnership: Partnership, digest: str | None = None) -> ReportFile | None:
-    files = ReportFile.objects.filter(partnership=partnership)
+def latest_file(
+    partnership: Partnership, digest: str | None = None, *, organisation: Organisation | None = None
+) -> ReportFile | None:
+    """The newest (not failed) PDF of every partner's report, or with ``organisation`` of that one's own."""
+    files = ReportFile.objects.filter(partnership=partnership, organisation=organisation)
     if digest is not None:
         files = files.filter(content_hash=digest)
     return files.exclude(status=ReportFile.Status.FAILED).order_by("-created_at", "-pk").first()
@@ -104,11 +108,12 @@ def _set(file_id: int, **fields: Any) -> None:
 
 @service
 def report_pdf_request(*, partnership: Partnership, report: ContributionReport, by: Actor) -> ReportFile:
-    """The PDF of ``report`` (every partner's, as the page just computed it): the stored one when its figures are
-    unchanged, else one queued for the background (a stuck one is started again, not returned as is)."""
+    """The PDF of ``report`` (every partner's or one organisation's, as the page just computed it): the stored one
+    when its figures are unchanged, else one queued for the background (a stuck one is started again, not returned
+    as is)."""
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()  # one request at a time
     digest = report_digest(report)
-    existing = latest_file(partnership, digest)
+    existing = latest_file(partnership, digest, organisation=report.organisation)
     if existing is not None and existing.status == ReportFile.Status.READY and existing.file:
         return existing
     if existing is not None and existing.status in (ReportFile.Status.QUEUED, ReportFile.Status.GENERATING):
@@ -120,7 +125,9 @@ def report_pdf_request(*, partnership: Partnership, report: ContributionReport, 
         audit.record(obj=existing, action="contributions.report_pdf_restarted", by=by, to_state=existing.status)
         _generate_later(existing.pk, now=True)
         return existing
-    file = ReportFile.objects.create(partnership=partnership, content_hash=digest, requested_by=by.user)
+    file = ReportFile.objects.create(
+        partnership=partnership, organisation=report.organisation, content_hash=digest, requested_by=by.user
+    )
     audit.record(obj=file, action="contributions.report_pdf_requested", by=by, to_state=file.status)
     _generate_later(file.pk)
     return file
@@ -130,7 +137,7 @@ def report_pdf_generate(*, report_file_id: int) -> ReportFile:
     """Build and store one PDF (run by the task, unscoped), holding the file's lease: safe to run twice, and a
     second run while the first is alive waits for the first's lease. Progress is written as it goes, outside any
     transaction, so the page polling it sees each step."""
-    file = ReportFile.objects.select_related("partnership__accountable_body").get(pk=report_file_id)
+    file = ReportFile.objects.select_related("partnership__accountable_body", "organisation").get(pk=report_file_id)
     if file.status in (ReportFile.Status.READY, ReportFile.Status.FAILED):
         return file
     key = lease_key(file.pk)
@@ -154,7 +161,7 @@ def _build(file: ReportFile, lease: leases.Held) -> ReportFile:
 
     _set(file_id, status=ReportFile.Status.GENERATING, progress=5)
     try:
-        report = contribution_report(partnership=file.partnership, organisation=None)
+        report = contribution_report(partnership=file.partnership, organisation=file.organisation)
         progress(20)
         pdf = report_pdf(report)
         progress(90)

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from commissioning.commissions.models import Contribution, Participation, ParticipationStatus
 from commissioning.commissions.permissions import is_accepted_participant, is_lead, sees_whole_partnership_report
 from commissioning.commissions.views import CommissionMixin
-from commissioning.money.exports import report_csv, report_pdf, report_xlsx
+from commissioning.money.exports import report_csv, report_xlsx
 from commissioning.money.forms import ContributionsForm, TransferForm, VariationForm
 from commissioning.money.models import ContributionChange, ReportFile
 from commissioning.money.report_pdf import latest_file, report_digest, report_pdf_request, status_of
@@ -313,40 +313,36 @@ class ContributionReportView(_ReportMixin, MemberTemplateView):
 
 
 class ContributionReportPdfView(_ReportMixin, MemberView):
-    """One organisation's report (a few pages) is rendered now. Every partner's (19 pages at county scale) is the
-    stored PDF while its figures are unchanged, else it is prepared in the background: the progress page shows how
-    far it has got and offers the download when it is ready."""
+    """Every partner's report (19 pages at county scale) and one organisation's own (a few pages, yet seconds to
+    render under load) are the stored PDF while their figures are unchanged, else prepared in the background: the
+    progress page shows how far it has got and offers the download when it is ready."""
 
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
         report = self.report()
-        if report.organisation is not None:
-            return download(report_pdf(report), filename=self.filename(report, "pdf"), content_type="application/pdf")
         file = report_pdf_request(partnership=self.partnership, report=report, by=self.acting)
         file.refresh_from_db()  # the task may already have run (eagerly, or on a fast worker)
         if file.status == ReportFile.Status.READY and file.file:
             return serve(file.file, filename=self.filename(report, "pdf"))
-        return redirect(f"{reverse('contribution-report-pdf-status', args=[partnership_id])}?scope=partnership")
+        return redirect(_status_url(partnership_id, _subject_query(report.organisation, self.acting.organisation)))
 
 
 class ContributionReportPdfStatusView(_ReportMixin, MemberTemplateView):
-    """The all-partner PDF being prepared: progress (updated by ``static/js/pack-status.js``), then the download."""
+    """A report's PDF being prepared: progress (updated by ``static/js/pack-status.js``), then the download."""
 
     template_name = "commissioning/report_pdf_status.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not sees_whole_partnership_report(self.partnership, self.acting):
-            return redirect("contribution-report", partnership_id=self.partnership.pk)  # their own report
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        report = contribution_report(partnership=self.partnership, organisation=None)
-        file = latest_file(self.partnership, report_digest(report))
+        subject = self.subject()
+        report = contribution_report(partnership=self.partnership, organisation=subject)
+        file = latest_file(self.partnership, report_digest(report), organisation=subject)
+        query = _subject_query(subject, self.acting.organisation)
         return super().get_context_data(
             partnership=self.partnership,
-            status=status_of(file, download_url=_pdf_url(self.partnership.pk)),
-            status_url=reverse("contribution-report-pdf-progress", args=[self.partnership.pk]),
-            pdf_url=_pdf_url(self.partnership.pk),
-            report_url=f"{reverse('contribution-report', args=[self.partnership.pk])}?scope=partnership",
+            subject=subject,
+            status=status_of(file, download_url=_pdf_url(self.partnership.pk, query)),
+            status_url=_progress_url(self.partnership.pk, query),
+            pdf_url=_pdf_url(self.partnership.pk, query),
+            report_url=_with_query(reverse("contribution-report", args=[self.partnership.pk]), query),
             **kwargs,
         )
 
@@ -355,15 +351,35 @@ class ContributionReportPdfProgressView(_ReportMixin, MemberView):
     """JSON for the progress bar: ``{"status", "label", "progress", "ready", "download_url"}``."""
 
     def get(self, request: HttpRequest, partnership_id: int) -> HttpResponse:
-        if not sees_whole_partnership_report(self.partnership, self.acting):
-            return redirect("contribution-report", partnership_id=partnership_id)  # their own report
-        response = JsonResponse(status_of(latest_file(self.partnership), download_url=_pdf_url(partnership_id)))
+        subject = self.subject()
+        query = _subject_query(subject, self.acting.organisation)
+        file = latest_file(self.partnership, organisation=subject)
+        response = JsonResponse(status_of(file, download_url=_pdf_url(partnership_id, query)))
         response["Cache-Control"] = "no-store"
         return response
 
 
-def _pdf_url(partnership_id: int) -> str:
-    return f"{reverse('contribution-report-pdf', args=[partnership_id])}?scope=partnership"
+def _subject_query(subject: Organisation | None, acting_organisation: Organisation) -> str:
+    """The query string that names a report's subject: every partner, another partner, or (none) your own."""
+    if subject is None:
+        return "scope=partnership"
+    return "" if subject.pk == acting_organisation.pk else f"organisation={subject.pk}"
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _pdf_url(partnership_id: int, query: str = "scope=partnership") -> str:
+    return _with_query(reverse("contribution-report-pdf", args=[partnership_id]), query)
+
+
+def _status_url(partnership_id: int, query: str) -> str:
+    return _with_query(reverse("contribution-report-pdf-status", args=[partnership_id]), query)
+
+
+def _progress_url(partnership_id: int, query: str) -> str:
+    return _with_query(reverse("contribution-report-pdf-progress", args=[partnership_id]), query)
 
 
 class ContributionReportCsvView(_ReportMixin, MemberView):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from boards.models import Board
@@ -20,7 +20,7 @@ from core.errors import NotPermitted
 from core.tenancy import unscoped
 from monitoring import periods, permissions, rag
 from monitoring.contracts.selectors import FIGURES, Cell, annotate_contracts, period_cell
-from monitoring.kpis.models import KpiSetStatus
+from monitoring.kpis.models import KpiSet, KpiSetStatus
 from monitoring.returns.models import KpiReturn, ReturnStatus
 from partners.models import Organisation
 from procurement.award.models import Contract
@@ -148,11 +148,20 @@ class Summary:
     latest_red: int
     awaiting_review: int
     queried: int
+    to_agree: int = 0
 
 
-def portfolio_summary(*, organisation: Organisation) -> Summary:
-    """The dashboard's figures, in three aggregate queries (no periods computed): contracts, those whose latest
-    return is red, returns waiting for the lead's review and returns queried (waiting for the provider)."""
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """``SELECT COUNT(*)`` of ``queryset`` as a scalar subquery (always one row, 0 when empty)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField()
+    )
+
+
+def portfolio_summary(*, organisation: Organisation, kpi_sets_to_agree: bool = False) -> Summary:
+    """The dashboard's figures in one query of scalar counts (no periods computed): contracts, those whose latest
+    return is red, returns waiting for the lead's review, returns queried (waiting for the provider) and, when
+    asked, KPI sets out for agreement."""
     latest = (
         KpiReturn.objects.unscoped(reason=FIGURES)
         .filter(contract=OuterRef("pk"))
@@ -160,14 +169,18 @@ def portfolio_summary(*, organisation: Organisation) -> Summary:
         .order_by("-period_start")
         .values("rag")[:1]
     )
-    figures = Contract.objects.annotate(latest_rag=Subquery(latest)).aggregate(
-        contracts=Count("pk"), latest_red=Count("pk", filter=Q(latest_rag=rag.RED))
-    )
-    returns = KpiReturn.objects.aggregate(
-        awaiting=Count("pk", filter=Q(status__in=[ReturnStatus.SUBMITTED, ReturnStatus.ANSWERED])),
-        queried=Count("pk", filter=Q(status=ReturnStatus.QUERIED)),
-    )
-    return Summary(figures["contracts"], figures["latest_red"], returns["awaiting"], returns["queried"])
+    counts: dict[str, Any] = {
+        "contracts": _count(Contract.objects.all()),
+        "latest_red": _count(Contract.objects.annotate(latest_rag=Subquery(latest)).filter(latest_rag=rag.RED)),
+        "awaiting": _count(KpiReturn.objects.filter(status__in=[ReturnStatus.SUBMITTED, ReturnStatus.ANSWERED])),
+        "queried": _count(KpiReturn.objects.filter(status=ReturnStatus.QUERIED)),
+        "to_agree": _count(KpiSet.objects.filter(status=KpiSetStatus.CONSULTATION))
+        if kpi_sets_to_agree
+        else Value(0, output_field=IntegerField()),
+    }
+    # Anchored on the organisation's own row (public, unscoped), so the five counts travel in one round trip.
+    row = Organisation.objects.filter(pk=organisation.pk).annotate(**counts).values(*counts).get()
+    return Summary(row["contracts"], row["latest_red"], row["awaiting"], row["queried"], row["to_agree"])
 
 
 def board_portfolio(
