@@ -44,8 +44,10 @@ class RoundMixin:
 
 
 class AssessmentView(RoundMixin, MemberTemplateView):
+    """The panel and progress; an assessor (an evaluator) reaches her declaration and score sheets from here."""
+
     template_name = "grants/assessment.html"
-    required_roles = READ_ROLES
+    required_roles = (*READ_ROLES, Role.EVALUATOR)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         programme = self.programme
