@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commissioning.thresholds.rules import NOTICE_TITLES, Route, SuggestedRoute, suggested_route
 from commissioning.thresholds.selectors import tiers_for
+from core import versions
 from procurement.tenders.cpv import all_light_touch, normalise, title_for
 from procurement.tenders.models import Procedure, Tender
 
@@ -30,10 +31,10 @@ def regime_date(tender: Tender) -> dt.date:
 
 
 def route_for(tender: Tender) -> SuggestedRoute:
-    """The tender's route. The tiers are read once per tender object and day (the page, its regime summary and its
-    notices all ask): kept on the object, keyed by what decides them."""
+    """The tender's route. The tiers are read once per tender object, day and data version (the page, its regime
+    summary and its notices all ask): kept on the object, keyed by what decides them, so a tier added since is seen."""
     on = regime_date(tender)
-    key = (tender.commission.partnership_id, on)
+    key = (tender.commission.partnership_id, on, versions.current())
     cached = tender.__dict__.get("_regime_tiers")
     if cached is None or cached[0] != key:
         cached = (key, tiers_for(tender.commission.partnership, on=on))

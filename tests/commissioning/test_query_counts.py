@@ -17,6 +17,7 @@ from commissioning.money.services import contributions_set_annual
 from commissioning.service_map.models import ServiceArea
 from commissioning.service_map.services import evidence_add, outcome_add
 from commissioning.timetable.services import stage_add, timetable_from_template
+from core import versions
 from partners.models import PartnershipMember, Role
 from tests.conftest import sign_in
 from tests.factories.commissioning import MappedContractFactory, acting, lichfield_example, pdf_upload
@@ -107,6 +108,11 @@ def urls(world, ex) -> list[str]:
     ]
 
 
+def cold(client, url: str) -> int:
+    versions.changed()
+    return page_queries(client, url)
+
+
 @pytest.mark.parametrize("who", ["lead", "finance"])
 def test_query_counts_do_not_grow_with_rows(client, world, who):
     ex = lichfield_example(world)
@@ -121,13 +127,15 @@ def test_query_counts_do_not_grow_with_rows(client, world, who):
     grow(world, ex, 1)
     for url in pages:
         page_queries(client, url)  # warm caches (content types, sessions)
-    small = {url: page_queries(client, url) for url in pages}
+    # Pages that cache under the data version (the dashboard) are measured cold: their cost on the first view after
+    # a change is the one that must not grow.
+    small = {url: cold(client, url) for url in pages}
     grow(world, ex, 6)
     for url in pages:
         page_queries(
             client, url
         )  # warm again: growing notified people, so each unread count is recounted once (cached)
-    large = {url: page_queries(client, url) for url in pages}
+    large = {url: cold(client, url) for url in pages}
     grown = {url: (small[url], large[url]) for url in pages if small[url] != large[url]}
     assert not grown, f"queries grew with rows: {grown}"
     assert max(large.values()) <= 40, large
